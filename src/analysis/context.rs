@@ -1,0 +1,94 @@
+//! Everything the analyses share, built once from the loaded layers: the network graph and
+//! the R-trees. Building is the only work here; the rules live in their own modules.
+
+use geo::{Coord, Geometry};
+
+use crate::index::{AreaIndex, LineIndex, PointIndex};
+use crate::model::Layers;
+use crate::network::Network;
+use crate::project::Project;
+
+pub struct Context<'a> {
+    pub layers: &'a Layers,
+    pub project: &'a Project,
+    pub network: Network,
+    /// Sewage and combined pipes (item = pipe index).
+    pub sewers: LineIndex,
+    /// Each pipe's downstream end, its last vertex (item = pipe index).
+    pub pipe_ends: PointIndex,
+    pub outfalls: PointIndex,
+    pub plants: AreaIndex,
+    pub clusters: AreaIndex,
+    pub parks: AreaIndex,
+    /// The Yangtze main stem (item = river index).
+    pub main_stem: LineIndex,
+    /// Clusters as `Geometry`, for distance queries.
+    pub cluster_geoms: Vec<Geometry>,
+}
+
+impl<'a> Context<'a> {
+    pub fn build(layers: &'a Layers, project: &'a Project) -> Self {
+        let cluster_geoms: Vec<Geometry> = layers
+            .clusters
+            .iter()
+            .map(|c| Geometry::MultiPolygon(c.geom.clone()))
+            .collect();
+        let park_geoms: Vec<Geometry> = layers
+            .parks
+            .iter()
+            .map(|p| Geometry::MultiPolygon(p.geom.clone()))
+            .collect();
+        let sewer_geoms: Vec<(usize, Geometry)> = layers
+            .pipes
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.kind.carries_sewage())
+            .map(|(i, p)| (i, Geometry::LineString(p.geom.clone())))
+            .collect();
+        Context {
+            network: Network::build(&layers.pipes, project.params.snap_m),
+            sewers: LineIndex::new(sewer_geoms.iter().map(|(i, g)| (*i, g))),
+            pipe_ends: PointIndex::new(layers.pipes.iter().enumerate().map(|(i, p)| (i, p.ends().1))),
+            outfalls: PointIndex::new(layers.outfalls.iter().enumerate().map(|(i, o)| (i, o.geom.0))),
+            plants: AreaIndex::new(layers.plants.iter().enumerate().map(|(i, p)| (i, &p.geom))),
+            clusters: AreaIndex::new(cluster_geoms.iter().enumerate()),
+            parks: AreaIndex::new(park_geoms.iter().enumerate()),
+            main_stem: LineIndex::new(
+                layers
+                    .rivers
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, r)| r.main_stem)
+                    .map(|(i, r)| (i, &r.geom)),
+            ),
+            cluster_geoms,
+            layers,
+            project,
+        }
+    }
+
+    /// The cluster whose polygon holds `at`; with overlapping clusters, the smallest id.
+    pub fn cluster_at(&self, at: Coord) -> Option<usize> {
+        let clusters = &self.layers.clusters;
+        self.clusters
+            .containing(at, |i| &clusters[i].geom)
+            .into_iter()
+            .min_by(|a, b| clusters[*a].id.cmp(&clusters[*b].id))
+    }
+
+    /// The park whose polygon holds `at`; with overlapping parks, the smallest id.
+    pub fn park_at(&self, at: Coord) -> Option<usize> {
+        let parks = &self.layers.parks;
+        self.parks
+            .containing(at, |i| &parks[i].geom)
+            .into_iter()
+            .min_by(|a, b| parks[*a].id.cmp(&parks[*b].id))
+    }
+
+    /// Plants within `d` of a point, nearest first.
+    pub fn plants_within(&self, at: Coord, d: f64) -> Vec<(usize, f64)> {
+        let plants = &self.layers.plants;
+        self.plants
+            .within(&Geometry::Point(at.into()), d, |i| &plants[i].geom)
+    }
+}

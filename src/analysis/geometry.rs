@@ -1,0 +1,19 @@
+//! Report features whose geometry was empty, invalid, of the wrong type or unreadable
+//! (INVALID_GEOMETRY), repaired or skipped while loading.
+
+use super::problem::Problem;
+use crate::contract::ProblemCode;
+use crate::model::{FindingKind, Layers};
+
+pub fn invalid(layers: &Layers) -> Vec<Problem> {
+    layers
+        .findings
+        .iter()
+        .filter(|f| f.kind == FindingKind::Geometry)
+        .map(|f| {
+            let mut p = Problem::new(ProblemCode::InvalidGeometry, f.layer, &f.feature_id, f.message.clone());
+            p.geom = f.geom.clone();
+            p
+        })
+        .collect()
+}

@@ -1,0 +1,188 @@
+//! Match each outfall to the network and trace it upstream (SPEC §4): an outfall is on the
+//! network when a pipe's downstream end lies within `outfall_match_m`; its trace is every
+//! pipe upstream of that node and the enterprises draining into those pipes. Then the
+//! outfall rules: OUTFALL_UNMATCHED, OUTFALL_SEWAGE_DIRECT, STORM_CROSS_CONNECTION.
+
+use geo::Geometry;
+use serde::Serialize;
+
+use super::context::Context;
+use super::problem::{Problem, Trace};
+use crate::contract::{LayerKind, ProblemCode};
+use crate::model::{Outfall, OutfallKind};
+
+/// What an outfall is, for styling and filtering.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutfallStatus {
+    Matched,
+    Unmatched,
+    SewageDirect,
+    CrossConnection,
+    PlantEffluent,
+}
+
+impl OutfallStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutfallStatus::Matched => "matched",
+            OutfallStatus::Unmatched => "unmatched",
+            OutfallStatus::SewageDirect => "sewage_direct",
+            OutfallStatus::CrossConnection => "cross_connection",
+            OutfallStatus::PlantEffluent => "plant_effluent",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct OutfallResult {
+    /// The pipe whose downstream end it matched, and how far it is.
+    pub matched: Option<(usize, f64)>,
+    pub upstream_pipes: Vec<usize>,
+    pub upstream_enterprises: Vec<usize>,
+    /// The plant whose effluent it carries, when that can be tied.
+    pub plant: Option<usize>,
+    pub plant_effluent: bool,
+    pub codes: Vec<ProblemCode>,
+    pub status: OutfallStatus,
+}
+
+/// Whether the outfall declares itself a plant's effluent outfall (kind plant or a plant_id).
+fn declares_plant(o: &Outfall) -> bool {
+    o.kind == Some(OutfallKind::Plant) || o.plant_id.is_some()
+}
+
+/// The plant an effluent outfall is tied to: the plant its `plant_id` names, or for kind
+/// plant, a plant within `plant_match_m`.
+fn tied_plant(ctx: &Context, o: &Outfall) -> Option<usize> {
+    if let Some(pid) = &o.plant_id
+        && let Some(i) = ctx.layers.plants.iter().position(|p| &p.id == pid)
+    {
+        return Some(i);
+    }
+    if o.kind == Some(OutfallKind::Plant) {
+        return ctx
+            .plants_within(o.geom.0, ctx.project.params.plant_match_m)
+            .first()
+            .map(|(i, _)| *i);
+    }
+    None
+}
+
+pub fn analyze_outfalls(
+    ctx: &Context,
+    drains: &[Option<(usize, f64)>],
+) -> (Vec<OutfallResult>, Vec<Problem>) {
+    let params = &ctx.project.params;
+    let layers = ctx.layers;
+    // Enterprises by the pipe they drain into.
+    let mut drained_by: Vec<Vec<usize>> = vec![Vec::new(); layers.pipes.len()];
+    for (e, d) in drains.iter().enumerate() {
+        if let Some((pipe, _)) = d {
+            drained_by[*pipe].push(e);
+        }
+    }
+
+    let mut results = Vec::with_capacity(layers.outfalls.len());
+    let mut problems = Vec::new();
+    for o in &layers.outfalls {
+        let matched = ctx.pipe_ends.nearest_within(o.geom.0, params.outfall_match_m);
+        let upstream_pipes = matched
+            .map(|(pipe, _)| ctx.network.trace_upstream(ctx.network.downstream_node(pipe)))
+            .unwrap_or_default();
+        let mut upstream_enterprises: Vec<usize> = upstream_pipes
+            .iter()
+            .flat_map(|p| drained_by[*p].iter().copied())
+            .collect();
+        upstream_enterprises.sort_unstable();
+        upstream_enterprises.dedup();
+
+        let plant = tied_plant(ctx, o);
+        let plant_effluent = declares_plant(o);
+        let sewage_upstream = upstream_pipes
+            .iter()
+            .find(|p| layers.pipes[**p].kind.carries_sewage());
+        let trace = Trace {
+            pipe_ids: upstream_pipes.iter().map(|p| layers.pipes[*p].id.clone()).collect(),
+            enterprise_ids: upstream_enterprises
+                .iter()
+                .map(|e| layers.enterprises[*e].id.clone())
+                .collect(),
+        };
+        let here = Geometry::Point(o.geom);
+        let mut codes = Vec::new();
+        let mut add = |code: ProblemCode, detail: String, distance: Option<f64>| {
+            codes.push(code);
+            let mut p = Problem::new(code, LayerKind::Outfalls, &o.id, detail)
+                .at(here.clone())
+                .distance(distance);
+            p.trace = Some(trace.clone());
+            problems.push(p);
+        };
+
+        if matched.is_none() && plant.is_none() {
+            let nearest = ctx.pipe_ends.nearest(o.geom.0).map(|(_, d)| d);
+            let detail = match nearest {
+                Some(d) => format!(
+                    "nearest pipe downstream end {d:.1} m away (outfall_match_m = {} m); source unknown",
+                    params.outfall_match_m
+                ),
+                None => "no pipe in the workspace; source unknown".into(),
+            };
+            add(ProblemCode::OutfallUnmatched, detail, nearest);
+        }
+        let is_storm = o.kind == Some(OutfallKind::Storm);
+        if let (true, Some(p)) = (is_storm, sewage_upstream) {
+            let pipe = &layers.pipes[*p];
+            add(
+                ProblemCode::StormCrossConnection,
+                format!(
+                    "storm outfall with {} pipe {} upstream ({} pipes traced)",
+                    pipe.kind.as_str(),
+                    pipe.id,
+                    upstream_pipes.len()
+                ),
+                matched.map(|(_, d)| d),
+            );
+        } else if !plant_effluent && !is_storm {
+            let kind_sewage = matches!(o.kind, Some(OutfallKind::Sewage | OutfallKind::Combined));
+            if kind_sewage || sewage_upstream.is_some() {
+                let detail = match (kind_sewage, sewage_upstream) {
+                    (true, _) => format!(
+                        "{} outfall that is not a plant's effluent outfall",
+                        o.kind.map(|k| k.as_str()).unwrap_or("")
+                    ),
+                    (false, Some(p)) => format!(
+                        "{} pipe {} upstream of an outfall that is not a plant's effluent outfall",
+                        layers.pipes[*p].kind.as_str(),
+                        layers.pipes[*p].id
+                    ),
+                    (false, None) => unreachable!("guarded above"),
+                };
+                add(ProblemCode::OutfallSewageDirect, detail, matched.map(|(_, d)| d));
+            }
+        }
+
+        let status = if codes.contains(&ProblemCode::StormCrossConnection) {
+            OutfallStatus::CrossConnection
+        } else if codes.contains(&ProblemCode::OutfallSewageDirect) {
+            OutfallStatus::SewageDirect
+        } else if codes.contains(&ProblemCode::OutfallUnmatched) {
+            OutfallStatus::Unmatched
+        } else if plant_effluent {
+            OutfallStatus::PlantEffluent
+        } else {
+            OutfallStatus::Matched
+        };
+        results.push(OutfallResult {
+            matched,
+            upstream_pipes,
+            upstream_enterprises,
+            plant,
+            plant_effluent,
+            codes,
+            status,
+        });
+    }
+    (results, problems)
+}

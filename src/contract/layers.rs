@@ -1,0 +1,217 @@
+//! The input layers of SPEC §3: canonical names, Chinese aliases and fields.
+//!
+//! Matching is case-insensitive. Aliases stay within five Chinese characters so they fit
+//! the 10-byte field names of a GBK Shapefile.
+
+use serde::Serialize;
+
+/// One input layer of a workspace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LayerKind {
+    Parks,
+    Clusters,
+    Enterprises,
+    Pipes,
+    Outfalls,
+    Plants,
+    Rivers,
+}
+
+/// A field of a layer: its canonical name, aliases, and whether the layer is unusable without it.
+#[derive(Debug, Clone, Copy)]
+pub struct FieldSpec {
+    pub name: &'static str,
+    pub aliases: &'static [&'static str],
+    pub required: bool,
+}
+
+const fn field(
+    name: &'static str,
+    aliases: &'static [&'static str],
+    required: bool,
+) -> FieldSpec {
+    FieldSpec {
+        name,
+        aliases,
+        required,
+    }
+}
+
+const PARK_FIELDS: &[FieldSpec] = &[
+    field("park_id", &["园区编号"], true),
+    field("name", &["名称", "园区名称"], false),
+    field("level", &["级别"], true),
+    field("district", &["区县"], false),
+    field("yangtze_side", &["长江沿线"], false),
+];
+
+const CLUSTER_FIELDS: &[FieldSpec] = &[
+    field("cluster_id", &["组团编号"], true),
+    field("park_id", &["园区编号"], false),
+    field("name", &["名称", "组团名称"], false),
+    field("demo", &["示范"], false),
+    field("yangtze_side", &["长江沿线"], false),
+];
+
+const ENTERPRISE_FIELDS: &[FieldSpec] = &[
+    field("enterprise_id", &["企业编号"], true),
+    field("name", &["名称", "企业名称"], false),
+    field("credit_code", &["信用代码", "统一社会信用代码"], false),
+    field("industry", &["行业"], false),
+    field("wastewater_tpd", &["废水量"], false),
+    field("connected", &["纳管"], false),
+    field("permit_no", &["许可证号"], false),
+];
+
+const PIPE_FIELDS: &[FieldSpec] = &[
+    field("pipe_id", &["管段编号"], true),
+    field("kind", &["类型"], true),
+    field("from_node", &["起点井"], false),
+    field("to_node", &["终点井"], false),
+    field("diameter_mm", &["管径"], false),
+    field("defect_grade", &["缺陷等级"], false),
+];
+
+const OUTFALL_FIELDS: &[FieldSpec] = &[
+    field("outfall_id", &["排口编号"], true),
+    field("name", &["名称"], false),
+    field("kind", &["类型"], true),
+    field("receiving_water", &["受纳水体"], false),
+    field("plant_id", &["污水厂编号"], false),
+];
+
+const PLANT_FIELDS: &[FieldSpec] = &[
+    field("plant_id", &["污水厂编号"], true),
+    field("name", &["名称"], false),
+    field("capacity_tpd", &["设计规模"], false),
+    field("inflow_tpd", &["实际处理量"], false),
+];
+
+const RIVER_FIELDS: &[FieldSpec] = &[field("name", &["名称"], false)];
+
+impl LayerKind {
+    pub const ALL: [LayerKind; 7] = [
+        LayerKind::Parks,
+        LayerKind::Clusters,
+        LayerKind::Enterprises,
+        LayerKind::Pipes,
+        LayerKind::Outfalls,
+        LayerKind::Plants,
+        LayerKind::Rivers,
+    ];
+
+    /// The canonical layer name, also the name zdz writes.
+    pub fn name(self) -> &'static str {
+        match self {
+            LayerKind::Parks => "parks",
+            LayerKind::Clusters => "clusters",
+            LayerKind::Enterprises => "enterprises",
+            LayerKind::Pipes => "pipes",
+            LayerKind::Outfalls => "outfalls",
+            LayerKind::Plants => "plants",
+            LayerKind::Rivers => "rivers",
+        }
+    }
+
+    /// Chinese names a workspace may use for the layer.
+    pub fn aliases(self) -> &'static [&'static str] {
+        match self {
+            LayerKind::Parks => &["园区"],
+            LayerKind::Clusters => &["组团"],
+            LayerKind::Enterprises => &["企业", "排水户"],
+            LayerKind::Pipes => &["管网", "管段"],
+            LayerKind::Outfalls => &["排口"],
+            LayerKind::Plants => &["污水处理厂", "污水厂"],
+            LayerKind::Rivers => &["水系", "河流"],
+        }
+    }
+
+    /// The label users read: Chinese, then English.
+    pub fn label(self) -> &'static str {
+        match self {
+            LayerKind::Parks => "园区 parks",
+            LayerKind::Clusters => "组团 clusters",
+            LayerKind::Enterprises => "企业 enterprises",
+            LayerKind::Pipes => "管网 pipes",
+            LayerKind::Outfalls => "排口 outfalls",
+            LayerKind::Plants => "污水厂 plants",
+            LayerKind::Rivers => "水系 rivers",
+        }
+    }
+
+    pub fn fields(self) -> &'static [FieldSpec] {
+        match self {
+            LayerKind::Parks => PARK_FIELDS,
+            LayerKind::Clusters => CLUSTER_FIELDS,
+            LayerKind::Enterprises => ENTERPRISE_FIELDS,
+            LayerKind::Pipes => PIPE_FIELDS,
+            LayerKind::Outfalls => OUTFALL_FIELDS,
+            LayerKind::Plants => PLANT_FIELDS,
+            LayerKind::Rivers => RIVER_FIELDS,
+        }
+    }
+
+    /// The field holding the feature's identity, if the layer has one.
+    pub fn id_field(self) -> Option<&'static str> {
+        match self {
+            LayerKind::Parks => Some("park_id"),
+            LayerKind::Clusters => Some("cluster_id"),
+            LayerKind::Enterprises => Some("enterprise_id"),
+            LayerKind::Pipes => Some("pipe_id"),
+            LayerKind::Outfalls => Some("outfall_id"),
+            LayerKind::Plants => Some("plant_id"),
+            LayerKind::Rivers => None,
+        }
+    }
+
+    /// Layers without which no analysis of the sewer network is possible.
+    pub fn required(self) -> bool {
+        matches!(self, LayerKind::Pipes | LayerKind::Outfalls)
+    }
+
+    /// Whether `name` (a layer or file stem in a workspace) names this layer.
+    pub fn matches_name(self, name: &str) -> bool {
+        let name = name.trim().to_lowercase();
+        name == self.name() || self.aliases().iter().any(|a| name == *a)
+    }
+
+    pub fn from_name(name: &str) -> Option<LayerKind> {
+        LayerKind::ALL.into_iter().find(|k| k.matches_name(name))
+    }
+}
+
+impl FieldSpec {
+    /// Whether a field called `name` in the data is this field.
+    pub fn matches(&self, name: &str) -> bool {
+        let name = name.trim().to_lowercase();
+        name == self.name || self.aliases.iter().any(|a| name == *a)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layer_names_match_english_case_insensitively_and_chinese_aliases() {
+        assert_eq!(LayerKind::from_name("Pipes"), Some(LayerKind::Pipes));
+        assert_eq!(LayerKind::from_name("排水户"), Some(LayerKind::Enterprises));
+        assert_eq!(LayerKind::from_name("污水厂"), Some(LayerKind::Plants));
+        assert_eq!(LayerKind::from_name("roads"), None);
+    }
+
+    #[test]
+    fn every_field_has_a_chinese_alias_that_fits_a_gbk_shapefile_field_name() {
+        for kind in LayerKind::ALL {
+            for f in kind.fields() {
+                // GBK spends two bytes per Chinese character; dBASE allows 10 bytes.
+                assert!(
+                    f.aliases.iter().any(|a| a.chars().count() * 2 <= 10),
+                    "{} has no alias within 10 bytes",
+                    f.name
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,13 @@
+//! The contract of SPEC §3–§4 in one place: which layers zdz reads, the fields and
+//! Chinese aliases it matches, the kinds it understands and the problem codes it reports.
+//!
+//! The loader, the analyses, the outputs and the README all read these tables, so a name
+//! is spelt once. Nothing here does I/O.
+
+/// Input layers and their fields, with aliases.
+pub mod layers;
+/// Problem codes with their rule, severity and labels.
+pub mod problems;
+
+pub use layers::{FieldSpec, LayerKind};
+pub use problems::{ProblemCode, Severity};

@@ -1,0 +1,154 @@
+//! The problem codes of SPEC §4: one row per code with its severity, Chinese and English
+//! labels and the rule in words. Outputs, styles and the README read labels from here.
+
+use serde::Serialize;
+
+/// How urgently a problem needs fixing before acceptance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Low,
+    Medium,
+    High,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+        }
+    }
+}
+
+/// A kind of finding that stands between a cluster and acceptance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ProblemCode {
+    OutfallUnmatched,
+    OutfallSewageDirect,
+    StormCrossConnection,
+    EnterpriseUncovered,
+    EnterpriseNotConnected,
+    EnterpriseOutsideCluster,
+    SewerNotToPlant,
+    PlantOverloaded,
+    PipeDefect,
+    InvalidGeometry,
+}
+
+impl ProblemCode {
+    pub const ALL: [ProblemCode; 10] = [
+        ProblemCode::OutfallUnmatched,
+        ProblemCode::OutfallSewageDirect,
+        ProblemCode::StormCrossConnection,
+        ProblemCode::EnterpriseUncovered,
+        ProblemCode::EnterpriseNotConnected,
+        ProblemCode::EnterpriseOutsideCluster,
+        ProblemCode::SewerNotToPlant,
+        ProblemCode::PlantOverloaded,
+        ProblemCode::PipeDefect,
+        ProblemCode::InvalidGeometry,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProblemCode::OutfallUnmatched => "OUTFALL_UNMATCHED",
+            ProblemCode::OutfallSewageDirect => "OUTFALL_SEWAGE_DIRECT",
+            ProblemCode::StormCrossConnection => "STORM_CROSS_CONNECTION",
+            ProblemCode::EnterpriseUncovered => "ENTERPRISE_UNCOVERED",
+            ProblemCode::EnterpriseNotConnected => "ENTERPRISE_NOT_CONNECTED",
+            ProblemCode::EnterpriseOutsideCluster => "ENTERPRISE_OUTSIDE_CLUSTER",
+            ProblemCode::SewerNotToPlant => "SEWER_NOT_TO_PLANT",
+            ProblemCode::PlantOverloaded => "PLANT_OVERLOADED",
+            ProblemCode::PipeDefect => "PIPE_DEFECT",
+            ProblemCode::InvalidGeometry => "INVALID_GEOMETRY",
+        }
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            ProblemCode::OutfallUnmatched => "来源不明排口",
+            ProblemCode::OutfallSewageDirect => "污水直排",
+            ProblemCode::StormCrossConnection => "雨污混接",
+            ProblemCode::EnterpriseUncovered => "管网未覆盖",
+            ProblemCode::EnterpriseNotConnected => "未纳管",
+            ProblemCode::EnterpriseOutsideCluster => "企业不在组团内",
+            ProblemCode::SewerNotToPlant => "污水管网未接入污水厂",
+            ProblemCode::PlantOverloaded => "污水厂超负荷",
+            ProblemCode::PipeDefect => "管道缺陷(3–4级)",
+            ProblemCode::InvalidGeometry => "几何无效",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            ProblemCode::OutfallUnmatched => "Outfall of unknown source",
+            ProblemCode::OutfallSewageDirect => "Untreated sewage reaches the river",
+            ProblemCode::StormCrossConnection => "Storm/sewage cross-connection",
+            ProblemCode::EnterpriseUncovered => "Enterprise not reached by a sewer",
+            ProblemCode::EnterpriseNotConnected => "Enterprise not connected to the sewer",
+            ProblemCode::EnterpriseOutsideCluster => "Enterprise in a park but in no cluster",
+            ProblemCode::SewerNotToPlant => "Sewer ends nowhere known",
+            ProblemCode::PlantOverloaded => "Treatment plant overloaded",
+            ProblemCode::PipeDefect => "Pipe defect of grade 3–4",
+            ProblemCode::InvalidGeometry => "Invalid geometry",
+        }
+    }
+
+    pub fn severity(self) -> Severity {
+        match self {
+            ProblemCode::OutfallSewageDirect
+            | ProblemCode::StormCrossConnection
+            | ProblemCode::EnterpriseNotConnected
+            | ProblemCode::SewerNotToPlant => Severity::High,
+            ProblemCode::OutfallUnmatched
+            | ProblemCode::EnterpriseUncovered
+            | ProblemCode::PlantOverloaded
+            | ProblemCode::PipeDefect => Severity::Medium,
+            ProblemCode::EnterpriseOutsideCluster | ProblemCode::InvalidGeometry => Severity::Low,
+        }
+    }
+
+    /// The rule in words, with the parameter it uses.
+    pub fn rule(self) -> &'static str {
+        match self {
+            ProblemCode::OutfallUnmatched => {
+                "no pipe's downstream end within `outfall_match_m`, and not a plant effluent outfall tied to its plant (a `plant_id` naming an existing plant, or kind plant with a plant within `plant_match_m`)"
+            }
+            ProblemCode::OutfallSewageDirect => {
+                "not a plant effluent outfall (kind plant or a `plant_id`), and its kind is sewage or combined, or a sewage or combined pipe is upstream of it"
+            }
+            ProblemCode::StormCrossConnection => {
+                "a storm outfall with a sewage or combined pipe upstream of it (reported instead of OUTFALL_SEWAGE_DIRECT)"
+            }
+            ProblemCode::EnterpriseUncovered => {
+                "inside a cluster, and no sewage or combined pipe within `coverage_m`"
+            }
+            ProblemCode::EnterpriseNotConnected => "declared `connected` = false",
+            ProblemCode::EnterpriseOutsideCluster => "inside a park but in no cluster of that park",
+            ProblemCode::SewerNotToPlant => {
+                "a sewage or combined pipe ending at a node no pipe leaves, farther than `plant_match_m` from every plant and `outfall_match_m` from every outfall"
+            }
+            ProblemCode::PlantOverloaded => "`inflow_tpd` > `capacity_tpd`",
+            ProblemCode::PipeDefect => "`defect_grade` ≥ 3",
+            ProblemCode::InvalidGeometry => {
+                "geometry empty, invalid, of the wrong type or unreadable: repaired where possible, else skipped"
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_serialises_to_its_contract_name() {
+        for code in ProblemCode::ALL {
+            let json = serde_json::to_string(&code).unwrap();
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+        }
+    }
+}

@@ -1,0 +1,21 @@
+//! zdz: spatial checks for China's industrial-park "污水零直排区" (zero direct sewage
+//! discharge zone) campaign.
+//!
+//! Data flows one way: **load → index → analyze → publish**.
+
+/// Pure analyses: matching, traces, coverage, corridor, deadlines, problems.
+pub mod analysis;
+/// The layer contract and the problem codes (SPEC §3–§4), defined once.
+pub mod contract;
+/// Coordinate systems: working zone choice, reprojection, GCJ-02/BD-09 correction.
+pub mod crs;
+/// R-trees for every spatial query.
+pub mod index;
+/// The directed sewer/storm network and upstream traces.
+pub mod network;
+/// Read a workspace into domain types in the working CRS.
+pub mod load;
+/// Domain types shared by every stage.
+pub mod model;
+/// The project file `zdz.toml` and its defaults.
+pub mod project;

@@ -1,0 +1,284 @@
+//! Raw features to domain types: ids, parsed attributes and cleaned geometry, with a
+//! finding for every feature that is repaired, skipped, duplicated or carries a value zdz
+//! cannot read. One bad feature never stops the load.
+
+use std::collections::HashMap;
+
+use geo::{Geometry, InteriorPoint};
+
+use super::geometry::{self, Cleaned};
+use super::read::RawFeature;
+use super::values;
+use crate::contract::LayerKind;
+use crate::model::{
+    Cluster, Enterprise, FindingKind, LoadFinding, Outfall, Park, Pipe, Plant, River,
+};
+
+/// Builds one layer's features and collects its findings.
+pub struct Builder<'a> {
+    kind: LayerKind,
+    findings: &'a mut Vec<LoadFinding>,
+    seen: HashMap<String, usize>,
+}
+
+impl<'a> Builder<'a> {
+    pub fn new(kind: LayerKind, findings: &'a mut Vec<LoadFinding>) -> Self {
+        Builder {
+            kind,
+            findings,
+            seen: HashMap::new(),
+        }
+    }
+
+    fn finding(&mut self, id: &str, kind: FindingKind, message: String, repaired: bool) {
+        self.findings.push(LoadFinding {
+            layer: self.kind,
+            feature_id: id.to_string(),
+            kind,
+            message,
+            repaired,
+            geom: None,
+        });
+    }
+
+    /// The feature's id; one derived from its position (stable under reordering) when missing.
+    fn id(&mut self, raw: &RawFeature) -> String {
+        let field = self.kind.id_field().unwrap_or("id");
+        let id = match raw.values.get(field) {
+            Some(v) => v.clone(),
+            None => {
+                let id = match &raw.geom {
+                    Ok(g) => match g.interior_point() {
+                        Some(p) => format!("@{:.1},{:.1}", p.x(), p.y()),
+                        None => format!("fid:{}", raw.fid.unwrap_or(0)),
+                    },
+                    Err(_) => format!("fid:{}", raw.fid.unwrap_or(0)),
+                };
+                self.finding(
+                    &id,
+                    FindingKind::MissingId,
+                    format!("no `{field}`: identified by position as {id}"),
+                    true,
+                );
+                id
+            }
+        };
+        let count = self.seen.entry(id.clone()).or_insert(0);
+        *count += 1;
+        if *count == 2 {
+            self.finding(
+                &id,
+                FindingKind::DuplicateId,
+                format!("`{field}` {id} is used by more than one feature"),
+                true,
+            );
+        }
+        id
+    }
+
+    /// Clean a geometry; report a repair, or report and return `None` when unusable.
+    fn clean<T>(
+        &mut self,
+        id: &str,
+        raw: &RawFeature,
+        clean: impl FnOnce(Geometry) -> Result<Cleaned<T>, String>,
+    ) -> Option<T> {
+        let result = raw.geom.clone().and_then(clean);
+        match result {
+            Ok(Cleaned { value, repaired }) => {
+                if let Some(message) = repaired {
+                    let geom = raw.geom.as_ref().ok().cloned();
+                    self.findings.push(LoadFinding {
+                        layer: self.kind,
+                        feature_id: id.to_string(),
+                        kind: FindingKind::Geometry,
+                        message,
+                        repaired: true,
+                        geom,
+                    });
+                }
+                Some(value)
+            }
+            Err(message) => {
+                let geom = raw.geom.as_ref().ok().cloned();
+                self.findings.push(LoadFinding {
+                    layer: self.kind,
+                    feature_id: id.to_string(),
+                    kind: FindingKind::Geometry,
+                    message: format!("{message}; feature skipped"),
+                    repaired: false,
+                    geom,
+                });
+                None
+            }
+        }
+    }
+
+    fn text(raw: &RawFeature, field: &str) -> Option<String> {
+        raw.values.get(field).cloned()
+    }
+
+    /// Parse a field; a value that cannot be read is reported and treated as absent.
+    fn parse<T>(
+        &mut self,
+        id: &str,
+        raw: &RawFeature,
+        field: &str,
+        parse: impl Fn(&str) -> Result<T, String>,
+    ) -> Option<T> {
+        let v = raw.values.get(field)?;
+        match parse(v) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                self.finding(id, FindingKind::Value, format!("`{field}`: {e}"), false);
+                None
+            }
+        }
+    }
+
+    fn number(&mut self, id: &str, raw: &RawFeature, field: &str, scale: Option<f64>) -> Option<f64> {
+        self.parse(id, raw, field, values::parse_number)
+            .map(|v| v * scale.unwrap_or(1.0))
+    }
+
+    pub fn park(&mut self, raw: &RawFeature) -> Option<Park> {
+        let id = self.id(raw);
+        let geom = self.clean(&id, raw, geometry::polygonal)?;
+        Some(Park {
+            name: Self::text(raw, "name"),
+            level: self.parse(&id, raw, "level", values::parse_park_level),
+            district: Self::text(raw, "district"),
+            yangtze_side: self.parse(&id, raw, "yangtze_side", values::parse_bool),
+            rep: geometry::representative(&geom)?,
+            geom,
+            id,
+        })
+    }
+
+    pub fn cluster(&mut self, raw: &RawFeature) -> Option<Cluster> {
+        let id = self.id(raw);
+        let geom = self.clean(&id, raw, geometry::polygonal)?;
+        Some(Cluster {
+            park_id: Self::text(raw, "park_id"),
+            name: Self::text(raw, "name"),
+            demo: self
+                .parse(&id, raw, "demo", values::parse_bool)
+                .unwrap_or(false),
+            yangtze_side: self.parse(&id, raw, "yangtze_side", values::parse_bool),
+            rep: geometry::representative(&geom)?,
+            geom,
+            id,
+        })
+    }
+
+    pub fn enterprise(&mut self, raw: &RawFeature, scale: &dyn Fn(&str) -> Option<f64>) -> Option<Enterprise> {
+        let id = self.id(raw);
+        let (geom, rep) = self.clean(&id, raw, geometry::point_or_polygon)?;
+        Some(Enterprise {
+            name: Self::text(raw, "name"),
+            credit_code: Self::text(raw, "credit_code"),
+            industry: Self::text(raw, "industry"),
+            wastewater_tpd: self.number(&id, raw, "wastewater_tpd", scale("wastewater_tpd")),
+            connected: self.parse(&id, raw, "connected", values::parse_bool),
+            permit_no: Self::text(raw, "permit_no"),
+            geom,
+            rep,
+            id,
+        })
+    }
+
+    /// Pipes; a multi-part pipe becomes one pipe per part, ids suffixed `#1`, `#2` ….
+    pub fn pipes(&mut self, raw: &RawFeature, scale: &dyn Fn(&str) -> Option<f64>) -> Vec<Pipe> {
+        let id = self.id(raw);
+        let Some(kind) = self.parse(&id, raw, "kind", values::parse_pipe_kind) else {
+            if !raw.values.contains_key("kind") {
+                self.finding(&id, FindingKind::Value, "no `kind`; pipe skipped".into(), false);
+            }
+            return Vec::new();
+        };
+        let Some(parts) = self.clean(&id, raw, geometry::lines) else {
+            return Vec::new();
+        };
+        let defect_grade = self
+            .number(&id, raw, "defect_grade", None)
+            .map(|g| g.round().clamp(0.0, 255.0) as u8);
+        let diameter_mm = self.number(&id, raw, "diameter_mm", scale("diameter_mm"));
+        let n = parts.len();
+        parts
+            .into_iter()
+            .enumerate()
+            .map(|(i, geom)| Pipe {
+                id: if n == 1 { id.clone() } else { format!("{id}#{}", i + 1) },
+                kind,
+                // Node names describe the whole feature; a split part keeps the geometry only.
+                from_node: if n == 1 { Self::text(raw, "from_node") } else { None },
+                to_node: if n == 1 { Self::text(raw, "to_node") } else { None },
+                diameter_mm,
+                defect_grade,
+                geom,
+            })
+            .collect()
+    }
+
+    pub fn outfalls(&mut self, raw: &RawFeature) -> Vec<Outfall> {
+        let id = self.id(raw);
+        let kind = self.parse(&id, raw, "kind", values::parse_outfall_kind);
+        let Some(points) = self.clean(&id, raw, geometry::points) else {
+            return Vec::new();
+        };
+        let n = points.len();
+        points
+            .into_iter()
+            .enumerate()
+            .map(|(i, geom)| Outfall {
+                id: if n == 1 { id.clone() } else { format!("{id}#{}", i + 1) },
+                name: Self::text(raw, "name"),
+                kind,
+                receiving_water: Self::text(raw, "receiving_water"),
+                plant_id: Self::text(raw, "plant_id"),
+                geom,
+            })
+            .collect()
+    }
+
+    pub fn plant(&mut self, raw: &RawFeature, scale: &dyn Fn(&str) -> Option<f64>) -> Option<Plant> {
+        let id = self.id(raw);
+        let (geom, rep) = self.clean(&id, raw, geometry::point_or_polygon)?;
+        Some(Plant {
+            name: Self::text(raw, "name"),
+            capacity_tpd: self.number(&id, raw, "capacity_tpd", scale("capacity_tpd")),
+            inflow_tpd: self.number(&id, raw, "inflow_tpd", scale("inflow_tpd")),
+            geom,
+            rep,
+            id,
+        })
+    }
+
+    pub fn river(&mut self, raw: &RawFeature, main_stem_names: &[String]) -> Option<River> {
+        let geom = match &raw.geom {
+            Ok(g @ (Geometry::LineString(_) | Geometry::MultiLineString(_) | Geometry::Line(_))) => {
+                g.clone()
+            }
+            Ok(_) => {
+                let id = format!("fid:{}", raw.fid.unwrap_or(0));
+                Geometry::MultiPolygon(self.clean(&id, raw, geometry::polygonal)?)
+            }
+            Err(e) => {
+                let id = format!("fid:{}", raw.fid.unwrap_or(0));
+                self.finding(&id, FindingKind::Geometry, format!("{e}; feature skipped"), false);
+                return None;
+            }
+        };
+        let is_main = |s: &String| {
+            main_stem_names
+                .iter()
+                .any(|m| m.trim().eq_ignore_ascii_case(s.trim()))
+        };
+        Some(River {
+            name: Self::text(raw, "name").or_else(|| raw.names.first().cloned()),
+            main_stem: raw.names.iter().any(is_main)
+                || raw.values.get("name").is_some_and(is_main),
+            geom,
+        })
+    }
+}

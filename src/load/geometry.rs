@@ -1,0 +1,216 @@
+//! Geometry hygiene: bring each feature's geometry to the shape its layer needs (polygons,
+//! lines, points), repair what can be repaired and say what was wrong.
+//!
+//! Invalid polygons are repaired with GDAL's make-valid (GEOS); multi-part lines and points
+//! are split into parts. A geometry that cannot be used is an error with the reason.
+
+use gdal::cpl::CslStringList;
+use gdal::vector::ToGdal;
+use geo::{Coord, Geometry, InteriorPoint, LineString, MultiPolygon, Point, Polygon, Validation};
+
+/// A usable geometry, and what was repaired to get it.
+pub struct Cleaned<T> {
+    pub value: T,
+    pub repaired: Option<String>,
+}
+
+fn polygons_of(geom: Geometry, out: &mut Vec<Polygon>) -> Result<(), String> {
+    match geom {
+        Geometry::Polygon(p) => out.push(p),
+        Geometry::MultiPolygon(mp) => out.extend(mp.0),
+        Geometry::Rect(r) => out.push(r.to_polygon()),
+        Geometry::Triangle(t) => out.push(t.to_polygon()),
+        Geometry::GeometryCollection(gc) => {
+            for g in gc.0 {
+                // make-valid may return lines or points beside the polygons: drop those.
+                if matches!(
+                    g,
+                    Geometry::Polygon(_) | Geometry::MultiPolygon(_) | Geometry::GeometryCollection(_)
+                ) {
+                    polygons_of(g, out)?;
+                }
+            }
+        }
+        other => return Err(format!("geometry is a {}, expected a polygon", type_name(&other))),
+    }
+    Ok(())
+}
+
+pub fn type_name(g: &Geometry) -> &'static str {
+    match g {
+        Geometry::Point(_) => "Point",
+        Geometry::Line(_) => "Line",
+        Geometry::LineString(_) => "LineString",
+        Geometry::Polygon(_) => "Polygon",
+        Geometry::MultiPoint(_) => "MultiPoint",
+        Geometry::MultiLineString(_) => "MultiLineString",
+        Geometry::MultiPolygon(_) => "MultiPolygon",
+        Geometry::GeometryCollection(_) => "GeometryCollection",
+        Geometry::Rect(_) => "Rect",
+        Geometry::Triangle(_) => "Triangle",
+    }
+}
+
+fn make_valid(mp: &MultiPolygon) -> Result<MultiPolygon, String> {
+    let gdal_geom = mp.to_gdal().map_err(|e| e.to_string())?;
+    let fixed = gdal_geom
+        .make_valid(&CslStringList::new())
+        .map_err(|e| format!("make-valid failed: {e}"))?;
+    let mut out = Vec::new();
+    polygons_of(fixed.to_geo().map_err(|e| e.to_string())?, &mut out)?;
+    Ok(MultiPolygon(out))
+}
+
+/// A polygon layer's geometry as one valid MultiPolygon.
+pub fn polygonal(geom: Geometry) -> Result<Cleaned<MultiPolygon>, String> {
+    let mut parts = Vec::new();
+    polygons_of(geom, &mut parts)?;
+    let mp = MultiPolygon(parts);
+    if mp.0.is_empty() {
+        return Err("empty polygon".into());
+    }
+    let Err(problem) = mp.check_validation() else {
+        return Ok(Cleaned {
+            value: mp,
+            repaired: None,
+        });
+    };
+    let fixed = make_valid(&mp)?;
+    if fixed.0.is_empty() || !fixed.is_valid() {
+        return Err(format!("invalid polygon ({problem}) that make-valid cannot repair"));
+    }
+    Ok(Cleaned {
+        value: fixed,
+        repaired: Some(format!("invalid polygon ({problem}); repaired with make-valid")),
+    })
+}
+
+fn without_repeats(ls: LineString) -> LineString {
+    let mut coords: Vec<Coord> = Vec::with_capacity(ls.0.len());
+    for c in ls.0 {
+        if coords.last() != Some(&c) {
+            coords.push(c);
+        }
+    }
+    LineString(coords)
+}
+
+/// A line layer's geometry as single lines, multi-part lines split into their parts.
+pub fn lines(geom: Geometry) -> Result<Cleaned<Vec<LineString>>, String> {
+    let (parts, multi) = match geom {
+        Geometry::LineString(ls) => (vec![ls], false),
+        Geometry::Line(l) => (vec![LineString::from(vec![l.start, l.end])], false),
+        Geometry::MultiLineString(mls) => {
+            let n = mls.0.len();
+            (mls.0, n > 1)
+        }
+        other => return Err(format!("geometry is a {}, expected a line", type_name(&other))),
+    };
+    let total = parts.len();
+    let parts: Vec<LineString> = parts
+        .into_iter()
+        .map(without_repeats)
+        .filter(|ls| ls.0.len() >= 2)
+        .collect();
+    if parts.is_empty() {
+        return Err("line with fewer than two distinct points".into());
+    }
+    let mut notes = Vec::new();
+    if multi {
+        notes.push(format!("multi-part line of {total} parts; split into parts"));
+    }
+    if parts.len() < total {
+        notes.push(format!(
+            "{} part(s) with fewer than two distinct points dropped",
+            total - parts.len()
+        ));
+    }
+    Ok(Cleaned {
+        value: parts,
+        repaired: (!notes.is_empty()).then(|| notes.join("; ")),
+    })
+}
+
+/// A point layer's geometry as points, multi-points split.
+pub fn points(geom: Geometry) -> Result<Cleaned<Vec<Point>>, String> {
+    match geom {
+        Geometry::Point(p) => Ok(Cleaned {
+            value: vec![p],
+            repaired: None,
+        }),
+        Geometry::MultiPoint(mp) if mp.0.len() == 1 => Ok(Cleaned {
+            value: mp.0,
+            repaired: None,
+        }),
+        Geometry::MultiPoint(mp) if !mp.0.is_empty() => Ok(Cleaned {
+            repaired: Some(format!("multi-point of {} points; split into points", mp.0.len())),
+            value: mp.0,
+        }),
+        other => Err(format!("geometry is a {}, expected a point", type_name(&other))),
+    }
+}
+
+/// A point, or polygons (an enterprise site, a plant's footprint), with its representative point.
+pub fn point_or_polygon(geom: Geometry) -> Result<Cleaned<(Geometry, Coord)>, String> {
+    match geom {
+        Geometry::Point(p) => Ok(Cleaned {
+            value: (Geometry::Point(p), p.0),
+            repaired: None,
+        }),
+        Geometry::MultiPoint(mp) if mp.0.len() == 1 => Ok(Cleaned {
+            value: (Geometry::Point(mp.0[0]), mp.0[0].0),
+            repaired: None,
+        }),
+        other => {
+            let cleaned = polygonal(other)?;
+            let rep = representative(&cleaned.value)
+                .ok_or_else(|| "polygon without an interior point".to_string())?;
+            Ok(Cleaned {
+                value: (Geometry::MultiPolygon(cleaned.value), rep),
+                repaired: cleaned.repaired,
+            })
+        }
+    }
+}
+
+/// The point on a polygon's surface used to decide which cluster or park holds it.
+pub fn representative(mp: &MultiPolygon) -> Option<Coord> {
+    mp.interior_point().map(|p| p.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::{line_string, polygon};
+
+    #[test]
+    fn bow_tie_polygon_is_repaired_into_two_triangles() {
+        let bow_tie = polygon![(x: 0., y: 0.), (x: 10., y: 10.), (x: 0., y: 10.), (x: 10., y: 0.), (x: 0., y: 0.)];
+        let cleaned = polygonal(Geometry::Polygon(bow_tie)).unwrap();
+        assert_eq!(cleaned.value.0.len(), 2);
+        assert!(cleaned.repaired.unwrap().contains("make-valid"));
+    }
+
+    #[test]
+    fn a_point_in_a_polygon_layer_is_an_error_naming_the_type() {
+        let err = polygonal(Geometry::Point(Point::new(1., 2.))).err().unwrap();
+        assert!(err.contains("Point"), "{err}");
+    }
+
+    #[test]
+    fn a_line_with_one_distinct_point_is_an_error() {
+        let ls = line_string![(x: 1., y: 1.), (x: 1., y: 1.)];
+        assert!(lines(Geometry::LineString(ls)).is_err());
+    }
+
+    #[test]
+    fn multi_part_line_is_split_and_reported() {
+        let mls = geo::MultiLineString(vec![
+            line_string![(x: 0., y: 0.), (x: 1., y: 0.)],
+            line_string![(x: 5., y: 0.), (x: 6., y: 0.)],
+        ]);
+        let cleaned = lines(Geometry::MultiLineString(mls)).unwrap();
+        assert_eq!(cleaned.value.len(), 2);
+        assert!(cleaned.repaired.is_some());
+    }
+}

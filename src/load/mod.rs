@@ -1,0 +1,155 @@
+//! Load a workspace: find each layer, open it through GDAL, choose the working metric CRS,
+//! and read every feature into domain types in that CRS (SPEC §3).
+//!
+//! Errors that make the workspace unusable (a missing required layer or field, a CRS that
+//! cannot be right) stop the load with a message naming the file, the layer and the field.
+//! A bad feature is reported as a finding and skipped; the load goes on.
+
+/// Shapefile .dbf encodings: UTF-8 or GB18030 when there is no .cpg.
+pub mod encoding;
+/// Geometry hygiene: validity, repair, multi-part splitting, representative points.
+pub mod geometry;
+/// Raw features to domain types, with findings.
+mod domain;
+/// Open one GDAL layer and read its features into the working CRS.
+pub mod read;
+/// Resolve a workspace argument to one source per layer.
+pub mod source;
+/// Booleans, kinds and numbers in English or Chinese.
+pub mod values;
+
+use anyhow::{Context, Result, bail};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::contract::LayerKind;
+use crate::crs;
+use crate::model::Layers;
+use crate::project::Project;
+use domain::Builder;
+use read::{LayerReport, OpenedLayer};
+
+/// A loaded workspace: its project settings, the layers in the working CRS and a report
+/// per layer of what was read.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub origin: String,
+    pub project: Project,
+    /// The working CRS as a definition GDAL parses (`EPSG:4545`, or WKT).
+    pub working_crs: String,
+    pub layers: Layers,
+    pub reports: Vec<LayerReport>,
+}
+
+/// Load the workspace named by `arg` (a path or a connection string).
+pub fn load(arg: &str) -> Result<Loaded> {
+    let workspace = source::resolve(arg)?;
+    for kind in LayerKind::ALL.into_iter().filter(|k| k.required()) {
+        if !workspace.sources.contains_key(&kind) {
+            let found: Vec<_> = workspace.sources.keys().map(|k| k.name()).collect();
+            bail!(
+                "{}: no {} layer: name a file or layer `{}` (or {}), or map it under [layers.{}] in zdz.toml; layers found: {}",
+                workspace.origin,
+                kind.name(),
+                kind.name(),
+                kind.aliases().join(", "),
+                kind.name(),
+                if found.is_empty() {
+                    "none".to_string()
+                } else {
+                    found.join(", ")
+                }
+            );
+        }
+    }
+
+    let opened: Vec<OpenedLayer> = workspace
+        .sources
+        .values()
+        .map(OpenedLayer::open)
+        .collect::<Result<_>>()?;
+
+    // The working zone follows the features being analysed, not the rivers around them.
+    let mut bounds: Option<[f64; 4]> = None;
+    let mut river_bounds: Option<[f64; 4]> = None;
+    for layer in &opened {
+        let b = layer.bounds_wgs84()?;
+        let target = if layer.source.kind == LayerKind::Rivers {
+            &mut river_bounds
+        } else {
+            &mut bounds
+        };
+        *target = union(*target, b);
+    }
+    let working = crs::working_crs(
+        workspace.project.info.crs.as_deref(),
+        bounds.or(river_bounds),
+    )
+    .with_context(|| workspace.origin.clone())?;
+    let working_def = working
+        .auth_code()
+        .ok()
+        .filter(|_| working.auth_name().as_deref() == Some("EPSG"))
+        .map(|c| format!("EPSG:{c}"))
+        .unwrap_or_else(|| working.to_wkt().unwrap_or_default());
+
+    let progress = ProgressBar::new(opened.len() as u64).with_style(
+        ProgressStyle::with_template("{spinner} reading {msg} [{pos}/{len}]")
+            .expect("valid progress template"),
+    );
+    let mut layers = Layers::default();
+    let mut reports = Vec::new();
+    let project = &workspace.project;
+    for layer in &opened {
+        let kind = layer.source.kind;
+        progress.set_message(kind.label());
+        let (report, raws) = layer.read(&working)?;
+        let config = &layer.source.config;
+        let scale = |field: &str| config.scale.get(field).copied();
+        let mut b = Builder::new(kind, &mut layers.findings);
+        match kind {
+            LayerKind::Parks => layers.parks = raws.iter().filter_map(|r| b.park(r)).collect(),
+            LayerKind::Clusters => {
+                layers.clusters = raws.iter().filter_map(|r| b.cluster(r)).collect()
+            }
+            LayerKind::Enterprises => {
+                layers.enterprises = raws.iter().filter_map(|r| b.enterprise(r, &scale)).collect()
+            }
+            LayerKind::Pipes => layers.pipes = raws.iter().flat_map(|r| b.pipes(r, &scale)).collect(),
+            LayerKind::Outfalls => {
+                layers.outfalls = raws.iter().flat_map(|r| b.outfalls(r)).collect()
+            }
+            LayerKind::Plants => {
+                layers.plants = raws.iter().filter_map(|r| b.plant(r, &scale)).collect()
+            }
+            LayerKind::Rivers => {
+                layers.rivers = raws
+                    .iter()
+                    .filter_map(|r| b.river(r, &project.corridor.main_stem))
+                    .collect()
+            }
+        }
+        reports.push(report);
+        progress.inc(1);
+    }
+    progress.finish_and_clear();
+    layers.missing = LayerKind::ALL
+        .into_iter()
+        .filter(|k| !workspace.sources.contains_key(k))
+        .collect();
+
+    Ok(Loaded {
+        origin: workspace.origin,
+        project: workspace.project,
+        working_crs: working_def,
+        layers,
+        reports,
+    })
+}
+
+fn union(a: Option<[f64; 4]>, b: Option<[f64; 4]>) -> Option<[f64; 4]> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some([a[0].min(b[0]), a[1].min(b[1]), a[2].max(b[2]), a[3].max(b[3])]),
+        (a, None) => a,
+        (None, b) => b,
+    }
+}

@@ -1,0 +1,386 @@
+//! Open one layer through GDAL and read its features: the declared or configured CRS, the
+//! text encoding of a Shapefile, the fields matched to the contract, and every geometry
+//! transformed into the working CRS. Attribute values stay text here; `domain` parses them.
+//!
+//! A feature whose geometry cannot be read or transformed is kept with the reason, so it
+//! can be reported rather than dropped.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::{Context, Result, anyhow, bail};
+use gdal::spatial_ref::SpatialRef;
+use gdal::vector::{FieldValue, LayerAccess};
+use gdal::{Dataset, DatasetOptions, GdalOpenFlags};
+use geo::Geometry;
+use serde::Serialize;
+
+use super::encoding::shapefile_encoding;
+use super::source::LayerSource;
+use crate::contract::LayerKind;
+use crate::crs;
+use crate::project::CoordTag;
+
+/// One feature as read: its fid, the contract fields found (as text) and its geometry in
+/// the working CRS, or why there is none.
+#[derive(Debug, Clone)]
+pub struct RawFeature {
+    pub fid: Option<u64>,
+    pub values: BTreeMap<&'static str, String>,
+    /// For rivers: the text of every name-like field (`name`, `name_zh`, `名称` …).
+    pub names: Vec<String>,
+    pub geom: Result<Geometry, String>,
+}
+
+/// What zdz found out about a layer while reading it (also what `zdz check` prints).
+#[derive(Debug, Clone, Serialize)]
+pub struct LayerReport {
+    pub layer: LayerKind,
+    pub source: String,
+    pub layer_name: String,
+    pub driver: String,
+    pub crs: String,
+    pub coords: Option<CoordTag>,
+    pub encoding: Option<String>,
+    pub feature_count: usize,
+    /// Canonical field → the field (or `= constant`) it was read from.
+    pub fields: BTreeMap<&'static str, String>,
+    /// Bounds in WGS84 lon/lat: west, south, east, north.
+    pub bounds_wgs84: Option<[f64; 4]>,
+}
+
+/// A layer opened and checked, ready to read.
+pub struct OpenedLayer {
+    pub source: LayerSource,
+    dataset: Dataset,
+    layer_name: String,
+    srs: SpatialRef,
+    coords: Option<CoordTag>,
+    encoding: Option<String>,
+    /// Where a message should point: file and layer.
+    place: String,
+}
+
+fn value_to_string(v: FieldValue) -> Option<String> {
+    let s = match v {
+        FieldValue::StringValue(s) => s,
+        FieldValue::IntegerValue(i) => i.to_string(),
+        FieldValue::Integer64Value(i) => i.to_string(),
+        FieldValue::RealValue(r) => r.to_string(),
+        FieldValue::DateValue(d) => d.to_string(),
+        FieldValue::DateTimeValue(d) => d.to_string(),
+        FieldValue::StringListValue(l) => l.join(","),
+        FieldValue::IntegerListValue(l) => join(&l),
+        FieldValue::Integer64ListValue(l) => join(&l),
+        FieldValue::RealListValue(l) => join(&l),
+    };
+    let s = s.trim().to_string();
+    (!s.is_empty()).then_some(s)
+}
+
+fn join<T: ToString>(l: &[T]) -> String {
+    l.iter().map(T::to_string).collect::<Vec<_>>().join(",")
+}
+
+/// Drivers whose data is WGS84 lon/lat when it declares nothing.
+const LONLAT_DRIVERS: &[&str] = &["GeoJSON", "GeoJSONSeq", "CSV", "KML", "LIBKML", "GPX"];
+
+impl OpenedLayer {
+    pub fn open(source: &LayerSource) -> Result<OpenedLayer> {
+        let path = Path::new(&source.dataset);
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+
+        let mut options: Vec<String> = Vec::new();
+        let mut encoding = source.config.encoding.clone();
+        if ext == "shp" || ext == "dbf" {
+            if encoding.is_none() {
+                encoding = shapefile_encoding(path)?;
+            }
+            if let Some(enc) = &encoding {
+                options.push(format!("ENCODING={enc}"));
+            }
+        }
+        if ext == "csv" {
+            options.extend(
+                [
+                    "X_POSSIBLE_NAMES=lon,lng,longitude,经度,x",
+                    "Y_POSSIBLE_NAMES=lat,latitude,纬度,y",
+                    "KEEP_GEOM_COLUMNS=NO",
+                    "AUTODETECT_TYPE=YES",
+                ]
+                .map(String::from),
+            );
+        }
+        let option_refs: Vec<&str> = options.iter().map(String::as_str).collect();
+        let dataset = Dataset::open_ex(
+            &source.dataset,
+            DatasetOptions {
+                open_flags: GdalOpenFlags::GDAL_OF_VECTOR | GdalOpenFlags::GDAL_OF_READONLY,
+                open_options: (!option_refs.is_empty()).then_some(&option_refs[..]),
+                ..Default::default()
+            },
+        )
+        .map_err(|e| anyhow!("{}: GDAL cannot open it: {e}", source.dataset))?;
+
+        let layer_name = pick_layer(&dataset, source)?;
+        let place = format!("{}, layer {}", source.dataset, layer_name);
+        let layer = dataset.layer_by_name(&layer_name)?;
+        let driver = dataset.driver().short_name();
+
+        let srs = match (&source.config.crs, layer.spatial_ref()) {
+            (Some(def), _) => crs::spatial_ref(def).with_context(|| place.clone())?,
+            (None, Some(mut s)) => {
+                s.set_axis_mapping_strategy(
+                    gdal::spatial_ref::AxisMappingStrategy::TraditionalGisOrder,
+                );
+                s
+            }
+            (None, None) if LONLAT_DRIVERS.contains(&driver.as_str()) => crs::wgs84(),
+            (None, None) => bail!(
+                "{place}: no coordinate system (a Shapefile without .prj?); give one with `crs = \"EPSG:…\"` under [layers.{}] in zdz.toml",
+                source.kind.name()
+            ),
+        };
+        let coords = source.config.coords.filter(|c| *c != CoordTag::Wgs84);
+        if coords.is_some() && !srs.is_geographic() {
+            bail!(
+                "{place}: tagged `coords = \"{}\"`, but its CRS {} is not lon/lat",
+                serde_json::to_value(coords).unwrap_or_default().as_str().unwrap_or(""),
+                crs::describe(&srs)
+            );
+        }
+        drop(layer);
+        Ok(OpenedLayer {
+            source: source.clone(),
+            dataset,
+            layer_name,
+            srs,
+            coords,
+            encoding,
+            place,
+        })
+    }
+
+    fn layer(&self) -> Result<gdal::vector::Layer<'_>> {
+        let mut layer = self.dataset.layer_by_name(&self.layer_name)?;
+        if let Some(filter) = &self.source.config.filter {
+            layer
+                .set_attribute_filter(filter)
+                .with_context(|| format!("{}: bad `where` filter `{filter}`", self.place))?;
+        }
+        Ok(layer)
+    }
+
+    /// The layer's bounds in WGS84 lon/lat, checked against its declared CRS.
+    pub fn bounds_wgs84(&self) -> Result<Option<[f64; 4]>> {
+        let layer = self.layer()?;
+        let Some(env) = layer.try_get_extent()?.or_else(|| layer.get_extent().ok()) else {
+            return Ok(None);
+        };
+        if layer.feature_count() == 0 {
+            return Ok(None);
+        }
+        let b = [env.MinX, env.MinY, env.MaxX, env.MaxY];
+        if self.srs.is_geographic()
+            && (b[0] < -180.0 || b[2] > 180.0 || b[1] < -90.0 || b[3] > 90.0)
+        {
+            bail!(
+                "{}: coordinates span x {:.1}…{:.1}, y {:.1}…{:.1}, which cannot be degrees of {}; metres declared as lon/lat? Set the right `crs` for [layers.{}] in zdz.toml",
+                self.place,
+                b[0],
+                b[2],
+                b[1],
+                b[3],
+                crs::describe(&self.srs),
+                self.source.kind.name()
+            );
+        }
+        let to_wgs84 = crs::transform(&self.srs, &crs::wgs84())?;
+        let out = to_wgs84
+            .transform_bounds(&b, 21)
+            .with_context(|| format!("{}: bounds cannot be transformed to WGS84", self.place))?;
+        Ok(Some(out))
+    }
+
+    /// Match the layer's fields to the contract: the zdz.toml map first, then names and aliases.
+    fn field_indices(&self) -> Result<BTreeMap<&'static str, (usize, String)>> {
+        let layer = self.layer()?;
+        let present: Vec<String> = layer.defn().fields().map(|f| f.name()).collect();
+        let config = &self.source.config;
+        let mut found = BTreeMap::new();
+        for spec in self.source.kind.fields() {
+            let index = if let Some(mapped) = config.fields.get(spec.name) {
+                let Some(i) = present.iter().position(|p| p.eq_ignore_ascii_case(mapped)) else {
+                    bail!(
+                        "{}: zdz.toml maps `{}` to field `{mapped}`, which the layer does not have; its fields are: {}",
+                        self.place,
+                        spec.name,
+                        present.join(", ")
+                    );
+                };
+                Some(i)
+            } else {
+                present.iter().position(|p| spec.matches(p))
+            };
+            match index {
+                Some(i) => {
+                    found.insert(spec.name, (i, present[i].clone()));
+                }
+                None if spec.required && !config.set.contains_key(spec.name) => bail!(
+                    "{}: the {} layer needs field `{}` (or {}), which is missing; its fields are: {}",
+                    self.place,
+                    self.source.kind.name(),
+                    spec.name,
+                    spec.aliases.join(", "),
+                    if present.is_empty() {
+                        "none".to_string()
+                    } else {
+                        present.join(", ")
+                    }
+                ),
+                None => {}
+            }
+        }
+        Ok(found)
+    }
+
+    /// Read every feature, with geometry in the working CRS.
+    pub fn read(&self, working: &SpatialRef) -> Result<(LayerReport, Vec<RawFeature>)> {
+        let fields = self.field_indices()?;
+        let name_fields: Vec<usize> = if self.source.kind == LayerKind::Rivers {
+            let layer = self.layer()?;
+            layer
+                .defn()
+                .fields()
+                .enumerate()
+                .filter(|(_, f)| {
+                    let n = f.name().to_lowercase();
+                    n.contains("name") || n.contains('名')
+                })
+                .map(|(i, _)| i)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let config = &self.source.config;
+        let to_working = match self.coords {
+            // Tagged web-map coordinates: lon/lat → WGS84 (undo offset) → working CRS.
+            Some(_) => (
+                Some(crs::transform(&self.srs, &crs::wgs84())?),
+                crs::transform(&crs::wgs84(), working)?,
+            ),
+            None => (None, crs::transform(&self.srs, working)?),
+        };
+
+        let mut layer = self.layer()?;
+        let mut features = Vec::new();
+        for feature in layer.features() {
+            let mut values = BTreeMap::new();
+            for (name, (index, _)) in &fields {
+                if let Some(v) = feature.field(*index).ok().flatten().and_then(value_to_string) {
+                    let v = match config.values.get(*name).and_then(|m| m.get(&v)) {
+                        Some(mapped) => mapped.clone(),
+                        None => v,
+                    };
+                    values.insert(*name, v);
+                }
+            }
+            for (name, value) in &config.set {
+                if let Some(spec) = self.source.kind.fields().iter().find(|f| f.name == name) {
+                    values.entry(spec.name).or_insert_with(|| value.clone());
+                }
+            }
+            let names = name_fields
+                .iter()
+                .filter_map(|i| feature.field(*i).ok().flatten().and_then(value_to_string))
+                .collect();
+            let geom = match feature.geometry() {
+                None => Err("no geometry".to_string()),
+                Some(g) if g.is_empty() => Err("empty geometry".to_string()),
+                Some(g) => g
+                    .to_geo()
+                    .map_err(|e| format!("unreadable geometry ({}): {e}", g.geometry_name()))
+                    .and_then(|mut geom| {
+                        if let (Some(tag), Some(ct)) = (self.coords, &to_working.0) {
+                            crs::reproject(&mut geom, ct).map_err(|e| e.to_string())?;
+                            crs::to_wgs84_from_tag(&mut geom, tag);
+                        }
+                        crs::reproject(&mut geom, &to_working.1)
+                            .map_err(|e| e.to_string())?;
+                        Ok(geom)
+                    }),
+            };
+            features.push(RawFeature {
+                fid: feature.fid(),
+                values,
+                names,
+                geom,
+            });
+        }
+
+        let mut field_report: BTreeMap<&'static str, String> =
+            fields.into_iter().map(|(k, (_, n))| (k, n)).collect();
+        for (name, value) in &config.set {
+            if let Some(spec) = self.source.kind.fields().iter().find(|f| f.name == name) {
+                field_report
+                    .entry(spec.name)
+                    .or_insert_with(|| format!("= {value}"));
+            }
+        }
+        let report = LayerReport {
+            layer: self.source.kind,
+            source: self.source.dataset.clone(),
+            layer_name: self.layer_name.clone(),
+            driver: self.dataset.driver().short_name(),
+            crs: crs::describe(&self.srs),
+            coords: self.coords,
+            encoding: self.encoding.clone(),
+            feature_count: features.len(),
+            fields: field_report,
+            bounds_wgs84: self.bounds_wgs84()?,
+        };
+        Ok((report, features))
+    }
+
+    pub fn place(&self) -> &str {
+        &self.place
+    }
+}
+
+/// The layer to read: the configured one, the only one, or the one named like the layer.
+fn pick_layer(dataset: &Dataset, source: &LayerSource) -> Result<String> {
+    let names: Vec<String> = dataset.layers().map(|l| l.name()).collect();
+    if let Some(wanted) = &source.layer {
+        return names
+            .iter()
+            .find(|n| *n == wanted || n.eq_ignore_ascii_case(wanted))
+            .cloned()
+            .ok_or_else(|| {
+                anyhow!(
+                    "{}: no layer `{wanted}`; its layers are: {}",
+                    source.dataset,
+                    names.join(", ")
+                )
+            });
+    }
+    match names.as_slice() {
+        [only] => Ok(only.clone()),
+        [] => bail!("{}: holds no vector layer", source.dataset),
+        many => many
+            .iter()
+            .find(|n| source.kind.matches_name(n))
+            .cloned()
+            .ok_or_else(|| {
+                anyhow!(
+                    "{}: holds several layers ({}); say which is the {} layer with `layer = \"…\"` in zdz.toml",
+                    source.dataset,
+                    many.join(", "),
+                    source.kind.name()
+                )
+            }),
+    }
+}

@@ -1,0 +1,204 @@
+//! The domain types every stage shares: the features of a workspace after loading, in the
+//! working metric CRS, with their attributes parsed into the contract's kinds.
+//!
+//! Nothing here knows where a feature came from (file, database, encoding) or where a
+//! result will go.
+
+use geo::{Coord, Geometry, LineString, MultiPolygon, Point};
+use serde::Serialize;
+
+use crate::contract::LayerKind;
+
+/// Park level, which decides the 2025 deadline for national-level parks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ParkLevel {
+    National,
+    Provincial,
+}
+
+impl ParkLevel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParkLevel::National => "national",
+            ParkLevel::Provincial => "provincial",
+        }
+    }
+}
+
+/// What a pipe carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PipeKind {
+    Sewage,
+    Storm,
+    Combined,
+}
+
+impl PipeKind {
+    pub const ALL: [PipeKind; 3] = [PipeKind::Sewage, PipeKind::Storm, PipeKind::Combined];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PipeKind::Sewage => "sewage",
+            PipeKind::Storm => "storm",
+            PipeKind::Combined => "combined",
+        }
+    }
+
+    /// Sewage and combined pipes carry wastewater.
+    pub fn carries_sewage(self) -> bool {
+        matches!(self, PipeKind::Sewage | PipeKind::Combined)
+    }
+}
+
+/// What an outfall discharges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutfallKind {
+    Storm,
+    Sewage,
+    Combined,
+    Plant,
+}
+
+impl OutfallKind {
+    pub const ALL: [OutfallKind; 4] = [
+        OutfallKind::Storm,
+        OutfallKind::Sewage,
+        OutfallKind::Combined,
+        OutfallKind::Plant,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutfallKind::Storm => "storm",
+            OutfallKind::Sewage => "sewage",
+            OutfallKind::Combined => "combined",
+            OutfallKind::Plant => "plant",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Park {
+    pub id: String,
+    pub name: Option<String>,
+    pub level: Option<ParkLevel>,
+    pub district: Option<String>,
+    pub yangtze_side: Option<bool>,
+    pub geom: MultiPolygon,
+    pub rep: Coord,
+}
+
+#[derive(Debug, Clone)]
+pub struct Cluster {
+    pub id: String,
+    pub park_id: Option<String>,
+    pub name: Option<String>,
+    pub demo: bool,
+    pub yangtze_side: Option<bool>,
+    pub geom: MultiPolygon,
+    pub rep: Coord,
+}
+
+#[derive(Debug, Clone)]
+pub struct Enterprise {
+    pub id: String,
+    pub name: Option<String>,
+    pub credit_code: Option<String>,
+    pub industry: Option<String>,
+    pub wastewater_tpd: Option<f64>,
+    pub connected: Option<bool>,
+    pub permit_no: Option<String>,
+    /// A point, or the site polygon.
+    pub geom: Geometry,
+    pub rep: Coord,
+}
+
+#[derive(Debug, Clone)]
+pub struct Pipe {
+    pub id: String,
+    pub kind: PipeKind,
+    pub from_node: Option<String>,
+    pub to_node: Option<String>,
+    pub diameter_mm: Option<f64>,
+    pub defect_grade: Option<u8>,
+    /// Digitised in the direction of flow unless `from_node`/`to_node` say otherwise.
+    pub geom: LineString,
+}
+
+impl Pipe {
+    /// First and last vertex: the upstream and downstream ends of the digitised line.
+    pub fn ends(&self) -> (Coord, Coord) {
+        let c = &self.geom.0;
+        (c[0], c[c.len() - 1])
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Outfall {
+    pub id: String,
+    pub name: Option<String>,
+    pub kind: Option<OutfallKind>,
+    pub receiving_water: Option<String>,
+    pub plant_id: Option<String>,
+    pub geom: Point,
+}
+
+#[derive(Debug, Clone)]
+pub struct Plant {
+    pub id: String,
+    pub name: Option<String>,
+    pub capacity_tpd: Option<f64>,
+    pub inflow_tpd: Option<f64>,
+    /// A point, or the site polygon.
+    pub geom: Geometry,
+    pub rep: Coord,
+}
+
+#[derive(Debug, Clone)]
+pub struct River {
+    pub name: Option<String>,
+    /// Whether the feature is part of the Yangtze main stem.
+    pub main_stem: bool,
+    pub geom: Geometry,
+}
+
+/// Something wrong with an input feature, found while loading.
+#[derive(Debug, Clone, Serialize)]
+pub struct LoadFinding {
+    pub layer: LayerKind,
+    pub feature_id: String,
+    pub kind: FindingKind,
+    pub message: String,
+    /// Whether zdz repaired the feature and used it (true) or skipped it (false).
+    pub repaired: bool,
+    #[serde(skip)]
+    pub geom: Option<Geometry>,
+}
+
+/// What sort of load finding it is; only geometry findings become `INVALID_GEOMETRY` problems.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingKind {
+    Geometry,
+    Value,
+    DuplicateId,
+    MissingId,
+}
+
+/// Every layer of a workspace, loaded into the working CRS.
+#[derive(Debug, Clone, Default)]
+pub struct Layers {
+    pub parks: Vec<Park>,
+    pub clusters: Vec<Cluster>,
+    pub enterprises: Vec<Enterprise>,
+    pub pipes: Vec<Pipe>,
+    pub outfalls: Vec<Outfall>,
+    pub plants: Vec<Plant>,
+    pub rivers: Vec<River>,
+    pub findings: Vec<LoadFinding>,
+    /// Layers the workspace did not have: the analyses that need them report nothing.
+    pub missing: Vec<LayerKind>,
+}

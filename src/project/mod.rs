@@ -1,0 +1,306 @@
+//! The project file `zdz.toml`: where each layer comes from, how its fields map onto the
+//! contract, the analysis parameters and the deadline schedule.
+//!
+//! Defaults live in `defaults.toml` beside this file, so the Chongqing schedule is data, not
+//! code. This module parses and merges; it does not open any layer.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use serde::{Deserialize, Serialize};
+
+use crate::contract::LayerKind;
+
+const DEFAULTS: &str = include_str!("defaults.toml");
+
+/// The parameters of SPEC §4, in metres.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Params {
+    pub snap_m: f64,
+    pub outfall_match_m: f64,
+    pub coverage_m: f64,
+    pub plant_match_m: f64,
+    pub corridor_m: f64,
+}
+
+/// A condition a deadline rule may test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Condition {
+    NoEnterprises,
+    Demo,
+    InCorridor,
+    National,
+    Provincial,
+    Always,
+}
+
+impl Condition {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Condition::NoEnterprises => "no_enterprises",
+            Condition::Demo => "demo",
+            Condition::InCorridor => "in_corridor",
+            Condition::National => "national",
+            Condition::Provincial => "provincial",
+            Condition::Always => "always",
+        }
+    }
+}
+
+/// One rule of the schedule: the deadline applies when any of `when` holds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeadlineRule {
+    pub when: Vec<Condition>,
+    /// A date (`2025-12-31`) or a status such as `out_of_scope`.
+    pub deadline: String,
+}
+
+/// How the Yangtze corridor is decided.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CorridorConfig {
+    /// Names (in any text field of the rivers layer) that make a feature part of the main stem.
+    #[serde(default)]
+    pub main_stem: Vec<String>,
+    /// When set, a cluster is along the Yangtze when its park's district is listed here,
+    /// instead of by distance.
+    #[serde(default)]
+    pub districts: Option<Vec<String>>,
+}
+
+/// Coordinates from Chinese web maps, which no EPSG code describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CoordTag {
+    Wgs84,
+    Gcj02,
+    Bd09,
+}
+
+/// Where one layer comes from and how to read it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LayerConfig {
+    /// Any path (relative to the project file) or connection string GDAL opens.
+    pub source: String,
+    /// The layer inside the source; by default the one whose name is the layer's name or
+    /// alias, or the only layer.
+    pub layer: Option<String>,
+    /// OGR SQL attribute filter, e.g. `Type = 'Combined sewer outfall'`.
+    #[serde(rename = "where")]
+    pub filter: Option<String>,
+    /// CRS of the source when it has none or a wrong one (`EPSG:4545`, WKT, PROJ string).
+    pub crs: Option<String>,
+    /// `gcj02` or `bd09` for coordinates from Chinese web maps.
+    pub coords: Option<CoordTag>,
+    /// Text encoding of a Shapefile .dbf, e.g. `GB18030`, `UTF-8`.
+    pub encoding: Option<String>,
+    /// Canonical field → field name in the source.
+    #[serde(default)]
+    pub fields: BTreeMap<String, String>,
+    /// Canonical field → constant value for every feature.
+    #[serde(default)]
+    pub set: BTreeMap<String, String>,
+    /// Canonical field → (value in the source → value zdz understands).
+    #[serde(default)]
+    pub values: BTreeMap<String, BTreeMap<String, String>>,
+    /// Canonical numeric field → factor to multiply by (e.g. MGD → t/d: 3785.41).
+    #[serde(default)]
+    pub scale: BTreeMap<String, f64>,
+}
+
+/// Project-wide settings.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectInfo {
+    pub name: Option<String>,
+    /// Working CRS for distances; by default a CGCS2000 3° Gauss–Krüger zone from the data's centre.
+    pub crs: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProject {
+    #[serde(default)]
+    project: ProjectInfo,
+    #[serde(default)]
+    params: Option<toml::Table>,
+    #[serde(default)]
+    corridor: Option<CorridorConfig>,
+    #[serde(default)]
+    deadline: Option<Vec<DeadlineRule>>,
+    #[serde(default)]
+    layers: BTreeMap<String, LayerConfig>,
+}
+
+/// A project: defaults merged with what a `zdz.toml` says.
+#[derive(Debug, Clone)]
+pub struct Project {
+    pub info: ProjectInfo,
+    pub params: Params,
+    pub corridor: CorridorConfig,
+    pub deadlines: Vec<DeadlineRule>,
+    pub layers: BTreeMap<LayerKind, LayerConfig>,
+    /// Folder that relative layer sources are resolved against.
+    pub base_dir: PathBuf,
+}
+
+impl Project {
+    /// The defaults alone, for workspaces without a project file.
+    pub fn defaults(base_dir: &Path) -> Project {
+        Project::parse(DEFAULTS, base_dir).expect("the built-in defaults.toml is valid")
+    }
+
+    pub fn from_file(path: &Path) -> Result<Project> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("{}: cannot read the project file", path.display()))?;
+        let base = path.parent().unwrap_or(Path::new("."));
+        Project::parse(&text, base).with_context(|| format!("{}", path.display()))
+    }
+
+    /// Parse a project file's text over the defaults.
+    pub fn parse(text: &str, base_dir: &Path) -> Result<Project> {
+        let defaults: RawProject = toml::from_str(DEFAULTS).expect("defaults.toml parses");
+        let raw: RawProject = toml::from_str(text)?;
+
+        let mut params = defaults.params.unwrap_or_default();
+        for (k, v) in raw.params.unwrap_or_default() {
+            params.insert(k, v);
+        }
+        // Integers are fine where metres are asked for: `coverage_m = 100`.
+        let params: toml::Table = params
+            .into_iter()
+            .map(|(k, v)| match v {
+                toml::Value::Integer(i) => (k, toml::Value::Float(i as f64)),
+                v => (k, v),
+            })
+            .collect();
+        let params: Params = toml::Value::Table(params)
+            .try_into()
+            .context("[params]: unknown parameter or a value that is not a number")?;
+        for (name, value) in [
+            ("snap_m", params.snap_m),
+            ("outfall_match_m", params.outfall_match_m),
+            ("coverage_m", params.coverage_m),
+            ("plant_match_m", params.plant_match_m),
+            ("corridor_m", params.corridor_m),
+        ] {
+            if !(value.is_finite() && value >= 0.0) {
+                bail!("[params]: {name} = {value} must be a distance in metres ≥ 0");
+            }
+        }
+
+        let default_corridor = defaults.corridor.unwrap_or_default();
+        let mut corridor = raw.corridor.unwrap_or_else(|| default_corridor.clone());
+        if corridor.main_stem.is_empty() {
+            corridor.main_stem = default_corridor.main_stem;
+        }
+
+        let deadlines = raw.deadline.or(defaults.deadline).unwrap_or_default();
+        if deadlines.is_empty() {
+            bail!("[[deadline]]: the schedule has no rule");
+        }
+
+        let mut layers = BTreeMap::new();
+        for (name, config) in raw.layers {
+            let Some(kind) = LayerKind::from_name(&name) else {
+                bail!(
+                    "[layers.{name}]: unknown layer; expected one of {}",
+                    LayerKind::ALL.map(|k| k.name()).join(", ")
+                );
+            };
+            for field in config
+                .fields
+                .keys()
+                .chain(config.set.keys())
+                .chain(config.values.keys())
+            {
+                if !kind.fields().iter().any(|f| f.name == field) {
+                    bail!(
+                        "[layers.{name}]: unknown field `{field}`; the {} layer has {}",
+                        kind.name(),
+                        kind.fields()
+                            .iter()
+                            .map(|f| f.name)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    );
+                }
+            }
+            layers.insert(kind, config);
+        }
+
+        Ok(Project {
+            info: raw.project,
+            params,
+            corridor,
+            deadlines,
+            layers,
+            base_dir: base_dir.to_path_buf(),
+        })
+    }
+
+    /// A layer source as GDAL should open it: relative paths against the project folder.
+    pub fn resolve_source(&self, source: &str) -> String {
+        if is_connection_string(source) || Path::new(source).is_absolute() {
+            source.to_string()
+        } else {
+            self.base_dir.join(source).to_string_lossy().into_owned()
+        }
+    }
+}
+
+/// Whether a workspace argument is a database connection rather than a path.
+pub fn is_connection_string(s: &str) -> bool {
+    let lower = s.to_ascii_lowercase();
+    lower.starts_with("pg:") || lower.starts_with("postgresql://") || lower.starts_with("postgres://")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_the_spec_parameters_and_chongqing_schedule() {
+        let p = Project::defaults(Path::new("."));
+        assert_eq!(p.params.snap_m, 1.0);
+        assert_eq!(p.params.outfall_match_m, 20.0);
+        assert_eq!(p.params.coverage_m, 100.0);
+        assert_eq!(p.params.plant_match_m, 50.0);
+        assert_eq!(p.params.corridor_m, 1000.0);
+        let dates: Vec<_> = p.deadlines.iter().map(|r| r.deadline.as_str()).collect();
+        assert_eq!(dates, ["out_of_scope", "2024-12-31", "2025-12-31", "2027-12-31"]);
+    }
+
+    #[test]
+    fn a_project_overrides_one_parameter_and_keeps_the_others() {
+        let p = Project::parse("[params]\ncoverage_m = 150\n", Path::new(".")).unwrap();
+        assert_eq!(p.params.coverage_m, 150.0);
+        assert_eq!(p.params.snap_m, 1.0);
+    }
+
+    #[test]
+    fn an_unknown_parameter_is_an_error() {
+        let err = Project::parse("[params]\ncoverage = 150\n", Path::new(".")).unwrap_err();
+        assert!(format!("{err:#}").contains("params"));
+    }
+
+    #[test]
+    fn an_unknown_field_in_a_layer_map_names_the_layer_and_its_fields() {
+        let text = "[layers.pipes]\nsource = \"a.shp\"\nfields = { pipe = \"ID\" }\n";
+        let err = format!("{:#}", Project::parse(text, Path::new(".")).unwrap_err());
+        assert!(err.contains("[layers.pipes]") && err.contains("pipe_id"), "{err}");
+    }
+
+    #[test]
+    fn layers_may_be_keyed_by_chinese_alias() {
+        let text = "[layers.排口]\nsource = \"pk.shp\"\n";
+        let p = Project::parse(text, Path::new("/w")).unwrap();
+        assert!(p.layers.contains_key(&LayerKind::Outfalls));
+        assert_eq!(p.resolve_source("pk.shp"), "/w/pk.shp");
+    }
+}
