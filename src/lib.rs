@@ -13,6 +13,8 @@ pub mod crs;
 pub mod index;
 /// The directed sewer/storm network and upstream traces.
 pub mod network;
+/// Write results: GeoJSON layers and summary.json.
+pub mod publish;
 /// Read a workspace into domain types in the working CRS.
 pub mod load;
 /// Domain types shared by every stage.

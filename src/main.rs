@@ -1,1 +1,168 @@
-fn main() {}
+//! The `zdz` command line: `analyze` writes every output of SPEC §5; `check` loads and
+//! validates a workspace without analysing it.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+
+use zdz::analysis;
+use zdz::load;
+use zdz::publish::{self, summary::Timings};
+
+#[derive(Parser)]
+#[command(name = "zdz", version, about = "污水零直排区 analysis for industrial-park clusters")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run every analysis and write clusters, problems, outfalls and summary files.
+    Analyze {
+        /// A GeoPackage, a folder of layer files, a zdz.toml, or a PG: connection string
+        /// (default: the demo workspace in data/).
+        workspace: Option<String>,
+        /// Folder to write into; must be empty unless --force.
+        #[arg(long, default_value = "zdz-out")]
+        out: PathBuf,
+        /// Replace zdz's own files in a non-empty --out folder.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Load and validate a workspace: per layer its source, CRS, encoding, fields and findings.
+    Check {
+        /// As for analyze (default: the demo workspace in data/).
+        workspace: Option<String>,
+    },
+}
+
+/// The demo workspace: `data/` in the current folder, else beside the sources.
+fn demo_workspace() -> String {
+    let local = Path::new("data");
+    if local.join("zdz.toml").is_file() {
+        return "data".into();
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("data")
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn analyze(workspace: &str, out: &Path, force: bool) -> Result<()> {
+    let t0 = Instant::now();
+    let loaded = load::load(workspace)?;
+    let out = publish::prepare_out_dir(out, &loaded, force)?;
+    let t1 = Instant::now();
+    let result = analysis::analyze(&loaded.layers, &loaded.project);
+    let t2 = Instant::now();
+    let mut timings = Timings {
+        load_ms: (t1 - t0).as_millis(),
+        analyze_ms: (t2 - t1).as_millis(),
+        write_ms: 0,
+    };
+    publish::write_all(&out, &loaded, &result, &timings)?;
+    timings.write_ms = t2.elapsed().as_millis();
+
+    let l = &loaded.layers;
+    eprintln!(
+        "zdz: {} → {} (working CRS {})",
+        loaded.origin,
+        out.display(),
+        loaded.working_crs
+    );
+    eprintln!(
+        "  loaded {} parks, {} clusters, {} enterprises, {} pipes, {} outfalls, {} plants, {} rivers in {} ms",
+        l.parks.len(),
+        l.clusters.len(),
+        l.enterprises.len(),
+        l.pipes.len(),
+        l.outfalls.len(),
+        l.plants.len(),
+        l.rivers.len(),
+        timings.load_ms
+    );
+    eprintln!(
+        "  {} problems in {} ms; written in {} ms",
+        result.problems.len(),
+        timings.analyze_ms,
+        timings.write_ms
+    );
+    let mut counts = std::collections::BTreeMap::new();
+    for p in &result.problems {
+        *counts.entry(p.code).or_insert(0) += 1;
+    }
+    for (code, n) in counts {
+        eprintln!("  {:>6}  {:<28} {}", n, code.as_str(), code.label_zh());
+    }
+    for finding in l.findings.iter().filter(|f| f.kind != zdz::model::FindingKind::Geometry) {
+        eprintln!(
+            "  note: {} {}: {}",
+            finding.layer.name(),
+            finding.feature_id,
+            finding.message
+        );
+    }
+    Ok(())
+}
+
+fn check(workspace: &str) -> Result<()> {
+    let loaded = load::load(workspace)?;
+    println!("workspace {} (working CRS {})", loaded.origin, loaded.working_crs);
+    for r in &loaded.reports {
+        println!(
+            "{:<12} {} [layer {}, {}] CRS {}{}{}: {} features",
+            r.layer.name(),
+            r.source,
+            r.layer_name,
+            r.driver,
+            r.crs,
+            r.coords
+                .map(|c| format!(", coords {c:?}"))
+                .unwrap_or_default(),
+            r.encoding
+                .as_deref()
+                .map(|e| format!(", encoding {e}"))
+                .unwrap_or_default(),
+            r.feature_count
+        );
+        if let Some(b) = r.bounds_wgs84 {
+            println!(
+                "{:<12} bounds lon {:.5}…{:.5}, lat {:.5}…{:.5}",
+                "", b[0], b[2], b[1], b[3]
+            );
+        }
+        for (field, source) in &r.fields {
+            println!("{:<12}   {field:<16} ← {source}", "");
+        }
+    }
+    for kind in &loaded.layers.missing {
+        println!("{:<12} not in the workspace ({})", kind.name(), kind.aliases().join(", "));
+    }
+    for f in &loaded.layers.findings {
+        println!("finding: {} {}: {}", f.layer.name(), f.feature_id, f.message);
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Analyze {
+            workspace,
+            out,
+            force,
+        } => analyze(&workspace.unwrap_or_else(demo_workspace), &out, force),
+        Command::Check { workspace } => check(&workspace.unwrap_or_else(demo_workspace)),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("zdz: error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

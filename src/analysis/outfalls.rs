@@ -36,6 +36,8 @@ impl OutfallStatus {
 
 #[derive(Debug, Clone)]
 pub struct OutfallResult {
+    /// The cluster the outfall lies in.
+    pub cluster: Option<usize>,
     /// The pipe whose downstream end it matched, and how far it is.
     pub matched: Option<(usize, f64)>,
     pub upstream_pipes: Vec<usize>,
@@ -175,6 +177,7 @@ pub fn analyze_outfalls(
             OutfallStatus::Matched
         };
         results.push(OutfallResult {
+            cluster: ctx.cluster_at(o.geom.0),
             matched,
             upstream_pipes,
             upstream_enterprises,

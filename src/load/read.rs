@@ -301,8 +301,12 @@ impl OpenedLayer {
             let geom = match feature.geometry() {
                 None => Err("no geometry".to_string()),
                 Some(g) if g.is_empty() => Err("empty geometry".to_string()),
-                Some(g) => g
-                    .to_geo()
+                Some(g) => {
+                    // geo is 2-D: drop Z and M before converting.
+                    let mut flat = g.clone();
+                    flat.flatten_to_2d();
+                    flat.to_geo()
+                }
                     .map_err(|e| format!("unreadable geometry ({}): {e}", g.geometry_name()))
                     .and_then(|mut geom| {
                         if let (Some(tag), Some(ct)) = (self.coords, &to_working.0) {

@@ -1,0 +1,58 @@
+//! Write features as RFC 7946 GeoJSON: lon/lat WGS84, no `crs` member, exterior rings
+//! counter-clockwise, coordinates rounded to 1e-7° (about 1 cm).
+
+use std::path::Path;
+
+use anyhow::Result;
+use gdal::spatial_ref::CoordTransform;
+use geo::orient::{Direction, Orient};
+use geo::{Geometry, MapCoordsInPlace};
+use geojson::{Feature, FeatureCollection, GeometryValue, JsonObject, feature::Id};
+
+use super::write_atomically;
+use crate::crs;
+
+/// A feature to write: id, geometry in the working CRS, properties.
+pub struct OutFeature {
+    pub id: String,
+    pub geom: Option<Geometry>,
+    pub properties: JsonObject,
+}
+
+fn round7(v: f64) -> f64 {
+    (v * 1e7).round() / 1e7
+}
+
+/// A working-CRS geometry as an RFC 7946 geometry.
+pub fn to_rfc7946(geom: &Geometry, to_wgs84: &CoordTransform) -> Result<geojson::Geometry> {
+    let mut g = geom.clone();
+    crs::reproject(&mut g, to_wgs84)?;
+    g.map_coords_in_place(|c| geo::coord! { x: round7(c.x), y: round7(c.y) });
+    let g = match g {
+        Geometry::Polygon(p) => Geometry::Polygon(p.orient(Direction::Default)),
+        Geometry::MultiPolygon(p) => Geometry::MultiPolygon(p.orient(Direction::Default)),
+        other => other,
+    };
+    Ok(geojson::Geometry::new(GeometryValue::from(&g)))
+}
+
+pub fn write(path: &Path, features: Vec<OutFeature>, to_wgs84: &CoordTransform) -> Result<()> {
+    let features = features
+        .into_iter()
+        .map(|f| {
+            Ok(Feature {
+                bbox: None,
+                geometry: f.geom.as_ref().map(|g| to_rfc7946(g, to_wgs84)).transpose()?,
+                id: Some(Id::String(f.id)),
+                properties: Some(f.properties),
+                foreign_members: None,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let fc = FeatureCollection {
+        bbox: None,
+        features,
+        foreign_members: None,
+    };
+    write_atomically(path, serde_json::to_string(&fc)?.as_bytes())
+}

@@ -1,0 +1,138 @@
+//! The properties of each result layer, exactly as SPEC §5 names them, plus the evidence a
+//! reviewer asks for (distances, the rule as it applied, the trace).
+
+use geo::Geometry;
+use geojson::JsonObject;
+use serde_json::{Value, json};
+
+use super::geojson::OutFeature;
+use crate::analysis::Analysis;
+use crate::contract::ProblemCode;
+use crate::load::Loaded;
+
+fn object(v: Value) -> JsonObject {
+    match v {
+        Value::Object(m) => m,
+        _ => unreachable!("built from json!({{…}})"),
+    }
+}
+
+/// Metres rounded to centimetres, for reading.
+fn metres(d: f64) -> f64 {
+    (d * 100.0).round() / 100.0
+}
+
+pub fn clusters(loaded: &Loaded, analysis: &Analysis) -> Vec<OutFeature> {
+    let layers = &loaded.layers;
+    layers
+        .clusters
+        .iter()
+        .zip(&analysis.clusters)
+        .map(|(c, r)| {
+            let park = r.park.map(|p| &layers.parks[p]);
+            let mut props = object(json!({
+                "cluster_id": c.id,
+                "name": c.name,
+                "park_id": park.map(|p| p.id.clone()).or_else(|| c.park_id.clone()),
+                "park_name": park.and_then(|p| p.name.clone()),
+                "park_level": r.park_level.map(|l| l.as_str()),
+                "district": park.and_then(|p| p.district.clone()),
+                "demo": c.demo,
+                "in_corridor": r.corridor.in_corridor,
+                "corridor_distance_m": r.corridor.distance_m.map(metres),
+                "corridor_reason": r.corridor.reason.as_str(),
+                "enterprise_count": r.enterprise_count,
+                "deadline": r.deadline,
+                "deadline_reason": r.deadline_reason,
+                "problem_count": r.problem_counts.values().sum::<usize>(),
+            }));
+            for code in ProblemCode::ALL {
+                props.insert(
+                    code.as_str().into(),
+                    json!(r.problem_counts.get(&code).copied().unwrap_or(0)),
+                );
+            }
+            OutFeature {
+                id: c.id.clone(),
+                geom: Some(Geometry::MultiPolygon(c.geom.clone())),
+                properties: props,
+            }
+        })
+        .collect()
+}
+
+pub fn problems(analysis: &Analysis) -> Vec<OutFeature> {
+    analysis
+        .problems
+        .iter()
+        .map(|p| {
+            let mut props = object(json!({
+                "problem_id": p.problem_id,
+                "code": p.code.as_str(),
+                "layer": p.layer.name(),
+                "feature_id": p.feature_id,
+                "cluster_id": p.cluster_id,
+                "deadline": p.deadline,
+                "severity": p.code.severity().as_str(),
+                "label_zh": p.code.label_zh(),
+                "label_en": p.code.label_en(),
+                "detail": p.detail,
+                "distance_m": p.distance_m.map(metres),
+            }));
+            if let Some(t) = &p.trace {
+                props.insert("upstream_pipe_ids".into(), json!(t.pipe_ids));
+                props.insert("upstream_enterprise_ids".into(), json!(t.enterprise_ids));
+            }
+            OutFeature {
+                id: p.problem_id.clone(),
+                geom: p.geom.clone(),
+                properties: props,
+            }
+        })
+        .collect()
+}
+
+pub fn outfalls(loaded: &Loaded, analysis: &Analysis) -> Vec<OutFeature> {
+    let layers = &loaded.layers;
+    layers
+        .outfalls
+        .iter()
+        .zip(&analysis.outfalls)
+        .map(|(o, r)| {
+            let mut props = object(json!({
+                "outfall_id": o.id,
+                "name": o.name,
+                "kind": o.kind.map(|k| k.as_str()),
+                "receiving_water": o.receiving_water,
+                "cluster_id": r.cluster.map(|c| layers.clusters[c].id.clone()),
+                "matched": r.matched.is_some(),
+                "matched_pipe_id": r.matched.map(|(p, _)| layers.pipes[p].id.clone()),
+                "match_distance_m": r.matched.map(|(_, d)| metres(d)),
+                "plant_id": r.plant.map(|p| layers.plants[p].id.clone()).or_else(|| o.plant_id.clone()),
+                "upstream_pipe_count": r.upstream_pipes.len(),
+                "upstream_enterprise_count": r.upstream_enterprises.len(),
+                "status": r.status.as_str(),
+                "problem_codes": r.codes.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
+            }));
+            if !r.codes.is_empty() {
+                props.insert(
+                    "upstream_pipe_ids".into(),
+                    json!(r.upstream_pipes.iter().map(|p| &layers.pipes[*p].id).collect::<Vec<_>>()),
+                );
+                props.insert(
+                    "upstream_enterprise_ids".into(),
+                    json!(r
+                        .upstream_enterprises
+                        .iter()
+                        .map(|e| &layers.enterprises[*e].id)
+                        .collect::<Vec<_>>()),
+                );
+            }
+            OutFeature {
+                id: o.id.clone(),
+                geom: Some(Geometry::Point(o.geom)),
+                properties: props,
+            }
+        })
+        .collect()
+}

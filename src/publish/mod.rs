@@ -1,0 +1,90 @@
+//! Turn an analysis into the files of SPEC §5: `clusters.geojson`, `problems.geojson`,
+//! `outfalls.geojson` and `summary.json`. The properties of each layer are assembled in
+//! `layers`; this module decides where files go and never touches the workspace.
+
+/// RFC 7946 GeoJSON writing.
+pub mod geojson;
+/// Properties of the result layers, from the analysis.
+pub mod layers;
+/// `summary.json`: counts per code, deadline and cluster, and the run's parameters.
+pub mod summary;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+
+use crate::analysis::Analysis;
+use crate::crs;
+use crate::load::Loaded;
+
+/// The files `zdz analyze` writes.
+pub const OUTPUT_FILES: [&str; 4] = [
+    "clusters.geojson",
+    "problems.geojson",
+    "outfalls.geojson",
+    "summary.json",
+];
+
+/// Write to a temporary file beside `path`, then rename: a reader never sees half a file.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = path.with_extension("zdz-tmp");
+    std::fs::write(&tmp, bytes).with_context(|| format!("{}: cannot write", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("{}: cannot write", path.display()))
+}
+
+/// Check that `out` may be written: not the workspace's own folder, and empty unless `force`.
+pub fn prepare_out_dir(out: &Path, loaded: &Loaded, force: bool) -> Result<PathBuf> {
+    if out.exists() && !out.is_dir() {
+        bail!("{}: --out must be a folder, and this is a file", out.display());
+    }
+    std::fs::create_dir_all(out).with_context(|| format!("{}: cannot create", out.display()))?;
+    let out = out.canonicalize()?;
+    for report in &loaded.reports {
+        let source = Path::new(&report.source);
+        let folder = if source.is_dir() { Some(source) } else { source.parent() };
+        if let Some(folder) = folder.and_then(|f| f.canonicalize().ok())
+            && folder == out
+        {
+            bail!(
+                "{}: this folder holds the workspace's {} layer ({}); zdz never writes into the workspace: choose another --out",
+                out.display(),
+                report.layer.name(),
+                report.source
+            );
+        }
+    }
+    let non_empty = std::fs::read_dir(&out)?.next().is_some();
+    if non_empty && !force {
+        bail!(
+            "{}: folder is not empty; zdz will not overwrite it (pass --force to replace zdz's own files in it)",
+            out.display()
+        );
+    }
+    Ok(out)
+}
+
+/// Write every output file of SPEC §5 into `out`.
+pub fn write_all(out: &Path, loaded: &Loaded, analysis: &Analysis, timings: &summary::Timings) -> Result<()> {
+    let working = crs::spatial_ref(&loaded.working_crs)?;
+    let to_wgs84 = crs::transform(&working, &crs::wgs84())?;
+    geojson::write(
+        &out.join("clusters.geojson"),
+        layers::clusters(loaded, analysis),
+        &to_wgs84,
+    )?;
+    geojson::write(
+        &out.join("problems.geojson"),
+        layers::problems(analysis),
+        &to_wgs84,
+    )?;
+    geojson::write(
+        &out.join("outfalls.geojson"),
+        layers::outfalls(loaded, analysis),
+        &to_wgs84,
+    )?;
+    let summary = summary::summary(loaded, analysis, timings);
+    write_atomically(
+        &out.join("summary.json"),
+        serde_json::to_string_pretty(&summary)?.as_bytes(),
+    )
+}
