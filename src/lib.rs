@@ -5,6 +5,8 @@
 
 /// Pure analyses: matching, traces, coverage, corridor, deadlines, problems.
 pub mod analysis;
+/// The synthetic Chongqing demo workspace generator.
+pub mod demo;
 /// The layer contract and the problem codes (SPEC §3–§4), defined once.
 pub mod contract;
 /// Coordinate systems: working zone choice, reprojection, GCJ-02/BD-09 correction.

@@ -33,6 +33,21 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Build the synthetic Chongqing demo workspace around the real rivers.
+    Demo {
+        /// Folder to write the layer files into; must be empty unless --force.
+        #[arg(long, default_value = "data")]
+        out: PathBuf,
+        /// Natural Earth rivers for Chongqing (GeoJSON, WGS84, with `name_zh`).
+        #[arg(long, default_value = "../shared/data/rivers/chongqing_rivers_ne10m.geojson")]
+        rivers: PathBuf,
+        /// Seed for the invented attributes; the same seed gives the same files.
+        #[arg(long, default_value_t = 2024)]
+        seed: u64,
+        /// Replace the layer files in a non-empty --out folder.
+        #[arg(long)]
+        force: bool,
+    },
     /// Load and validate a workspace: per layer its source, CRS, encoding, fields and findings.
     Check {
         /// As for analyze (default: the demo workspace in data/).
@@ -109,6 +124,19 @@ fn analyze(workspace: &str, out: &Path, force: bool) -> Result<()> {
     Ok(())
 }
 
+fn demo(out: &Path, rivers: &Path, seed: u64, force: bool) -> Result<()> {
+    std::fs::create_dir_all(out)?;
+    if !force && std::fs::read_dir(out)?.next().is_some() {
+        anyhow::bail!(
+            "{}: folder is not empty; pass --force to replace the demo's layer files in it",
+            out.display()
+        );
+    }
+    zdz::demo::generate(rivers, out, seed)?;
+    eprintln!("zdz: demo workspace written to {}", out.display());
+    Ok(())
+}
+
 fn check(workspace: &str) -> Result<()> {
     let loaded = load::load(workspace)?;
     println!("workspace {} (working CRS {})", loaded.origin, loaded.working_crs);
@@ -156,6 +184,12 @@ fn main() -> ExitCode {
             out,
             force,
         } => analyze(&workspace.unwrap_or_else(demo_workspace), &out, force),
+        Command::Demo {
+            out,
+            rivers,
+            seed,
+            force,
+        } => demo(&out, &rivers, seed, force),
         Command::Check { workspace } => check(&workspace.unwrap_or_else(demo_workspace)),
     };
     match result {

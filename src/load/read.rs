@@ -298,7 +298,12 @@ impl OpenedLayer {
                 .iter()
                 .filter_map(|i| feature.field(*i).ok().flatten().and_then(value_to_string))
                 .collect();
-            let geom = match feature.geometry() {
+            // GDAL hands back a null geometry handle for a feature without geometry.
+            // SAFETY: reading the handle only; `geometry()` has just set it.
+            let geometry = feature
+                .geometry()
+                .filter(|g| !unsafe { g.c_geometry() }.is_null());
+            let geom = match geometry {
                 None => Err("no geometry".to_string()),
                 Some(g) if g.is_empty() => Err("empty geometry".to_string()),
                 Some(g) => {

@@ -1,0 +1,418 @@
+//! `zdz demo`: build the synthetic Chongqing demo workspace around the real Natural Earth
+//! rivers. Parks carry real names in their real districts; every cluster, pipe, outfall,
+//! plant and enterprise is invented, labelled 示例/synthetic, and placed so that every
+//! problem code of SPEC §4 occurs (see `plan`). Deterministic: the same seed gives the
+//! same files.
+//!
+//! Geometry is laid out in metres (CGCS2000 / 3° GK CM 105°E) and written as WGS84 GeoJSON.
+
+/// Parks, clusters and the problems each is built to show.
+pub mod plan;
+
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use geo::{Coord, Distance, Euclidean, Geometry, LineString, MultiLineString, Point, Polygon, coord};
+use serde_json::{Value, json};
+
+use crate::crs;
+use crate::publish::geojson::{OutFeature, write};
+use plan::{ClusterPlan, ParkPlan, Place};
+
+/// The metric CRS the demo is laid out in.
+const LAYOUT_EPSG: u32 = 4544;
+const WIDTH: f64 = 1600.0;
+const HEIGHT: f64 = 1000.0;
+const NOTE: &str = "示例数据，虚构 synthetic demo data";
+
+/// A cluster's local frame: u along the river, v away from it, origin on the river-side edge.
+#[derive(Debug, Clone, Copy)]
+struct Frame {
+    origin: Coord,
+    t: Coord,
+    n: Coord,
+}
+
+impl Frame {
+    fn at(&self, u: f64, v: f64) -> Coord {
+        self.origin + self.t * u + self.n * v
+    }
+
+    fn line(&self, uv: &[(f64, f64)]) -> LineString {
+        LineString(uv.iter().map(|(u, v)| self.at(*u, *v)).collect())
+    }
+
+    fn rect(&self, u0: f64, v0: f64, u1: f64, v1: f64) -> Polygon {
+        Polygon::new(
+            self.line(&[(u0, v0), (u1, v0), (u1, v1), (u0, v1), (u0, v0)]),
+            vec![],
+        )
+    }
+}
+
+fn unit(c: Coord) -> Coord {
+    let len = (c.x * c.x + c.y * c.y).sqrt();
+    c / len
+}
+
+/// Place a cluster's frame so its nearest edge is exactly `distance_m` from the river.
+fn river_frame(river: &MultiLineString, hint: Coord, distance_m: f64) -> Frame {
+    let mut best: Option<(f64, Coord, Coord)> = None;
+    for ls in &river.0 {
+        for seg in ls.lines() {
+            let d = seg.delta();
+            let len2 = d.x * d.x + d.y * d.y;
+            let s = (((hint - seg.start).x * d.x + (hint - seg.start).y * d.y) / len2).clamp(0.0, 1.0);
+            let foot = seg.start + d * s;
+            let dist = ((hint - foot).x.powi(2) + (hint - foot).y.powi(2)).sqrt();
+            if best.is_none_or(|b| dist < b.0) {
+                best = Some((dist, foot, unit(d)));
+            }
+        }
+    }
+    let (_, foot, t) = best.expect("the river has segments");
+    let mut n = coord! { x: -t.y, y: t.x };
+    if (hint - foot).x * n.x + (hint - foot).y * n.y < 0.0 {
+        n = -n;
+    }
+    let mut frame = Frame {
+        origin: foot + n * distance_m,
+        t,
+        n,
+    };
+    // The river bends: measure the rectangle's real distance and move it until exact.
+    let river_geom = Geometry::MultiLineString(river.clone());
+    for _ in 0..8 {
+        let rect = Geometry::Polygon(frame.rect(-WIDTH / 2.0, 0.0, WIDTH / 2.0, HEIGHT));
+        let actual = Euclidean.distance(&rect, &river_geom);
+        if (actual - distance_m).abs() < 0.01 {
+            break;
+        }
+        frame.origin = frame.origin + n * (distance_m - actual);
+    }
+    frame
+}
+
+/// Deterministic attribute values.
+struct Gen {
+    rng: fastrand::Rng,
+}
+
+const INDUSTRIES: &[&str] = &["化工", "医药", "电子", "汽车零部件", "食品", "金属表面处理", "纺织印染", "装备制造"];
+
+fn feature(id: String, geom: Option<Geometry>, props: Value) -> OutFeature {
+    let Value::Object(mut properties) = props else {
+        unreachable!("props are built with json!({{…}})")
+    };
+    properties.insert("note".into(), json!(NOTE));
+    OutFeature { id, geom, properties }
+}
+
+#[derive(Default)]
+struct Out {
+    parks: Vec<OutFeature>,
+    clusters: Vec<OutFeature>,
+    enterprises: Vec<OutFeature>,
+    pipes: Vec<OutFeature>,
+    outfalls: Vec<OutFeature>,
+    plants: Vec<OutFeature>,
+}
+
+impl Gen {
+    fn pipe(&mut self, out: &mut Out, id: String, kind: &str, geom: Option<LineString>) {
+        let r = self.rng.f64();
+        let grade = if r < 0.03 {
+            json!(self.rng.u8(3..=4))
+        } else if r < 0.12 {
+            json!(self.rng.u8(1..=2))
+        } else {
+            Value::Null
+        };
+        let diameter = match kind {
+            "雨水" => 600 + 200 * self.rng.u32(0..4),
+            _ => 300 + 100 * self.rng.u32(0..4),
+        };
+        out.pipes.push(feature(
+            id.clone(),
+            geom.map(Geometry::LineString),
+            json!({ "pipe_id": id, "kind": kind, "diameter_mm": diameter, "defect_grade": grade }),
+        ));
+    }
+
+    /// A chain of pipes through the given vertices, flowing from first to last.
+    fn chain(&mut self, out: &mut Out, frame: &Frame, prefix: &str, kind: &str, uv: &[(f64, f64)]) {
+        for (i, pair) in uv.windows(2).enumerate() {
+            self.pipe(out, format!("{prefix}{:02}", i + 1), kind, Some(frame.line(pair)));
+        }
+    }
+
+    fn enterprise(&mut self, out: &mut Out, id: String, geom: Geometry, connected: bool, k: usize) -> f64 {
+        let industry = INDUSTRIES[self.rng.usize(0..INDUSTRIES.len())];
+        let tpd = (20 + self.rng.u32(0..780)) as f64;
+        // A few volumes written as bureaus do, with separators and units.
+        let volume = match k % 7 {
+            3 => json!(format!("{tpd}吨/日")),
+            _ => json!(tpd),
+        };
+        let code = format!("91500000MA{:08X}", self.rng.u32(..));
+        out.enterprises.push(feature(
+            id.clone(),
+            Some(geom),
+            json!({
+                "企业编号": id,
+                "企业名称": format!("示例{industry}企业{k:02}（虚构）"),
+                "信用代码": code,
+                "行业": industry,
+                "废水量": volume,
+                "纳管": if connected { "是" } else { "否" },
+                "许可证号": format!("{code}001P"),
+            }),
+        ));
+        tpd
+    }
+
+    /// Networks, enterprises and outfalls of one cluster; returns its wastewater in t/d.
+    fn cluster(&mut self, out: &mut Out, cid: &str, plan: &ClusterPlan, frame: &Frame, water: &str) -> f64 {
+        let r = plan.roles;
+        // Sewer trunk down the middle, branches joining it at its vertices.
+        let trunk: Vec<(f64, f64)> = [900., 800., 700., 600., 500., 400., 300., 200., 100., 30.]
+            .iter()
+            .map(|v| (0.0, *v))
+            .collect();
+        self.chain(out, frame, &format!("{cid}-WS"), "污水", &trunk);
+        for (j, v) in [200., 400., 600., 800.].iter().enumerate() {
+            for (s, side) in [(-1.0, "W"), (1.0, "E")] {
+                let uv: Vec<(f64, f64)> = [700., 525., 350., 175., 0.].iter().map(|u| (s * u, *v)).collect();
+                self.chain(out, frame, &format!("{cid}-WB{}{side}", j + 1), "污水", &uv);
+            }
+        }
+        // Two storm trunks to two storm outfalls, each with a branch.
+        for (s, side) in [(-1.0, "W"), (1.0, "E")] {
+            let mut uv: Vec<(f64, f64)> = (0..10).map(|k| (s * 400.0, 950.0 - 100.0 * k as f64)).collect();
+            uv.push((s * 400.0, 10.0));
+            self.chain(out, frame, &format!("{cid}-YS{side}"), "雨水", &uv);
+            self.chain(out, frame, &format!("{cid}-YB{side}"), "雨水", &[(s * 700.0, 550.0), (s * 550.0, 550.0), (s * 400.0, 550.0)]);
+            let id = format!("{cid}-YS{}", if s < 0.0 { 1 } else { 2 });
+            self.outfall(out, &id, "雨水", frame.at(s * 400.0, -5.0), water, None);
+        }
+
+        let mut tpd = 0.0;
+        let slots: Vec<(f64, f64)> = [200., 400., 600., 800.]
+            .iter()
+            .flat_map(|v| [-600., -450., -250., 250., 450., 600.].map(move |u| (u, v + 40.0)))
+            .collect();
+        for k in 0..plan.enterprises {
+            let (u, v) = slots[k % slots.len()];
+            let geom = if k % 4 == 3 {
+                Geometry::Polygon(frame.rect(u - 30.0, v - 15.0, u + 30.0, v + 25.0))
+            } else {
+                Geometry::Point(Point(frame.at(u, v)))
+            };
+            let connected = !(r.not_connected_enterprise && k == 0);
+            tpd += self.enterprise(out, format!("{cid}-E{:02}", k + 1), geom, connected, k + 1);
+        }
+
+        // Each illegal connection has an enterprise beside it, so its trace names a source.
+        let source = |g: &mut Gen, out: &mut Out, n: usize, u: f64, v: f64| {
+            let k = plan.enterprises + n;
+            g.enterprise(out, format!("{cid}-E{k:02}"), Geometry::Point(Point(frame.at(u, v))), true, k)
+        };
+        if r.cross_connection {
+            // An enterprise's sewer joined to the storm trunk three pipes above its outfall.
+            self.pipe(out, format!("{cid}-WS-X1"), "污水", Some(frame.line(&[(560.0, 330.0), (400.0, 350.0)])));
+            tpd += source(self, out, 4, 575.0, 318.0);
+        }
+        if r.sewage_outfall {
+            self.chain(out, frame, &format!("{cid}-WP"), "污水", &[(-650.0, 250.0), (-650.0, 120.0), (-650.0, 10.0)]);
+            self.outfall(out, &format!("{cid}-PW1"), "污水", frame.at(-650.0, -5.0), water, None);
+            tpd += source(self, out, 5, -635.0, 175.0);
+        }
+        if r.combined_outfall {
+            self.chain(out, frame, &format!("{cid}-HL"), "合流", &[(650.0, 300.0), (650.0, 150.0), (650.0, 10.0)]);
+            self.outfall(out, &format!("{cid}-HL1"), "合流", frame.at(650.0, -5.0), water, None);
+            tpd += source(self, out, 6, 680.0, 100.0);
+        }
+        if r.unmatched_outfall {
+            self.outfall(out, &format!("{cid}-YS9"), "雨水", frame.at(-780.0, -40.0), water, None);
+        }
+        if r.uncovered_enterprise {
+            let k = plan.enterprises + 1;
+            tpd += self.enterprise(out, format!("{cid}-E{k:02}"), Geometry::Point(Point(frame.at(-760.0, 985.0))), true, k);
+        }
+        if r.enterprise_outside {
+            let k = plan.enterprises + 2;
+            let at = Geometry::Point(Point(frame.at(WIDTH / 2.0 + 200.0, 500.0)));
+            self.enterprise(out, format!("{cid}-E{k:02}"), at, true, k);
+        }
+        if r.bow_tie_site {
+            let k = plan.enterprises + 3;
+            let bow_tie = Polygon::new(
+                frame.line(&[(220.0, 680.0), (280.0, 720.0), (220.0, 720.0), (280.0, 680.0), (220.0, 680.0)]),
+                vec![],
+            );
+            tpd += self.enterprise(out, format!("{cid}-E{k:02}"), Geometry::Polygon(bow_tie), true, k);
+        }
+        if r.pipe_without_geometry {
+            self.pipe(out, format!("{cid}-WS99"), "污水", None);
+        }
+        tpd
+    }
+
+    fn outfall(&mut self, out: &mut Out, id: &str, kind: &str, at: Coord, water: &str, plant: Option<&str>) {
+        out.outfalls.push(feature(
+            id.to_string(),
+            Some(Geometry::Point(Point(at))),
+            json!({
+                "outfall_id": id,
+                "name": format!("{id}排口（示例）"),
+                "kind": kind,
+                "receiving_water": water,
+                "plant_id": plant,
+            }),
+        ));
+    }
+
+    fn park(&mut self, out: &mut Out, park: &ParkPlan, frames: &[Frame]) {
+        let mut corners: Vec<Coord> = Vec::new();
+        let mut tpd = 0.0;
+        let plant_frame = frames[0];
+        let plant_at = plant_frame.at(-WIDTH / 2.0 - 200.0, 100.0);
+        let plant_id = format!("{}-WWTP", park.id);
+        for (plan, frame) in park.clusters.iter().zip(frames) {
+            let cid = format!("{}-{}", park.id, plan.suffix);
+            let water = match plan.place {
+                Place::River { river, .. } => river,
+                Place::Free { .. } => "就近支流（示例）",
+            };
+            let rect = frame.rect(-WIDTH / 2.0, 0.0, WIDTH / 2.0, HEIGHT);
+            corners.extend(rect.exterior().0.iter().copied());
+            out.clusters.push(feature(
+                cid.clone(),
+                Some(Geometry::Polygon(rect)),
+                json!({
+                    "组团编号": cid,
+                    "园区编号": park.id,
+                    "组团名称": format!("{}{}（示例）", park.name, plan.name),
+                    "示范": if plan.roles.demo { "是" } else { "否" },
+                }),
+            ));
+            tpd += self.cluster(out, &cid, plan, frame, water);
+            if !plan.roles.no_plant_link {
+                // Transfer main from the trunk's end to the park's plant.
+                let end = plant_at + plant_frame.t * 15.0;
+                self.pipe(out, format!("{cid}-WS-T"), "污水", Some(LineString(vec![frame.at(0.0, 30.0), end])));
+            }
+        }
+        let capacity = ((tpd * 1.4 / 500.0).ceil() * 500.0).max(1000.0);
+        let inflow = if park.plant_overloaded { (capacity * 1.18).round() } else { (tpd * 0.9).round() };
+        out.plants.push(feature(
+            plant_id.clone(),
+            Some(Geometry::Point(Point(plant_at))),
+            json!({
+                "污水厂编号": plant_id,
+                "名称": format!("{}污水处理厂（示例）", park.name),
+                "设计规模": capacity,
+                "实际处理量": inflow,
+            }),
+        ));
+        let water = match park.clusters[0].place {
+            Place::River { river, .. } => river,
+            Place::Free { .. } => "就近支流（示例）",
+        };
+        self.outfall(out, &format!("{}-DW1", park.id), "污水厂", plant_frame.at(-WIDTH / 2.0 - 200.0, 40.0), water, Some(&plant_id));
+
+        let xs = corners.iter().map(|c| c.x);
+        let ys = corners.iter().map(|c| c.y);
+        let (x0, x1) = (xs.clone().fold(f64::MAX, f64::min) - 300.0, xs.fold(f64::MIN, f64::max) + 300.0);
+        let (y0, y1) = (ys.clone().fold(f64::MAX, f64::min) - 300.0, ys.fold(f64::MIN, f64::max) + 300.0);
+        // The plant lies beside the first cluster: keep it inside the park.
+        let (x0, x1) = (x0.min(plant_at.x - 100.0), x1.max(plant_at.x + 100.0));
+        let (y0, y1) = (y0.min(plant_at.y - 100.0), y1.max(plant_at.y + 100.0));
+        out.parks.push(feature(
+            park.id.to_string(),
+            Some(Geometry::Polygon(Polygon::new(
+                LineString::from(vec![(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]),
+                vec![],
+            ))),
+            json!({
+                "park_id": park.id,
+                "name": park.name,
+                "level": if park.national { "国家级" } else { "省级" },
+                "district": park.district,
+            }),
+        ));
+    }
+}
+
+/// River centrelines by Chinese name, in the layout CRS.
+fn read_rivers(path: &Path) -> Result<Vec<(String, MultiLineString)>> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    let fc: geojson::FeatureCollection = text.parse().with_context(|| format!("{}: not GeoJSON", path.display()))?;
+    let to_layout = crs::transform(&crs::wgs84(), &crs::epsg(LAYOUT_EPSG))?;
+    let mut rivers = Vec::new();
+    for f in fc.features {
+        let name = f.property("name_zh").and_then(Value::as_str).unwrap_or_default().to_string();
+        let Some(g) = f.geometry else { continue };
+        let mut geom: Geometry = g.try_into().with_context(|| format!("{}: river {name}", path.display()))?;
+        crs::reproject(&mut geom, &to_layout)?;
+        let mls = match geom {
+            Geometry::MultiLineString(m) => m,
+            Geometry::LineString(l) => MultiLineString(vec![l]),
+            _ => continue,
+        };
+        rivers.push((name, mls));
+    }
+    Ok(rivers)
+}
+
+/// Write the demo workspace's layers into `out` (which must exist), from the rivers file.
+pub fn generate(rivers_path: &Path, out: &Path, seed: u64) -> Result<()> {
+    let river_lines = read_rivers(rivers_path)?;
+    let to_layout = crs::transform(&crs::wgs84(), &crs::epsg(LAYOUT_EPSG))?;
+    let mut generator = Gen { rng: fastrand::Rng::with_seed(seed) };
+    let mut layers = Out::default();
+    for park in plan::chongqing() {
+        let frames = park
+            .clusters
+            .iter()
+            .map(|c| {
+                let (lon, lat) = match c.place {
+                    Place::River { lon, lat, .. } | Place::Free { lon, lat } => (lon, lat),
+                };
+                let mut hint = Geometry::Point(Point::new(lon, lat));
+                crs::reproject(&mut hint, &to_layout)?;
+                let Geometry::Point(hint) = hint else { unreachable!() };
+                Ok(match c.place {
+                    Place::River { river, distance_m, .. } => {
+                        let Some((_, line)) = river_lines.iter().find(|(n, _)| n == river) else {
+                            bail!("{}: no river named {river}", rivers_path.display());
+                        };
+                        river_frame(line, hint.0, distance_m)
+                    }
+                    Place::Free { .. } => Frame {
+                        origin: hint.0 - coord! { x: 0.0, y: HEIGHT / 2.0 },
+                        t: coord! { x: 1.0, y: 0.0 },
+                        n: coord! { x: 0.0, y: 1.0 },
+                    },
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        generator.park(&mut layers, &park, &frames);
+    }
+
+    let to_wgs84 = crs::transform(&crs::epsg(LAYOUT_EPSG), &crs::wgs84())?;
+    for (name, features) in [
+        ("parks", layers.parks),
+        ("clusters", layers.clusters),
+        ("enterprises", layers.enterprises),
+        ("pipes", layers.pipes),
+        ("outfalls", layers.outfalls),
+        ("plants", layers.plants),
+    ] {
+        write(&out.join(format!("{name}.geojson")), features, &to_wgs84)?;
+    }
+    // Copy the bytes, not the permissions: the shared data is read-only.
+    let rivers = std::fs::read(rivers_path).with_context(|| format!("{}: cannot read", rivers_path.display()))?;
+    std::fs::write(out.join("rivers.geojson"), rivers)?;
+    Ok(())
+}

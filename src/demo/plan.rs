@@ -1,0 +1,212 @@
+//! The demo workspace's plan: real park names in their real districts, with synthetic
+//! clusters placed at chosen distances from the real rivers, and which problem each
+//! cluster is built to show. Everything generated from it is synthetic and labelled so.
+
+/// Where a cluster goes: at a distance from a river near a hint, or at a hint.
+#[derive(Debug, Clone, Copy)]
+pub enum Place {
+    /// Nearest edge `distance_m` from the named river, on the side of the hint point.
+    River {
+        river: &'static str,
+        lon: f64,
+        lat: f64,
+        distance_m: f64,
+    },
+    /// Centred at the hint, far from the main rivers.
+    Free { lon: f64, lat: f64 },
+}
+
+/// Problems a cluster is built to show (besides defects, which are spread at random).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Roles {
+    pub demo: bool,
+    pub cross_connection: bool,
+    pub sewage_outfall: bool,
+    pub combined_outfall: bool,
+    pub unmatched_outfall: bool,
+    pub uncovered_enterprise: bool,
+    pub not_connected_enterprise: bool,
+    pub enterprise_outside: bool,
+    /// No transfer main to the plant: the sewer trunk ends nowhere.
+    pub no_plant_link: bool,
+    pub bow_tie_site: bool,
+    pub pipe_without_geometry: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct ClusterPlan {
+    pub suffix: &'static str,
+    pub name: &'static str,
+    pub place: Place,
+    pub enterprises: usize,
+    pub roles: Roles,
+}
+
+#[derive(Debug, Clone)]
+pub struct ParkPlan {
+    pub id: &'static str,
+    pub name: &'static str,
+    pub district: &'static str,
+    pub national: bool,
+    pub plant_overloaded: bool,
+    pub clusters: Vec<ClusterPlan>,
+}
+
+fn yangtze(lon: f64, lat: f64, distance_m: f64) -> Place {
+    Place::River {
+        river: "长江",
+        lon,
+        lat,
+        distance_m,
+    }
+}
+
+fn jialing(lon: f64, lat: f64, distance_m: f64) -> Place {
+    Place::River {
+        river: "嘉陵江",
+        lon,
+        lat,
+        distance_m,
+    }
+}
+
+fn cluster(suffix: &'static str, name: &'static str, place: Place, enterprises: usize, roles: Roles) -> ClusterPlan {
+    ClusterPlan {
+        suffix,
+        name,
+        place,
+        enterprises,
+        roles,
+    }
+}
+
+fn none() -> Roles {
+    Roles::default()
+}
+
+/// The Chongqing demo: 11 parks (7 national-level), 25 clusters.
+pub fn chongqing() -> Vec<ParkPlan> {
+    vec![
+        ParkPlan {
+            id: "CQJK",
+            name: "重庆经济技术开发区",
+            district: "南岸区",
+            national: true,
+            plant_overloaded: true,
+            clusters: vec![
+                cluster("A", "茶园组团", yangtze(106.66, 29.52, 200.0), 12, Roles { demo: true, cross_connection: true, enterprise_outside: true, ..none() }),
+                cluster("B", "长生桥组团", yangtze(106.72, 29.56, 800.0), 10, Roles { unmatched_outfall: true, ..none() }),
+                cluster("C", "迎龙组团", yangtze(106.76, 29.50, 2500.0), 8, none()),
+            ],
+        },
+        ParkPlan {
+            id: "CSJK",
+            name: "长寿经济技术开发区",
+            district: "长寿区",
+            national: true,
+            plant_overloaded: false,
+            clusters: vec![
+                cluster("A", "晏家化工组团", yangtze(107.06, 29.79, 150.0), 14, Roles { demo: true, sewage_outfall: true, ..none() }),
+                cluster("B", "江南组团", yangtze(107.14, 29.77, 600.0), 9, Roles { uncovered_enterprise: true, ..none() }),
+                cluster("C", "预留发展组团", yangtze(107.00, 29.84, 3000.0), 0, none()),
+            ],
+        },
+        ParkPlan {
+            id: "WZJK",
+            name: "万州经济技术开发区",
+            district: "万州区",
+            national: true,
+            plant_overloaded: false,
+            clusters: vec![
+                cluster("A", "高峰组团", yangtze(108.36, 30.78, 400.0), 10, Roles { not_connected_enterprise: true, ..none() }),
+                cluster("B", "九龙组团", yangtze(108.42, 30.84, 1800.0), 7, Roles { combined_outfall: true, ..none() }),
+            ],
+        },
+        ParkPlan {
+            id: "FLZB",
+            name: "重庆涪陵综合保税区",
+            district: "涪陵区",
+            national: true,
+            plant_overloaded: false,
+            clusters: vec![
+                cluster("A", "保税加工组团", yangtze(107.36, 29.71, 700.0), 6, Roles { bow_tie_site: true, ..none() }),
+            ],
+        },
+        ParkPlan {
+            id: "JJGY",
+            name: "江津工业园区",
+            district: "江津区",
+            national: false,
+            plant_overloaded: false,
+            clusters: vec![
+                cluster("A", "德感组团", yangtze(106.25, 29.30, 990.0), 8, none()),
+                cluster("B", "双福组团", yangtze(106.30, 29.33, 1010.0), 8, Roles { no_plant_link: true, ..none() }),
+            ],
+        },
+        ParkPlan {
+            id: "FDGY",
+            name: "丰都工业园区",
+            district: "丰都县",
+            national: false,
+            plant_overloaded: true,
+            clusters: vec![
+                cluster("A", "水天坪组团", yangtze(107.74, 29.88, 500.0), 7, Roles { pipe_without_geometry: true, ..none() }),
+                cluster("B", "湛普组团", yangtze(107.82, 29.90, 4000.0), 6, none()),
+            ],
+        },
+        ParkPlan {
+            id: "HCGY",
+            name: "合川工业园区",
+            district: "合川区",
+            national: false,
+            plant_overloaded: false,
+            clusters: vec![
+                cluster("A", "草街组团", jialing(106.30, 30.00, 300.0), 9, Roles { cross_connection: true, ..none() }),
+                cluster("B", "南溪组团", jialing(106.24, 29.96, 1500.0), 6, none()),
+            ],
+        },
+        ParkPlan {
+            id: "BBGY",
+            name: "北碚工业园区",
+            district: "北碚区",
+            national: false,
+            plant_overloaded: false,
+            clusters: vec![
+                cluster("A", "蔡家组团", jialing(106.46, 29.80, 200.0), 8, Roles { enterprise_outside: true, ..none() }),
+            ],
+        },
+        ParkPlan {
+            id: "BSGX",
+            name: "璧山高新技术产业开发区",
+            district: "璧山区",
+            national: true,
+            plant_overloaded: false,
+            clusters: vec![
+                cluster("A", "璧泉组团", Place::Free { lon: 106.22, lat: 29.60 }, 10, none()),
+                cluster("B", "青杠组团", Place::Free { lon: 106.28, lat: 29.56 }, 7, Roles { uncovered_enterprise: true, ..none() }),
+            ],
+        },
+        ParkPlan {
+            id: "YCGX",
+            name: "永川高新技术产业开发区",
+            district: "永川区",
+            national: true,
+            plant_overloaded: false,
+            clusters: vec![
+                cluster("A", "凤凰湖组团", Place::Free { lon: 105.93, lat: 29.37 }, 9, Roles { sewage_outfall: true, ..none() }),
+                cluster("B", "三教组团", Place::Free { lon: 105.88, lat: 29.42 }, 6, none()),
+            ],
+        },
+        ParkPlan {
+            id: "QJGY",
+            name: "綦江工业园区",
+            district: "綦江区",
+            national: false,
+            plant_overloaded: false,
+            clusters: vec![
+                cluster("A", "桥河组团", Place::Free { lon: 106.65, lat: 29.03 }, 8, Roles { unmatched_outfall: true, ..none() }),
+                cluster("B", "古南预留组团", Place::Free { lon: 106.68, lat: 29.00 }, 0, none()),
+            ],
+        },
+    ]
+}
