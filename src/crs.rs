@@ -124,7 +124,7 @@ mod tests {
 
     #[test]
     fn vermont_gets_a_utm_zone() {
-        assert_eq!(zone_for(-72.0, 44.4), 32618);
+        assert_eq!(zone_for(-72.02, 44.4), 32618);
     }
 
     #[test]

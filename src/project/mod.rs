@@ -298,7 +298,7 @@ mod tests {
 
     #[test]
     fn layers_may_be_keyed_by_chinese_alias() {
-        let text = "[layers.排口]\nsource = \"pk.shp\"\n";
+        let text = "[layers.\"排口\"]\nsource = \"pk.shp\"\n";
         let p = Project::parse(text, Path::new("/w")).unwrap();
         assert!(p.layers.contains_key(&LayerKind::Outfalls));
         assert_eq!(p.resolve_source("pk.shp"), "/w/pk.shp");

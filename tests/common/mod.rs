@@ -1,0 +1,118 @@
+//! Hand-built fixture workspaces: features authored in metres (EPSG:4545, near 108.2°E
+//! 29.8°N) and written through GDAL to a GeoPackage in any CRS.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use gdal::vector::{Feature, FieldValue, LayerAccess, LayerOptions, OGRFieldType, OGRwkbGeometryType, ToGdal};
+use gdal::DriverManager;
+use geo::{Geometry, LineString, Point, Polygon};
+
+/// Origin of the fixtures in EPSG:4545 (CGCS2000 / 3° GK CM 108°E).
+pub const X0: f64 = 520_000.0;
+pub const Y0: f64 = 3_300_000.0;
+
+pub fn pt(x: f64, y: f64) -> Geometry {
+    Geometry::Point(Point::new(X0 + x, Y0 + y))
+}
+
+pub fn line(coords: &[(f64, f64)]) -> Geometry {
+    Geometry::LineString(LineString::from(
+        coords.iter().map(|(x, y)| (X0 + x, Y0 + y)).collect::<Vec<_>>(),
+    ))
+}
+
+pub fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> Geometry {
+    poly(&[(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)])
+}
+
+pub fn poly(coords: &[(f64, f64)]) -> Geometry {
+    let Geometry::LineString(ring) = line(coords) else { unreachable!() };
+    Geometry::Polygon(Polygon::new(ring, vec![]))
+}
+
+/// One layer: name, field names, and features as (values, geometry).
+pub struct Layer {
+    pub name: String,
+    pub fields: Vec<String>,
+    pub features: Vec<(Vec<String>, Option<Geometry>)>,
+}
+
+impl Layer {
+    pub fn new(name: &str, fields: &[&str]) -> Self {
+        Layer {
+            name: name.into(),
+            fields: fields.iter().map(|f| f.to_string()).collect(),
+            features: Vec::new(),
+        }
+    }
+
+    pub fn add(&mut self, values: &[&str], geom: Geometry) -> &mut Self {
+        self.features
+            .push((values.iter().map(|v| v.to_string()).collect(), Some(geom)));
+        self
+    }
+}
+
+/// Write layers to `<dir>/<file>` (GeoPackage) with geometries transformed to `epsg`.
+pub fn write_gpkg(dir: &Path, file: &str, epsg: u32, layers: &[Layer]) -> PathBuf {
+    let path = dir.join(file);
+    let driver = DriverManager::get_driver_by_name("GPKG").unwrap();
+    let mut ds = driver.create_vector_only(&path).unwrap();
+    let from = zdz::crs::epsg(4545);
+    let to = zdz::crs::epsg(epsg);
+    let ct = zdz::crs::transform(&from, &to).unwrap();
+    for l in layers {
+        let layer = ds
+            .create_layer(LayerOptions {
+                name: &l.name,
+                srs: Some(&to),
+                ty: OGRwkbGeometryType::wkbUnknown,
+                options: None,
+            })
+            .unwrap();
+        let defs: Vec<(&str, u32)> = l
+            .fields
+            .iter()
+            .map(|f| (f.as_str(), OGRFieldType::OFTString))
+            .collect();
+        layer.create_defn_fields(&defs).unwrap();
+        for (values, geom) in &l.features {
+            let mut f = Feature::new(layer.defn()).unwrap();
+            if let Some(g) = geom {
+                let mut g = g.clone();
+                zdz::crs::reproject(&mut g, &ct).unwrap();
+                f.set_geometry(g.to_gdal().unwrap()).unwrap();
+            }
+            for (i, v) in values.iter().enumerate() {
+                if !v.is_empty() {
+                    f.set_field(i, &FieldValue::StringValue(v.clone())).unwrap();
+                }
+            }
+            f.create(&layer).unwrap();
+        }
+    }
+    ds.flush_cache().unwrap();
+    path
+}
+
+/// The codes found on one feature, sorted.
+pub fn codes(analysis: &zdz::analysis::Analysis, layer: &str, id: &str) -> Vec<&'static str> {
+    let mut c: Vec<_> = analysis
+        .problems
+        .iter()
+        .filter(|p| p.layer.name() == layer && p.feature_id == id)
+        .map(|p| p.code.as_str())
+        .collect();
+    c.sort();
+    c
+}
+
+pub fn zdz_bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_zdz"))
+}
+
+pub fn shared(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data").join(path)
+}
