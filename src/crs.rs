@@ -44,7 +44,11 @@ pub fn zone_for(lon: f64, lat: f64) -> u32 {
         4534 + ((cm - 75.0) / 3.0) as u32
     } else {
         let zone = (((lon + 180.0) / 6.0).floor() as i64).clamp(0, 59) as u32 + 1;
-        if lat >= 0.0 { 32600 + zone } else { 32700 + zone }
+        if lat >= 0.0 {
+            32600 + zone
+        } else {
+            32700 + zone
+        }
     }
 }
 
@@ -82,7 +86,9 @@ pub fn reproject(geom: &mut Geometry, ct: &CoordTransform) -> Result<()> {
     ct.transform_coords(&mut xs, &mut ys, &mut [])
         .context("coordinates outside the domain of the transformation")?;
     if xs.iter().chain(&ys).any(|v| !v.is_finite()) {
-        return Err(anyhow!("coordinates outside the domain of the transformation"));
+        return Err(anyhow!(
+            "coordinates outside the domain of the transformation"
+        ));
     }
     // map_coords_in_place visits coordinates in coords_iter order and wants a Copy closure.
     let next = std::cell::Cell::new(0);

@@ -7,7 +7,9 @@
 
 use std::collections::HashMap;
 
-use geo::{BoundingRect, Contains, Coord, Distance, Euclidean, Geometry, Line, MultiPolygon, Point};
+use geo::{
+    BoundingRect, Contains, Coord, Distance, Euclidean, Geometry, Line, MultiPolygon, Point,
+};
 use rstar::primitives::{GeomWithData, Line as RLine, Rectangle};
 use rstar::{AABB, Envelope as _, RTree};
 
@@ -29,9 +31,7 @@ fn grow(b: &AABB<[f64; 2]>, d: f64) -> AABB<[f64; 2]> {
 fn nearest_per_item(hits: impl Iterator<Item = (usize, f64)>, max: f64) -> Vec<(usize, f64)> {
     let mut best: HashMap<usize, f64> = HashMap::new();
     for (item, d) in hits.filter(|(_, d)| *d <= max) {
-        best.entry(item)
-            .and_modify(|b| *b = b.min(d))
-            .or_insert(d);
+        best.entry(item).and_modify(|b| *b = b.min(d)).or_insert(d);
     }
     let mut out: Vec<_> = best.into_iter().collect();
     out.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
@@ -66,7 +66,9 @@ impl LineIndex {
 
     /// Items within `d` of `geom`, with their exact distance, nearest first.
     pub fn within(&self, geom: &Geometry, d: f64) -> Vec<(usize, f64)> {
-        let Some(b) = bbox(geom) else { return Vec::new() };
+        let Some(b) = bbox(geom) else {
+            return Vec::new();
+        };
         let hits = self
             .tree
             .locate_in_envelope_intersecting(&grow(&b, d))
@@ -93,12 +95,12 @@ fn for_each_segment(g: &Geometry, f: &mut impl FnMut(Line)) {
         Geometry::LineString(ls) => ls.lines().for_each(f),
         Geometry::MultiLineString(m) => m.0.iter().flat_map(|ls| ls.lines()).for_each(f),
         Geometry::Polygon(p) => rings(p).flat_map(|r| r.lines()).for_each(f),
-        Geometry::MultiPolygon(m) => m
-            .0
-            .iter()
-            .flat_map(rings)
-            .flat_map(|r| r.lines())
-            .for_each(f),
+        Geometry::MultiPolygon(m) => {
+            m.0.iter()
+                .flat_map(rings)
+                .flat_map(|r| r.lines())
+                .for_each(f)
+        }
         Geometry::GeometryCollection(gc) => gc.0.iter().for_each(|g| for_each_segment(g, f)),
         Geometry::Rect(r) => r.to_polygon().exterior().lines().for_each(f),
         Geometry::Triangle(t) => t.to_polygon().exterior().lines().for_each(f),
@@ -122,8 +124,9 @@ fn nearest_by_growing(
     }
     let b = bbox(geom)?;
     let all = tree_env.merged(&b);
-    let span = ((all.upper()[0] - all.lower()[0]).powi(2) + (all.upper()[1] - all.lower()[1]).powi(2))
-        .sqrt();
+    let span = ((all.upper()[0] - all.lower()[0]).powi(2)
+        + (all.upper()[1] - all.lower()[1]).powi(2))
+    .sqrt();
     let mut d = 100.0_f64;
     loop {
         if let Some(first) = within(d).into_iter().next() {
@@ -160,7 +163,10 @@ impl PointIndex {
             .locate_within_distance([at.x, at.y], d * d)
             .map(|s| {
                 let p = s.geom();
-                (s.data, ((p[0] - at.x).powi(2) + (p[1] - at.y).powi(2)).sqrt())
+                (
+                    s.data,
+                    ((p[0] - at.x).powi(2) + (p[1] - at.y).powi(2)).sqrt(),
+                )
             });
         nearest_per_item(hits, d)
     }
@@ -173,7 +179,10 @@ impl PointIndex {
     pub fn nearest(&self, at: Coord) -> Option<(usize, f64)> {
         self.tree.nearest_neighbor(&[at.x, at.y]).map(|s| {
             let p = s.geom();
-            (s.data, ((p[0] - at.x).powi(2) + (p[1] - at.y).powi(2)).sqrt())
+            (
+                s.data,
+                ((p[0] - at.x).powi(2) + (p[1] - at.y).powi(2)).sqrt(),
+            )
         })
     }
 }
@@ -219,7 +228,9 @@ impl AreaIndex {
         d: f64,
         geom_of: impl Fn(usize) -> &'a Geometry,
     ) -> Vec<(usize, f64)> {
-        let Some(b) = bbox(geom) else { return Vec::new() };
+        let Some(b) = bbox(geom) else {
+            return Vec::new();
+        };
         let hits = self
             .tree
             .locate_in_envelope_intersecting(&grow(&b, d))
@@ -240,13 +251,19 @@ mod tests {
         let p = Geometry::Point(Point::new(50., 95.));
         assert_eq!(idx.within(&p, 100.0), vec![(7, 95.0)]);
         assert!(idx.within(&p, 94.9).is_empty());
-        assert_eq!(idx.nearest(&Geometry::Point(Point::new(50., 5000.))), Some((7, 5000.0)));
+        assert_eq!(
+            idx.nearest(&Geometry::Point(Point::new(50., 5000.))),
+            Some((7, 5000.0))
+        );
     }
 
     #[test]
     fn point_index_returns_nearest_first_within_distance() {
         let idx = PointIndex::new([(0, Coord { x: 0., y: 0. }), (1, Coord { x: 10., y: 0. })]);
-        assert_eq!(idx.nearest_within(Coord { x: 8., y: 0. }, 20.0), Some((1, 2.0)));
+        assert_eq!(
+            idx.nearest_within(Coord { x: 8., y: 0. }, 20.0),
+            Some((1, 2.0))
+        );
         assert_eq!(idx.nearest_within(Coord { x: 50., y: 0. }, 20.0), None);
     }
 }

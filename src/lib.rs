@@ -5,21 +5,21 @@
 
 /// Pure analyses: matching, traces, coverage, corridor, deadlines, problems.
 pub mod analysis;
-/// The synthetic Chongqing demo workspace generator.
-pub mod demo;
 /// The layer contract and the problem codes (SPEC §3–§4), defined once.
 pub mod contract;
 /// Coordinate systems: working zone choice, reprojection, GCJ-02/BD-09 correction.
 pub mod crs;
+/// The synthetic Chongqing demo workspace generator.
+pub mod demo;
 /// R-trees for every spatial query.
 pub mod index;
-/// The directed sewer/storm network and upstream traces.
-pub mod network;
-/// Write results: GeoJSON layers and summary.json.
-pub mod publish;
 /// Read a workspace into domain types in the working CRS.
 pub mod load;
 /// Domain types shared by every stage.
 pub mod model;
+/// The directed sewer/storm network and upstream traces.
+pub mod network;
 /// The project file `zdz.toml` and its defaults.
 pub mod project;
+/// Write results: GeoJSON layers and summary.json.
+pub mod publish;

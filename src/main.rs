@@ -13,7 +13,11 @@ use zdz::load;
 use zdz::publish::{self, summary::Timings};
 
 #[derive(Parser)]
-#[command(name = "zdz", version, about = "污水零直排区 analysis for industrial-park clusters")]
+#[command(
+    name = "zdz",
+    version,
+    about = "污水零直排区 analysis for industrial-park clusters"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -39,11 +43,17 @@ enum Command {
         #[arg(long, default_value = "data")]
         out: PathBuf,
         /// Natural Earth rivers for Chongqing (GeoJSON, WGS84, with `name_zh`).
-        #[arg(long, default_value = "../shared/data/rivers/chongqing_rivers_ne10m.geojson")]
+        #[arg(
+            long,
+            default_value = "../shared/data/rivers/chongqing_rivers_ne10m.geojson"
+        )]
         rivers: PathBuf,
         /// Seed for the invented attributes; the same seed gives the same files.
         #[arg(long, default_value_t = 2024)]
         seed: u64,
+        /// Copies of the demo plan to lay out (1 = the demo; 70 ≈ 100,000 pipes).
+        #[arg(long, default_value_t = 1)]
+        scale: usize,
         /// Replace the layer files in a non-empty --out folder.
         #[arg(long)]
         force: bool,
@@ -113,7 +123,11 @@ fn analyze(workspace: &str, out: &Path, force: bool) -> Result<()> {
     for (code, n) in counts {
         eprintln!("  {:>6}  {:<28} {}", n, code.as_str(), code.label_zh());
     }
-    for finding in l.findings.iter().filter(|f| f.kind != zdz::model::FindingKind::Geometry) {
+    for finding in l
+        .findings
+        .iter()
+        .filter(|f| f.kind != zdz::model::FindingKind::Geometry)
+    {
         eprintln!(
             "  note: {} {}: {}",
             finding.layer.name(),
@@ -124,7 +138,7 @@ fn analyze(workspace: &str, out: &Path, force: bool) -> Result<()> {
     Ok(())
 }
 
-fn demo(out: &Path, rivers: &Path, seed: u64, force: bool) -> Result<()> {
+fn demo(out: &Path, rivers: &Path, seed: u64, scale: usize, force: bool) -> Result<()> {
     std::fs::create_dir_all(out)?;
     if !force && std::fs::read_dir(out)?.next().is_some() {
         anyhow::bail!(
@@ -132,14 +146,17 @@ fn demo(out: &Path, rivers: &Path, seed: u64, force: bool) -> Result<()> {
             out.display()
         );
     }
-    zdz::demo::generate(rivers, out, seed)?;
+    zdz::demo::generate(rivers, out, seed, scale)?;
     eprintln!("zdz: demo workspace written to {}", out.display());
     Ok(())
 }
 
 fn check(workspace: &str) -> Result<()> {
     let loaded = load::load(workspace)?;
-    println!("workspace {} (working CRS {})", loaded.origin, loaded.working_crs);
+    println!(
+        "workspace {} (working CRS {})",
+        loaded.origin, loaded.working_crs
+    );
     for r in &loaded.reports {
         println!(
             "{:<12} {} [layer {}, {}] CRS {}{}{}: {} features",
@@ -168,10 +185,19 @@ fn check(workspace: &str) -> Result<()> {
         }
     }
     for kind in &loaded.layers.missing {
-        println!("{:<12} not in the workspace ({})", kind.name(), kind.aliases().join(", "));
+        println!(
+            "{:<12} not in the workspace ({})",
+            kind.name(),
+            kind.aliases().join(", ")
+        );
     }
     for f in &loaded.layers.findings {
-        println!("finding: {} {}: {}", f.layer.name(), f.feature_id, f.message);
+        println!(
+            "finding: {} {}: {}",
+            f.layer.name(),
+            f.feature_id,
+            f.message
+        );
     }
     Ok(())
 }
@@ -188,8 +214,9 @@ fn main() -> ExitCode {
             out,
             rivers,
             seed,
+            scale,
             force,
-        } => demo(&out, &rivers, seed, force),
+        } => demo(&out, &rivers, seed, scale, force),
         Command::Check { workspace } => check(&workspace.unwrap_or_else(demo_workspace)),
     };
     match result {

@@ -32,7 +32,11 @@ fn props(fc: &Value) -> Vec<&serde_json::Map<String, Value>> {
 
 fn analyze_demo(out: &Path) -> Output {
     let out = zdz(&["analyze", "--out", out.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     out
 }
 
@@ -52,31 +56,62 @@ fn demo_analysis_writes_every_contract_file_with_the_contract_properties() {
         assert!(fc.get("crs").is_none(), "RFC 7946 has no crs member");
     }
     for p in props(&clusters) {
-        for key in ["cluster_id", "park_id", "park_level", "in_corridor", "corridor_distance_m", "deadline", "deadline_reason", "problem_count"] {
+        for key in [
+            "cluster_id",
+            "park_id",
+            "park_level",
+            "in_corridor",
+            "corridor_distance_m",
+            "deadline",
+            "deadline_reason",
+            "problem_count",
+        ] {
             assert!(p.contains_key(key), "clusters.geojson lacks {key}");
         }
     }
     for p in props(&problems) {
-        for key in ["problem_id", "code", "layer", "feature_id", "cluster_id", "deadline", "severity", "label_zh", "label_en"] {
+        for key in [
+            "problem_id",
+            "code",
+            "layer",
+            "feature_id",
+            "cluster_id",
+            "deadline",
+            "severity",
+            "label_zh",
+            "label_en",
+        ] {
             assert!(p.contains_key(key), "problems.geojson lacks {key}");
         }
     }
     for p in props(&outfalls) {
-        for key in ["outfall_id", "matched", "upstream_pipe_count", "upstream_enterprise_count", "problem_codes"] {
+        for key in [
+            "outfall_id",
+            "matched",
+            "upstream_pipe_count",
+            "upstream_enterprise_count",
+            "problem_codes",
+        ] {
             assert!(p.contains_key(key), "outfalls.geojson lacks {key}");
         }
     }
     // Lon/lat in Chongqing, not metres.
     let first = &clusters["features"][0]["geometry"]["coordinates"][0][0][0];
     let (lon, lat) = (first[0].as_f64().unwrap(), first[1].as_f64().unwrap());
-    assert!((105.0..111.0).contains(&lon) && (28.0..33.0).contains(&lat), "{lon},{lat}");
+    assert!(
+        (105.0..111.0).contains(&lon) && (28.0..33.0).contains(&lat),
+        "{lon},{lat}"
+    );
 
     // Every problem code occurs in the demo, and summary counts agree with the file.
     let by_code = summary["counts"]["by_code"].as_object().unwrap();
     for code in zdz::contract::ProblemCode::ALL {
         let n = by_code[code.as_str()].as_u64().unwrap();
         assert!(n >= 1, "demo lacks {}", code.as_str());
-        let in_file = props(&problems).iter().filter(|p| p["code"] == code.as_str()).count();
+        let in_file = props(&problems)
+            .iter()
+            .filter(|p| p["code"] == code.as_str())
+            .count();
         assert_eq!(n as usize, in_file, "{}", code.as_str());
     }
     assert_eq!(summary["params"]["outfall_match_m"], 20.0);
@@ -89,12 +124,21 @@ fn demo_analysis_writes_every_contract_file_with_the_contract_properties() {
             .map(|p| p["deadline"].as_str().unwrap().to_string())
             .unwrap()
     };
-    let count = |d: &str| props(&clusters).iter().filter(|p| p["deadline"] == d).count();
+    let count = |d: &str| {
+        props(&clusters)
+            .iter()
+            .filter(|p| p["deadline"] == d)
+            .count()
+    };
     assert_eq!(count("2024-12-31"), 2);
     assert_eq!(count("out_of_scope"), 2);
     assert_eq!(deadline_of("JJGY-A"), "2025-12-31");
     assert_eq!(deadline_of("JJGY-B"), "2027-12-31");
-    assert_eq!(deadline_of("HCGY-A"), "2027-12-31", "along the Jialing only");
+    assert_eq!(
+        deadline_of("HCGY-A"),
+        "2027-12-31",
+        "along the Jialing only"
+    );
 
     // A problem outfall carries its trace.
     let cross = props(&outfalls)
@@ -102,7 +146,13 @@ fn demo_analysis_writes_every_contract_file_with_the_contract_properties() {
         .find(|p| p["outfall_id"] == "CQJK-A-YS2")
         .unwrap();
     assert_eq!(cross["problem_codes"][0], "STORM_CROSS_CONNECTION");
-    assert!(cross["upstream_pipe_ids"].as_array().unwrap().iter().any(|id| id == "CQJK-A-WS-X1"));
+    assert!(
+        cross["upstream_pipe_ids"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|id| id == "CQJK-A-WS-X1")
+    );
     assert!(cross["upstream_enterprise_count"].as_u64().unwrap() >= 1);
 }
 
@@ -133,7 +183,11 @@ fn a_non_empty_out_folder_is_refused_without_force_and_left_untouched() {
 
     let out = zdz(&["analyze", "--out", dir.path().to_str().unwrap(), "--force"]);
     assert!(out.status.success());
-    assert_eq!(std::fs::read_to_string(&keep).unwrap(), "mine", "--force keeps other files");
+    assert_eq!(
+        std::fs::read_to_string(&keep).unwrap(),
+        "mine",
+        "--force keeps other files"
+    );
 }
 
 #[test]
@@ -148,7 +202,10 @@ fn zdz_never_writes_into_the_workspace_even_with_force() {
     let out = zdz(&["analyze", ws, "--out", ws, "--force"]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("never writes into the workspace"));
-    assert_eq!(std::fs::read(dir.path().join("clusters.geojson")).unwrap(), before);
+    assert_eq!(
+        std::fs::read(dir.path().join("clusters.geojson")).unwrap(),
+        before
+    );
 }
 
 #[test]
@@ -159,10 +216,21 @@ fn a_missing_required_field_names_the_file_layer_field_and_the_fields_there() {
     let mut outfalls = Layer::new("outfalls", &["outfall_id", "kind"]);
     outfalls.add(&["O1", "storm"], pt(10., 5.));
     let gpkg = write_gpkg(dir.path(), "ws.gpkg", 4545, &[pipes, outfalls]);
-    let out = zdz(&["analyze", gpkg.to_str().unwrap(), "--out", dir.path().join("o").to_str().unwrap()]);
+    let out = zdz(&[
+        "analyze",
+        gpkg.to_str().unwrap(),
+        "--out",
+        dir.path().join("o").to_str().unwrap(),
+    ]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    for part in ["ws.gpkg", "layer pipes", "`kind`", "类型", "pipe_id, material"] {
+    for part in [
+        "ws.gpkg",
+        "layer pipes",
+        "`kind`",
+        "类型",
+        "pipe_id, material",
+    ] {
         assert!(err.contains(part), "missing {part:?} in: {err}");
     }
 }
@@ -173,10 +241,18 @@ fn a_workspace_without_pipes_is_an_error_listing_what_was_found() {
     let mut outfalls = Layer::new("排口", &["排口编号", "类型"]);
     outfalls.add(&["O1", "雨水"], pt(10., 5.));
     let gpkg = write_gpkg(dir.path(), "ws.gpkg", 4490, &[outfalls]);
-    let out = zdz(&["analyze", gpkg.to_str().unwrap(), "--out", dir.path().join("o").to_str().unwrap()]);
+    let out = zdz(&[
+        "analyze",
+        gpkg.to_str().unwrap(),
+        "--out",
+        dir.path().join("o").to_str().unwrap(),
+    ]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("no pipes layer") && err.contains("layers found: outfalls"), "{err}");
+    assert!(
+        err.contains("no pipes layer") && err.contains("layers found: outfalls"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -189,9 +265,23 @@ fn a_missing_workspace_is_a_clear_error() {
 #[test]
 fn check_lists_every_demo_layer_with_its_crs_and_matched_aliases() {
     let out = zdz(&["check"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8_lossy(&out.stdout);
-    for part in ["parks", "clusters", "enterprises", "pipes", "outfalls", "plants", "rivers", "EPSG:4326", "enterprise_id    ← 企业编号"] {
+    for part in [
+        "parks",
+        "clusters",
+        "enterprises",
+        "pipes",
+        "outfalls",
+        "plants",
+        "rivers",
+        "EPSG:4326",
+        "enterprise_id    ← 企业编号",
+    ] {
         assert!(text.contains(part), "missing {part:?} in:\n{text}");
     }
 }
@@ -203,7 +293,11 @@ fn vermont(toml: &str, outfalls: usize) -> Value {
     let out = dir.path().join("out");
     let toml = format!("tests/fixtures/vermont/{toml}");
     let run = zdz(&["analyze", &toml, "--out", out.to_str().unwrap()]);
-    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     let fc = read_json(&out.join("outfalls.geojson"));
     let all = props(&fc);
     assert_eq!(all.len(), outfalls);
@@ -211,7 +305,10 @@ fn vermont(toml: &str, outfalls: usize) -> Value {
         // A combined-sewer outfall that is not a plant's effluent is untreated sewage.
         let codes = p["problem_codes"].as_array().unwrap();
         assert!(codes.iter().any(|c| c == "OUTFALL_SEWAGE_DIRECT"), "{p:?}");
-        assert_eq!(p["matched"].as_bool().unwrap(), !codes.iter().any(|c| c == "OUTFALL_UNMATCHED"));
+        assert_eq!(
+            p["matched"].as_bool().unwrap(),
+            !codes.iter().any(|c| c == "OUTFALL_UNMATCHED")
+        );
     }
     read_json(&out.join("summary.json"))
 }
@@ -220,9 +317,17 @@ fn vermont(toml: &str, outfalls: usize) -> Value {
 fn st_johnsbury_classifies_all_24_combined_sewer_outfalls() {
     let summary = vermont("st_johnsbury.toml", 24);
     assert_eq!(summary["working_crs"], "EPSG:32618");
-    let pipes = summary["layers"].as_array().unwrap().iter().find(|l| l["layer"] == "pipes").unwrap();
+    let pipes = summary["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["layer"] == "pipes")
+        .unwrap();
     assert_eq!(pipes["feature_count"], 1354);
-    assert_eq!(pipes["features_used"], 1376, "multi-part pipes split into their parts");
+    assert_eq!(
+        pipes["features_used"], 1376,
+        "multi-part pipes split into their parts"
+    );
 }
 
 #[test]

@@ -48,8 +48,20 @@ impl<'a> Context<'a> {
         Context {
             network: Network::build(&layers.pipes, project.params.snap_m),
             sewers: LineIndex::new(sewer_geoms.iter().map(|(i, g)| (*i, g))),
-            pipe_ends: PointIndex::new(layers.pipes.iter().enumerate().map(|(i, p)| (i, p.ends().1))),
-            outfalls: PointIndex::new(layers.outfalls.iter().enumerate().map(|(i, o)| (i, o.geom.0))),
+            pipe_ends: PointIndex::new(
+                layers
+                    .pipes
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| (i, p.ends().1)),
+            ),
+            outfalls: PointIndex::new(
+                layers
+                    .outfalls
+                    .iter()
+                    .enumerate()
+                    .map(|(i, o)| (i, o.geom.0)),
+            ),
             plants: AreaIndex::new(layers.plants.iter().enumerate().map(|(i, p)| (i, &p.geom))),
             clusters: AreaIndex::new(cluster_geoms.iter().enumerate()),
             parks: AreaIndex::new(park_geoms.iter().enumerate()),

@@ -53,9 +53,10 @@ pub fn corridor(
     } else if let Some(districts) = &config.districts {
         let district = park.and_then(|p| p.district.as_deref()).map(str::trim);
         let listed = district.is_some_and(|d| {
-            districts
-                .iter()
-                .any(|l| l.trim() == d || d.trim_end_matches(['区', '县']) == l.trim_end_matches(['区', '县']))
+            districts.iter().any(|l| {
+                l.trim() == d
+                    || d.trim_end_matches(['区', '县']) == l.trim_end_matches(['区', '县'])
+            })
         });
         (listed, CorridorReason::District)
     } else {

@@ -32,13 +32,20 @@ pub fn uncovered(
         }
         let nearest = ctx.sewers.nearest(&e.geom).map(|(_, d)| d);
         let detail = match nearest {
-            Some(n) => format!("nearest sewage or combined pipe {n:.1} m away (coverage_m = {d} m)"),
+            Some(n) => {
+                format!("nearest sewage or combined pipe {n:.1} m away (coverage_m = {d} m)")
+            }
             None => format!("no sewage or combined pipe in the workspace (coverage_m = {d} m)"),
         };
         out.push(
-            Problem::new(ProblemCode::EnterpriseUncovered, LayerKind::Enterprises, &e.id, detail)
-                .at(Geometry::Point(e.rep.into()))
-                .distance(nearest),
+            Problem::new(
+                ProblemCode::EnterpriseUncovered,
+                LayerKind::Enterprises,
+                &e.id,
+                detail,
+            )
+            .at(Geometry::Point(e.rep.into()))
+            .distance(nearest),
         );
     }
     out

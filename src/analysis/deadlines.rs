@@ -60,29 +60,51 @@ mod tests {
             enterprise_count,
             demo,
             in_corridor,
-            park_level: Some(if national { ParkLevel::National } else { ParkLevel::Provincial }),
+            park_level: Some(if national {
+                ParkLevel::National
+            } else {
+                ParkLevel::Provincial
+            }),
         }
     }
 
     #[test]
     fn cluster_without_enterprises_is_out_of_scope_even_when_demo() {
-        assert_eq!(deadline(&rules(), &facts(0, true, true, true)).0, "out_of_scope");
+        assert_eq!(
+            deadline(&rules(), &facts(0, true, true, true)).0,
+            "out_of_scope"
+        );
     }
 
     #[test]
     fn demo_cluster_is_due_2024() {
-        assert_eq!(deadline(&rules(), &facts(3, true, false, false)), ("2024-12-31".into(), "demo".into()));
+        assert_eq!(
+            deadline(&rules(), &facts(3, true, false, false)),
+            ("2024-12-31".into(), "demo".into())
+        );
     }
 
     #[test]
     fn corridor_or_national_is_due_2025_with_both_reasons() {
-        assert_eq!(deadline(&rules(), &facts(3, false, true, false)).0, "2025-12-31");
-        assert_eq!(deadline(&rules(), &facts(3, false, false, true)).1, "national");
-        assert_eq!(deadline(&rules(), &facts(3, false, true, true)).1, "in_corridor+national");
+        assert_eq!(
+            deadline(&rules(), &facts(3, false, true, false)).0,
+            "2025-12-31"
+        );
+        assert_eq!(
+            deadline(&rules(), &facts(3, false, false, true)).1,
+            "national"
+        );
+        assert_eq!(
+            deadline(&rules(), &facts(3, false, true, true)).1,
+            "in_corridor+national"
+        );
     }
 
     #[test]
     fn provincial_cluster_off_the_yangtze_is_due_2027() {
-        assert_eq!(deadline(&rules(), &facts(3, false, false, false)), ("2027-12-31".into(), "default".into()));
+        assert_eq!(
+            deadline(&rules(), &facts(3, false, false, false)),
+            ("2027-12-31".into(), "default".into())
+        );
     }
 }

@@ -29,8 +29,11 @@ pub fn outside_cluster(ctx: &Context, m: &Membership) -> Vec<Problem> {
     let layers = ctx.layers;
     let mut out = Vec::new();
     for (i, e) in layers.enterprises.iter().enumerate() {
-        let Some(park) = m.enterprise_park[i] else { continue };
-        let in_own_cluster = m.enterprise_cluster[i].is_some_and(|c| m.cluster_park[c] == Some(park))
+        let Some(park) = m.enterprise_park[i] else {
+            continue;
+        };
+        let in_own_cluster = m.enterprise_cluster[i]
+            .is_some_and(|c| m.cluster_park[c] == Some(park))
             || ctx
                 .clusters
                 .containing(e.rep, |c| &layers.clusters[c].geom)
@@ -42,7 +45,10 @@ pub fn outside_cluster(ctx: &Context, m: &Membership) -> Vec<Problem> {
                     ProblemCode::EnterpriseOutsideCluster,
                     LayerKind::Enterprises,
                     &e.id,
-                    format!("inside park {} but in none of its clusters", layers.parks[park].id),
+                    format!(
+                        "inside park {} but in none of its clusters",
+                        layers.parks[park].id
+                    ),
                 )
                 .at(Geometry::Point(e.rep.into())),
             );

@@ -11,7 +11,12 @@ pub fn invalid(layers: &Layers) -> Vec<Problem> {
         .iter()
         .filter(|f| f.kind == FindingKind::Geometry)
         .map(|f| {
-            let mut p = Problem::new(ProblemCode::InvalidGeometry, f.layer, &f.feature_id, f.message.clone());
+            let mut p = Problem::new(
+                ProblemCode::InvalidGeometry,
+                f.layer,
+                &f.feature_id,
+                f.message.clone(),
+            );
             p.geom = f.geom.clone();
             p
         })

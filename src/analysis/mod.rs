@@ -3,10 +3,10 @@
 
 /// The network and R-trees every analysis shares, built once.
 pub mod context;
-/// Find enterprises no sewer reaches, and the sewer each one drains into.
-pub mod coverage;
 /// Decide which clusters lie along the Yangtze, with the distance and the reason.
 pub mod corridor;
+/// Find enterprises no sewer reaches, and the sewer each one drains into.
+pub mod coverage;
 /// Give each cluster its deadline from the schedule in the project file.
 pub mod deadlines;
 /// Find pipes with grade 3–4 defects.
@@ -121,9 +121,8 @@ pub fn analyze(layers: &Layers, project: &Project) -> Analysis {
             *clusters[c].problem_counts.entry(p.code).or_insert(0) += 1;
         }
     }
-    problems.sort_by(|a, b| {
-        (a.code, a.layer, &a.feature_id).cmp(&(b.code, b.layer, &b.feature_id))
-    });
+    problems
+        .sort_by(|a, b| (a.code, a.layer, &a.feature_id).cmp(&(b.code, b.layer, &b.feature_id)));
     problem::dedupe_ids(&mut problems);
 
     Analysis {

@@ -88,9 +88,14 @@ pub fn analyze_outfalls(
     let mut results = Vec::with_capacity(layers.outfalls.len());
     let mut problems = Vec::new();
     for o in &layers.outfalls {
-        let matched = ctx.pipe_ends.nearest_within(o.geom.0, params.outfall_match_m);
+        let matched = ctx
+            .pipe_ends
+            .nearest_within(o.geom.0, params.outfall_match_m);
         let upstream_pipes = matched
-            .map(|(pipe, _)| ctx.network.trace_upstream(ctx.network.downstream_node(pipe)))
+            .map(|(pipe, _)| {
+                ctx.network
+                    .trace_upstream(ctx.network.downstream_node(pipe))
+            })
             .unwrap_or_default();
         let mut upstream_enterprises: Vec<usize> = upstream_pipes
             .iter()
@@ -105,7 +110,10 @@ pub fn analyze_outfalls(
             .iter()
             .find(|p| layers.pipes[**p].kind.carries_sewage());
         let trace = Trace {
-            pipe_ids: upstream_pipes.iter().map(|p| layers.pipes[*p].id.clone()).collect(),
+            pipe_ids: upstream_pipes
+                .iter()
+                .map(|p| layers.pipes[*p].id.clone())
+                .collect(),
             enterprise_ids: upstream_enterprises
                 .iter()
                 .map(|e| layers.enterprises[*e].id.clone())
@@ -161,7 +169,11 @@ pub fn analyze_outfalls(
                     ),
                     (false, None) => unreachable!("guarded above"),
                 };
-                add(ProblemCode::OutfallSewageDirect, detail, matched.map(|(_, d)| d));
+                add(
+                    ProblemCode::OutfallSewageDirect,
+                    detail,
+                    matched.map(|(_, d)| d),
+                );
             }
         }
 

@@ -18,7 +18,11 @@ pub fn overloaded(ctx: &Context) -> Vec<Problem> {
                     &p.id,
                     format!(
                         "inflow {inflow} t/d above capacity {capacity} t/d (load {:.0}%)",
-                        if capacity > 0.0 { inflow / capacity * 100.0 } else { f64::INFINITY }
+                        if capacity > 0.0 {
+                            inflow / capacity * 100.0
+                        } else {
+                            f64::INFINITY
+                        }
                     ),
                 )
                 .at(Geometry::Point(p.rep.into())),

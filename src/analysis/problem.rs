@@ -61,9 +61,10 @@ impl Problem {
 /// `P` and 12 hex digits of SHA-1 over code, layer and feature id: the same problem on the
 /// same feature gets the same id in every run, whatever the order of the features.
 pub fn stable_id(code: ProblemCode, layer: LayerKind, feature_id: &str) -> String {
-    let digest = sha1_smol::Sha1::from(format!("{}|{}|{}", code.as_str(), layer.name(), feature_id))
-        .digest()
-        .to_string();
+    let digest =
+        sha1_smol::Sha1::from(format!("{}|{}|{}", code.as_str(), layer.name(), feature_id))
+            .digest()
+            .to_string();
     format!("P{}", &digest[..12])
 }
 
@@ -86,9 +87,22 @@ mod tests {
     #[test]
     fn problem_id_depends_only_on_code_layer_and_feature() {
         let a = stable_id(ProblemCode::OutfallUnmatched, LayerKind::Outfalls, "YS001");
-        assert_eq!(a, stable_id(ProblemCode::OutfallUnmatched, LayerKind::Outfalls, "YS001"));
-        assert_ne!(a, stable_id(ProblemCode::OutfallSewageDirect, LayerKind::Outfalls, "YS001"));
-        assert_ne!(a, stable_id(ProblemCode::OutfallUnmatched, LayerKind::Outfalls, "YS002"));
+        assert_eq!(
+            a,
+            stable_id(ProblemCode::OutfallUnmatched, LayerKind::Outfalls, "YS001")
+        );
+        assert_ne!(
+            a,
+            stable_id(
+                ProblemCode::OutfallSewageDirect,
+                LayerKind::Outfalls,
+                "YS001"
+            )
+        );
+        assert_ne!(
+            a,
+            stable_id(ProblemCode::OutfallUnmatched, LayerKind::Outfalls, "YS002")
+        );
         assert_eq!(a.len(), 13);
     }
 }

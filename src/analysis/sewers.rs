@@ -17,7 +17,10 @@ pub fn not_to_plant(ctx: &Context) -> Vec<Problem> {
         }
         let end = pipe.ends().1;
         if !ctx.plants_within(end, params.plant_match_m).is_empty()
-            || ctx.outfalls.nearest_within(end, params.outfall_match_m).is_some()
+            || ctx
+                .outfalls
+                .nearest_within(end, params.outfall_match_m)
+                .is_some()
         {
             continue;
         }

@@ -26,11 +26,7 @@ pub struct FieldSpec {
     pub required: bool,
 }
 
-const fn field(
-    name: &'static str,
-    aliases: &'static [&'static str],
-    required: bool,
-) -> FieldSpec {
+const fn field(name: &'static str, aliases: &'static [&'static str], required: bool) -> FieldSpec {
     FieldSpec {
         name,
         aliases,

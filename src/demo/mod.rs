@@ -12,7 +12,9 @@ pub mod plan;
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
-use geo::{Coord, Distance, Euclidean, Geometry, LineString, MultiLineString, Point, Polygon, coord};
+use geo::{
+    Coord, Distance, Euclidean, Geometry, LineString, MultiLineString, Point, Polygon, coord,
+};
 use serde_json::{Value, json};
 
 use crate::crs;
@@ -62,7 +64,8 @@ fn river_frame(river: &MultiLineString, hint: Coord, distance_m: f64) -> Frame {
         for seg in ls.lines() {
             let d = seg.delta();
             let len2 = d.x * d.x + d.y * d.y;
-            let s = (((hint - seg.start).x * d.x + (hint - seg.start).y * d.y) / len2).clamp(0.0, 1.0);
+            let s =
+                (((hint - seg.start).x * d.x + (hint - seg.start).y * d.y) / len2).clamp(0.0, 1.0);
             let foot = seg.start + d * s;
             let dist = ((hint - foot).x.powi(2) + (hint - foot).y.powi(2)).sqrt();
             if best.is_none_or(|b| dist < b.0) {
@@ -98,14 +101,27 @@ struct Gen {
     rng: fastrand::Rng,
 }
 
-const INDUSTRIES: &[&str] = &["化工", "医药", "电子", "汽车零部件", "食品", "金属表面处理", "纺织印染", "装备制造"];
+const INDUSTRIES: &[&str] = &[
+    "化工",
+    "医药",
+    "电子",
+    "汽车零部件",
+    "食品",
+    "金属表面处理",
+    "纺织印染",
+    "装备制造",
+];
 
 fn feature(id: String, geom: Option<Geometry>, props: Value) -> OutFeature {
     let Value::Object(mut properties) = props else {
         unreachable!("props are built with json!({{…}})")
     };
     properties.insert("note".into(), json!(NOTE));
-    OutFeature { id, geom, properties }
+    OutFeature {
+        id,
+        geom,
+        properties,
+    }
 }
 
 #[derive(Default)]
@@ -142,11 +158,23 @@ impl Gen {
     /// A chain of pipes through the given vertices, flowing from first to last.
     fn chain(&mut self, out: &mut Out, frame: &Frame, prefix: &str, kind: &str, uv: &[(f64, f64)]) {
         for (i, pair) in uv.windows(2).enumerate() {
-            self.pipe(out, format!("{prefix}{:02}", i + 1), kind, Some(frame.line(pair)));
+            self.pipe(
+                out,
+                format!("{prefix}{:02}", i + 1),
+                kind,
+                Some(frame.line(pair)),
+            );
         }
     }
 
-    fn enterprise(&mut self, out: &mut Out, id: String, geom: Geometry, connected: bool, k: usize) -> f64 {
+    fn enterprise(
+        &mut self,
+        out: &mut Out,
+        id: String,
+        geom: Geometry,
+        connected: bool,
+        k: usize,
+    ) -> f64 {
         let industry = INDUSTRIES[self.rng.usize(0..INDUSTRIES.len())];
         let tpd = (20 + self.rng.u32(0..780)) as f64;
         // A few volumes written as bureaus do, with separators and units.
@@ -172,7 +200,14 @@ impl Gen {
     }
 
     /// Networks, enterprises and outfalls of one cluster; returns its wastewater in t/d.
-    fn cluster(&mut self, out: &mut Out, cid: &str, plan: &ClusterPlan, frame: &Frame, water: &str) -> f64 {
+    fn cluster(
+        &mut self,
+        out: &mut Out,
+        cid: &str,
+        plan: &ClusterPlan,
+        frame: &Frame,
+        water: &str,
+    ) -> f64 {
         let r = plan.roles;
         // Sewer trunk down the middle, branches joining it at its vertices.
         let trunk: Vec<(f64, f64)> = [900., 800., 700., 600., 500., 400., 300., 200., 100., 30.]
@@ -182,16 +217,27 @@ impl Gen {
         self.chain(out, frame, &format!("{cid}-WS"), "污水", &trunk);
         for (j, v) in [200., 400., 600., 800.].iter().enumerate() {
             for (s, side) in [(-1.0, "W"), (1.0, "E")] {
-                let uv: Vec<(f64, f64)> = [700., 525., 350., 175., 0.].iter().map(|u| (s * u, *v)).collect();
+                let uv: Vec<(f64, f64)> = [700., 525., 350., 175., 0.]
+                    .iter()
+                    .map(|u| (s * u, *v))
+                    .collect();
                 self.chain(out, frame, &format!("{cid}-WB{}{side}", j + 1), "污水", &uv);
             }
         }
         // Two storm trunks to two storm outfalls, each with a branch.
         for (s, side) in [(-1.0, "W"), (1.0, "E")] {
-            let mut uv: Vec<(f64, f64)> = (0..10).map(|k| (s * 400.0, 950.0 - 100.0 * k as f64)).collect();
+            let mut uv: Vec<(f64, f64)> = (0..10)
+                .map(|k| (s * 400.0, 950.0 - 100.0 * k as f64))
+                .collect();
             uv.push((s * 400.0, 10.0));
             self.chain(out, frame, &format!("{cid}-YS{side}"), "雨水", &uv);
-            self.chain(out, frame, &format!("{cid}-YB{side}"), "雨水", &[(s * 700.0, 550.0), (s * 550.0, 550.0), (s * 400.0, 550.0)]);
+            self.chain(
+                out,
+                frame,
+                &format!("{cid}-YB{side}"),
+                "雨水",
+                &[(s * 700.0, 550.0), (s * 550.0, 550.0), (s * 400.0, 550.0)],
+            );
             let id = format!("{cid}-YS{}", if s < 0.0 { 1 } else { 2 });
             self.outfall(out, &id, "雨水", frame.at(s * 400.0, -5.0), water, None);
         }
@@ -215,29 +261,79 @@ impl Gen {
         // Each illegal connection has an enterprise beside it, so its trace names a source.
         let source = |g: &mut Gen, out: &mut Out, n: usize, u: f64, v: f64| {
             let k = plan.enterprises + n;
-            g.enterprise(out, format!("{cid}-E{k:02}"), Geometry::Point(Point(frame.at(u, v))), true, k)
+            g.enterprise(
+                out,
+                format!("{cid}-E{k:02}"),
+                Geometry::Point(Point(frame.at(u, v))),
+                true,
+                k,
+            )
         };
         if r.cross_connection {
             // An enterprise's sewer joined to the storm trunk three pipes above its outfall.
-            self.pipe(out, format!("{cid}-WS-X1"), "污水", Some(frame.line(&[(560.0, 330.0), (400.0, 350.0)])));
+            self.pipe(
+                out,
+                format!("{cid}-WS-X1"),
+                "污水",
+                Some(frame.line(&[(560.0, 330.0), (400.0, 350.0)])),
+            );
             tpd += source(self, out, 4, 575.0, 318.0);
         }
         if r.sewage_outfall {
-            self.chain(out, frame, &format!("{cid}-WP"), "污水", &[(-650.0, 250.0), (-650.0, 120.0), (-650.0, 10.0)]);
-            self.outfall(out, &format!("{cid}-PW1"), "污水", frame.at(-650.0, -5.0), water, None);
+            self.chain(
+                out,
+                frame,
+                &format!("{cid}-WP"),
+                "污水",
+                &[(-650.0, 250.0), (-650.0, 120.0), (-650.0, 10.0)],
+            );
+            self.outfall(
+                out,
+                &format!("{cid}-PW1"),
+                "污水",
+                frame.at(-650.0, -5.0),
+                water,
+                None,
+            );
             tpd += source(self, out, 5, -635.0, 175.0);
         }
         if r.combined_outfall {
-            self.chain(out, frame, &format!("{cid}-HL"), "合流", &[(650.0, 300.0), (650.0, 150.0), (650.0, 10.0)]);
-            self.outfall(out, &format!("{cid}-HL1"), "合流", frame.at(650.0, -5.0), water, None);
+            self.chain(
+                out,
+                frame,
+                &format!("{cid}-HL"),
+                "合流",
+                &[(650.0, 300.0), (650.0, 150.0), (650.0, 10.0)],
+            );
+            self.outfall(
+                out,
+                &format!("{cid}-HL1"),
+                "合流",
+                frame.at(650.0, -5.0),
+                water,
+                None,
+            );
             tpd += source(self, out, 6, 680.0, 100.0);
         }
         if r.unmatched_outfall {
-            self.outfall(out, &format!("{cid}-YS9"), "雨水", frame.at(-780.0, -40.0), water, None);
+            self.outfall(
+                out,
+                &format!("{cid}-YS9"),
+                "雨水",
+                frame.at(-780.0, -40.0),
+                water,
+                None,
+            );
         }
         if r.uncovered_enterprise {
             let k = plan.enterprises + 1;
-            tpd += self.enterprise(out, format!("{cid}-E{k:02}"), Geometry::Point(Point(frame.at(-760.0, 985.0))), true, k);
+            tpd += self.enterprise(
+                out,
+                format!("{cid}-E{k:02}"),
+                Geometry::Point(Point(frame.at(-760.0, 985.0))),
+                true,
+                k,
+            );
         }
         if r.enterprise_outside {
             let k = plan.enterprises + 2;
@@ -247,10 +343,22 @@ impl Gen {
         if r.bow_tie_site {
             let k = plan.enterprises + 3;
             let bow_tie = Polygon::new(
-                frame.line(&[(220.0, 680.0), (280.0, 720.0), (220.0, 720.0), (280.0, 680.0), (220.0, 680.0)]),
+                frame.line(&[
+                    (220.0, 680.0),
+                    (280.0, 720.0),
+                    (220.0, 720.0),
+                    (280.0, 680.0),
+                    (220.0, 680.0),
+                ]),
                 vec![],
             );
-            tpd += self.enterprise(out, format!("{cid}-E{k:02}"), Geometry::Polygon(bow_tie), true, k);
+            tpd += self.enterprise(
+                out,
+                format!("{cid}-E{k:02}"),
+                Geometry::Polygon(bow_tie),
+                true,
+                k,
+            );
         }
         if r.pipe_without_geometry {
             self.pipe(out, format!("{cid}-WS99"), "污水", None);
@@ -258,7 +366,15 @@ impl Gen {
         tpd
     }
 
-    fn outfall(&mut self, out: &mut Out, id: &str, kind: &str, at: Coord, water: &str, plant: Option<&str>) {
+    fn outfall(
+        &mut self,
+        out: &mut Out,
+        id: &str,
+        kind: &str,
+        at: Coord,
+        water: &str,
+        plant: Option<&str>,
+    ) {
         out.outfalls.push(feature(
             id.to_string(),
             Some(Geometry::Point(Point(at))),
@@ -272,14 +388,14 @@ impl Gen {
         ));
     }
 
-    fn park(&mut self, out: &mut Out, park: &ParkPlan, frames: &[Frame]) {
+    fn park(&mut self, out: &mut Out, park: &ParkPlan, pid: &str, frames: &[Frame]) {
         let mut corners: Vec<Coord> = Vec::new();
         let mut tpd = 0.0;
         let plant_frame = frames[0];
         let plant_at = plant_frame.at(-WIDTH / 2.0 - 200.0, 100.0);
-        let plant_id = format!("{}-WWTP", park.id);
+        let plant_id = format!("{pid}-WWTP");
         for (plan, frame) in park.clusters.iter().zip(frames) {
-            let cid = format!("{}-{}", park.id, plan.suffix);
+            let cid = format!("{pid}-{}", plan.suffix);
             let water = match plan.place {
                 Place::River { river, .. } => river,
                 Place::Free { .. } => "就近支流（示例）",
@@ -291,7 +407,7 @@ impl Gen {
                 Some(Geometry::Polygon(rect)),
                 json!({
                     "组团编号": cid,
-                    "园区编号": park.id,
+                    "园区编号": pid,
                     "组团名称": format!("{}{}（示例）", park.name, plan.name),
                     "示范": if plan.roles.demo { "是" } else { "否" },
                 }),
@@ -300,11 +416,20 @@ impl Gen {
             if !plan.roles.no_plant_link {
                 // Transfer main from the trunk's end to the park's plant.
                 let end = plant_at + plant_frame.t * 15.0;
-                self.pipe(out, format!("{cid}-WS-T"), "污水", Some(LineString(vec![frame.at(0.0, 30.0), end])));
+                self.pipe(
+                    out,
+                    format!("{cid}-WS-T"),
+                    "污水",
+                    Some(LineString(vec![frame.at(0.0, 30.0), end])),
+                );
             }
         }
         let capacity = ((tpd * 1.4 / 500.0).ceil() * 500.0).max(1000.0);
-        let inflow = if park.plant_overloaded { (capacity * 1.18).round() } else { (tpd * 0.9).round() };
+        let inflow = if park.plant_overloaded {
+            (capacity * 1.18).round()
+        } else {
+            (tpd * 0.9).round()
+        };
         out.plants.push(feature(
             plant_id.clone(),
             Some(Geometry::Point(Point(plant_at))),
@@ -319,23 +444,36 @@ impl Gen {
             Place::River { river, .. } => river,
             Place::Free { .. } => "就近支流（示例）",
         };
-        self.outfall(out, &format!("{}-DW1", park.id), "污水厂", plant_frame.at(-WIDTH / 2.0 - 200.0, 40.0), water, Some(&plant_id));
+        self.outfall(
+            out,
+            &format!("{pid}-DW1"),
+            "污水厂",
+            plant_frame.at(-WIDTH / 2.0 - 200.0, 40.0),
+            water,
+            Some(&plant_id),
+        );
 
         let xs = corners.iter().map(|c| c.x);
         let ys = corners.iter().map(|c| c.y);
-        let (x0, x1) = (xs.clone().fold(f64::MAX, f64::min) - 300.0, xs.fold(f64::MIN, f64::max) + 300.0);
-        let (y0, y1) = (ys.clone().fold(f64::MAX, f64::min) - 300.0, ys.fold(f64::MIN, f64::max) + 300.0);
+        let (x0, x1) = (
+            xs.clone().fold(f64::MAX, f64::min) - 300.0,
+            xs.fold(f64::MIN, f64::max) + 300.0,
+        );
+        let (y0, y1) = (
+            ys.clone().fold(f64::MAX, f64::min) - 300.0,
+            ys.fold(f64::MIN, f64::max) + 300.0,
+        );
         // The plant lies beside the first cluster: keep it inside the park.
         let (x0, x1) = (x0.min(plant_at.x - 100.0), x1.max(plant_at.x + 100.0));
         let (y0, y1) = (y0.min(plant_at.y - 100.0), y1.max(plant_at.y + 100.0));
         out.parks.push(feature(
-            park.id.to_string(),
+            pid.to_string(),
             Some(Geometry::Polygon(Polygon::new(
                 LineString::from(vec![(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]),
                 vec![],
             ))),
             json!({
-                "park_id": park.id,
+                "park_id": pid,
                 "name": park.name,
                 "level": if park.national { "国家级" } else { "省级" },
                 "district": park.district,
@@ -346,14 +484,23 @@ impl Gen {
 
 /// River centrelines by Chinese name, in the layout CRS.
 fn read_rivers(path: &Path) -> Result<Vec<(String, MultiLineString)>> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("{}: cannot read", path.display()))?;
-    let fc: geojson::FeatureCollection = text.parse().with_context(|| format!("{}: not GeoJSON", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("{}: cannot read", path.display()))?;
+    let fc: geojson::FeatureCollection = text
+        .parse()
+        .with_context(|| format!("{}: not GeoJSON", path.display()))?;
     let to_layout = crs::transform(&crs::wgs84(), &crs::epsg(LAYOUT_EPSG))?;
     let mut rivers = Vec::new();
     for f in fc.features {
-        let name = f.property("name_zh").and_then(Value::as_str).unwrap_or_default().to_string();
+        let name = f
+            .property("name_zh")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
         let Some(g) = f.geometry else { continue };
-        let mut geom: Geometry = g.try_into().with_context(|| format!("{}: river {name}", path.display()))?;
+        let mut geom: Geometry = g
+            .try_into()
+            .with_context(|| format!("{}: river {name}", path.display()))?;
         crs::reproject(&mut geom, &to_layout)?;
         let mls = match geom {
             Geometry::MultiLineString(m) => m,
@@ -366,12 +513,19 @@ fn read_rivers(path: &Path) -> Result<Vec<(String, MultiLineString)>> {
 }
 
 /// Write the demo workspace's layers into `out` (which must exist), from the rivers file.
-pub fn generate(rivers_path: &Path, out: &Path, seed: u64) -> Result<()> {
+///
+/// `scale` copies of the plan are laid out, copy k shifted east and north on a grid of
+/// 2.5 km × 1.8 km steps with ids suffixed by k (copy 0 is the demo itself), to measure
+/// zdz on larger workspaces: 70 copies hold about 100,000 pipes.
+pub fn generate(rivers_path: &Path, out: &Path, seed: u64, scale: usize) -> Result<()> {
     let river_lines = read_rivers(rivers_path)?;
     let to_layout = crs::transform(&crs::wgs84(), &crs::epsg(LAYOUT_EPSG))?;
-    let mut generator = Gen { rng: fastrand::Rng::with_seed(seed) };
+    let mut generator = Gen {
+        rng: fastrand::Rng::with_seed(seed),
+    };
     let mut layers = Out::default();
-    for park in plan::chongqing() {
+    let plans = plan::chongqing();
+    for (copy, park) in (0..scale.max(1)).flat_map(|k| plans.iter().map(move |p| (k, p))) {
         let frames = park
             .clusters
             .iter()
@@ -381,9 +535,13 @@ pub fn generate(rivers_path: &Path, out: &Path, seed: u64) -> Result<()> {
                 };
                 let mut hint = Geometry::Point(Point::new(lon, lat));
                 crs::reproject(&mut hint, &to_layout)?;
-                let Geometry::Point(hint) = hint else { unreachable!() };
+                let Geometry::Point(hint) = hint else {
+                    unreachable!()
+                };
                 Ok(match c.place {
-                    Place::River { river, distance_m, .. } => {
+                    Place::River {
+                        river, distance_m, ..
+                    } => {
                         let Some((_, line)) = river_lines.iter().find(|(n, _)| n == river) else {
                             bail!("{}: no river named {river}", rivers_path.display());
                         };
@@ -397,7 +555,20 @@ pub fn generate(rivers_path: &Path, out: &Path, seed: u64) -> Result<()> {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        generator.park(&mut layers, &park, &frames);
+        let shift = coord! { x: (copy % 10) as f64 * 2500.0, y: (copy / 10) as f64 * 1800.0 };
+        let frames: Vec<Frame> = frames
+            .into_iter()
+            .map(|f| Frame {
+                origin: f.origin + shift,
+                ..f
+            })
+            .collect();
+        let pid = if copy == 0 {
+            park.id.to_string()
+        } else {
+            format!("{}{copy}", park.id)
+        };
+        generator.park(&mut layers, park, &pid, &frames);
     }
 
     let to_wgs84 = crs::transform(&crs::epsg(LAYOUT_EPSG), &crs::wgs84())?;
@@ -412,7 +583,8 @@ pub fn generate(rivers_path: &Path, out: &Path, seed: u64) -> Result<()> {
         write(&out.join(format!("{name}.geojson")), features, &to_wgs84)?;
     }
     // Copy the bytes, not the permissions: the shared data is read-only.
-    let rivers = std::fs::read(rivers_path).with_context(|| format!("{}: cannot read", rivers_path.display()))?;
+    let rivers = std::fs::read(rivers_path)
+        .with_context(|| format!("{}: cannot read", rivers_path.display()))?;
     std::fs::write(out.join("rivers.geojson"), rivers)?;
     Ok(())
 }

@@ -70,7 +70,13 @@ fn jialing(lon: f64, lat: f64, distance_m: f64) -> Place {
     }
 }
 
-fn cluster(suffix: &'static str, name: &'static str, place: Place, enterprises: usize, roles: Roles) -> ClusterPlan {
+fn cluster(
+    suffix: &'static str,
+    name: &'static str,
+    place: Place,
+    enterprises: usize,
+    roles: Roles,
+) -> ClusterPlan {
     ClusterPlan {
         suffix,
         name,
@@ -94,8 +100,28 @@ pub fn chongqing() -> Vec<ParkPlan> {
             national: true,
             plant_overloaded: true,
             clusters: vec![
-                cluster("A", "茶园组团", yangtze(106.66, 29.52, 200.0), 12, Roles { demo: true, cross_connection: true, enterprise_outside: true, ..none() }),
-                cluster("B", "长生桥组团", yangtze(106.72, 29.56, 800.0), 10, Roles { unmatched_outfall: true, ..none() }),
+                cluster(
+                    "A",
+                    "茶园组团",
+                    yangtze(106.66, 29.52, 200.0),
+                    12,
+                    Roles {
+                        demo: true,
+                        cross_connection: true,
+                        enterprise_outside: true,
+                        ..none()
+                    },
+                ),
+                cluster(
+                    "B",
+                    "长生桥组团",
+                    yangtze(106.72, 29.56, 800.0),
+                    10,
+                    Roles {
+                        unmatched_outfall: true,
+                        ..none()
+                    },
+                ),
                 cluster("C", "迎龙组团", yangtze(106.76, 29.50, 2500.0), 8, none()),
             ],
         },
@@ -106,9 +132,34 @@ pub fn chongqing() -> Vec<ParkPlan> {
             national: true,
             plant_overloaded: false,
             clusters: vec![
-                cluster("A", "晏家化工组团", yangtze(107.06, 29.79, 150.0), 14, Roles { demo: true, sewage_outfall: true, ..none() }),
-                cluster("B", "江南组团", yangtze(107.14, 29.77, 600.0), 9, Roles { uncovered_enterprise: true, ..none() }),
-                cluster("C", "预留发展组团", yangtze(107.00, 29.84, 3000.0), 0, none()),
+                cluster(
+                    "A",
+                    "晏家化工组团",
+                    yangtze(107.06, 29.79, 150.0),
+                    14,
+                    Roles {
+                        demo: true,
+                        sewage_outfall: true,
+                        ..none()
+                    },
+                ),
+                cluster(
+                    "B",
+                    "江南组团",
+                    yangtze(107.14, 29.77, 600.0),
+                    9,
+                    Roles {
+                        uncovered_enterprise: true,
+                        ..none()
+                    },
+                ),
+                cluster(
+                    "C",
+                    "预留发展组团",
+                    yangtze(107.00, 29.84, 3000.0),
+                    0,
+                    none(),
+                ),
             ],
         },
         ParkPlan {
@@ -118,8 +169,26 @@ pub fn chongqing() -> Vec<ParkPlan> {
             national: true,
             plant_overloaded: false,
             clusters: vec![
-                cluster("A", "高峰组团", yangtze(108.36, 30.78, 400.0), 10, Roles { not_connected_enterprise: true, ..none() }),
-                cluster("B", "九龙组团", yangtze(108.42, 30.84, 1800.0), 7, Roles { combined_outfall: true, ..none() }),
+                cluster(
+                    "A",
+                    "高峰组团",
+                    yangtze(108.36, 30.78, 400.0),
+                    10,
+                    Roles {
+                        not_connected_enterprise: true,
+                        ..none()
+                    },
+                ),
+                cluster(
+                    "B",
+                    "九龙组团",
+                    yangtze(108.42, 30.84, 1800.0),
+                    7,
+                    Roles {
+                        combined_outfall: true,
+                        ..none()
+                    },
+                ),
             ],
         },
         ParkPlan {
@@ -128,9 +197,16 @@ pub fn chongqing() -> Vec<ParkPlan> {
             district: "涪陵区",
             national: true,
             plant_overloaded: false,
-            clusters: vec![
-                cluster("A", "保税加工组团", yangtze(107.36, 29.71, 700.0), 6, Roles { bow_tie_site: true, ..none() }),
-            ],
+            clusters: vec![cluster(
+                "A",
+                "保税加工组团",
+                yangtze(107.36, 29.71, 700.0),
+                6,
+                Roles {
+                    bow_tie_site: true,
+                    ..none()
+                },
+            )],
         },
         ParkPlan {
             id: "JJGY",
@@ -140,7 +216,16 @@ pub fn chongqing() -> Vec<ParkPlan> {
             plant_overloaded: false,
             clusters: vec![
                 cluster("A", "德感组团", yangtze(106.25, 29.30, 990.0), 8, none()),
-                cluster("B", "双福组团", yangtze(106.30, 29.33, 1010.0), 8, Roles { no_plant_link: true, ..none() }),
+                cluster(
+                    "B",
+                    "双福组团",
+                    yangtze(106.30, 29.33, 1010.0),
+                    8,
+                    Roles {
+                        no_plant_link: true,
+                        ..none()
+                    },
+                ),
             ],
         },
         ParkPlan {
@@ -150,7 +235,16 @@ pub fn chongqing() -> Vec<ParkPlan> {
             national: false,
             plant_overloaded: true,
             clusters: vec![
-                cluster("A", "水天坪组团", yangtze(107.74, 29.88, 500.0), 7, Roles { pipe_without_geometry: true, ..none() }),
+                cluster(
+                    "A",
+                    "水天坪组团",
+                    yangtze(107.74, 29.88, 500.0),
+                    7,
+                    Roles {
+                        pipe_without_geometry: true,
+                        ..none()
+                    },
+                ),
                 cluster("B", "湛普组团", yangtze(107.82, 29.90, 4000.0), 6, none()),
             ],
         },
@@ -161,7 +255,16 @@ pub fn chongqing() -> Vec<ParkPlan> {
             national: false,
             plant_overloaded: false,
             clusters: vec![
-                cluster("A", "草街组团", jialing(106.30, 30.00, 300.0), 9, Roles { cross_connection: true, ..none() }),
+                cluster(
+                    "A",
+                    "草街组团",
+                    jialing(106.30, 30.00, 300.0),
+                    9,
+                    Roles {
+                        cross_connection: true,
+                        ..none()
+                    },
+                ),
                 cluster("B", "南溪组团", jialing(106.24, 29.96, 1500.0), 6, none()),
             ],
         },
@@ -171,9 +274,16 @@ pub fn chongqing() -> Vec<ParkPlan> {
             district: "北碚区",
             national: false,
             plant_overloaded: false,
-            clusters: vec![
-                cluster("A", "蔡家组团", jialing(106.46, 29.80, 200.0), 8, Roles { enterprise_outside: true, ..none() }),
-            ],
+            clusters: vec![cluster(
+                "A",
+                "蔡家组团",
+                jialing(106.46, 29.80, 200.0),
+                8,
+                Roles {
+                    enterprise_outside: true,
+                    ..none()
+                },
+            )],
         },
         ParkPlan {
             id: "BSGX",
@@ -182,8 +292,29 @@ pub fn chongqing() -> Vec<ParkPlan> {
             national: true,
             plant_overloaded: false,
             clusters: vec![
-                cluster("A", "璧泉组团", Place::Free { lon: 106.22, lat: 29.60 }, 10, none()),
-                cluster("B", "青杠组团", Place::Free { lon: 106.28, lat: 29.56 }, 7, Roles { uncovered_enterprise: true, ..none() }),
+                cluster(
+                    "A",
+                    "璧泉组团",
+                    Place::Free {
+                        lon: 106.22,
+                        lat: 29.60,
+                    },
+                    10,
+                    none(),
+                ),
+                cluster(
+                    "B",
+                    "青杠组团",
+                    Place::Free {
+                        lon: 106.28,
+                        lat: 29.56,
+                    },
+                    7,
+                    Roles {
+                        uncovered_enterprise: true,
+                        ..none()
+                    },
+                ),
             ],
         },
         ParkPlan {
@@ -193,8 +324,29 @@ pub fn chongqing() -> Vec<ParkPlan> {
             national: true,
             plant_overloaded: false,
             clusters: vec![
-                cluster("A", "凤凰湖组团", Place::Free { lon: 105.93, lat: 29.37 }, 9, Roles { sewage_outfall: true, ..none() }),
-                cluster("B", "三教组团", Place::Free { lon: 105.88, lat: 29.42 }, 6, none()),
+                cluster(
+                    "A",
+                    "凤凰湖组团",
+                    Place::Free {
+                        lon: 105.93,
+                        lat: 29.37,
+                    },
+                    9,
+                    Roles {
+                        sewage_outfall: true,
+                        ..none()
+                    },
+                ),
+                cluster(
+                    "B",
+                    "三教组团",
+                    Place::Free {
+                        lon: 105.88,
+                        lat: 29.42,
+                    },
+                    6,
+                    none(),
+                ),
             ],
         },
         ParkPlan {
@@ -204,8 +356,29 @@ pub fn chongqing() -> Vec<ParkPlan> {
             national: false,
             plant_overloaded: false,
             clusters: vec![
-                cluster("A", "桥河组团", Place::Free { lon: 106.65, lat: 29.03 }, 8, Roles { unmatched_outfall: true, ..none() }),
-                cluster("B", "古南预留组团", Place::Free { lon: 106.68, lat: 29.00 }, 0, none()),
+                cluster(
+                    "A",
+                    "桥河组团",
+                    Place::Free {
+                        lon: 106.65,
+                        lat: 29.03,
+                    },
+                    8,
+                    Roles {
+                        unmatched_outfall: true,
+                        ..none()
+                    },
+                ),
+                cluster(
+                    "B",
+                    "古南预留组团",
+                    Place::Free {
+                        lon: 106.68,
+                        lat: 29.00,
+                    },
+                    0,
+                    none(),
+                ),
             ],
         },
     ]

@@ -136,7 +136,13 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn number(&mut self, id: &str, raw: &RawFeature, field: &str, scale: Option<f64>) -> Option<f64> {
+    fn number(
+        &mut self,
+        id: &str,
+        raw: &RawFeature,
+        field: &str,
+        scale: Option<f64>,
+    ) -> Option<f64> {
         self.parse(id, raw, field, values::parse_number)
             .map(|v| v * scale.unwrap_or(1.0))
     }
@@ -171,7 +177,11 @@ impl<'a> Builder<'a> {
         })
     }
 
-    pub fn enterprise(&mut self, raw: &RawFeature, scale: &dyn Fn(&str) -> Option<f64>) -> Option<Enterprise> {
+    pub fn enterprise(
+        &mut self,
+        raw: &RawFeature,
+        scale: &dyn Fn(&str) -> Option<f64>,
+    ) -> Option<Enterprise> {
         let id = self.id(raw);
         let (geom, rep) = self.clean(&id, raw, geometry::point_or_polygon)?;
         Some(Enterprise {
@@ -192,7 +202,12 @@ impl<'a> Builder<'a> {
         let id = self.id(raw);
         let Some(kind) = self.parse(&id, raw, "kind", values::parse_pipe_kind) else {
             if !raw.values.contains_key("kind") {
-                self.finding(&id, FindingKind::Value, "no `kind`; pipe skipped".into(), false);
+                self.finding(
+                    &id,
+                    FindingKind::Value,
+                    "no `kind`; pipe skipped".into(),
+                    false,
+                );
             }
             return Vec::new();
         };
@@ -208,11 +223,23 @@ impl<'a> Builder<'a> {
             .into_iter()
             .enumerate()
             .map(|(i, geom)| Pipe {
-                id: if n == 1 { id.clone() } else { format!("{id}#{}", i + 1) },
+                id: if n == 1 {
+                    id.clone()
+                } else {
+                    format!("{id}#{}", i + 1)
+                },
                 kind,
                 // Node names describe the whole feature; a split part keeps the geometry only.
-                from_node: if n == 1 { Self::text(raw, "from_node") } else { None },
-                to_node: if n == 1 { Self::text(raw, "to_node") } else { None },
+                from_node: if n == 1 {
+                    Self::text(raw, "from_node")
+                } else {
+                    None
+                },
+                to_node: if n == 1 {
+                    Self::text(raw, "to_node")
+                } else {
+                    None
+                },
                 diameter_mm,
                 defect_grade,
                 geom,
@@ -231,7 +258,11 @@ impl<'a> Builder<'a> {
             .into_iter()
             .enumerate()
             .map(|(i, geom)| Outfall {
-                id: if n == 1 { id.clone() } else { format!("{id}#{}", i + 1) },
+                id: if n == 1 {
+                    id.clone()
+                } else {
+                    format!("{id}#{}", i + 1)
+                },
                 name: Self::text(raw, "name"),
                 kind,
                 receiving_water: Self::text(raw, "receiving_water"),
@@ -241,7 +272,11 @@ impl<'a> Builder<'a> {
             .collect()
     }
 
-    pub fn plant(&mut self, raw: &RawFeature, scale: &dyn Fn(&str) -> Option<f64>) -> Option<Plant> {
+    pub fn plant(
+        &mut self,
+        raw: &RawFeature,
+        scale: &dyn Fn(&str) -> Option<f64>,
+    ) -> Option<Plant> {
         let id = self.id(raw);
         let (geom, rep) = self.clean(&id, raw, geometry::point_or_polygon)?;
         Some(Plant {
@@ -256,16 +291,21 @@ impl<'a> Builder<'a> {
 
     pub fn river(&mut self, raw: &RawFeature, main_stem_names: &[String]) -> Option<River> {
         let geom = match &raw.geom {
-            Ok(g @ (Geometry::LineString(_) | Geometry::MultiLineString(_) | Geometry::Line(_))) => {
-                g.clone()
-            }
+            Ok(
+                g @ (Geometry::LineString(_) | Geometry::MultiLineString(_) | Geometry::Line(_)),
+            ) => g.clone(),
             Ok(_) => {
                 let id = format!("fid:{}", raw.fid.unwrap_or(0));
                 Geometry::MultiPolygon(self.clean(&id, raw, geometry::polygonal)?)
             }
             Err(e) => {
                 let id = format!("fid:{}", raw.fid.unwrap_or(0));
-                self.finding(&id, FindingKind::Geometry, format!("{e}; feature skipped"), false);
+                self.finding(
+                    &id,
+                    FindingKind::Geometry,
+                    format!("{e}; feature skipped"),
+                    false,
+                );
                 return None;
             }
         };
@@ -276,8 +316,7 @@ impl<'a> Builder<'a> {
         };
         Some(River {
             name: Self::text(raw, "name").or_else(|| raw.names.first().cloned()),
-            main_stem: raw.names.iter().any(is_main)
-                || raw.values.get("name").is_some_and(is_main),
+            main_stem: raw.names.iter().any(is_main) || raw.values.get("name").is_some_and(is_main),
             geom,
         })
     }

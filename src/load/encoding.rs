@@ -84,7 +84,10 @@ mod tests {
     #[test]
     fn gbk_dbf_without_cpg_is_read_as_gb18030() {
         let shp = shared("encodings/chongqing_districts_gbk/cq_districts_gbk.shp");
-        assert_eq!(shapefile_encoding(&shp).unwrap().as_deref(), Some("GB18030"));
+        assert_eq!(
+            shapefile_encoding(&shp).unwrap().as_deref(),
+            Some("GB18030")
+        );
     }
 
     #[test]

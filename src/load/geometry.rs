@@ -25,13 +25,20 @@ fn polygons_of(geom: Geometry, out: &mut Vec<Polygon>) -> Result<(), String> {
                 // make-valid may return lines or points beside the polygons: drop those.
                 if matches!(
                     g,
-                    Geometry::Polygon(_) | Geometry::MultiPolygon(_) | Geometry::GeometryCollection(_)
+                    Geometry::Polygon(_)
+                        | Geometry::MultiPolygon(_)
+                        | Geometry::GeometryCollection(_)
                 ) {
                     polygons_of(g, out)?;
                 }
             }
         }
-        other => return Err(format!("geometry is a {}, expected a polygon", type_name(&other))),
+        other => {
+            return Err(format!(
+                "geometry is a {}, expected a polygon",
+                type_name(&other)
+            ));
+        }
     }
     Ok(())
 }
@@ -77,11 +84,15 @@ pub fn polygonal(geom: Geometry) -> Result<Cleaned<MultiPolygon>, String> {
     };
     let fixed = make_valid(&mp)?;
     if fixed.0.is_empty() || !fixed.is_valid() {
-        return Err(format!("invalid polygon ({problem}) that make-valid cannot repair"));
+        return Err(format!(
+            "invalid polygon ({problem}) that make-valid cannot repair"
+        ));
     }
     Ok(Cleaned {
         value: fixed,
-        repaired: Some(format!("invalid polygon ({problem}); repaired with make-valid")),
+        repaired: Some(format!(
+            "invalid polygon ({problem}); repaired with make-valid"
+        )),
     })
 }
 
@@ -104,7 +115,12 @@ pub fn lines(geom: Geometry) -> Result<Cleaned<Vec<LineString>>, String> {
             let n = mls.0.len();
             (mls.0, n > 1)
         }
-        other => return Err(format!("geometry is a {}, expected a line", type_name(&other))),
+        other => {
+            return Err(format!(
+                "geometry is a {}, expected a line",
+                type_name(&other)
+            ));
+        }
     };
     let total = parts.len();
     let parts: Vec<LineString> = parts
@@ -117,7 +133,9 @@ pub fn lines(geom: Geometry) -> Result<Cleaned<Vec<LineString>>, String> {
     }
     let mut notes = Vec::new();
     if multi {
-        notes.push(format!("multi-part line of {total} parts; split into parts"));
+        notes.push(format!(
+            "multi-part line of {total} parts; split into parts"
+        ));
     }
     if parts.len() < total {
         notes.push(format!(
@@ -143,10 +161,16 @@ pub fn points(geom: Geometry) -> Result<Cleaned<Vec<Point>>, String> {
             repaired: None,
         }),
         Geometry::MultiPoint(mp) if !mp.0.is_empty() => Ok(Cleaned {
-            repaired: Some(format!("multi-point of {} points; split into points", mp.0.len())),
+            repaired: Some(format!(
+                "multi-point of {} points; split into points",
+                mp.0.len()
+            )),
             value: mp.0,
         }),
-        other => Err(format!("geometry is a {}, expected a point", type_name(&other))),
+        other => Err(format!(
+            "geometry is a {}, expected a point",
+            type_name(&other)
+        )),
     }
 }
 
@@ -193,7 +217,9 @@ mod tests {
 
     #[test]
     fn a_point_in_a_polygon_layer_is_an_error_naming_the_type() {
-        let err = polygonal(Geometry::Point(Point::new(1., 2.))).err().unwrap();
+        let err = polygonal(Geometry::Point(Point::new(1., 2.)))
+            .err()
+            .unwrap();
         assert!(err.contains("Point"), "{err}");
     }
 

@@ -5,12 +5,12 @@
 //! cannot be right) stop the load with a message naming the file, the layer and the field.
 //! A bad feature is reported as a finding and skipped; the load goes on.
 
+/// Raw features to domain types, with findings.
+mod domain;
 /// Shapefile .dbf encodings: UTF-8 or GB18030 when there is no .cpg.
 pub mod encoding;
 /// Geometry hygiene: validity, repair, multi-part splitting, representative points.
 pub mod geometry;
-/// Raw features to domain types, with findings.
-mod domain;
 /// Open one GDAL layer and read its features into the working CRS.
 pub mod read;
 /// Resolve a workspace argument to one source per layer.
@@ -112,9 +112,14 @@ pub fn load(arg: &str) -> Result<Loaded> {
                 layers.clusters = raws.iter().filter_map(|r| b.cluster(r)).collect()
             }
             LayerKind::Enterprises => {
-                layers.enterprises = raws.iter().filter_map(|r| b.enterprise(r, &scale)).collect()
+                layers.enterprises = raws
+                    .iter()
+                    .filter_map(|r| b.enterprise(r, &scale))
+                    .collect()
             }
-            LayerKind::Pipes => layers.pipes = raws.iter().flat_map(|r| b.pipes(r, &scale)).collect(),
+            LayerKind::Pipes => {
+                layers.pipes = raws.iter().flat_map(|r| b.pipes(r, &scale)).collect()
+            }
             LayerKind::Outfalls => {
                 layers.outfalls = raws.iter().flat_map(|r| b.outfalls(r)).collect()
             }
@@ -148,7 +153,12 @@ pub fn load(arg: &str) -> Result<Loaded> {
 
 fn union(a: Option<[f64; 4]>, b: Option<[f64; 4]>) -> Option<[f64; 4]> {
     match (a, b) {
-        (Some(a), Some(b)) => Some([a[0].min(b[0]), a[1].min(b[1]), a[2].max(b[2]), a[3].max(b[3])]),
+        (Some(a), Some(b)) => Some([
+            a[0].min(b[0]),
+            a[1].min(b[1]),
+            a[2].max(b[2]),
+            a[3].max(b[3]),
+        ]),
         (a, None) => a,
         (None, b) => b,
     }

@@ -128,10 +128,10 @@ impl OpenedLayer {
 
         let layer_name = pick_layer(&dataset, source)?;
         let place = format!("{}, layer {}", source.dataset, layer_name);
-        let layer = dataset.layer_by_name(&layer_name)?;
         let driver = dataset.driver().short_name();
+        let declared = dataset.layer_by_name(&layer_name)?.spatial_ref();
 
-        let srs = match (&source.config.crs, layer.spatial_ref()) {
+        let srs = match (&source.config.crs, declared) {
             (Some(def), _) => crs::spatial_ref(def).with_context(|| place.clone())?,
             (None, Some(mut s)) => {
                 s.set_axis_mapping_strategy(
@@ -149,11 +149,13 @@ impl OpenedLayer {
         if coords.is_some() && !srs.is_geographic() {
             bail!(
                 "{place}: tagged `coords = \"{}\"`, but its CRS {} is not lon/lat",
-                serde_json::to_value(coords).unwrap_or_default().as_str().unwrap_or(""),
+                serde_json::to_value(coords)
+                    .unwrap_or_default()
+                    .as_str()
+                    .unwrap_or(""),
                 crs::describe(&srs)
             );
         }
-        drop(layer);
         Ok(OpenedLayer {
             source: source.clone(),
             dataset,
@@ -281,7 +283,12 @@ impl OpenedLayer {
         for feature in layer.features() {
             let mut values = BTreeMap::new();
             for (name, (index, _)) in &fields {
-                if let Some(v) = feature.field(*index).ok().flatten().and_then(value_to_string) {
+                if let Some(v) = feature
+                    .field(*index)
+                    .ok()
+                    .flatten()
+                    .and_then(value_to_string)
+                {
                     let v = match config.values.get(*name).and_then(|m| m.get(&v)) {
                         Some(mapped) => mapped.clone(),
                         None => v,
@@ -312,16 +319,15 @@ impl OpenedLayer {
                     flat.flatten_to_2d();
                     flat.to_geo()
                 }
-                    .map_err(|e| format!("unreadable geometry ({}): {e}", g.geometry_name()))
-                    .and_then(|mut geom| {
-                        if let (Some(tag), Some(ct)) = (self.coords, &to_working.0) {
-                            crs::reproject(&mut geom, ct).map_err(|e| e.to_string())?;
-                            crs::to_wgs84_from_tag(&mut geom, tag);
-                        }
-                        crs::reproject(&mut geom, &to_working.1)
-                            .map_err(|e| e.to_string())?;
-                        Ok(geom)
-                    }),
+                .map_err(|e| format!("unreadable geometry ({}): {e}", g.geometry_name()))
+                .and_then(|mut geom| {
+                    if let (Some(tag), Some(ct)) = (self.coords, &to_working.0) {
+                        crs::reproject(&mut geom, ct).map_err(|e| e.to_string())?;
+                        crs::to_wgs84_from_tag(&mut geom, tag);
+                    }
+                    crs::reproject(&mut geom, &to_working.1).map_err(|e| e.to_string())?;
+                    Ok(geom)
+                }),
             };
             features.push(RawFeature {
                 fid: feature.fid(),

@@ -149,8 +149,12 @@ fn insert_unique(
 
 /// Layers of one dataset whose names are layer names or aliases.
 fn discover_in_dataset(dataset: &str) -> Result<BTreeMap<LayerKind, LayerSource>> {
-    let ds = Dataset::open(dataset)
-        .with_context(|| format!("{}: GDAL cannot open it as a vector dataset", redact(dataset)))?;
+    let ds = Dataset::open(dataset).with_context(|| {
+        format!(
+            "{}: GDAL cannot open it as a vector dataset",
+            redact(dataset)
+        )
+    })?;
     let mut found = BTreeMap::new();
     for layer in ds.layers() {
         let name = gdal::vector::LayerAccess::name(&layer);
@@ -178,12 +182,7 @@ fn discover_in_folder(dir: &Path) -> Result<BTreeMap<LayerKind, LayerSource>> {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
         .with_context(|| format!("{}: cannot list the folder", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            p.is_file()
-                && LAYER_EXTENSIONS
-                    .iter()
-                    .any(|ext| has_extension(p, ext))
-        })
+        .filter(|p| p.is_file() && LAYER_EXTENSIONS.iter().any(|ext| has_extension(p, ext)))
         .collect();
     entries.sort();
     let mut found = BTreeMap::new();

@@ -13,7 +13,9 @@ pub fn parse_bool(s: &str) -> Result<bool, String> {
     match norm(s).as_str() {
         "true" | "1" | "是" | "y" | "yes" | "t" | "已纳管" | "纳管" => Ok(true),
         "false" | "0" | "否" | "n" | "no" | "f" | "未纳管" => Ok(false),
-        other => Err(format!("`{other}` is not a boolean (true/false, 1/0, 是/否, Y/N)")),
+        other => Err(format!(
+            "`{other}` is not a boolean (true/false, 1/0, 是/否, Y/N)"
+        )),
     }
 }
 
@@ -54,8 +56,20 @@ pub fn parse_park_level(s: &str) -> Result<ParkLevel, String> {
 
 /// Units a number may carry; the value is taken as written (t/d and m³/d of water are equal).
 const UNITS: &[&str] = &[
-    "t/d", "吨/日", "吨/天", "t", "吨", "m3/d", "m³/d", "立方米/日", "方/日", "mm", "毫米", "m",
-    "米", "级",
+    "t/d",
+    "吨/日",
+    "吨/天",
+    "t",
+    "吨",
+    "m3/d",
+    "m³/d",
+    "立方米/日",
+    "方/日",
+    "mm",
+    "毫米",
+    "m",
+    "米",
+    "级",
 ];
 
 /// A number, allowing `1,200`, `1 200`, `1200吨/日`; anything else is an error.

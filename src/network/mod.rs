@@ -36,7 +36,7 @@ impl Network {
         let named = |e: usize| {
             let p = &pipes[e / 2];
             match (&p.from_node, &p.to_node) {
-                (Some(f), Some(t)) => Some(if e % 2 == 0 { f } else { t }),
+                (Some(f), Some(t)) => Some(if e.is_multiple_of(2) { f } else { t }),
                 _ => None,
             }
         };

@@ -257,7 +257,9 @@ impl Project {
 /// Whether a workspace argument is a database connection rather than a path.
 pub fn is_connection_string(s: &str) -> bool {
     let lower = s.to_ascii_lowercase();
-    lower.starts_with("pg:") || lower.starts_with("postgresql://") || lower.starts_with("postgres://")
+    lower.starts_with("pg:")
+        || lower.starts_with("postgresql://")
+        || lower.starts_with("postgres://")
 }
 
 #[cfg(test)]
@@ -273,7 +275,10 @@ mod tests {
         assert_eq!(p.params.plant_match_m, 50.0);
         assert_eq!(p.params.corridor_m, 1000.0);
         let dates: Vec<_> = p.deadlines.iter().map(|r| r.deadline.as_str()).collect();
-        assert_eq!(dates, ["out_of_scope", "2024-12-31", "2025-12-31", "2027-12-31"]);
+        assert_eq!(
+            dates,
+            ["out_of_scope", "2024-12-31", "2025-12-31", "2027-12-31"]
+        );
     }
 
     #[test]
@@ -293,7 +298,10 @@ mod tests {
     fn an_unknown_field_in_a_layer_map_names_the_layer_and_its_fields() {
         let text = "[layers.pipes]\nsource = \"a.shp\"\nfields = { pipe = \"ID\" }\n";
         let err = format!("{:#}", Project::parse(text, Path::new(".")).unwrap_err());
-        assert!(err.contains("[layers.pipes]") && err.contains("pipe_id"), "{err}");
+        assert!(
+            err.contains("[layers.pipes]") && err.contains("pipe_id"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -42,7 +42,11 @@ pub fn write(path: &Path, features: Vec<OutFeature>, to_wgs84: &CoordTransform) 
         .map(|f| {
             Ok(Feature {
                 bbox: None,
-                geometry: f.geom.as_ref().map(|g| to_rfc7946(g, to_wgs84)).transpose()?,
+                geometry: f
+                    .geom
+                    .as_ref()
+                    .map(|g| to_rfc7946(g, to_wgs84))
+                    .transpose()?,
                 id: Some(Id::String(f.id)),
                 properties: Some(f.properties),
                 foreign_members: None,

@@ -35,13 +35,20 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
 /// Check that `out` may be written: not the workspace's own folder, and empty unless `force`.
 pub fn prepare_out_dir(out: &Path, loaded: &Loaded, force: bool) -> Result<PathBuf> {
     if out.exists() && !out.is_dir() {
-        bail!("{}: --out must be a folder, and this is a file", out.display());
+        bail!(
+            "{}: --out must be a folder, and this is a file",
+            out.display()
+        );
     }
     std::fs::create_dir_all(out).with_context(|| format!("{}: cannot create", out.display()))?;
     let out = out.canonicalize()?;
     for report in &loaded.reports {
         let source = Path::new(&report.source);
-        let folder = if source.is_dir() { Some(source) } else { source.parent() };
+        let folder = if source.is_dir() {
+            Some(source)
+        } else {
+            source.parent()
+        };
         if let Some(folder) = folder.and_then(|f| f.canonicalize().ok())
             && folder == out
         {
@@ -64,7 +71,12 @@ pub fn prepare_out_dir(out: &Path, loaded: &Loaded, force: bool) -> Result<PathB
 }
 
 /// Write every output file of SPEC §5 into `out`.
-pub fn write_all(out: &Path, loaded: &Loaded, analysis: &Analysis, timings: &summary::Timings) -> Result<()> {
+pub fn write_all(
+    out: &Path,
+    loaded: &Loaded,
+    analysis: &Analysis,
+    timings: &summary::Timings,
+) -> Result<()> {
     let working = crs::spatial_ref(&loaded.working_crs)?;
     let to_wgs84 = crs::transform(&working, &crs::wgs84())?;
     geojson::write(

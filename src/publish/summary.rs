@@ -50,7 +50,11 @@ pub fn summary(loaded: &Loaded, analysis: &Analysis, timings: &Timings) -> Value
             }),
         );
     }
-    let outside = analysis.problems.iter().filter(|p| p.cluster_id.is_none()).count();
+    let outside = analysis
+        .problems
+        .iter()
+        .filter(|p| p.cluster_id.is_none())
+        .count();
 
     let layer_reports: Vec<Value> = loaded
         .reports

@@ -5,8 +5,10 @@
 
 use std::path::{Path, PathBuf};
 
-use gdal::vector::{Feature, FieldValue, LayerAccess, LayerOptions, OGRFieldType, OGRwkbGeometryType, ToGdal};
 use gdal::DriverManager;
+use gdal::vector::{
+    Feature, FieldValue, LayerAccess, LayerOptions, OGRFieldType, OGRwkbGeometryType, ToGdal,
+};
 use geo::{Geometry, LineString, Point, Polygon};
 
 /// Origin of the fixtures in EPSG:4545 (CGCS2000 / 3° GK CM 108°E).
@@ -19,7 +21,10 @@ pub fn pt(x: f64, y: f64) -> Geometry {
 
 pub fn line(coords: &[(f64, f64)]) -> Geometry {
     Geometry::LineString(LineString::from(
-        coords.iter().map(|(x, y)| (X0 + x, Y0 + y)).collect::<Vec<_>>(),
+        coords
+            .iter()
+            .map(|(x, y)| (X0 + x, Y0 + y))
+            .collect::<Vec<_>>(),
     ))
 }
 
@@ -28,7 +33,9 @@ pub fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> Geometry {
 }
 
 pub fn poly(coords: &[(f64, f64)]) -> Geometry {
-    let Geometry::LineString(ring) = line(coords) else { unreachable!() };
+    let Geometry::LineString(ring) = line(coords) else {
+        unreachable!()
+    };
     Geometry::Polygon(Polygon::new(ring, vec![]))
 }
 
@@ -114,5 +121,7 @@ pub fn zdz_bin() -> PathBuf {
 }
 
 pub fn shared(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data").join(path)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data")
+        .join(path)
 }
