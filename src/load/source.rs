@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use gdal::Dataset;
+use gdal::{Dataset, DatasetOptions, GdalOpenFlags};
 
 use crate::contract::LayerKind;
 use crate::project::{LayerConfig, Project, is_connection_string};
@@ -149,7 +149,12 @@ fn insert_unique(
 
 /// Layers of one dataset whose names are layer names or aliases.
 fn discover_in_dataset(dataset: &str) -> Result<BTreeMap<LayerKind, LayerSource>> {
-    let ds = Dataset::open(dataset).with_context(|| {
+    let flags = GdalOpenFlags::GDAL_OF_VECTOR | GdalOpenFlags::GDAL_OF_READONLY;
+    let options = DatasetOptions {
+        open_flags: flags,
+        ..Default::default()
+    };
+    let ds = Dataset::open_ex(dataset, options).with_context(|| {
         format!(
             "{}: GDAL cannot open it as a vector dataset",
             redact(dataset)

@@ -64,8 +64,51 @@ impl Layer {
 
 /// Write layers to `<dir>/<file>` (GeoPackage) with geometries transformed to `epsg`.
 pub fn write_gpkg(dir: &Path, file: &str, epsg: u32, layers: &[Layer]) -> PathBuf {
+    write_with(dir, file, "GPKG", epsg, layers, "UTF-8")
+}
+
+/// Write one layer as a Shapefile `<dir>/<file>` the way Chinese data usually arrives: a
+/// GBK .dbf (Chinese field names fit 10 bytes only in GBK) and no .cpg.
+pub fn write_gbk_shapefile(dir: &Path, file: &str, epsg: u32, layer: &Layer) -> PathBuf {
+    let path = write_with(
+        dir,
+        file,
+        "ESRI Shapefile",
+        epsg,
+        std::slice::from_ref(layer),
+        "CP936",
+    );
+    std::fs::remove_file(path.with_extension("cpg")).unwrap();
+    path
+}
+
+/// Points as CSV with lon/lat columns named `lon_col`/`lat_col` (WGS84).
+pub fn write_csv(dir: &Path, file: &str, layer: &Layer, lon_col: &str, lat_col: &str) -> PathBuf {
+    let ct = zdz::crs::transform(&zdz::crs::epsg(4545), &zdz::crs::wgs84()).unwrap();
+    let mut text = format!("{},{lon_col},{lat_col}\n", layer.fields.join(","));
+    for (values, geom) in &layer.features {
+        let mut g = geom.clone().unwrap();
+        zdz::crs::reproject(&mut g, &ct).unwrap();
+        let Geometry::Point(p) = g else {
+            panic!("CSV holds points")
+        };
+        text += &format!("{},{:.9},{:.9}\n", values.join(","), p.x(), p.y());
+    }
     let path = dir.join(file);
-    let driver = DriverManager::get_driver_by_name("GPKG").unwrap();
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn write_with(
+    dir: &Path,
+    file: &str,
+    driver: &str,
+    epsg: u32,
+    layers: &[Layer],
+    encoding: &str,
+) -> PathBuf {
+    let path = dir.join(file);
+    let driver = DriverManager::get_driver_by_name(driver).unwrap();
     let mut ds = driver.create_vector_only(&path).unwrap();
     let from = zdz::crs::epsg(4545);
     let to = zdz::crs::epsg(epsg);
@@ -76,7 +119,7 @@ pub fn write_gpkg(dir: &Path, file: &str, epsg: u32, layers: &[Layer]) -> PathBu
                 name: &l.name,
                 srs: Some(&to),
                 ty: OGRwkbGeometryType::wkbUnknown,
-                options: None,
+                options: Some(&[&format!("ENCODING={encoding}")]),
             })
             .unwrap();
         let defs: Vec<(&str, u32)> = l
