@@ -5,8 +5,6 @@
 //!
 //! No query here loops over all features: cost grows as n log n.
 
-use std::collections::HashMap;
-
 use geo::{
     BoundingRect, Contains, Coord, Distance, Euclidean, Geometry, Line, MultiPolygon, Point,
 };
@@ -27,14 +25,13 @@ fn grow(b: &AABB<[f64; 2]>, d: f64) -> AABB<[f64; 2]> {
     AABB::from_corners([lo[0] - d, lo[1] - d], [hi[0] + d, hi[1] + d])
 }
 
-/// Keep the smallest distance per feature.
+/// Keep the smallest distance per feature, nearest first (ties by item, so answers are
+/// stable). Queries return a handful of hits: sorting beats hashing.
 fn nearest_per_item(hits: impl Iterator<Item = (usize, f64)>, max: f64) -> Vec<(usize, f64)> {
-    let mut best: HashMap<usize, f64> = HashMap::new();
-    for (item, d) in hits.filter(|(_, d)| *d <= max) {
-        best.entry(item).and_modify(|b| *b = b.min(d)).or_insert(d);
-    }
-    let mut out: Vec<_> = best.into_iter().collect();
-    out.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+    let mut out: Vec<(usize, f64)> = hits.filter(|(_, d)| *d <= max).collect();
+    out.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    out.dedup_by_key(|h| h.0);
+    out.sort_unstable_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
     out
 }
 

@@ -1,6 +1,8 @@
 //! Everything the analyses share, built once from the loaded layers: the network graph and
 //! the R-trees. Building is the only work here; the rules live in their own modules.
 
+use std::collections::HashMap;
+
 use geo::{Coord, Geometry};
 
 use crate::index::{AreaIndex, LineIndex, PointIndex};
@@ -24,6 +26,17 @@ pub struct Context<'a> {
     pub main_stem: LineIndex,
     /// Clusters as `Geometry`, for distance queries.
     pub cluster_geoms: Vec<Geometry>,
+    park_by_id: HashMap<&'a str, usize>,
+    plant_by_id: HashMap<&'a str, usize>,
+}
+
+/// Index of each id; with repeated ids (reported at load) the first feature wins.
+fn by_id<'a>(ids: impl Iterator<Item = &'a str>) -> HashMap<&'a str, usize> {
+    let mut map = HashMap::new();
+    for (i, id) in ids.enumerate() {
+        map.entry(id).or_insert(i);
+    }
+    map
 }
 
 impl<'a> Context<'a> {
@@ -74,9 +87,19 @@ impl<'a> Context<'a> {
                     .map(|(i, r)| (i, &r.geom)),
             ),
             cluster_geoms,
+            park_by_id: by_id(layers.parks.iter().map(|p| p.id.as_str())),
+            plant_by_id: by_id(layers.plants.iter().map(|p| p.id.as_str())),
             layers,
             project,
         }
+    }
+
+    pub fn park_by_id(&self, id: &str) -> Option<usize> {
+        self.park_by_id.get(id).copied()
+    }
+
+    pub fn plant_by_id(&self, id: &str) -> Option<usize> {
+        self.plant_by_id.get(id).copied()
     }
 
     /// The cluster whose polygon holds `at`; with overlapping clusters, the smallest id.

@@ -18,7 +18,7 @@ pub fn membership(ctx: &Context) -> Membership {
         .clusters
         .iter()
         .map(|c| match &c.park_id {
-            Some(pid) => layers.parks.iter().position(|p| &p.id == pid),
+            Some(pid) => ctx.park_by_id(pid),
             None => ctx.park_at(c.rep),
         })
         .collect();

@@ -58,7 +58,7 @@ fn declares_plant(o: &Outfall) -> bool {
 /// plant, a plant within `plant_match_m`.
 fn tied_plant(ctx: &Context, o: &Outfall) -> Option<usize> {
     if let Some(pid) = &o.plant_id
-        && let Some(i) = ctx.layers.plants.iter().position(|p| &p.id == pid)
+        && let Some(i) = ctx.plant_by_id(pid)
     {
         return Some(i);
     }

@@ -6,12 +6,13 @@
 //! Snapping uses an R-tree over pipe ends and a union-find, never all pairs: ends chained
 //! by gaps under `snap_m` become one node, as joints digitised a little apart should.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use geo::Coord;
 use petgraph::Direction;
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::unionfind::UnionFind;
+use petgraph::visit::EdgeRef;
 
 use crate::index::PointIndex;
 use crate::model::Pipe;
@@ -109,18 +110,16 @@ impl Network {
 
     /// Every pipe upstream of `node`, in pipe-index order.
     pub fn trace_upstream(&self, node: NodeIndex) -> Vec<usize> {
-        let mut seen = vec![false; self.graph.node_count()];
+        // A set, not a bitmap over all nodes: a trace costs what it visits, so tracing
+        // every outfall costs what the traces hold, not outfalls × nodes.
+        let mut seen = HashSet::from([node]);
         let mut pipes = Vec::new();
         let mut stack = vec![node];
-        seen[node.index()] = true;
         while let Some(n) = stack.pop() {
             for edge in self.graph.edges_directed(n, Direction::Incoming) {
-                use petgraph::visit::EdgeRef;
                 pipes.push(*edge.weight());
-                let up = edge.source();
-                if !seen[up.index()] {
-                    seen[up.index()] = true;
-                    stack.push(up);
+                if seen.insert(edge.source()) {
+                    stack.push(edge.source());
                 }
             }
         }
