@@ -140,6 +140,34 @@ fn demo_analysis_writes_every_contract_file_with_the_contract_properties() {
         "along the Jialing only"
     );
 
+    // Each problem the demo plan builds in (src/demo/plan.rs) is found on its feature.
+    let designed = [
+        ("ENTERPRISE_NOT_CONNECTED", vec!["WZJK-A-E01"]),
+        (
+            "ENTERPRISE_OUTSIDE_CLUSTER",
+            vec!["BBGY-A-E10", "CQJK-A-E14"],
+        ),
+        ("ENTERPRISE_UNCOVERED", vec!["BSGX-B-E08", "CSJK-B-E10"]),
+        ("INVALID_GEOMETRY", vec!["FDGY-A-WS99", "FLZB-A-E09"]),
+        (
+            "OUTFALL_SEWAGE_DIRECT",
+            vec!["CSJK-A-PW1", "WZJK-B-HL1", "YCGX-A-PW1"],
+        ),
+        ("OUTFALL_UNMATCHED", vec!["CQJK-B-YS9", "QJGY-A-YS9"]),
+        ("PLANT_OVERLOADED", vec!["CQJK-WWTP", "FDGY-WWTP"]),
+        ("SEWER_NOT_TO_PLANT", vec!["JJGY-B-WS09"]),
+        ("STORM_CROSS_CONNECTION", vec!["CQJK-A-YS2", "HCGY-A-YS2"]),
+    ];
+    for (code, ids) in designed {
+        let mut found: Vec<&str> = props(&problems)
+            .into_iter()
+            .filter(|p| p["code"] == code)
+            .map(|p| p["feature_id"].as_str().unwrap())
+            .collect();
+        found.sort();
+        assert_eq!(found, ids, "{code}");
+    }
+
     // A problem outfall carries its trace.
     let cross = props(&outfalls)
         .into_iter()

@@ -414,14 +414,22 @@ impl Gen {
             ));
             tpd += self.cluster(out, &cid, plan, frame, water);
             if !plan.roles.no_plant_link {
-                // Transfer main from the trunk's end to the park's plant.
+                // Transfer main from the trunk's end, out along the river side of the
+                // cluster (so it reaches no enterprise on the way), to the park's plant.
                 let end = plant_at + plant_frame.t * 15.0;
-                self.pipe(
-                    out,
-                    format!("{cid}-WS-T"),
-                    "污水",
-                    Some(LineString(vec![frame.at(0.0, 30.0), end])),
-                );
+                let to_plant = end - frame.origin;
+                let side = if to_plant.x * frame.t.x + to_plant.y * frame.t.y < 0.0 {
+                    -1.0
+                } else {
+                    1.0
+                };
+                let path = vec![
+                    frame.at(0.0, 30.0),
+                    frame.at(0.0, -100.0),
+                    frame.at(side * (WIDTH / 2.0 + 100.0), -100.0),
+                    end,
+                ];
+                self.pipe(out, format!("{cid}-WS-T"), "污水", Some(LineString(path)));
             }
         }
         let capacity = ((tpd * 1.4 / 500.0).ceil() * 500.0).max(1000.0);

@@ -103,7 +103,7 @@ pub fn chongqing() -> Vec<ParkPlan> {
                 cluster(
                     "A",
                     "茶园组团",
-                    yangtze(106.66, 29.52, 200.0),
+                    yangtze(106.71, 29.55, 200.0),
                     12,
                     Roles {
                         demo: true,
@@ -146,7 +146,7 @@ pub fn chongqing() -> Vec<ParkPlan> {
                 cluster(
                     "B",
                     "江南组团",
-                    yangtze(107.14, 29.77, 600.0),
+                    yangtze(107.10, 29.78, 600.0),
                     9,
                     Roles {
                         uncovered_enterprise: true,
@@ -219,7 +219,7 @@ pub fn chongqing() -> Vec<ParkPlan> {
                 cluster(
                     "B",
                     "双福组团",
-                    yangtze(106.30, 29.33, 1010.0),
+                    yangtze(106.20, 29.32, 1010.0),
                     8,
                     Roles {
                         no_plant_link: true,
@@ -306,8 +306,8 @@ pub fn chongqing() -> Vec<ParkPlan> {
                     "B",
                     "青杠组团",
                     Place::Free {
-                        lon: 106.28,
-                        lat: 29.56,
+                        lon: 106.18,
+                        lat: 29.55,
                     },
                     7,
                     Roles {

@@ -58,10 +58,19 @@ pub fn type_name(g: &Geometry) -> &'static str {
     }
 }
 
+/// Run `f` with GDAL's messages silenced: GEOS warns on stderr about the invalid
+/// geometries zdz is checking, and zdz reports them itself, with the feature id.
+fn quietly<T>(f: impl FnOnce() -> T) -> T {
+    // SAFETY: pushes and pops GDAL's thread-local error-handler stack around `f`.
+    unsafe { gdal_sys::CPLPushErrorHandler(Some(gdal_sys::CPLQuietErrorHandler)) };
+    let out = f();
+    unsafe { gdal_sys::CPLPopErrorHandler() };
+    out
+}
+
 fn make_valid(mp: &MultiPolygon) -> Result<MultiPolygon, String> {
     let gdal_geom = mp.to_gdal().map_err(|e| e.to_string())?;
-    let fixed = gdal_geom
-        .make_valid(&CslStringList::new())
+    let fixed = quietly(|| gdal_geom.make_valid(&CslStringList::new()))
         .map_err(|e| format!("make-valid failed: {e}"))?;
     let mut out = Vec::new();
     polygons_of(fixed.to_geo().map_err(|e| e.to_string())?, &mut out)?;
@@ -76,11 +85,18 @@ pub fn polygonal(geom: Geometry) -> Result<Cleaned<MultiPolygon>, String> {
     if mp.0.is_empty() {
         return Err("empty polygon".into());
     }
-    let Err(problem) = mp.check_validation() else {
+    // GEOS decides validity in n log n; geo's own check is slower on district-sized rings
+    // but says why, so it runs only on the invalid ones.
+    let gdal_geom = mp.to_gdal().map_err(|e| e.to_string())?;
+    if quietly(|| gdal_geom.is_valid()) {
         return Ok(Cleaned {
             value: mp,
             repaired: None,
         });
+    }
+    let problem = match mp.check_validation() {
+        Err(e) => e.to_string(),
+        Ok(()) => "GEOS finds it invalid".to_string(),
     };
     let fixed = make_valid(&mp)?;
     if fixed.0.is_empty() || !fixed.is_valid() {
