@@ -55,8 +55,17 @@ fn demo_analysis_writes_every_contract_file_with_the_contract_properties() {
         assert_eq!(fc["type"], "FeatureCollection");
         assert!(fc.get("crs").is_none(), "RFC 7946 has no crs member");
     }
-    for p in props(&clusters) {
-        for key in [
+    let has_keys = |fc: &Value, file: &str, keys: &[&str]| {
+        for p in props(fc) {
+            for key in keys {
+                assert!(p.contains_key(*key), "{file} lacks {key}");
+            }
+        }
+    };
+    has_keys(
+        &clusters,
+        "clusters.geojson",
+        &[
             "cluster_id",
             "park_id",
             "park_level",
@@ -65,12 +74,12 @@ fn demo_analysis_writes_every_contract_file_with_the_contract_properties() {
             "deadline",
             "deadline_reason",
             "problem_count",
-        ] {
-            assert!(p.contains_key(key), "clusters.geojson lacks {key}");
-        }
-    }
-    for p in props(&problems) {
-        for key in [
+        ],
+    );
+    has_keys(
+        &problems,
+        "problems.geojson",
+        &[
             "problem_id",
             "code",
             "layer",
@@ -80,21 +89,19 @@ fn demo_analysis_writes_every_contract_file_with_the_contract_properties() {
             "severity",
             "label_zh",
             "label_en",
-        ] {
-            assert!(p.contains_key(key), "problems.geojson lacks {key}");
-        }
-    }
-    for p in props(&outfalls) {
-        for key in [
+        ],
+    );
+    has_keys(
+        &outfalls,
+        "outfalls.geojson",
+        &[
             "outfall_id",
             "matched",
             "upstream_pipe_count",
             "upstream_enterprise_count",
             "problem_codes",
-        ] {
-            assert!(p.contains_key(key), "outfalls.geojson lacks {key}");
-        }
-    }
+        ],
+    );
     // Lon/lat in Chongqing, not metres.
     let first = &clusters["features"][0]["geometry"]["coordinates"][0][0][0];
     let (lon, lat) = (first[0].as_f64().unwrap(), first[1].as_f64().unwrap());

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use geo::{Coord, Geometry};
+use geo::{Coord, Geometry, MultiPolygon};
 
 use crate::index::{AreaIndex, LineIndex, PointIndex};
 use crate::model::Layers;
@@ -28,6 +28,19 @@ pub struct Context<'a> {
     pub cluster_geoms: Vec<Geometry>,
     park_by_id: HashMap<&'a str, usize>,
     plant_by_id: HashMap<&'a str, usize>,
+}
+
+/// Of the areas holding `at`, the one with the smallest id: overlaps resolve the same way
+/// whatever the order of the features.
+fn smallest_id_holding<'a>(
+    index: &AreaIndex,
+    at: Coord,
+    area: impl Fn(usize) -> (&'a MultiPolygon, &'a String),
+) -> Option<usize> {
+    index
+        .containing(at, |i| area(i).0)
+        .into_iter()
+        .min_by_key(|i| area(*i).1)
 }
 
 /// Index of each id; with repeated ids (reported at load) the first feature wins.
@@ -105,19 +118,13 @@ impl<'a> Context<'a> {
     /// The cluster whose polygon holds `at`; with overlapping clusters, the smallest id.
     pub fn cluster_at(&self, at: Coord) -> Option<usize> {
         let clusters = &self.layers.clusters;
-        self.clusters
-            .containing(at, |i| &clusters[i].geom)
-            .into_iter()
-            .min_by(|a, b| clusters[*a].id.cmp(&clusters[*b].id))
+        smallest_id_holding(&self.clusters, at, |i| (&clusters[i].geom, &clusters[i].id))
     }
 
     /// The park whose polygon holds `at`; with overlapping parks, the smallest id.
     pub fn park_at(&self, at: Coord) -> Option<usize> {
         let parks = &self.layers.parks;
-        self.parks
-            .containing(at, |i| &parks[i].geom)
-            .into_iter()
-            .min_by(|a, b| parks[*a].id.cmp(&parks[*b].id))
+        smallest_id_holding(&self.parks, at, |i| (&parks[i].geom, &parks[i].id))
     }
 
     /// Plants within `d` of a point, nearest first.

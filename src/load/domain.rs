@@ -31,13 +31,24 @@ impl<'a> Builder<'a> {
     }
 
     fn finding(&mut self, id: &str, kind: FindingKind, message: String, repaired: bool) {
+        self.finding_at(id, kind, message, repaired, None);
+    }
+
+    fn finding_at(
+        &mut self,
+        id: &str,
+        kind: FindingKind,
+        message: String,
+        repaired: bool,
+        geom: Option<Geometry>,
+    ) {
         self.findings.push(LoadFinding {
             layer: self.kind,
             feature_id: id.to_string(),
             kind,
             message,
             repaired,
-            geom: None,
+            geom,
         });
     }
 
@@ -83,32 +94,17 @@ impl<'a> Builder<'a> {
         raw: &RawFeature,
         clean: impl FnOnce(Geometry) -> Result<Cleaned<T>, String>,
     ) -> Option<T> {
-        let result = raw.geom.clone().and_then(clean);
-        match result {
+        let geom = raw.geom.as_ref().ok().cloned();
+        match raw.geom.clone().and_then(clean) {
             Ok(Cleaned { value, repaired }) => {
                 if let Some(message) = repaired {
-                    let geom = raw.geom.as_ref().ok().cloned();
-                    self.findings.push(LoadFinding {
-                        layer: self.kind,
-                        feature_id: id.to_string(),
-                        kind: FindingKind::Geometry,
-                        message,
-                        repaired: true,
-                        geom,
-                    });
+                    self.finding_at(id, FindingKind::Geometry, message, true, geom);
                 }
                 Some(value)
             }
             Err(message) => {
-                let geom = raw.geom.as_ref().ok().cloned();
-                self.findings.push(LoadFinding {
-                    layer: self.kind,
-                    feature_id: id.to_string(),
-                    kind: FindingKind::Geometry,
-                    message: format!("{message}; feature skipped"),
-                    repaired: false,
-                    geom,
-                });
+                let message = format!("{message}; feature skipped");
+                self.finding_at(id, FindingKind::Geometry, message, false, geom);
                 None
             }
         }
