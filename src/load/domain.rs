@@ -94,17 +94,18 @@ impl<'a> Builder<'a> {
         raw: &RawFeature,
         clean: impl FnOnce(Geometry) -> Result<Cleaned<T>, String>,
     ) -> Option<T> {
-        let geom = raw.geom.as_ref().ok().cloned();
+        // The original geometry is copied into a finding only when there is one.
+        let original = || raw.geom.as_ref().ok().cloned();
         match raw.geom.clone().and_then(clean) {
             Ok(Cleaned { value, repaired }) => {
                 if let Some(message) = repaired {
-                    self.finding_at(id, FindingKind::Geometry, message, true, geom);
+                    self.finding_at(id, FindingKind::Geometry, message, true, original());
                 }
                 Some(value)
             }
             Err(message) => {
                 let message = format!("{message}; feature skipped");
-                self.finding_at(id, FindingKind::Geometry, message, false, geom);
+                self.finding_at(id, FindingKind::Geometry, message, false, original());
                 None
             }
         }
