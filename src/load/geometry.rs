@@ -6,7 +6,10 @@
 
 use gdal::cpl::CslStringList;
 use gdal::vector::ToGdal;
-use geo::{Coord, Geometry, InteriorPoint, LineString, MultiPolygon, Point, Polygon, Validation};
+use geo::{
+    Coord, CoordsIter, Geometry, InteriorPoint, LineString, MultiPolygon, Point, Polygon,
+    Validation,
+};
 
 /// A usable geometry, and what was repaired to get it.
 pub struct Cleaned<T> {
@@ -77,6 +80,9 @@ fn make_valid(mp: &MultiPolygon) -> Result<MultiPolygon, String> {
     Ok(MultiPolygon(out))
 }
 
+/// Vertex count above which validity is decided by GEOS rather than geo.
+const LARGE_RING: usize = 200;
+
 /// A polygon layer's geometry as one valid MultiPolygon.
 pub fn polygonal(geom: Geometry) -> Result<Cleaned<MultiPolygon>, String> {
     let mut parts = Vec::new();
@@ -85,10 +91,16 @@ pub fn polygonal(geom: Geometry) -> Result<Cleaned<MultiPolygon>, String> {
     if mp.0.is_empty() {
         return Err("empty polygon".into());
     }
-    // GEOS decides validity in n log n; geo's own check is slower on district-sized rings
-    // but says why, so it runs only on the invalid ones.
-    let gdal_geom = mp.to_gdal().map_err(|e| e.to_string())?;
-    if quietly(|| gdal_geom.is_valid()) {
+    // geo's check says why a polygon is invalid but compares segment pairs; GEOS decides in
+    // n log n. Small rings (sites, clusters) go to geo directly, large ones (district
+    // boundaries of thousands of vertices) to GEOS first, and to geo only when invalid.
+    let valid = if mp.coords_count() <= LARGE_RING {
+        mp.is_valid()
+    } else {
+        let gdal_geom = mp.to_gdal().map_err(|e| e.to_string())?;
+        quietly(|| gdal_geom.is_valid())
+    };
+    if valid {
         return Ok(Cleaned {
             value: mp,
             repaired: None,
