@@ -524,7 +524,9 @@ fn read_rivers(path: &Path) -> Result<Vec<(String, MultiLineString)>> {
 ///
 /// `scale` copies of the plan are laid out, copy k shifted east and north on a grid of
 /// 2.5 km × 1.8 km steps with ids suffixed by k (copy 0 is the demo itself), to measure
-/// zdz on larger workspaces: 70 copies hold about 100,000 pipes.
+/// zdz on larger workspaces: 70 copies hold about 100,000 pipes. Copies overlap their
+/// neighbours (parks hold other copies' clusters, networks touch), so problem counts are
+/// not `scale` times the demo's; the workload is what this is for.
 pub fn generate(rivers_path: &Path, out: &Path, seed: u64, scale: usize) -> Result<()> {
     let river_lines = read_rivers(rivers_path)?;
     let to_layout = crs::transform(&crs::wgs84(), &crs::epsg(LAYOUT_EPSG))?;
