@@ -64,7 +64,7 @@ impl Layer {
 
 /// Write layers to `<dir>/<file>` (GeoPackage) with geometries transformed to `epsg`.
 pub fn write_gpkg(dir: &Path, file: &str, epsg: u32, layers: &[Layer]) -> PathBuf {
-    write_with(dir, file, "GPKG", epsg, layers, "UTF-8")
+    write_with(dir, file, "GPKG", epsg, layers, None)
 }
 
 /// Write one layer as a Shapefile `<dir>/<file>` the way Chinese data usually arrives: a
@@ -105,7 +105,7 @@ fn write_with(
     driver: &str,
     epsg: u32,
     layers: &[Layer],
-    encoding: &str,
+    encoding: Option<&str>,
 ) -> PathBuf {
     let path = dir.join(file);
     let driver = DriverManager::get_driver_by_name(driver).unwrap();
@@ -113,13 +113,15 @@ fn write_with(
     let from = zdz::crs::epsg(4545);
     let to = zdz::crs::epsg(epsg);
     let ct = zdz::crs::transform(&from, &to).unwrap();
+    let encoding = encoding.map(|e| format!("ENCODING={e}"));
+    let options: Vec<&str> = encoding.iter().map(String::as_str).collect();
     for l in layers {
         let layer = ds
             .create_layer(LayerOptions {
                 name: &l.name,
                 srs: Some(&to),
                 ty: OGRwkbGeometryType::wkbUnknown,
-                options: Some(&[&format!("ENCODING={encoding}")]),
+                options: Some(&options),
             })
             .unwrap();
         let defs: Vec<(&str, u32)> = l
