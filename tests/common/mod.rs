@@ -76,7 +76,7 @@ pub fn write_gbk_shapefile(dir: &Path, file: &str, epsg: u32, layer: &Layer) -> 
         "ESRI Shapefile",
         epsg,
         std::slice::from_ref(layer),
-        "CP936",
+        Some("CP936"),
     );
     std::fs::remove_file(path.with_extension("cpg")).unwrap();
     path
