@@ -116,9 +116,87 @@ pub fn to_wgs84_from_tag(geom: &mut Geometry, tag: CoordTag) {
     }
 }
 
+/// Offset WGS84 lon/lat the way a Chinese web map does: to GCJ-02 or BD-09.
+pub fn from_wgs84_to_tag(geom: &mut Geometry, tag: CoordTag) {
+    match tag {
+        CoordTag::Wgs84 => {}
+        CoordTag::Gcj02 => geom.map_coords_in_place(|c| {
+            let (x, y) = coordtransform::wgs84_to_gcj02(c.x, c.y);
+            geo::coord! { x: x, y: y }
+        }),
+        CoordTag::Bd09 => geom.map_coords_in_place(|c| {
+            let (x, y) = coordtransform::wgs84_to_bd09(c.x, c.y);
+            geo::coord! { x: x, y: y }
+        }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use geo::Point;
+
+    fn convert(lon: f64, lat: f64, f: impl Fn(&mut Geometry)) -> (f64, f64) {
+        let mut g = Geometry::Point(Point::new(lon, lat));
+        f(&mut g);
+        let Geometry::Point(p) = g else { unreachable!() };
+        (p.x(), p.y())
+    }
+
+    /// Metres between two lon/lat points near each other.
+    fn metres(a: (f64, f64), b: (f64, f64)) -> f64 {
+        let k = std::f64::consts::PI / 180.0 * 6_371_000.0;
+        ((a.0 - b.0) * k * (a.1 * std::f64::consts::PI / 180.0).cos()).hypot((a.1 - b.1) * k)
+    }
+
+    #[test]
+    fn gcj02_matches_the_published_eviltransform_vectors() {
+        // (wgs lat, lon) → (gcj lat, lon), from googollee/eviltransform's tests.
+        let vectors = [
+            ((31.1774276, 121.5272106), (31.17530398364597, 121.531541859215)),
+            ((22.543847, 113.912316), (22.540796131694766, 113.9171764808363)),
+            ((39.911954, 116.377817), (39.91334545536069, 116.38404722455657)),
+        ];
+        for ((wlat, wlon), (glat, glon)) in vectors {
+            let g = convert(wlon, wlat, |g| from_wgs84_to_tag(g, CoordTag::Gcj02));
+            assert!(metres(g, (glon, glat)) < 0.01, "{g:?}");
+            let w = convert(glon, glat, |g| to_wgs84_from_tag(g, CoordTag::Gcj02));
+            assert!(metres(w, (wlon, wlat)) < 0.5, "{w:?}");
+        }
+    }
+
+    #[test]
+    fn bd09_matches_the_published_vectors_of_the_public_formula() {
+        // wandergis/coordTransform's published examples at (116.404, 39.915):
+        // gcj02_to_wgs84 → (116.39775550083061, 39.91359571849836) (a one-step inverse,
+        // good to about a metre) and gcj02_to_bd09 → (116.41036949371029, 39.92133699351021).
+        // So that WGS84 point is that BD-09 point, give or take the one-step error.
+        // (eviltransform's BD-09 vectors lie 10–40 m from this formula and are not used.)
+        let wgs = (116.39775550083061, 39.91359571849836);
+        let bd = (116.41036949371029, 39.92133699351021);
+        let forward = convert(wgs.0, wgs.1, |g| from_wgs84_to_tag(g, CoordTag::Bd09));
+        assert!(metres(forward, bd) < 2.0, "{forward:?}");
+        let back = convert(bd.0, bd.1, |g| to_wgs84_from_tag(g, CoordTag::Bd09));
+        assert!(metres(back, wgs) < 2.0, "{back:?}");
+    }
+
+    #[test]
+    fn round_trips_through_gcj02_and_bd09_stay_under_1_m_across_chongqing() {
+        let mut worst: f64 = 0.0;
+        for i in 0..=20 {
+            for j in 0..=20 {
+                let p = (105.3 + 5.0 * i as f64 / 20.0, 28.2 + 4.0 * j as f64 / 20.0);
+                for tag in [CoordTag::Gcj02, CoordTag::Bd09] {
+                    let back = convert(p.0, p.1, |g| {
+                        from_wgs84_to_tag(g, tag);
+                        to_wgs84_from_tag(g, tag);
+                    });
+                    worst = worst.max(metres(back, p));
+                }
+            }
+        }
+        assert!(worst < 1.0, "worst round trip {worst} m");
+    }
 
     #[test]
     fn chongqing_longitudes_get_cgcs2000_zones_cm_105_and_108() {
