@@ -139,7 +139,9 @@ mod tests {
     fn convert(lon: f64, lat: f64, f: impl Fn(&mut Geometry)) -> (f64, f64) {
         let mut g = Geometry::Point(Point::new(lon, lat));
         f(&mut g);
-        let Geometry::Point(p) = g else { unreachable!() };
+        let Geometry::Point(p) = g else {
+            unreachable!()
+        };
         (p.x(), p.y())
     }
 
@@ -153,9 +155,18 @@ mod tests {
     fn gcj02_matches_the_published_eviltransform_vectors() {
         // (wgs lat, lon) → (gcj lat, lon), from googollee/eviltransform's tests.
         let vectors = [
-            ((31.1774276, 121.5272106), (31.17530398364597, 121.531541859215)),
-            ((22.543847, 113.912316), (22.540796131694766, 113.9171764808363)),
-            ((39.911954, 116.377817), (39.91334545536069, 116.38404722455657)),
+            (
+                (31.1774276, 121.5272106),
+                (31.17530398364597, 121.531541859215),
+            ),
+            (
+                (22.543847, 113.912316),
+                (22.540796131694766, 113.9171764808363),
+            ),
+            (
+                (39.911954, 116.377817),
+                (39.91334545536069, 116.38404722455657),
+            ),
         ];
         for ((wlat, wlon), (glat, glon)) in vectors {
             let g = convert(wlon, wlat, |g| from_wgs84_to_tag(g, CoordTag::Gcj02));

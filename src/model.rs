@@ -186,6 +186,8 @@ pub enum FindingKind {
     Value,
     DuplicateId,
     MissingId,
+    /// A warning GDAL raised while reading the layer.
+    Gdal,
 }
 
 /// Every layer of a workspace, loaded into the working CRS.

@@ -9,12 +9,16 @@
 mod domain;
 /// Shapefile .dbf encodings: UTF-8 or GB18030 when there is no .cpg.
 pub mod encoding;
+/// GDAL's warnings about a layer, captured as findings.
+pub mod gdal_messages;
 /// Geometry hygiene: validity, repair, multi-part splitting, representative points.
 pub mod geometry;
 /// Open one GDAL layer and read its features into the working CRS.
 pub mod read;
 /// Resolve a workspace argument to one source per layer.
 pub mod source;
+/// EPA SWMM models (.inp) as pipe and outfall layers.
+pub mod swmm;
 /// Booleans, kinds and numbers in English or Chinese.
 pub mod values;
 
@@ -23,7 +27,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::contract::LayerKind;
 use crate::crs;
-use crate::model::Layers;
+use crate::model::{FindingKind, Layers, LoadFinding};
 use crate::project::Project;
 use domain::Builder;
 use read::{LayerReport, OpenedLayer};
@@ -62,23 +66,30 @@ pub fn load(arg: &str) -> Result<Loaded> {
         }
     }
 
-    let opened: Vec<OpenedLayer> = workspace
-        .sources
-        .values()
-        .map(OpenedLayer::open)
+    let mut gdal_warnings: Vec<(LayerKind, String)> = Vec::new();
+    let mut opened: Vec<OpenedLayer> = Vec::new();
+    for source in workspace.sources.values() {
+        let (layer, warnings) = gdal_messages::capture(|| OpenedLayer::open(source));
+        gdal_warnings.extend(warnings.into_iter().map(|w| (source.kind, w)));
+        opened.push(layer?);
+    }
+
+    let layer_bounds: Vec<Option<[f64; 4]>> = opened
+        .iter()
+        .map(OpenedLayer::bounds_wgs84)
         .collect::<Result<_>>()?;
+    check_all_in_china_or_none(&opened, &layer_bounds)?;
 
     // The working zone follows the features being analysed, not the rivers around them.
     let mut bounds: Option<[f64; 4]> = None;
     let mut river_bounds: Option<[f64; 4]> = None;
-    for layer in &opened {
-        let b = layer.bounds_wgs84()?;
+    for (layer, b) in opened.iter().zip(&layer_bounds) {
         let target = if layer.source.kind == LayerKind::Rivers {
             &mut river_bounds
         } else {
             &mut bounds
         };
-        *target = union(*target, b);
+        *target = union(*target, *b);
     }
     let working = crs::working_crs(
         workspace.project.info.crs.as_deref(),
@@ -102,7 +113,9 @@ pub fn load(arg: &str) -> Result<Loaded> {
     for layer in &opened {
         let kind = layer.source.kind;
         progress.set_message(kind.label());
-        let (report, raws) = layer.read(&working)?;
+        let (read, warnings) = gdal_messages::capture(|| layer.read(&working));
+        let (report, raws) = read?;
+        gdal_warnings.extend(warnings.into_iter().map(|w| (kind, w)));
         let config = &layer.source.config;
         let scale = |field: &str| config.scale.get(field).copied();
         let mut b = Builder::new(kind, &mut layers.findings);
@@ -137,6 +150,16 @@ pub fn load(arg: &str) -> Result<Loaded> {
         progress.inc(1);
     }
     progress.finish_and_clear();
+    for (layer, message) in gdal_warnings {
+        layers.findings.push(LoadFinding {
+            layer,
+            feature_id: "(layer)".into(),
+            kind: FindingKind::Gdal,
+            message: format!("GDAL: {message}"),
+            repaired: true,
+            geom: None,
+        });
+    }
     layers.missing = LayerKind::ALL
         .into_iter()
         .filter(|k| !workspace.sources.contains_key(k))
@@ -149,6 +172,41 @@ pub fn load(arg: &str) -> Result<Loaded> {
         layers,
         reports,
     })
+}
+
+/// China's extent, lon/lat, with a margin.
+const CHINA: [f64; 4] = [73.0, 3.0, 136.0, 54.0];
+
+fn centre_in_china(b: &[f64; 4]) -> bool {
+    let (lon, lat) = ((b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0);
+    (CHINA[0]..=CHINA[2]).contains(&lon) && (CHINA[1]..=CHINA[3]).contains(&lat)
+}
+
+/// In a workspace with layers in China, a layer that lies elsewhere has a
+/// wrong coordinate system (a Gauss–Krüger zone declared as another, GCJ-02 offsets
+/// applied twice …): say so rather than find nothing near it.
+fn check_all_in_china_or_none(opened: &[OpenedLayer], bounds: &[Option<[f64; 4]>]) -> Result<()> {
+    let placed: Vec<(&OpenedLayer, &[f64; 4])> = opened
+        .iter()
+        .zip(bounds)
+        .filter_map(|(l, b)| b.as_ref().map(|b| (l, b)))
+        .collect();
+    if !placed.iter().any(|(_, b)| centre_in_china(b)) {
+        return Ok(());
+    }
+    if let Some((layer, b)) = placed.iter().find(|(_, b)| !centre_in_china(b)) {
+        bail!(
+            "{}: its features lie at lon {:.3}…{:.3}, lat {:.3}…{:.3}, outside China, while other layers are in China: is its coordinate system ({}) right? Set `crs` for [layers.{}] in zdz.toml",
+            layer.place(),
+            b[0],
+            b[2],
+            b[1],
+            b[3],
+            layer.crs_name(),
+            layer.source.kind.name()
+        );
+    }
+    Ok(())
 }
 
 fn union(a: Option<[f64; 4]>, b: Option<[f64; 4]>) -> Option<[f64; 4]> {

@@ -17,6 +17,7 @@ use serde::Serialize;
 
 use super::encoding::shapefile_encoding;
 use super::source::LayerSource;
+use super::swmm;
 use crate::contract::LayerKind;
 use crate::crs;
 use crate::project::CoordTag;
@@ -52,6 +53,7 @@ pub struct LayerReport {
 /// A layer opened and checked, ready to read.
 pub struct OpenedLayer {
     pub source: LayerSource,
+    driver: String,
     dataset: Dataset,
     layer_name: String,
     srs: SpatialRef,
@@ -116,8 +118,15 @@ impl OpenedLayer {
             );
         }
         let option_refs: Vec<&str> = options.iter().map(String::as_str).collect();
+        // A SWMM model is read as the GeoJSON of one of its layers, in GDAL's memory.
+        let (gdal_path, source) = if ext == "inp" {
+            swmm_source(source)?
+        } else {
+            (source.dataset.clone(), source.clone())
+        };
+        let source = &source;
         let dataset = Dataset::open_ex(
-            &source.dataset,
+            &gdal_path,
             DatasetOptions {
                 open_flags: GdalOpenFlags::GDAL_OF_VECTOR | GdalOpenFlags::GDAL_OF_READONLY,
                 open_options: (!option_refs.is_empty()).then_some(&option_refs[..]),
@@ -128,7 +137,11 @@ impl OpenedLayer {
 
         let layer_name = pick_layer(&dataset, source)?;
         let place = format!("{}, layer {}", source.dataset, layer_name);
-        let driver = dataset.driver().short_name();
+        let driver = if ext == "inp" {
+            "SWMM".to_string()
+        } else {
+            dataset.driver().short_name()
+        };
         let declared = dataset.layer_by_name(&layer_name)?.spatial_ref();
 
         let srs = match (&source.config.crs, declared) {
@@ -158,6 +171,7 @@ impl OpenedLayer {
         }
         Ok(OpenedLayer {
             source: source.clone(),
+            driver,
             dataset,
             layer_name,
             srs,
@@ -350,7 +364,7 @@ impl OpenedLayer {
             layer: self.source.kind,
             source: self.source.dataset.clone(),
             layer_name: self.layer_name.clone(),
-            driver: self.dataset.driver().short_name(),
+            driver: self.driver.clone(),
             crs: crs::describe(&self.srs),
             coords: self.coords,
             encoding: self.encoding.clone(),
@@ -364,6 +378,45 @@ impl OpenedLayer {
     pub fn place(&self) -> &str {
         &self.place
     }
+
+    pub fn crs_name(&self) -> String {
+        crs::describe(&self.srs)
+    }
+}
+
+/// The in-memory GeoJSON path of a SWMM model's layer, and the source adjusted to read it.
+fn swmm_source(source: &LayerSource) -> Result<(String, LayerSource)> {
+    if source.config.crs.is_none() {
+        bail!(
+            "{}: a SWMM model says nothing of its coordinate system; give `crs = \"EPSG:…\"` under [layers.{}] in zdz.toml",
+            source.dataset,
+            source.kind.name()
+        );
+    }
+    let layer = match (&source.layer, source.kind) {
+        (Some(l), _) => l.to_ascii_lowercase(),
+        (None, LayerKind::Pipes) => "conduits".into(),
+        (None, LayerKind::Outfalls) => "outfalls".into(),
+        (None, kind) => bail!(
+            "{}: say which SWMM layer ({}) is the {} layer with `layer = \"…\"`",
+            source.dataset,
+            swmm::LAYERS.join(", "),
+            kind.name()
+        ),
+    };
+    let text = std::fs::read_to_string(&source.dataset)
+        .with_context(|| format!("{}: cannot read", source.dataset))?;
+    let geojson = swmm::layer_geojson(&text, &source.dataset, &layer)?;
+    let key: String = source
+        .dataset
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    let path = format!("/vsimem/zdz/{key}/{layer}.geojson");
+    gdal::vsi::create_mem_file(&path, geojson.into_bytes())?;
+    let mut adjusted = source.clone();
+    adjusted.layer = None;
+    Ok((path, adjusted))
 }
 
 /// The layer to read: the configured one, the only one, or the one named like the layer.
