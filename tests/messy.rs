@@ -228,6 +228,26 @@ fn a_cpg_is_honoured_and_a_lying_cpg_is_overridden_by_zdz_toml_encoding() {
 }
 
 #[test]
+fn utf8_shapefile_whose_chinese_field_names_were_cut_to_10_bytes_still_loads() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut pipes = Layer::new("管网", &["管段编号", "类型", "缺陷等级"]);
+    pipes.add(&["P1", "雨水", "4"], line(&[(0., 0.), (10., 0.)]));
+    let shp = write_utf8_shapefile(dir.path(), "管网.shp", 4545, &pipes);
+    assert!(shp.with_extension("cpg").exists());
+    outfall_beside(dir.path());
+    let (loaded, a) = run(dir.path());
+    let report = loaded
+        .reports
+        .iter()
+        .find(|r| r.layer.name() == "pipes")
+        .unwrap();
+    assert_eq!(report.fields["pipe_id"], "管段编\u{FFFD}");
+    assert_eq!(loaded.layers.pipes[0].id, "P1");
+    assert_eq!(loaded.layers.pipes[0].defect_grade, Some(4));
+    assert!(a.problems.iter().any(|p| p.code.as_str() == "PIPE_DEFECT"));
+}
+
+#[test]
 fn a_shapefile_without_prj_is_an_error_until_zdz_toml_gives_its_crs() {
     let dir = tempfile::tempdir().unwrap();
     let shp = gbk_pipes(dir.path());
@@ -535,4 +555,56 @@ fn check_reports_encoding_crs_coords_tag_fields_and_findings() {
     ] {
         assert!(text.contains(part), "missing {part:?} in:\n{text}");
     }
+}
+
+#[test]
+fn real_gcj02_districts_without_prj_need_a_crs_and_set_overrides_their_own_level_column() {
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["pipes", "outfalls"] {
+        std::fs::copy(
+            demo().join(format!("{f}.geojson")),
+            dir.path().join(format!("{f}.geojson")),
+        )
+        .unwrap();
+    }
+    let districts = shared("districts/chongqing_districts_gcj02.shp");
+    let toml = format!(
+        "[layers.parks]\nsource = \"{}\"\nfields = {{ park_id = \"adcode\" }}\nset = {{ level = \"国家级\" }}\n",
+        districts.display()
+    );
+    std::fs::write(dir.path().join("zdz.toml"), &toml).unwrap();
+    let err = load_err(dir.path());
+    assert!(
+        err.contains("chongqing_districts_gcj02.shp") && err.contains("no coordinate system"),
+        "{err}"
+    );
+
+    std::fs::write(
+        dir.path().join("zdz.toml"),
+        toml + "crs = \"EPSG:4326\"\ncoords = \"gcj02\"\n",
+    )
+    .unwrap();
+    let loaded = load(dir.path().to_str().unwrap()).unwrap();
+    let parks = &loaded.layers.parks;
+    assert_eq!(parks.len(), 38);
+    // The file's own `level` column (district/county) is not read: `set` wins.
+    assert!(
+        parks
+            .iter()
+            .all(|p| p.level == Some(zdz::model::ParkLevel::National))
+    );
+    assert!(
+        !loaded
+            .layers
+            .findings
+            .iter()
+            .any(|f| f.message.contains("level"))
+    );
+    let report = loaded
+        .reports
+        .iter()
+        .find(|r| r.layer.name() == "parks")
+        .unwrap();
+    assert_eq!(report.encoding.as_deref(), Some("UTF-8"));
+    assert!(parks.iter().any(|p| p.name.as_deref() == Some("渝中区")));
 }

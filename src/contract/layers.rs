@@ -177,11 +177,25 @@ impl LayerKind {
     }
 }
 
+/// dBASE (Shapefile) field names hold at most this many bytes.
+const DBF_NAME_BYTES: usize = 10;
+
+/// A name as a UTF-8 .dbf stores it: cut at 10 bytes, perhaps inside a character.
+fn cut_like_dbf(name: &str) -> String {
+    let bytes = name.as_bytes();
+    String::from_utf8_lossy(&bytes[..bytes.len().min(DBF_NAME_BYTES)]).into_owned()
+}
+
 impl FieldSpec {
-    /// Whether a field called `name` in the data is this field.
+    /// Whether a field called `name` in the data is this field: its name or an alias, or
+    /// an alias as a UTF-8 Shapefile cuts it (`管段编号` is 12 bytes and arrives as `管段编�`).
     pub fn matches(&self, name: &str) -> bool {
         let name = name.trim().to_lowercase();
-        name == self.name || self.aliases.iter().any(|a| name == *a)
+        name == self.name
+            || self
+                .aliases
+                .iter()
+                .any(|a| name == *a || (a.len() > DBF_NAME_BYTES && name == cut_like_dbf(a)))
     }
 }
 
@@ -195,6 +209,14 @@ mod tests {
         assert_eq!(LayerKind::from_name("排水户"), Some(LayerKind::Enterprises));
         assert_eq!(LayerKind::from_name("污水厂"), Some(LayerKind::Plants));
         assert_eq!(LayerKind::from_name("roads"), None);
+    }
+
+    #[test]
+    fn an_alias_cut_to_10_bytes_by_a_utf8_dbf_still_matches() {
+        let pipe_id = LayerKind::Pipes.fields()[0];
+        assert!(pipe_id.matches("管段编\u{FFFD}"));
+        assert!(pipe_id.matches("管段编号"));
+        assert!(!pipe_id.matches("管段"));
     }
 
     #[test]

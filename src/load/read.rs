@@ -228,7 +228,14 @@ impl OpenedLayer {
         let present: Vec<String> = layer.defn().fields().map(|f| f.name()).collect();
         let config = &self.source.config;
         let mut found = BTreeMap::new();
-        for spec in self.source.kind.fields() {
+        // A field given a constant by `set` is not read from the source at all.
+        let read_from_source = self
+            .source
+            .kind
+            .fields()
+            .iter()
+            .filter(|f| !config.set.contains_key(f.name));
+        for spec in read_from_source {
             let index = if let Some(mapped) = config.fields.get(spec.name) {
                 let Some(i) = present.iter().position(|p| p.eq_ignore_ascii_case(mapped)) else {
                     bail!(
@@ -246,7 +253,7 @@ impl OpenedLayer {
                 Some(i) => {
                     found.insert(spec.name, (i, present[i].clone()));
                 }
-                None if spec.required && !config.set.contains_key(spec.name) => bail!(
+                None if spec.required => bail!(
                     "{}: the {} layer needs field `{}` (or {}), which is missing; its fields are: {}",
                     self.place,
                     self.source.kind.name(),
@@ -267,6 +274,14 @@ impl OpenedLayer {
     /// Read every feature, with geometry in the working CRS.
     pub fn read(&self, working: &SpatialRef) -> Result<(LayerReport, Vec<RawFeature>)> {
         let fields = self.field_indices()?;
+        // Constants from `set`, keyed by the contract's own field names.
+        let set: Vec<(&'static str, &String)> = self
+            .source
+            .kind
+            .fields()
+            .iter()
+            .filter_map(|f| self.source.config.set.get(f.name).map(|v| (f.name, v)))
+            .collect();
         let name_fields: Vec<usize> = if self.source.kind == LayerKind::Rivers {
             let layer = self.layer()?;
             layer
@@ -310,10 +325,8 @@ impl OpenedLayer {
                     values.insert(*name, v);
                 }
             }
-            for (name, value) in &config.set {
-                if let Some(spec) = self.source.kind.fields().iter().find(|f| f.name == name) {
-                    values.entry(spec.name).or_insert_with(|| value.clone());
-                }
+            for (name, value) in &set {
+                values.insert(*name, (*value).clone());
             }
             let names = name_fields
                 .iter()
@@ -353,12 +366,8 @@ impl OpenedLayer {
 
         let mut field_report: BTreeMap<&'static str, String> =
             fields.into_iter().map(|(k, (_, n))| (k, n)).collect();
-        for (name, value) in &config.set {
-            if let Some(spec) = self.source.kind.fields().iter().find(|f| f.name == name) {
-                field_report
-                    .entry(spec.name)
-                    .or_insert_with(|| format!("= {value}"));
-            }
+        for (name, value) in &set {
+            field_report.insert(*name, format!("= {value}"));
         }
         let report = LayerReport {
             layer: self.source.kind,

@@ -84,6 +84,19 @@ pub fn write_gbk_shapefile(dir: &Path, file: &str, epsg: u32, layer: &Layer) -> 
     path
 }
 
+/// Write one layer as a UTF-8 Shapefile with its .cpg: Chinese field names of four
+/// characters (12 bytes) are cut to dBASE's 10 bytes.
+pub fn write_utf8_shapefile(dir: &Path, file: &str, epsg: u32, layer: &Layer) -> PathBuf {
+    write_with(
+        dir,
+        file,
+        "ESRI Shapefile",
+        epsg,
+        std::slice::from_ref(layer),
+        Some("UTF-8"),
+    )
+}
+
 /// Points as CSV with lon/lat columns named `lon_col`/`lat_col` (WGS84).
 pub fn write_csv(dir: &Path, file: &str, layer: &Layer, lon_col: &str, lat_col: &str) -> PathBuf {
     let ct = zdz::crs::transform(&zdz::crs::epsg(4545), &zdz::crs::wgs84()).unwrap();
