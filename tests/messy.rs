@@ -52,11 +52,15 @@ fn demo() -> std::path::PathBuf {
 
 /// The demo's outfalls moved into GCJ-02, as a phone map app would record them.
 fn write_gcj02_outfalls(to: &Path) {
+    write_offset_outfalls(to, zdz::project::CoordTag::Gcj02);
+}
+
+fn write_offset_outfalls(to: &Path, tag: zdz::project::CoordTag) {
     let text = std::fs::read_to_string(demo().join("outfalls.geojson")).unwrap();
     let mut fc: geojson::FeatureCollection = text.parse().unwrap();
     for f in &mut fc.features {
         let mut g: geo::Geometry = f.geometry.clone().unwrap().try_into().unwrap();
-        zdz::crs::from_wgs84_to_tag(&mut g, zdz::project::CoordTag::Gcj02);
+        zdz::crs::from_wgs84_to_tag(&mut g, tag);
         f.geometry = Some(geojson::Geometry::new(geojson::GeometryValue::from(&g)));
     }
     std::fs::write(to, fc.to_string()).unwrap();
@@ -132,6 +136,44 @@ fn messy_folder_gives_the_same_problems_as_the_clean_demo() {
     assert_eq!(report("pipes").crs, "EPSG:4490");
     assert_eq!(report("clusters").crs, "EPSG:4545");
     assert_eq!(report("pipes").fields["pipe_id"], "管段编号");
+}
+
+#[test]
+fn bd09_outfalls_tagged_bd09_give_the_same_problems_as_the_wgs84_original() {
+    let dir = tempfile::tempdir().unwrap();
+    for f in [
+        "parks",
+        "clusters",
+        "enterprises",
+        "pipes",
+        "plants",
+        "rivers",
+    ] {
+        std::fs::copy(
+            demo().join(format!("{f}.geojson")),
+            dir.path().join(format!("{f}.geojson")),
+        )
+        .unwrap();
+    }
+    write_offset_outfalls(
+        &dir.path().join("百度排口.geojson"),
+        zdz::project::CoordTag::Bd09,
+    );
+    std::fs::write(
+        dir.path().join("zdz.toml"),
+        "[layers.outfalls]\nsource = \"百度排口.geojson\"\ncoords = \"bd09\"\n",
+    )
+    .unwrap();
+    let (_, bd09) = run(dir.path());
+    let (_, clean) = run(&demo());
+    assert_eq!(problem_set(&bd09), problem_set(&clean));
+    let worst = bd09
+        .outfalls
+        .iter()
+        .zip(&clean.outfalls)
+        .filter_map(|(a, b)| Some((a.matched?.1 - b.matched?.1).abs()))
+        .fold(0.0, f64::max);
+    assert!(worst < 1.0, "match distances moved by {worst} m");
 }
 
 #[test]
