@@ -105,14 +105,8 @@ pub fn reproject(geom: &mut Geometry, ct: &CoordTransform) -> Result<()> {
 pub fn to_wgs84_from_tag(geom: &mut Geometry, tag: CoordTag) {
     match tag {
         CoordTag::Wgs84 => {}
-        CoordTag::Gcj02 => geom.map_coords_in_place(|c| {
-            let (x, y) = coordtransform::gcj02_to_wgs84(c.x, c.y);
-            geo::coord! { x: x, y: y }
-        }),
-        CoordTag::Bd09 => geom.map_coords_in_place(|c| {
-            let (x, y) = coordtransform::bd09_to_wgs84(c.x, c.y);
-            geo::coord! { x: x, y: y }
-        }),
+        CoordTag::Gcj02 => each_lon_lat(geom, coordtransform::gcj02_to_wgs84),
+        CoordTag::Bd09 => each_lon_lat(geom, coordtransform::bd09_to_wgs84),
     }
 }
 
@@ -120,15 +114,16 @@ pub fn to_wgs84_from_tag(geom: &mut Geometry, tag: CoordTag) {
 pub fn from_wgs84_to_tag(geom: &mut Geometry, tag: CoordTag) {
     match tag {
         CoordTag::Wgs84 => {}
-        CoordTag::Gcj02 => geom.map_coords_in_place(|c| {
-            let (x, y) = coordtransform::wgs84_to_gcj02(c.x, c.y);
-            geo::coord! { x: x, y: y }
-        }),
-        CoordTag::Bd09 => geom.map_coords_in_place(|c| {
-            let (x, y) = coordtransform::wgs84_to_bd09(c.x, c.y);
-            geo::coord! { x: x, y: y }
-        }),
+        CoordTag::Gcj02 => each_lon_lat(geom, coordtransform::wgs84_to_gcj02),
+        CoordTag::Bd09 => each_lon_lat(geom, coordtransform::wgs84_to_bd09),
     }
+}
+
+fn each_lon_lat(geom: &mut Geometry, convert: fn(f64, f64) -> (f64, f64)) {
+    geom.map_coords_in_place(|c| {
+        let (x, y) = convert(c.x, c.y);
+        geo::coord! { x: x, y: y }
+    });
 }
 
 #[cfg(test)]

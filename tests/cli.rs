@@ -243,6 +243,19 @@ fn zdz_never_writes_into_the_workspace_even_with_force() {
     );
 }
 
+/// Run `zdz analyze` on a workspace that must be refused; its error message.
+fn analyze_fails(workspace: &Path) -> String {
+    let out_dir = workspace.with_extension("out");
+    let out = zdz(&[
+        "analyze",
+        workspace.to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert!(!out.status.success());
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
 #[test]
 fn a_missing_required_field_names_the_file_layer_field_and_the_fields_there() {
     let dir = tempfile::tempdir().unwrap();
@@ -251,14 +264,7 @@ fn a_missing_required_field_names_the_file_layer_field_and_the_fields_there() {
     let mut outfalls = Layer::new("outfalls", &["outfall_id", "kind"]);
     outfalls.add(&["O1", "storm"], pt(10., 5.));
     let gpkg = write_gpkg(dir.path(), "ws.gpkg", 4545, &[pipes, outfalls]);
-    let out = zdz(&[
-        "analyze",
-        gpkg.to_str().unwrap(),
-        "--out",
-        dir.path().join("o").to_str().unwrap(),
-    ]);
-    assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = analyze_fails(&gpkg);
     for part in [
         "ws.gpkg",
         "layer pipes",
@@ -276,14 +282,7 @@ fn a_workspace_without_pipes_is_an_error_listing_what_was_found() {
     let mut outfalls = Layer::new("排口", &["排口编号", "类型"]);
     outfalls.add(&["O1", "雨水"], pt(10., 5.));
     let gpkg = write_gpkg(dir.path(), "ws.gpkg", 4490, &[outfalls]);
-    let out = zdz(&[
-        "analyze",
-        gpkg.to_str().unwrap(),
-        "--out",
-        dir.path().join("o").to_str().unwrap(),
-    ]);
-    assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = analyze_fails(&gpkg);
     assert!(
         err.contains("no pipes layer") && err.contains("layers found: outfalls"),
         "{err}"

@@ -50,6 +50,14 @@ fn demo() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("data")
 }
 
+/// Copy demo layers (`<name>.geojson`) into `dir`.
+fn copy_demo(dir: &Path, layers: &[&str]) {
+    for f in layers {
+        let file = format!("{f}.geojson");
+        std::fs::copy(demo().join(&file), dir.join(&file)).unwrap();
+    }
+}
+
 /// The demo's outfalls moved into GCJ-02, as a phone map app would record them.
 fn write_gcj02_outfalls(to: &Path) {
     write_offset_outfalls(to, zdz::project::CoordTag::Gcj02);
@@ -100,13 +108,7 @@ fn messy_folder_gives_the_same_problems_as_the_clean_demo() {
             r#"SELECT pipe_id AS "管段编号", kind AS "类型", diameter_mm AS "管径", defect_grade AS "缺陷等级" FROM pipes"#,
         ),
     );
-    for f in ["parks", "enterprises", "plants", "rivers"] {
-        std::fs::copy(
-            data.join(format!("{f}.geojson")),
-            d.join(format!("{f}.geojson")),
-        )
-        .unwrap();
-    }
+    copy_demo(d, &["parks", "enterprises", "plants", "rivers"]);
     write_gcj02_outfalls(&d.join("外业排口.geojson"));
     std::fs::write(
         d.join("zdz.toml"),
@@ -141,20 +143,17 @@ fn messy_folder_gives_the_same_problems_as_the_clean_demo() {
 #[test]
 fn bd09_outfalls_tagged_bd09_give_the_same_problems_as_the_wgs84_original() {
     let dir = tempfile::tempdir().unwrap();
-    for f in [
-        "parks",
-        "clusters",
-        "enterprises",
-        "pipes",
-        "plants",
-        "rivers",
-    ] {
-        std::fs::copy(
-            demo().join(format!("{f}.geojson")),
-            dir.path().join(format!("{f}.geojson")),
-        )
-        .unwrap();
-    }
+    copy_demo(
+        dir.path(),
+        &[
+            "parks",
+            "clusters",
+            "enterprises",
+            "pipes",
+            "plants",
+            "rivers",
+        ],
+    );
     write_offset_outfalls(
         &dir.path().join("百度排口.geojson"),
         zdz::project::CoordTag::Bd09,
@@ -179,20 +178,17 @@ fn bd09_outfalls_tagged_bd09_give_the_same_problems_as_the_wgs84_original() {
 #[test]
 fn gcj02_outfalls_without_their_tag_are_300_to_600_m_off_and_lose_their_matches() {
     let dir = tempfile::tempdir().unwrap();
-    for f in [
-        "parks",
-        "clusters",
-        "enterprises",
-        "pipes",
-        "plants",
-        "rivers",
-    ] {
-        std::fs::copy(
-            demo().join(format!("{f}.geojson")),
-            dir.path().join(format!("{f}.geojson")),
-        )
-        .unwrap();
-    }
+    copy_demo(
+        dir.path(),
+        &[
+            "parks",
+            "clusters",
+            "enterprises",
+            "pipes",
+            "plants",
+            "rivers",
+        ],
+    );
     write_gcj02_outfalls(&dir.path().join("outfalls.geojson"));
     let (_, untagged) = run(dir.path());
     let matched = untagged
@@ -602,13 +598,7 @@ fn check_reports_encoding_crs_coords_tag_fields_and_findings() {
 #[test]
 fn real_gcj02_districts_without_prj_need_a_crs_and_set_overrides_their_own_level_column() {
     let dir = tempfile::tempdir().unwrap();
-    for f in ["pipes", "outfalls"] {
-        std::fs::copy(
-            demo().join(format!("{f}.geojson")),
-            dir.path().join(format!("{f}.geojson")),
-        )
-        .unwrap();
-    }
+    copy_demo(dir.path(), &["pipes", "outfalls"]);
     let districts = shared("districts/chongqing_districts_gcj02.shp");
     let toml = format!(
         "[layers.parks]\nsource = \"{}\"\nfields = {{ park_id = \"adcode\" }}\nset = {{ level = \"国家级\" }}\n",
