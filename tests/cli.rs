@@ -298,13 +298,7 @@ fn a_missing_workspace_is_a_clear_error() {
 
 #[test]
 fn check_lists_every_demo_layer_with_its_crs_and_matched_aliases() {
-    let out = zdz(&["check"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = zdz_ok(&["check"]);
     for part in [
         "parks",
         "clusters",

@@ -50,6 +50,16 @@ fn demo() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("data")
 }
 
+/// Every demo layer but the outfalls, which tests replace with offset copies.
+const ALL_BUT_OUTFALLS: &[&str] = &[
+    "parks",
+    "clusters",
+    "enterprises",
+    "pipes",
+    "plants",
+    "rivers",
+];
+
 /// Copy demo layers (`<name>.geojson`) into `dir`.
 fn copy_demo(dir: &Path, layers: &[&str]) {
     for f in layers {
@@ -143,17 +153,7 @@ fn messy_folder_gives_the_same_problems_as_the_clean_demo() {
 #[test]
 fn bd09_outfalls_tagged_bd09_give_the_same_problems_as_the_wgs84_original() {
     let dir = tempfile::tempdir().unwrap();
-    copy_demo(
-        dir.path(),
-        &[
-            "parks",
-            "clusters",
-            "enterprises",
-            "pipes",
-            "plants",
-            "rivers",
-        ],
-    );
+    copy_demo(dir.path(), ALL_BUT_OUTFALLS);
     write_offset_outfalls(
         &dir.path().join("百度排口.geojson"),
         zdz::project::CoordTag::Bd09,
@@ -178,17 +178,7 @@ fn bd09_outfalls_tagged_bd09_give_the_same_problems_as_the_wgs84_original() {
 #[test]
 fn gcj02_outfalls_without_their_tag_are_300_to_600_m_off_and_lose_their_matches() {
     let dir = tempfile::tempdir().unwrap();
-    copy_demo(
-        dir.path(),
-        &[
-            "parks",
-            "clusters",
-            "enterprises",
-            "pipes",
-            "plants",
-            "rivers",
-        ],
-    );
+    copy_demo(dir.path(), ALL_BUT_OUTFALLS);
     write_gcj02_outfalls(&dir.path().join("outfalls.geojson"));
     let (_, untagged) = run(dir.path());
     let matched = untagged
@@ -573,16 +563,7 @@ fn check_reports_encoding_crs_coords_tag_fields_and_findings() {
         "[layers.outfalls]\nsource = \"outfalls.geojson\"\ncoords = \"gcj02\"\n",
     )
     .unwrap();
-    let out = Command::new(zdz_bin())
-        .args(["check", dir.path().to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = zdz_ok(&["check", dir.path().to_str().unwrap()]);
     for part in [
         "encoding GB18030",
         "CRS EPSG:4545",

@@ -180,6 +180,21 @@ pub fn zdz_bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_zdz"))
 }
 
+/// Run the binary from the project folder, assert it succeeds, and return its stdout.
+pub fn zdz_ok(args: &[&str]) -> String {
+    let out = std::process::Command::new(zdz_bin())
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "zdz {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 pub fn shared(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../shared/data")
