@@ -23,3 +23,5 @@ pub mod network;
 pub mod project;
 /// Write results: GeoJSON layers and summary.json.
 pub mod publish;
+/// `zdz serve`: OGC API – Features and JSON endpoints over HTTP.
+pub mod serve;

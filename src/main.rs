@@ -37,6 +37,23 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Analyse the workspace and serve it over HTTP (OGC API – Features and /api/).
+    Serve {
+        /// As for analyze (default: the demo workspace in data/).
+        workspace: Option<String>,
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+        /// Origins allowed by CORS (repeatable), or `*` for any; none by default.
+        #[arg(long)]
+        cors: Vec<String>,
+        /// Re-analyse when a workspace file changes.
+        #[arg(long)]
+        watch: bool,
+        /// Longest time a request may take, in seconds.
+        #[arg(long, default_value_t = 30)]
+        timeout_s: u64,
+    },
     /// Build the synthetic Chongqing demo workspace around the real rivers.
     Demo {
         /// Folder to write the layer files into; must be empty unless --force.
@@ -151,6 +168,20 @@ fn demo(out: &Path, rivers: &Path, seed: u64, scale: usize, force: bool) -> Resu
     Ok(())
 }
 
+fn serve(workspace: String, options: zdz::serve::Options) -> Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?
+        .block_on(zdz::serve::run(workspace, options))
+}
+
 fn check(workspace: &str) -> Result<()> {
     let loaded = load::load(workspace)?;
     println!(
@@ -217,6 +248,21 @@ fn main() -> ExitCode {
             scale,
             force,
         } => demo(&out, &rivers, seed, scale, force),
+        Command::Serve {
+            workspace,
+            addr,
+            cors,
+            watch,
+            timeout_s,
+        } => serve(
+            workspace.unwrap_or_else(demo_workspace),
+            zdz::serve::Options {
+                addr,
+                cors,
+                watch,
+                timeout: std::time::Duration::from_secs(timeout_s),
+            },
+        ),
         Command::Check { workspace } => check(&workspace.unwrap_or_else(demo_workspace)),
     };
     match result {

@@ -50,10 +50,19 @@ pub struct ClusterResult {
     pub problem_counts: BTreeMap<ProblemCode, usize>,
 }
 
+/// Where an enterprise lies and which sewer it drains into.
+#[derive(Debug, Clone, Copy)]
+pub struct EnterpriseResult {
+    pub cluster: Option<usize>,
+    /// The nearest sewage or combined pipe within `coverage_m`, and its distance.
+    pub drain: Option<(usize, f64)>,
+}
+
 /// Everything the analyses found, indexed like the layers they are about.
 #[derive(Debug, Clone)]
 pub struct Analysis {
     pub clusters: Vec<ClusterResult>,
+    pub enterprises: Vec<EnterpriseResult>,
     pub outfalls: Vec<OutfallResult>,
     /// Sorted by code, then layer, then feature id.
     pub problems: Vec<Problem>,
@@ -125,8 +134,18 @@ pub fn analyze(layers: &Layers, project: &Project) -> Analysis {
         .sort_by(|a, b| (a.code, a.layer, &a.feature_id).cmp(&(b.code, b.layer, &b.feature_id)));
     problem::dedupe_ids(&mut problems);
 
+    let enterprises = m
+        .enterprise_cluster
+        .iter()
+        .zip(&drains)
+        .map(|(cluster, drain)| EnterpriseResult {
+            cluster: *cluster,
+            drain: *drain,
+        })
+        .collect();
     Analysis {
         clusters,
+        enterprises,
         outfalls,
         problems,
         node_count: ctx.network.node_count(),

@@ -136,3 +136,106 @@ pub fn outfalls(loaded: &Loaded, analysis: &Analysis) -> Vec<OutFeature> {
         })
         .collect()
 }
+
+/// The input layers as loaded (in the contract's field names), for serving and exporting.
+pub fn parks(loaded: &Loaded) -> Vec<OutFeature> {
+    loaded
+        .layers
+        .parks
+        .iter()
+        .map(|p| OutFeature {
+            id: p.id.clone(),
+            geom: Some(Geometry::MultiPolygon(p.geom.clone())),
+            properties: object(json!({
+                "park_id": p.id,
+                "name": p.name,
+                "level": p.level.map(|l| l.as_str()),
+                "district": p.district,
+                "yangtze_side": p.yangtze_side,
+            })),
+        })
+        .collect()
+}
+
+pub fn enterprises(loaded: &Loaded, analysis: &Analysis) -> Vec<OutFeature> {
+    let layers = &loaded.layers;
+    layers
+        .enterprises
+        .iter()
+        .zip(&analysis.enterprises)
+        .map(|(e, r)| OutFeature {
+            id: e.id.clone(),
+            geom: Some(e.geom.clone()),
+            properties: object(json!({
+                "enterprise_id": e.id,
+                "name": e.name,
+                "credit_code": e.credit_code,
+                "industry": e.industry,
+                "wastewater_tpd": e.wastewater_tpd,
+                "connected": e.connected,
+                "permit_no": e.permit_no,
+                "cluster_id": r.cluster.map(|c| layers.clusters[c].id.clone()),
+                "drain_pipe_id": r.drain.map(|(p, _)| layers.pipes[p].id.clone()),
+                "drain_distance_m": r.drain.map(|(_, d)| metres(d)),
+                "covered": r.drain.is_some(),
+            })),
+        })
+        .collect()
+}
+
+pub fn pipes(loaded: &Loaded) -> Vec<OutFeature> {
+    loaded
+        .layers
+        .pipes
+        .iter()
+        .map(|p| OutFeature {
+            id: p.id.clone(),
+            geom: Some(Geometry::LineString(p.geom.clone())),
+            properties: object(json!({
+                "pipe_id": p.id,
+                "kind": p.kind.as_str(),
+                "from_node": p.from_node,
+                "to_node": p.to_node,
+                "diameter_mm": p.diameter_mm,
+                "defect_grade": p.defect_grade,
+            })),
+        })
+        .collect()
+}
+
+pub fn plants(loaded: &Loaded) -> Vec<OutFeature> {
+    loaded
+        .layers
+        .plants
+        .iter()
+        .map(|p| OutFeature {
+            id: p.id.clone(),
+            geom: Some(p.geom.clone()),
+            properties: object(json!({
+                "plant_id": p.id,
+                "name": p.name,
+                "capacity_tpd": p.capacity_tpd,
+                "inflow_tpd": p.inflow_tpd,
+                "load_rate": match (p.inflow_tpd, p.capacity_tpd) {
+                    (Some(i), Some(c)) if c > 0.0 => Some((i / c * 1000.0).round() / 1000.0),
+                    _ => None,
+                },
+                "overloaded": matches!((p.inflow_tpd, p.capacity_tpd), (Some(i), Some(c)) if i > c),
+            })),
+        })
+        .collect()
+}
+
+pub fn rivers(loaded: &Loaded) -> Vec<OutFeature> {
+    loaded
+        .layers
+        .rivers
+        .iter()
+        .enumerate()
+        .map(|(i, r)| OutFeature {
+            id: format!("river-{}", i + 1),
+            geom: Some(r.geom.clone()),
+            properties: object(json!({ "name": r.name, "main_stem": r.main_stem })),
+        })
+        .collect()
+}

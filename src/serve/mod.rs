@@ -1,0 +1,133 @@
+//! `zdz serve`: the analysis kept live over HTTP. OGC API – Features collections for every
+//! input and result layer (which QGIS and GDAL add as layers), plain JSON endpoints for the
+//! questions users ask most, and a reload that swaps a new analysis in atomically.
+//!
+//! Loading and analysing run on blocking threads, never on the async reactor.
+
+/// Domain endpoints under `/api/`.
+pub mod api;
+/// One layer as an OGC API collection: select, get, write in a CRS.
+pub mod collection;
+/// CRS84, EPSG:4326/4490 (lat/lon) and the working zone.
+pub mod crs;
+/// The JSON error type every handler returns.
+pub mod error;
+/// OGC API – Features handlers.
+pub mod ogc;
+/// The OpenAPI 3.0 document and the documentation page.
+pub mod openapi;
+/// One analysed state of the workspace.
+pub mod snapshot;
+/// The current snapshot, reloads and the file watcher.
+pub mod state;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use axum::Router;
+use axum::http::{HeaderValue, StatusCode};
+use axum::routing::{get, post};
+use tower_http::cors::{Any, CorsLayer};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use snapshot::Snapshot;
+use state::AppState;
+
+/// How the service runs.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub addr: SocketAddr,
+    /// Origins allowed by CORS: `*` for any; none when empty.
+    pub cors: Vec<String>,
+    /// Reload when a workspace file changes.
+    pub watch: bool,
+    /// Longest time a request may take.
+    pub timeout: Duration,
+}
+
+pub fn router(state: Arc<AppState>, options: &Options) -> Router {
+    let router = Router::new()
+        .route("/", get(ogc::landing))
+        .route("/conformance", get(ogc::conformance))
+        .route("/openapi", get(openapi::openapi))
+        .route("/docs", get(openapi::docs))
+        .route("/collections", get(ogc::collections))
+        .route("/collections/{id}", get(ogc::collection))
+        .route("/collections/{id}/items", get(ogc::items))
+        .route("/collections/{id}/items/{fid}", get(ogc::item))
+        .route("/collections/{id}/queryables", get(ogc::queryables))
+        .route("/collections/{id}/schema", get(ogc::schema))
+        .route("/api/clusters", get(api::clusters))
+        .route("/api/outfalls", get(api::problem_outfalls))
+        .route("/api/outfalls/{id}/trace", get(api::trace))
+        .route("/api/summary", get(api::summary))
+        .route("/api/reload", post(api::reload))
+        .route("/healthz", get(api::healthz))
+        .fallback(|| async { error::ApiError::not_found("no such endpoint; see /openapi") })
+        .with_state(state)
+        .layer(RequestBodyLimitLayer::new(64 * 1024))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            options.timeout,
+        ))
+        .layer(TraceLayer::new_for_http());
+    match options.cors.as_slice() {
+        [] => router,
+        [any] if any == "*" => router.layer(CorsLayer::new().allow_origin(Any)),
+        origins => router.layer(
+            CorsLayer::new().allow_origin(
+                origins
+                    .iter()
+                    .filter_map(|o| HeaderValue::from_str(o).ok())
+                    .collect::<Vec<_>>(),
+            ),
+        ),
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+/// Load and analyse `workspace`, then serve it until SIGTERM or Ctrl-C.
+pub async fn run(workspace: String, options: Options) -> Result<()> {
+    let ws = workspace.clone();
+    let first = tokio::task::spawn_blocking(move || Snapshot::build(&ws, 1)).await??;
+    let watched: Vec<PathBuf> = first.watch_dirs();
+    let collections = first.collections.len();
+    let state = AppState::new(workspace, first, !options.cors.is_empty());
+    if options.watch {
+        state
+            .watch(watched.clone(), Duration::from_millis(500))
+            .context("cannot watch the workspace files")?;
+        tracing::info!(?watched, "watching for changes");
+    }
+    let listener = tokio::net::TcpListener::bind(options.addr)
+        .await
+        .with_context(|| format!("cannot listen on {}", options.addr))?;
+    let url = format!("http://{}", listener.local_addr()?);
+    eprintln!("zdz: serving {collections} collections at {url}");
+    eprintln!("     QGIS: Layer ▸ Add Layer ▸ Add WFS / OGC API – Features layer, URL {url}");
+    eprintln!("     GDAL: ogrinfo OAPIF:{url}    API: {url}/openapi    docs: {url}/docs");
+    axum::serve(listener, router(state, &options))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,376 @@
+//! OGC API – Features Part 1 (core, GeoJSON, OpenAPI 3.0) and Part 2 (CRS) handlers.
+//! Thin: parse the request, ask the snapshot's collection, write the response. What QGIS
+//! and GDAL need is in `../shared/reference/ogcapi-clients.md`.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+use super::collection::{Collection, Selection};
+use super::crs::{self, OutCrs};
+use super::error::{ApiError, ApiResult};
+use super::openapi;
+use super::snapshot::Snapshot;
+use super::state::AppState;
+
+pub const GEOJSON: &str = "application/geo+json";
+pub const DEFAULT_LIMIT: usize = 100;
+pub const MAX_LIMIT: usize = 10_000;
+
+pub const CONFORMANCE: [&str; 4] = [
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+    "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
+];
+
+/// The service's base URL as the client reached it.
+pub fn base_url(headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1");
+    format!("http://{host}")
+}
+
+fn link(href: String, rel: &str, kind: &str, title: &str) -> Value {
+    json!({ "href": href, "rel": rel, "type": kind, "title": title })
+}
+
+pub async fn landing(headers: HeaderMap) -> Json<Value> {
+    let base = base_url(&headers);
+    Json(json!({
+        "title": "zdz — 工业园区污水零直排区 analysis",
+        "description": "Clusters, deadlines, problems and the sewer network of the workspace, live.",
+        "links": [
+            link(format!("{base}/"), "self", "application/json", "this document"),
+            link(format!("{base}/openapi"), "service-desc", openapi::MEDIA_TYPE, "the API definition"),
+            link(format!("{base}/docs"), "service-doc", "text/html", "the API documentation"),
+            link(format!("{base}/conformance"), "conformance", "application/json", "conformance classes"),
+            link(format!("{base}/collections"), "data", "application/json", "the collections"),
+        ],
+    }))
+}
+
+pub async fn conformance() -> Json<Value> {
+    Json(json!({ "conformsTo": CONFORMANCE }))
+}
+
+fn working_epsg(s: &Snapshot) -> u32 {
+    crs::epsg_code(&s.working_crs)
+}
+
+fn collection_json(c: &Collection, s: &Snapshot, base: &str) -> Value {
+    let url = format!("{base}/collections/{}", c.id);
+    json!({
+        "id": c.id,
+        "title": c.title,
+        "description": c.description,
+        "itemType": "feature",
+        "extent": {
+            "spatial": { "bbox": [c.extent.unwrap_or([-180.0, -90.0, 180.0, 90.0])], "crs": crs::CRS84 },
+        },
+        "crs": crs::advertised(working_epsg(s)),
+        "storageCrs": crs::CRS84,
+        "links": [
+            link(url.clone(), "self", "application/json", &c.title),
+            link(format!("{url}/items"), "items", GEOJSON, "the features"),
+            link(format!("{url}/queryables"), "http://www.opengis.net/def/rel/ogc/1.0/queryables", "application/schema+json", "queryables"),
+            link(format!("{url}/schema"), "describedby", "application/schema+json", "schema of the features"),
+        ],
+    })
+}
+
+pub async fn collections(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Json<Value> {
+    let s = state.current();
+    let base = base_url(&headers);
+    let list: Vec<Value> = s
+        .collections
+        .iter()
+        .map(|c| collection_json(c, &s, &base))
+        .collect();
+    Json(json!({
+        "links": [link(format!("{base}/collections"), "self", "application/json", "the collections")],
+        "collections": list,
+    }))
+}
+
+fn find<'a>(s: &'a Snapshot, id: &str) -> ApiResult<&'a Collection> {
+    s.collection(id).ok_or_else(|| {
+        ApiError::not_found(format!(
+            "no collection `{id}`; the collections are {}",
+            s.collections
+                .iter()
+                .map(|c| c.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+    })
+}
+
+pub async fn collection(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult<Json<Value>> {
+    let s = state.current();
+    Ok(Json(collection_json(
+        find(&s, &id)?,
+        &s,
+        &base_url(&headers),
+    )))
+}
+
+fn schema_json(c: &Collection, base: &str, which: &str, queryable_only: bool) -> Value {
+    let props: serde_json::Map<String, Value> = c
+        .schema
+        .iter()
+        .filter(|(_, t)| !queryable_only || !matches!(**t, "array" | "object"))
+        .map(|(k, t)| (k.clone(), json!({ "title": k, "type": t })))
+        .collect();
+    json!({
+        "$schema": "https://json-schema.org/draft/2019-09/schema",
+        "$id": format!("{base}/collections/{}/{which}", c.id),
+        "type": "object",
+        "title": c.title,
+        "properties": props,
+    })
+}
+
+fn schema_response(v: Value) -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/schema+json")],
+        v.to_string(),
+    )
+        .into_response()
+}
+
+pub async fn queryables(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let s = state.current();
+    Ok(schema_response(schema_json(
+        find(&s, &id)?,
+        &base_url(&headers),
+        "queryables",
+        true,
+    )))
+}
+
+pub async fn schema(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let s = state.current();
+    Ok(schema_response(schema_json(
+        find(&s, &id)?,
+        &base_url(&headers),
+        "schema",
+        false,
+    )))
+}
+
+/// `?bbox=w,s,e,n` (4 numbers; 6 with heights, which are ignored).
+pub fn parse_bbox(v: &str) -> ApiResult<[f64; 4]> {
+    let nums: Vec<f64> = v
+        .split(',')
+        .map(|p| p.trim().parse::<f64>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| ApiError::bad_parameter(format!("bbox `{v}` is not a list of numbers")))?;
+    let b = match nums.as_slice() {
+        [w, s, e, n] => [*w, *s, *e, *n],
+        [w, s, _, e, n, _] => [*w, *s, *e, *n],
+        _ => {
+            return Err(ApiError::bad_parameter(format!(
+                "bbox `{v}` needs 4 numbers: minx,miny,maxx,maxy"
+            )));
+        }
+    };
+    if b.iter().any(|x| !x.is_finite()) || b[1] > b[3] {
+        return Err(ApiError::bad_parameter(format!(
+            "bbox `{v}`: south is above north or a value is not finite"
+        )));
+    }
+    Ok(b)
+}
+
+pub fn parse_count(name: &str, v: &str, min: usize, max: usize) -> ApiResult<usize> {
+    match v.trim().parse::<usize>() {
+        Ok(n) if (min..=max).contains(&n) => Ok(n),
+        _ => Err(ApiError::bad_parameter(format!(
+            "{name} = `{v}` must be an integer from {min} to {max}"
+        ))),
+    }
+}
+
+/// The parsed query of an items request.
+struct ItemsQuery {
+    limit: usize,
+    offset: usize,
+    crs: OutCrs,
+    selection: Selection,
+    /// The parameters to repeat in paging links (all but offset).
+    keep: Vec<(String, String)>,
+}
+
+fn parse_items_query(
+    params: &[(String, String)],
+    c: &Collection,
+    s: &Snapshot,
+) -> ApiResult<ItemsQuery> {
+    let epsg = working_epsg(s);
+    let (mut limit, mut offset, mut out_crs, mut bbox, mut bbox_crs) =
+        (DEFAULT_LIMIT, 0, OutCrs::Crs84, None, OutCrs::Crs84);
+    let mut equals = Vec::new();
+    let mut keep = Vec::new();
+    for (k, v) in params {
+        match k.as_str() {
+            "limit" => limit = parse_count("limit", v, 1, MAX_LIMIT)?,
+            "offset" => {
+                offset = parse_count("offset", v, 0, usize::MAX)?;
+                continue;
+            }
+            "crs" => out_crs = crs::parse(v, epsg)?,
+            "bbox" => bbox = Some(parse_bbox(v)?),
+            "bbox-crs" => bbox_crs = crs::parse(v, epsg)?,
+            "f" if v == "json" || v == "geojson" => {}
+            name if c.queryables().any(|(q, _)| q == name) => equals.push((k.clone(), v.clone())),
+            other => {
+                return Err(ApiError::bad_parameter(format!(
+                    "unknown parameter `{other}`; items take limit, offset, bbox, bbox-crs, crs and the queryables of `{}`: {}",
+                    c.id,
+                    c.queryables()
+                        .map(|(q, _)| q.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )));
+            }
+        }
+        keep.push((k.clone(), v.clone()));
+    }
+    let bbox = bbox
+        .map(|b| crs::bbox_to_lonlat(b, bbox_crs, &s.working_crs))
+        .transpose()?;
+    Ok(ItemsQuery {
+        limit,
+        offset,
+        crs: out_crs,
+        selection: Selection { bbox, equals },
+        keep,
+    })
+}
+
+fn query_string(params: &[(String, String)], offset: usize) -> String {
+    let mut parts: Vec<String> = params
+        .iter()
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .collect();
+    parts.push(format!("offset={offset}"));
+    parts.join("&")
+}
+
+/// Percent-encode a query component.
+pub fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b',' | b':' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// A GeoJSON response with the CRS header Part 2 asks for.
+pub fn geojson_response(body: String, crs_uri: &str) -> Response {
+    let mut r = ([(header::CONTENT_TYPE, GEOJSON)], body).into_response();
+    if let Ok(v) = HeaderValue::from_str(&format!("<{crs_uri}>")) {
+        r.headers_mut().insert("Content-Crs", v);
+    }
+    r
+}
+
+pub async fn items(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    Query(params): Query<Vec<(String, String)>>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let s = state.current();
+    let c = find(&s, &id)?;
+    let q = parse_items_query(&params, c, &s)?;
+    let hits = c.select(&q.selection);
+    let page: Vec<usize> = hits.iter().skip(q.offset).take(q.limit).copied().collect();
+    let base = format!("{}/collections/{}/items", base_url(&headers), c.id);
+    let mut links = vec![link(
+        format!("{base}?{}", query_string(&q.keep, q.offset)),
+        "self",
+        GEOJSON,
+        "this page",
+    )];
+    if q.offset + page.len() < hits.len() {
+        links.push(link(
+            format!("{base}?{}", query_string(&q.keep, q.offset + page.len())),
+            "next",
+            GEOJSON,
+            "next page",
+        ));
+    }
+    if q.offset > 0 {
+        links.push(link(
+            format!(
+                "{base}?{}",
+                query_string(&q.keep, q.offset.saturating_sub(q.limit))
+            ),
+            "prev",
+            GEOJSON,
+            "previous page",
+        ));
+    }
+    let features: Vec<String> = page.iter().map(|i| c.feature(*i, q.crs)).collect();
+    let body = format!(
+        r#"{{"type":"FeatureCollection","numberMatched":{},"numberReturned":{},"links":{},"features":[{}]}}"#,
+        hits.len(),
+        page.len(),
+        Value::Array(links),
+        features.join(",")
+    );
+    Ok(geojson_response(body, &q.crs.uri(working_epsg(&s))))
+}
+
+pub async fn item(
+    State(state): State<Arc<AppState>>,
+    Path((id, fid)): Path<(String, String)>,
+    Query(params): Query<HashMap<String, String>>,
+) -> ApiResult<Response> {
+    let s = state.current();
+    let c = find(&s, &id)?;
+    let epsg = working_epsg(&s);
+    if let Some(other) = params.keys().find(|k| !matches!(k.as_str(), "crs" | "f")) {
+        return Err(ApiError::bad_parameter(format!(
+            "unknown parameter `{other}`; a feature takes crs"
+        )));
+    }
+    let out_crs = params
+        .get("crs")
+        .map(|v| crs::parse(v, epsg))
+        .transpose()?
+        .unwrap_or(OutCrs::Crs84);
+    let index = c
+        .index_of(&fid)
+        .ok_or_else(|| ApiError::not_found(format!("no feature `{fid}` in `{id}`")))?;
+    Ok(geojson_response(
+        c.feature(index, out_crs),
+        &out_crs.uri(epsg),
+    ))
+}

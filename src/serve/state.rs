@@ -1,0 +1,112 @@
+//! The service's shared state: the current snapshot behind an atomic pointer, and the
+//! reload that replaces it. A request takes the snapshot once and uses it to the end, so
+//! it never sees half a reload; a reload that fails keeps the last good snapshot and
+//! records why.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use arc_swap::ArcSwap;
+use serde_json::{Value, json};
+
+use super::snapshot::Snapshot;
+
+pub struct AppState {
+    snapshot: ArcSwap<Snapshot>,
+    workspace: String,
+    reloading: AtomicBool,
+    versions: AtomicU64,
+    last_error: Mutex<Option<String>>,
+    pub cors: bool,
+}
+
+impl AppState {
+    pub fn new(workspace: String, first: Snapshot, cors: bool) -> Arc<AppState> {
+        Arc::new(AppState {
+            versions: AtomicU64::new(first.version),
+            snapshot: ArcSwap::from_pointee(first),
+            workspace,
+            reloading: AtomicBool::new(false),
+            last_error: Mutex::new(None),
+            cors,
+        })
+    }
+
+    /// The snapshot to answer one request with.
+    pub fn current(&self) -> Arc<Snapshot> {
+        self.snapshot.load_full()
+    }
+
+    /// Start a reload in the background; false when one is already running.
+    pub fn start_reload(self: &Arc<Self>) -> bool {
+        if self.reloading.swap(true, Ordering::SeqCst) {
+            return false;
+        }
+        let state = Arc::clone(self);
+        tokio::spawn(async move {
+            let version = state.versions.fetch_add(1, Ordering::SeqCst) + 1;
+            let workspace = state.workspace.clone();
+            let built =
+                tokio::task::spawn_blocking(move || Snapshot::build(&workspace, version)).await;
+            match built {
+                Ok(Ok(snapshot)) => {
+                    tracing::info!(version, "reloaded {}", state.workspace);
+                    state.snapshot.store(Arc::new(snapshot));
+                    *state.last_error.lock().unwrap_or_else(|e| e.into_inner()) = None;
+                }
+                Ok(Err(e)) => state.failed(format!("{e:#}")),
+                Err(e) => state.failed(format!("reload task failed: {e}")),
+            }
+            state.reloading.store(false, Ordering::SeqCst);
+        });
+        true
+    }
+
+    fn failed(&self, message: String) {
+        tracing::error!("reload failed, still serving the last good result: {message}");
+        *self.last_error.lock().unwrap_or_else(|e| e.into_inner()) = Some(message);
+    }
+
+    /// What `/healthz` and `/api/reload` report.
+    pub fn status(&self) -> Value {
+        let s = self.current();
+        json!({
+            "status": "ok",
+            "workspace": s.origin,
+            "version": s.version,
+            "built_at": s.built_at,
+            "reloading": self.reloading.load(Ordering::SeqCst),
+            "last_reload_error": *self.last_error.lock().unwrap_or_else(|e| e.into_inner()),
+        })
+    }
+
+    /// Reload whenever a file under `paths` changes (debounced by `quiet`).
+    pub fn watch(self: &Arc<Self>, paths: Vec<PathBuf>, quiet: Duration) -> notify::Result<()> {
+        use notify::Watcher;
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let mut watcher =
+            notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+                if event
+                    .is_ok_and(|e| e.kind.is_modify() || e.kind.is_create() || e.kind.is_remove())
+                {
+                    let _ = tx.send(());
+                }
+            })?;
+        for p in &paths {
+            watcher.watch(p, notify::RecursiveMode::NonRecursive)?;
+        }
+        let state = Arc::clone(self);
+        tokio::spawn(async move {
+            let _watcher = watcher;
+            while rx.recv().await.is_some() {
+                // Let a burst of writes finish before reading.
+                tokio::time::sleep(quiet).await;
+                while rx.try_recv().is_ok() {}
+                state.start_reload();
+            }
+        });
+        Ok(())
+    }
+}
