@@ -133,7 +133,15 @@ impl OpenedLayer {
                 ..Default::default()
             },
         )
-        .map_err(|e| anyhow!("{}: GDAL cannot open it: {e}", source.dataset))?;
+        .map_err(|e| {
+            let detail = e.to_string();
+            let detail = if detail.ends_with("Error msg: ''") {
+                "it is not in a format GDAL reads, or the file is broken".to_string()
+            } else {
+                detail
+            };
+            anyhow!("{}: GDAL cannot open it: {detail}", source.dataset)
+        })?;
 
         let layer_name = pick_layer(&dataset, source)?;
         let place = format!("{}, layer {}", source.dataset, layer_name);
