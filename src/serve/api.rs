@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::collection::{Collection, as_text};
-use super::crs::CRS84;
+use super::crs::{CRS84, OutCrs};
 use super::error::{ApiError, ApiResult};
 use super::ogc::geojson_response;
 use super::state::AppState;
@@ -29,16 +29,8 @@ fn reject_unknown(params: &HashMap<String, String>, known: &[&str]) -> ApiResult
 }
 
 fn feature_collection(c: &Collection, hits: &[usize]) -> Response {
-    let features: Vec<String> = hits
-        .iter()
-        .map(|i| c.feature(*i, super::crs::OutCrs::Crs84))
-        .collect();
-    let body = format!(
-        r#"{{"type":"FeatureCollection","numberMatched":{0},"numberReturned":{0},"features":[{1}]}}"#,
-        hits.len(),
-        features.join(",")
-    );
-    geojson_response(body, CRS84)
+    let members = format!(r#""numberMatched":{0},"numberReturned":{0}"#, hits.len());
+    geojson_response(c.feature_collection(hits, OutCrs::Crs84, &members), CRS84)
 }
 
 fn text(c: &Collection, i: usize, key: &str) -> Option<String> {
@@ -145,7 +137,7 @@ pub async fn trace(
             .expect("every snapshot has this collection");
         for fid in ids {
             if let Some(i) = c.index_of(fid) {
-                let mut f: Value = serde_json::from_str(&c.feature(i, super::crs::OutCrs::Crs84))
+                let mut f: Value = serde_json::from_str(&c.feature(i, OutCrs::Crs84))
                     .expect("features are valid JSON");
                 f["properties"]["role"] = json!(role);
                 features.push(f);

@@ -222,6 +222,26 @@ impl Collection {
         hits
     }
 
+    /// Features as a GeoJSON FeatureCollection, written straight into one buffer: in CRS84
+    /// (the default) a page is a copy of text serialised ahead.
+    pub fn feature_collection(&self, hits: &[usize], crs: OutCrs, members: &str) -> String {
+        let mut body = String::with_capacity(256 + hits.len() * 512);
+        body.push_str(r#"{"type":"FeatureCollection","#);
+        body.push_str(members);
+        body.push_str(r#","features":["#);
+        for (n, i) in hits.iter().enumerate() {
+            if n > 0 {
+                body.push(',');
+            }
+            match crs {
+                OutCrs::Crs84 => body.push_str(&self.items[*i].crs84_json),
+                other => body.push_str(&self.feature(*i, other)),
+            }
+        }
+        body.push_str("]}");
+        body
+    }
+
     /// One feature as GeoJSON text in the requested CRS.
     pub fn feature(&self, i: usize, crs: OutCrs) -> String {
         let item = &self.items[i];

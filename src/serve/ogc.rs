@@ -337,14 +337,13 @@ pub async fn items(
             "previous page",
         ));
     }
-    let features: Vec<String> = page.iter().map(|i| c.feature(*i, q.crs)).collect();
-    let body = format!(
-        r#"{{"type":"FeatureCollection","numberMatched":{},"numberReturned":{},"links":{},"features":[{}]}}"#,
+    let members = format!(
+        r#""numberMatched":{},"numberReturned":{},"links":{}"#,
         hits.len(),
         page.len(),
-        Value::Array(links),
-        features.join(",")
+        Value::Array(links)
     );
+    let body = c.feature_collection(&page, q.crs, &members);
     Ok(geojson_response(body, &q.crs.uri(working_epsg(&s))))
 }
 
