@@ -635,3 +635,39 @@ fn qgis_adds_the_clusters_and_problems_collections_as_valid_layers_with_every_fe
         );
     }
 }
+
+#[test]
+fn cors_is_off_by_default_and_on_for_the_origins_given() {
+    let origin = "http://qgis.example";
+    let ask = |server: &Server| {
+        reqwest::blocking::Client::new()
+            .get(format!("{}/collections", server.url))
+            .header("Origin", origin)
+            .send()
+            .unwrap()
+            .headers()
+            .get("access-control-allow-origin")
+            .map(|v| v.to_str().unwrap().to_string())
+    };
+    assert_eq!(ask(&Server::start(&demo(), &[])), None);
+    assert_eq!(
+        ask(&Server::start(&demo(), &["--cors", origin])).as_deref(),
+        Some(origin)
+    );
+    assert_eq!(
+        ask(&Server::start(&demo(), &["--cors", "*"])).as_deref(),
+        Some("*")
+    );
+}
+
+#[test]
+fn a_request_body_over_64_kib_is_refused() {
+    let server = Server::start(&demo(), &[]);
+    let r = reqwest::blocking::Client::new()
+        .post(format!("{}/api/reload", server.url))
+        .body(vec![b'x'; 100 * 1024])
+        .send()
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 413);
+    assert_eq!(server.json("/healthz")["version"], 1, "no reload started");
+}
