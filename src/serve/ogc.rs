@@ -150,18 +150,20 @@ fn schema_response(v: Value) -> Response {
         .into_response()
 }
 
+/// `/queryables` (the properties a client may filter on) or `/schema` (all of them).
+fn schema_of(state: &AppState, id: &str, headers: &HeaderMap, which: &str) -> ApiResult<Response> {
+    let s = state.current();
+    let c = find(&s, id)?;
+    let v = schema_json(c, &base_url(headers), which, which == "queryables");
+    Ok(schema_response(v))
+}
+
 pub async fn queryables(
     State(state): State<Arc<AppState>>,
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let s = state.current();
-    Ok(schema_response(schema_json(
-        find(&s, &id)?,
-        &base_url(&headers),
-        "queryables",
-        true,
-    )))
+    schema_of(&state, &id, &headers, "queryables")
 }
 
 pub async fn schema(
@@ -169,13 +171,7 @@ pub async fn schema(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let s = state.current();
-    Ok(schema_response(schema_json(
-        find(&s, &id)?,
-        &base_url(&headers),
-        "schema",
-        false,
-    )))
+    schema_of(&state, &id, &headers, "schema")
 }
 
 /// `?bbox=w,s,e,n` (4 numbers; 6 with heights, which are ignored).
