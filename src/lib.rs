@@ -25,3 +25,5 @@ pub mod project;
 pub mod publish;
 /// `zdz serve`: OGC API – Features and JSON endpoints over HTTP.
 pub mod serve;
+/// QGIS and SLD styles generated from one rule model.
+pub mod styles;

@@ -75,6 +75,11 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Write the QGIS (.qml) and SLD styles of every output layer into a folder.
+    Styles {
+        #[arg(long, default_value = "styles")]
+        out: PathBuf,
+    },
     /// Load and validate a workspace: per layer its source, CRS, encoding, fields and findings.
     Check {
         /// As for analyze (default: the demo workspace in data/).
@@ -264,6 +269,10 @@ fn main() -> ExitCode {
                 timeout: std::time::Duration::from_secs(timeout_s),
             },
         ),
+        Command::Styles { out } => {
+            let schedule = zdz::project::Project::defaults(Path::new(".")).deadlines;
+            zdz::styles::write_all(&out, &schedule)
+        }
         Command::Check { workspace } => check(&workspace.unwrap_or_else(demo_workspace)),
     };
     match result {

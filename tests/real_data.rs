@@ -68,3 +68,16 @@ coords = "gcj02"   # the .prj says WGS84; the coordinates are Amap's GCJ-02
     }
     assert!(wrong.is_empty(), "{wrong:#?}");
 }
+
+#[test]
+fn no_two_demo_clusters_overlap() {
+    use geo::Intersects;
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    let loaded = load(data.to_str().unwrap()).unwrap();
+    let clusters = &loaded.layers.clusters;
+    for (i, a) in clusters.iter().enumerate() {
+        for b in &clusters[i + 1..] {
+            assert!(!a.geom.intersects(&b.geom), "{} overlaps {}", a.id, b.id);
+        }
+    }
+}

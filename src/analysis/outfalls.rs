@@ -23,6 +23,14 @@ pub enum OutfallStatus {
 }
 
 impl OutfallStatus {
+    pub const ALL: [OutfallStatus; 5] = [
+        OutfallStatus::Matched,
+        OutfallStatus::Unmatched,
+        OutfallStatus::SewageDirect,
+        OutfallStatus::CrossConnection,
+        OutfallStatus::PlantEffluent,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             OutfallStatus::Matched => "matched",

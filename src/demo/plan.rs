@@ -115,7 +115,7 @@ pub fn chongqing() -> Vec<ParkPlan> {
                 cluster(
                     "B",
                     "长生桥组团",
-                    yangtze(106.72, 29.56, 800.0),
+                    yangtze(106.60, 29.50, 800.0),
                     10,
                     Roles {
                         unmatched_outfall: true,

@@ -1,7 +1,7 @@
 //! The properties of each result layer, exactly as SPEC §5 names them, plus the evidence a
 //! reviewer asks for (distances, the rule as it applied, the trace).
 
-use geo::Geometry;
+use geo::{Geometry, InteriorPoint};
 use geojson::JsonObject;
 use serde_json::{Value, json};
 
@@ -14,6 +14,14 @@ fn object(v: Value) -> JsonObject {
     match v {
         Value::Object(m) => m,
         _ => unreachable!("built from json!({{…}})"),
+    }
+}
+
+/// The point a problem or enterprise is drawn at: itself if a point, else a point on it.
+fn marker(g: &Geometry) -> Option<Geometry> {
+    match g {
+        Geometry::Point(_) => Some(g.clone()),
+        other => other.interior_point().map(Geometry::Point),
     }
 }
 
@@ -85,7 +93,9 @@ pub fn problems(analysis: &Analysis) -> Vec<OutFeature> {
             }
             OutFeature {
                 id: p.problem_id.clone(),
-                geom: p.geom.clone(),
+                // One marker per problem, on the feature it is about: a layer of one
+                // geometry type, as QGIS and GeoPackage want.
+                geom: p.geom.as_ref().and_then(marker),
                 properties: props,
             }
         })
@@ -165,8 +175,15 @@ pub fn enterprises(loaded: &Loaded, analysis: &Analysis) -> Vec<OutFeature> {
         .zip(&analysis.enterprises)
         .map(|(e, r)| OutFeature {
             id: e.id.clone(),
-            geom: Some(e.geom.clone()),
+            geom: Some(Geometry::Point(e.rep.into())),
             properties: object(json!({
+                "status": match (e.connected, r.cluster, r.drain) {
+                    (Some(false), _, _) => "not_connected",
+                    (_, _, Some(_)) => "covered",
+                    (_, Some(_), None) => "uncovered",
+                    (_, None, None) => "outside",
+                },
+                "site_is_polygon": !matches!(e.geom, Geometry::Point(_)),
                 "enterprise_id": e.id,
                 "name": e.name,
                 "credit_code": e.credit_code,
@@ -210,7 +227,7 @@ pub fn plants(loaded: &Loaded) -> Vec<OutFeature> {
         .iter()
         .map(|p| OutFeature {
             id: p.id.clone(),
-            geom: Some(p.geom.clone()),
+            geom: Some(Geometry::Point(p.rep.into())),
             properties: object(json!({
                 "plant_id": p.id,
                 "name": p.name,
@@ -221,6 +238,12 @@ pub fn plants(loaded: &Loaded) -> Vec<OutFeature> {
                     _ => None,
                 },
                 "overloaded": matches!((p.inflow_tpd, p.capacity_tpd), (Some(i), Some(c)) if i > c),
+                "load_class": match (p.inflow_tpd, p.capacity_tpd) {
+                    (Some(i), Some(c)) if i > c => "overloaded",
+                    (Some(i), Some(c)) if c > 0.0 && i >= 0.8 * c => "high",
+                    (Some(_), Some(c)) if c > 0.0 => "normal",
+                    _ => "unknown",
+                },
             })),
         })
         .collect()
@@ -238,4 +261,28 @@ pub fn rivers(loaded: &Loaded) -> Vec<OutFeature> {
             properties: object(json!({ "name": r.name, "main_stem": r.main_stem })),
         })
         .collect()
+}
+
+/// The band within `corridor_m` of the Yangtze main stem (GEOS buffer), for the map.
+pub fn yangtze_band(loaded: &Loaded) -> anyhow::Result<Vec<OutFeature>> {
+    use gdal::vector::ToGdal;
+    let d = loaded.project.params.corridor_m;
+    let mut band: Option<gdal::vector::Geometry> = None;
+    for river in loaded.layers.rivers.iter().filter(|r| r.main_stem) {
+        let buffered = river.geom.to_gdal()?.buffer(d, 8)?;
+        band = Some(match band {
+            Some(b) => b.union(&buffered).unwrap_or(b),
+            None => buffered,
+        });
+    }
+    let Some(band) = band else {
+        return Ok(Vec::new());
+    };
+    Ok(vec![OutFeature {
+        id: "yangtze_band".into(),
+        geom: Some(band.to_geo()?),
+        properties: object(
+            json!({ "distance_m": d, "name": format!("长江干流 {d} m 范围 Yangtze main stem ± {d} m") }),
+        ),
+    }])
 }

@@ -4,8 +4,12 @@
 
 /// RFC 7946 GeoJSON writing.
 pub mod geojson;
+/// `results.gpkg` with every layer and its default QGIS style.
+pub mod gpkg;
 /// Properties of the result layers, from the analysis.
 pub mod layers;
+/// `zdz.qgs`, the QGIS project over `results.gpkg`.
+pub mod qgis;
 /// `summary.json`: counts per code, deadline and cluster, and the run's parameters.
 pub mod summary;
 
@@ -17,13 +21,8 @@ use crate::analysis::Analysis;
 use crate::crs;
 use crate::load::Loaded;
 
-/// The files `zdz analyze` writes.
-pub const OUTPUT_FILES: [&str; 4] = [
-    "clusters.geojson",
-    "problems.geojson",
-    "outfalls.geojson",
-    "summary.json",
-];
+/// The GeoJSON result layers, each written with a `.qml` and `.sld` of the same name.
+pub const GEOJSON_LAYERS: [&str; 3] = ["clusters", "problems", "outfalls"];
 
 /// Write to a temporary file beside `path`, then rename: a reader never sees half a file.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -79,21 +78,66 @@ pub fn write_all(
 ) -> Result<()> {
     let working = crs::spatial_ref(&loaded.working_crs)?;
     let to_wgs84 = crs::transform(&working, &crs::wgs84())?;
-    geojson::write(
-        &out.join("clusters.geojson"),
-        layers::clusters(loaded, analysis),
-        &to_wgs84,
-    )?;
-    geojson::write(
-        &out.join("problems.geojson"),
-        layers::problems(analysis),
-        &to_wgs84,
-    )?;
-    geojson::write(
-        &out.join("outfalls.geojson"),
-        layers::outfalls(loaded, analysis),
-        &to_wgs84,
-    )?;
+    let styles = crate::styles::model::styles(&loaded.project.deadlines);
+    let style = |layer: &str| {
+        styles
+            .iter()
+            .find(|s| s.layer == layer)
+            .expect("every output layer has a style")
+    };
+
+    let features = |layer: &str| -> Result<Vec<geojson::OutFeature>> {
+        Ok(match layer {
+            "clusters" => layers::clusters(loaded, analysis),
+            "problems" => layers::problems(analysis),
+            "outfalls" => layers::outfalls(loaded, analysis),
+            "enterprises" => layers::enterprises(loaded, analysis),
+            "pipes" => layers::pipes(loaded),
+            "plants" => layers::plants(loaded),
+            "parks" => layers::parks(loaded),
+            "rivers" => layers::rivers(loaded),
+            _ => layers::yangtze_band(loaded)?,
+        })
+    };
+    for layer in GEOJSON_LAYERS {
+        geojson::write(
+            &out.join(format!("{layer}.geojson")),
+            features(layer)?,
+            &to_wgs84,
+        )?;
+        // Same base name: QGIS applies a .qml beside a file when it opens it.
+        write_atomically(
+            &out.join(format!("{layer}.qml")),
+            crate::styles::qml::qml(style(layer)).as_bytes(),
+        )?;
+        write_atomically(
+            &out.join(format!("{layer}.sld")),
+            crate::styles::sld::sld(style(layer)).as_bytes(),
+        )?;
+    }
+
+    let mut gpkg_layers = Vec::new();
+    for s in &styles {
+        let f = features(s.layer)?;
+        if !f.is_empty() {
+            gpkg_layers.push(gpkg::OutLayer {
+                style: s,
+                features: f,
+            });
+        }
+    }
+    gpkg::write(&out.join("results.gpkg"), &gpkg_layers, &loaded.working_crs)?;
+    let present: Vec<&crate::styles::model::LayerStyle> =
+        gpkg_layers.iter().map(|l| l.style).collect();
+    let title = loaded
+        .project
+        .info
+        .name
+        .clone()
+        .unwrap_or_else(|| "zdz 污水零直排区".into());
+    let project = qgis::project(&present, &loaded.working_crs, &working.to_wkt()?, &title);
+    write_atomically(&out.join("zdz.qgs"), project.as_bytes())?;
+
     let summary = summary::summary(loaded, analysis, timings);
     write_atomically(
         &out.join("summary.json"),

@@ -1,0 +1,4 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<StyledLayerDescriptor version="1.0.0" xmlns="http://www.opengis.net/sld" xmlns:ogc="http://www.opengis.net/ogc" xmlns:xlink="http://www.w3.org/1999/xlink" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://www.opengis.net/sld http://schemas.opengis.net/sld/1.0.0/StyledLayerDescriptor.xsd">
+<NamedLayer><Name>yangtze_band</Name><UserStyle><Name>yangtze_band</Name><Title>长江沿线带 Yangtze corridor band</Title><FeatureTypeStyle><Rule><Title>长江沿线带 Yangtze corridor band</Title><PolygonSymbolizer><Fill><CssParameter name="fill">#9ecae1</CssParameter><CssParameter name="fill-opacity">0.35</CssParameter></Fill><Stroke><CssParameter name="stroke">#9ecae1</CssParameter><CssParameter name="stroke-width">1.1</CssParameter></Stroke></PolygonSymbolizer></Rule></FeatureTypeStyle></UserStyle></NamedLayer>
+</StyledLayerDescriptor>
