@@ -133,44 +133,45 @@ fn write_layer(ds: &mut Dataset, layer: &OutLayer, srs: &SpatialRef) -> Result<(
         fields.insert(k, kind);
     }
     let mut txn = ds.start_transaction()?;
-    let out = txn.create_layer(LayerOptions {
-        name,
-        srs: Some(srs),
-        ty: geometry_type(layer.style.shape),
-        options: Some(&["GEOMETRY_NAME=geom", "FID=fid"]),
-    })?;
-    for k in &keys {
-        create_field(&out, k, fields[k])?;
-    }
-    let defn = out.defn();
-    let index: Vec<usize> = keys
-        .iter()
-        .map(|k| defn.field_index(k))
-        .collect::<gdal::errors::Result<_>>()?;
-    for f in &layer.features {
-        let mut feature = Feature::new(defn)?;
-        if let Some(g) = f.geom.as_ref().and_then(|g| uniform(g, layer.style.shape)) {
-            feature.set_geometry(g.to_gdal()?)?;
+    {
+        let out = txn.create_layer(LayerOptions {
+            name,
+            srs: Some(srs),
+            ty: geometry_type(layer.style.shape),
+            options: Some(&["GEOMETRY_NAME=geom", "FID=fid"]),
+        })?;
+        for k in &keys {
+            create_field(&out, k, fields[k])?;
         }
-        for (k, i) in keys.iter().zip(&index) {
-            let Some(v) = f.properties.get(*k).filter(|v| !v.is_null()) else {
-                continue;
-            };
-            let value = match (fields[k], v) {
-                (Kind::Bool, Value::Bool(b)) => FieldValue::IntegerValue(*b as i32),
-                (Kind::Integer, Value::Number(n)) => {
-                    FieldValue::Integer64Value(n.as_i64().unwrap_or(0))
-                }
-                (Kind::Real, Value::Number(n)) => {
-                    FieldValue::RealValue(n.as_f64().unwrap_or(f64::NAN))
-                }
-                (_, v) => FieldValue::StringValue(text(v)),
-            };
-            feature.set_field(*i, &value)?;
+        let defn = out.defn();
+        let index: Vec<usize> = keys
+            .iter()
+            .map(|k| defn.field_index(k))
+            .collect::<gdal::errors::Result<_>>()?;
+        for f in &layer.features {
+            let mut feature = Feature::new(defn)?;
+            if let Some(g) = f.geom.as_ref().and_then(|g| uniform(g, layer.style.shape)) {
+                feature.set_geometry(g.to_gdal()?)?;
+            }
+            for (k, i) in keys.iter().zip(&index) {
+                let Some(v) = f.properties.get(*k).filter(|v| !v.is_null()) else {
+                    continue;
+                };
+                let value = match (fields[k], v) {
+                    (Kind::Bool, Value::Bool(b)) => FieldValue::IntegerValue(*b as i32),
+                    (Kind::Integer, Value::Number(n)) => {
+                        FieldValue::Integer64Value(n.as_i64().unwrap_or(0))
+                    }
+                    (Kind::Real, Value::Number(n)) => {
+                        FieldValue::RealValue(n.as_f64().unwrap_or(f64::NAN))
+                    }
+                    (_, v) => FieldValue::StringValue(text(v)),
+                };
+                feature.set_field(*i, &value)?;
+            }
+            feature.create(&out)?;
         }
-        feature.create(&out)?;
     }
-    drop(out);
     txn.commit()?;
     Ok(())
 }
