@@ -63,6 +63,8 @@ pub struct EnterpriseResult {
 pub struct Analysis {
     pub clusters: Vec<ClusterResult>,
     pub enterprises: Vec<EnterpriseResult>,
+    /// The cluster holding a point on each pipe.
+    pub pipe_clusters: Vec<Option<usize>>,
     pub outfalls: Vec<OutfallResult>,
     /// Sorted by code, then layer, then feature id.
     pub problems: Vec<Problem>,
@@ -143,9 +145,15 @@ pub fn analyze(layers: &Layers, project: &Project) -> Analysis {
             drain: *drain,
         })
         .collect();
+    let pipe_clusters = layers
+        .pipes
+        .iter()
+        .map(|p| p.geom.interior_point().and_then(|at| ctx.cluster_at(at.0)))
+        .collect();
     Analysis {
         clusters,
         enterprises,
+        pipe_clusters,
         outfalls,
         problems,
         node_count: ctx.network.node_count(),

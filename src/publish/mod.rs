@@ -12,6 +12,8 @@ pub mod layers;
 pub mod qgis;
 /// `summary.json`: counts per code, deadline and cluster, and the run's parameters.
 pub mod summary;
+/// `survey.xlsx`, the "源、网、厂" survey workbook.
+pub mod survey;
 
 use std::path::{Path, PathBuf};
 
@@ -137,6 +139,8 @@ pub fn write_all(
         .unwrap_or_else(|| "zdz 污水零直排区".into());
     let project = qgis::project(&present, &loaded.working_crs, &working.to_wkt()?, &title);
     write_atomically(&out.join("zdz.qgs"), project.as_bytes())?;
+
+    survey::write(&out.join("survey.xlsx"), &survey::sheets(loaded, analysis))?;
 
     let summary = summary::summary(loaded, analysis, timings);
     write_atomically(

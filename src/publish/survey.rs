@@ -1,0 +1,352 @@
+//! `survey.xlsx`, the "源、网、厂" survey workbook (工业园区"污水零直排区"建设"源、网、厂"调查表)
+//! prefilled from the data and the analysis: a sheet per object — clusters and parks, 源
+//! (enterprises), 网 (network per cluster and kind), 厂 (plants), 口 (outfalls) — and the
+//! 问题清单 with empty columns the bureau fills in. Chinese headers, frozen header row,
+//! filters, fitted widths, one row per feature.
+//!
+//! The survey form's fields follow `../shared/reference/domain-notes.md`, which marks the
+//! official form as not yet in hand: columns the data cannot fill are left out rather
+//! than left blank, except the rectification columns of the problem list.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use geo::{Euclidean, Length};
+use rust_xlsxwriter::{DocProperties, Format, FormatBorder, Workbook};
+
+use crate::analysis::Analysis;
+use crate::load::Loaded;
+use crate::model::PipeKind;
+
+/// A cell of a sheet.
+pub enum Cell {
+    Text(String),
+    Number(f64),
+    Empty,
+}
+
+fn text(s: impl Into<String>) -> Cell {
+    Cell::Text(s.into())
+}
+
+fn opt_text(s: Option<&String>) -> Cell {
+    s.map_or(Cell::Empty, |v| Cell::Text(v.clone()))
+}
+
+fn opt_number(n: Option<f64>) -> Cell {
+    n.map_or(Cell::Empty, |v| Cell::Number((v * 100.0).round() / 100.0))
+}
+
+fn yes_no(b: bool) -> Cell {
+    text(if b { "是" } else { "否" })
+}
+
+/// One sheet: its name, headers and rows.
+pub struct Sheet {
+    pub name: &'static str,
+    pub headers: Vec<&'static str>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+/// The workbook's sheets, built from the analysis.
+pub fn sheets(loaded: &Loaded, analysis: &Analysis) -> Vec<Sheet> {
+    let l = &loaded.layers;
+    let cluster_id = |c: Option<usize>| c.map_or(Cell::Empty, |c| text(l.clusters[c].id.clone()));
+
+    let clusters = Sheet {
+        name: "组团园区",
+        headers: vec![
+            "组团编号",
+            "组团名称",
+            "园区编号",
+            "园区名称",
+            "园区级别",
+            "所在区县",
+            "是否示范组团",
+            "企业数量",
+            "是否长江沿线",
+            "与长江干流距离(m)",
+            "沿线判定依据",
+            "完成时限",
+            "时限依据",
+            "问题数量",
+        ],
+        rows: l
+            .clusters
+            .iter()
+            .zip(&analysis.clusters)
+            .map(|(c, r)| {
+                let park = r.park.map(|p| &l.parks[p]);
+                vec![
+                    text(c.id.clone()),
+                    opt_text(c.name.as_ref()),
+                    opt_text(park.map(|p| &p.id).or(c.park_id.as_ref())),
+                    opt_text(park.and_then(|p| p.name.as_ref())),
+                    r.park_level.map_or(Cell::Empty, |lv| {
+                        text(match lv {
+                            crate::model::ParkLevel::National => "国家级",
+                            crate::model::ParkLevel::Provincial => "省级",
+                        })
+                    }),
+                    opt_text(park.and_then(|p| p.district.as_ref())),
+                    yes_no(c.demo),
+                    Cell::Number(r.enterprise_count as f64),
+                    yes_no(r.corridor.in_corridor),
+                    opt_number(r.corridor.distance_m),
+                    text(r.corridor.reason.as_str()),
+                    text(r.deadline.clone()),
+                    text(r.deadline_reason.clone()),
+                    Cell::Number(r.problem_counts.values().sum::<usize>() as f64),
+                ]
+            })
+            .collect(),
+    };
+
+    let sources = Sheet {
+        name: "源 企业",
+        headers: vec![
+            "企业编号",
+            "企业名称",
+            "统一社会信用代码",
+            "行业类别",
+            "废水产生量(t/d)",
+            "是否纳管(申报)",
+            "排污许可证编号",
+            "所在组团",
+            "污水管网覆盖",
+            "接入管段",
+            "距污水管距离(m)",
+        ],
+        rows: l
+            .enterprises
+            .iter()
+            .zip(&analysis.enterprises)
+            .map(|(e, r)| {
+                vec![
+                    text(e.id.clone()),
+                    opt_text(e.name.as_ref()),
+                    opt_text(e.credit_code.as_ref()),
+                    opt_text(e.industry.as_ref()),
+                    opt_number(e.wastewater_tpd),
+                    e.connected.map_or(Cell::Empty, yes_no),
+                    opt_text(e.permit_no.as_ref()),
+                    cluster_id(r.cluster),
+                    yes_no(r.drain.is_some()),
+                    r.drain
+                        .map_or(Cell::Empty, |(p, _)| text(l.pipes[p].id.clone())),
+                    opt_number(r.drain.map(|(_, d)| d)),
+                ]
+            })
+            .collect(),
+    };
+
+    // 网: per cluster (or outside every cluster) and kind: count, length, grade 3–4 defects.
+    let mut network: BTreeMap<(Option<String>, PipeKind), (usize, f64, usize)> = BTreeMap::new();
+    for (p, c) in l.pipes.iter().zip(&analysis.pipe_clusters) {
+        let key = (c.map(|c| l.clusters[c].id.clone()), p.kind);
+        let e = network.entry(key).or_default();
+        e.0 += 1;
+        e.1 += Euclidean.length(&p.geom);
+        e.2 += p.defect_grade.is_some_and(|g| g >= 3) as usize;
+    }
+    let kind_zh = |k: PipeKind| match k {
+        PipeKind::Sewage => "污水",
+        PipeKind::Storm => "雨水",
+        PipeKind::Combined => "合流",
+    };
+    let net = Sheet {
+        name: "网 管网",
+        headers: vec![
+            "组团编号",
+            "管网类型",
+            "管段数",
+            "总长度(m)",
+            "3–4级缺陷管段数",
+        ],
+        rows: network
+            .into_iter()
+            .map(|((cluster, kind), (n, len, defects))| {
+                vec![
+                    text(cluster.unwrap_or_else(|| "组团外".into())),
+                    text(kind_zh(kind)),
+                    Cell::Number(n as f64),
+                    Cell::Number(len.round()),
+                    Cell::Number(defects as f64),
+                ]
+            })
+            .collect(),
+    };
+
+    let plants = Sheet {
+        name: "厂 污水厂",
+        headers: vec![
+            "污水厂编号",
+            "名称",
+            "设计规模(t/d)",
+            "实际处理量(t/d)",
+            "负荷率(%)",
+            "是否超负荷",
+        ],
+        rows: l
+            .plants
+            .iter()
+            .map(|p| {
+                let load = match (p.inflow_tpd, p.capacity_tpd) {
+                    (Some(i), Some(c)) if c > 0.0 => Some(i / c * 100.0),
+                    _ => None,
+                };
+                vec![
+                    text(p.id.clone()),
+                    opt_text(p.name.as_ref()),
+                    opt_number(p.capacity_tpd),
+                    opt_number(p.inflow_tpd),
+                    opt_number(load),
+                    load.map_or(Cell::Empty, |v| yes_no(v > 100.0)),
+                ]
+            })
+            .collect(),
+    };
+
+    let outfalls = Sheet {
+        name: "口 排口",
+        headers: vec![
+            "排口编号",
+            "排口名称",
+            "排口类型",
+            "受纳水体",
+            "所在组团",
+            "是否接入管网",
+            "接入管段",
+            "匹配距离(m)",
+            "上游管段数",
+            "上游企业数",
+            "溯源状态",
+            "问题代码",
+            "污水厂编号",
+        ],
+        rows: l
+            .outfalls
+            .iter()
+            .zip(&analysis.outfalls)
+            .map(|(o, r)| {
+                vec![
+                    text(o.id.clone()),
+                    opt_text(o.name.as_ref()),
+                    o.kind.map_or(Cell::Empty, |k| text(k.as_str())),
+                    opt_text(o.receiving_water.as_ref()),
+                    cluster_id(r.cluster),
+                    yes_no(r.matched.is_some()),
+                    r.matched
+                        .map_or(Cell::Empty, |(p, _)| text(l.pipes[p].id.clone())),
+                    opt_number(r.matched.map(|(_, d)| d)),
+                    Cell::Number(r.upstream_pipes.len() as f64),
+                    Cell::Number(r.upstream_enterprises.len() as f64),
+                    text(r.status.as_str()),
+                    text(
+                        r.codes
+                            .iter()
+                            .map(|c| c.as_str())
+                            .collect::<Vec<_>>()
+                            .join(","),
+                    ),
+                    opt_text(r.plant.map(|p| &l.plants[p].id).or(o.plant_id.as_ref())),
+                ]
+            })
+            .collect(),
+    };
+
+    let problems = Sheet {
+        name: "问题清单",
+        headers: vec![
+            "问题编号",
+            "问题代码",
+            "问题类型",
+            "Problem",
+            "严重程度",
+            "对象图层",
+            "对象编号",
+            "所在组团",
+            "组团验收时限",
+            "说明",
+            "距离(m)",
+            "整改措施",
+            "责任单位",
+            "完成时限",
+            "整改状态",
+        ],
+        rows: analysis
+            .problems
+            .iter()
+            .map(|p| {
+                vec![
+                    text(p.problem_id.clone()),
+                    text(p.code.as_str()),
+                    text(p.code.label_zh()),
+                    text(p.code.label_en()),
+                    text(p.code.severity().as_str()),
+                    text(p.layer.name()),
+                    text(p.feature_id.clone()),
+                    opt_text(p.cluster_id.as_ref()),
+                    opt_text(p.deadline.as_ref()),
+                    text(p.detail.clone()),
+                    opt_number(p.distance_m),
+                    Cell::Empty,
+                    Cell::Empty,
+                    Cell::Empty,
+                    text("待整改"),
+                ]
+            })
+            .collect(),
+    };
+
+    vec![clusters, sources, net, plants, outfalls, problems]
+}
+
+/// Write the workbook to `path`.
+pub fn write(path: &Path, sheets: &[Sheet]) -> Result<()> {
+    let mut book = Workbook::new();
+    book.set_properties(
+        &DocProperties::new()
+            .set_title("工业园区\u{201c}污水零直排区\u{201d}建设\u{201c}源、网、厂\u{201d}调查表")
+            .set_comment("Prefilled by zdz from the workspace and its analysis. The survey form's fields are provisional until the official form is in hand."),
+    );
+    let header = Format::new()
+        .set_bold()
+        .set_background_color(rust_xlsxwriter::Color::RGB(0xDDEBF7))
+        .set_border_bottom(FormatBorder::Thin);
+    for sheet in sheets {
+        let ws = book.add_worksheet();
+        ws.set_name(sheet.name)?;
+        for (c, h) in sheet.headers.iter().enumerate() {
+            ws.write_string_with_format(0, c as u16, *h, &header)?;
+        }
+        for (r, row) in sheet.rows.iter().enumerate() {
+            let r = r as u32 + 1;
+            for (c, cell) in row.iter().enumerate() {
+                match cell {
+                    Cell::Text(s) => {
+                        ws.write_string(r, c as u16, s)?;
+                    }
+                    Cell::Number(n) => {
+                        ws.write_number(r, c as u16, *n)?;
+                    }
+                    Cell::Empty => {}
+                }
+            }
+        }
+        ws.set_freeze_panes(1, 0)?;
+        ws.autofilter(
+            0,
+            0,
+            sheet.rows.len() as u32,
+            sheet.headers.len() as u16 - 1,
+        )?;
+        ws.set_autofit_max_width(400);
+        ws.autofit();
+    }
+    let tmp = path.with_extension("xlsx.zdz-tmp");
+    book.save(&tmp)
+        .with_context(|| format!("{}: cannot write", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("{}: cannot write", path.display()))
+}
