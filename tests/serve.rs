@@ -671,3 +671,37 @@ fn a_request_body_over_64_kib_is_refused() {
     assert_eq!(r.status().as_u16(), 413);
     assert_eq!(server.json("/healthz")["version"], 1, "no reload started");
 }
+
+#[test]
+fn the_services_qlr_gives_qgis_every_collection_live_and_styled() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&demo(), &[]);
+    let qlr = dir.path().join("zdz.qlr");
+    let r = server.get("/zdz.qlr");
+    assert!(r.status().is_success());
+    std::fs::write(&qlr, r.text().unwrap()).unwrap();
+    let run = Command::new("/usr/bin/python3")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/qgis/qlr_check.py"))
+        .arg(&qlr)
+        .env("QT_QPA_PLATFORM", "offscreen")
+        .env("XDG_RUNTIME_DIR", dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{:?}: {}",
+        run.status,
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let report: Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(report["loaded"], true, "{report}");
+    let layers = report["layers"].as_object().unwrap();
+    assert_eq!(layers.len(), 8);
+    for (name, l) in layers {
+        assert_eq!(l["valid"], true, "{name}: {l}");
+        assert_eq!(l["provider"], "OAPIF", "{name}");
+        assert_eq!(l["renderer"], "categorizedSymbol", "{name}");
+    }
+    assert_eq!(layers["问题 Problems"]["features"], 63);
+    assert_eq!(layers["问题 Problems"]["group"], "问题 Problems");
+}

@@ -139,6 +139,15 @@ pub fn write_all(
         .unwrap_or_else(|| "zdz 污水零直排区".into());
     let project = qgis::project(&present, &loaded.working_crs, &working.to_wkt()?, &title);
     write_atomically(&out.join("zdz.qgs"), project.as_bytes())?;
+    // Live layers from `zdz serve` at its default address (the service also serves its own
+    // at /zdz.qlr, with the address it was reached at).
+    let served: Vec<&crate::styles::model::LayerStyle> = present
+        .iter()
+        .copied()
+        .filter(|s| s.layer != "yangtze_band")
+        .collect();
+    let qlr = qgis::live_layers(&served, "http://127.0.0.1:8080", &crs::wgs84().to_wkt()?);
+    write_atomically(&out.join("live.qlr"), qlr.as_bytes())?;
 
     survey::write(&out.join("survey.xlsx"), &survey::sheets(loaded, analysis))?;
 

@@ -42,10 +42,33 @@ fn geometry_name(shape: Shape) -> &'static str {
     }
 }
 
-/// The project XML for `styles` (only layers present in the GeoPackage).
-pub fn project(styles: &[&LayerStyle], working_crs: &str, wkt: &str, title: &str) -> String {
-    let srs = srs_xml(working_crs, wkt);
-    let source = |layer: &str| format!("./results.gpkg|layername={layer}");
+/// Where a set of layers comes from: the GeoPackage beside the project, or a live service.
+pub enum Source<'a> {
+    Gpkg,
+    /// OGC API – Features at this base URL (`http://127.0.0.1:8080`).
+    Service(&'a str),
+}
+
+impl Source<'_> {
+    fn datasource(&self, layer: &str) -> String {
+        match self {
+            Source::Gpkg => format!("./results.gpkg|layername={layer}"),
+            Source::Service(url) => {
+                format!("url='{url}' typename='{layer}' restrictToRequestBBOX='0'")
+            }
+        }
+    }
+
+    fn provider(&self) -> &'static str {
+        match self {
+            Source::Gpkg => "ogr",
+            Source::Service(_) => "OAPIF",
+        }
+    }
+}
+
+/// The layer tree (grouped) and the styled map layers, shared by project and layer definition.
+fn tree_and_layers(styles: &[&LayerStyle], source: &Source, srs: &str) -> (String, String, String) {
     let mut tree = String::new();
     let mut order = String::new();
     for (group, members) in GROUPS {
@@ -62,10 +85,11 @@ pub fn project(styles: &[&LayerStyle], working_crs: &str, wkt: &str, title: &str
         );
         for s in layers {
             tree += &format!(
-                r#"<layer-tree-layer id="{0}" name="{1}" source="{2}" providerKey="ogr" checked="Qt::Checked" expanded="0"><customproperties/></layer-tree-layer>"#,
+                r#"<layer-tree-layer id="{0}" name="{1}" source="{2}" providerKey="{3}" checked="Qt::Checked" expanded="0"><customproperties/></layer-tree-layer>"#,
                 layer_id(s.layer),
                 escape(s.title),
-                escape(source(s.layer).as_str())
+                escape(source.datasource(s.layer).as_str()),
+                source.provider()
             );
             order += &format!(r#"<layer id="{}"/>"#, layer_id(s.layer));
         }
@@ -75,17 +99,25 @@ pub fn project(styles: &[&LayerStyle], working_crs: &str, wkt: &str, title: &str
         .iter()
         .map(|s| {
             format!(
-                r#"<maplayer type="vector" geometry="{}" labelsEnabled="{}" autoRefreshEnabled="0" refreshOnNotifyEnabled="0"><id>{}</id><datasource>{}</datasource><layername>{}</layername><srs>{srs}</srs><provider encoding="UTF-8">ogr</provider>{}{}</maplayer>"#,
+                r#"<maplayer type="vector" geometry="{}" labelsEnabled="{}" autoRefreshEnabled="0" refreshOnNotifyEnabled="0"><id>{}</id><datasource>{}</datasource><layername>{}</layername><srs>{srs}</srs><provider encoding="UTF-8">{}</provider>{}{}</maplayer>"#,
                 geometry_name(s.shape),
                 if s.labels.is_some() { 1 } else { 0 },
                 layer_id(s.layer),
-                escape(source(s.layer).as_str()),
+                escape(source.datasource(s.layer).as_str()),
                 escape(s.title),
+                source.provider(),
                 qml::renderer(s),
                 qml::labeling(s),
             )
         })
         .collect();
+    (tree, layers, order)
+}
+
+/// The project XML for `styles` (only layers present in the GeoPackage).
+pub fn project(styles: &[&LayerStyle], working_crs: &str, wkt: &str, title: &str) -> String {
+    let srs = srs_xml(working_crs, wkt);
+    let (tree, layers, order) = tree_and_layers(styles, &Source::Gpkg, &srs);
     format!(
         r#"<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
 <qgis projectname="{title}" version="3.22.16-Białowieża">
@@ -99,5 +131,15 @@ pub fn project(styles: &[&LayerStyle], working_crs: &str, wkt: &str, title: &str
 </qgis>
 "#,
         title = escape(title)
+    )
+}
+
+/// A QGIS layer definition (`.qlr`) of the live service's collections, styled like the
+/// project: drag it into QGIS to get live layers.
+pub fn live_layers(styles: &[&LayerStyle], base_url: &str, wgs84_wkt: &str) -> String {
+    let srs = srs_xml("EPSG:4326", wgs84_wkt);
+    let (tree, layers, _) = tree_and_layers(styles, &Source::Service(base_url), &srs);
+    format!(
+        "<!DOCTYPE qgis-layer-definition>\n<qlr><layer-tree-group name=\"zdz\" checked=\"Qt::Checked\" expanded=\"1\"><customproperties/>{tree}</layer-tree-group><maplayers>{layers}</maplayers></qlr>\n"
     )
 }

@@ -170,6 +170,40 @@ pub async fn reload(State(state): State<Arc<AppState>>) -> Response {
     }
 }
 
+/// `/zdz.qlr`: a QGIS layer definition of every collection, styled, pointing back at this
+/// service as the client reached it.
+pub async fn layer_definition(
+    State(state): State<Arc<AppState>>,
+    headers: axum::http::HeaderMap,
+) -> ApiResult<Response> {
+    let s = state.current();
+    let styles = crate::styles::model::styles(&s.schedule);
+    let served: Vec<&crate::styles::model::LayerStyle> = styles
+        .iter()
+        .filter(|st| s.collection(st.layer).is_some_and(|c| !c.is_empty()))
+        .collect();
+    let wkt = crate::crs::wgs84().to_wkt().map_err(|e| ApiError {
+        status: StatusCode::INTERNAL_SERVER_ERROR,
+        code: "ServerError",
+        description: e.to_string(),
+    })?;
+    let body = crate::publish::qgis::live_layers(&served, &super::ogc::base_url(&headers), &wkt);
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/xml; charset=utf-8",
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                "attachment; filename=\"zdz.qlr\"",
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
 pub async fn healthz(State(state): State<Arc<AppState>>) -> Json<Value> {
     Json(state.status())
 }

@@ -68,6 +68,7 @@ pub fn router(state: Arc<AppState>, options: &Options) -> Router {
         .route("/api/summary", get(api::summary))
         .route("/api/reload", post(api::reload))
         .route("/healthz", get(api::healthz))
+        .route("/zdz.qlr", get(api::layer_definition))
         .fallback(|| async { error::ApiError::not_found("no such endpoint; see /openapi") })
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(64 * 1024))
@@ -125,6 +126,7 @@ pub async fn run(workspace: String, options: Options) -> Result<()> {
     let url = format!("http://{}", listener.local_addr()?);
     eprintln!("zdz: serving {collections} collections at {url}");
     eprintln!("     QGIS: Layer ▸ Add Layer ▸ Add WFS / OGC API – Features layer, URL {url}");
+    eprintln!("     or drag {url}/zdz.qlr into QGIS for every layer, styled");
     eprintln!("     GDAL: ogrinfo OAPIF:{url}    API: {url}/openapi    docs: {url}/docs");
     axum::serve(listener, router(state, &options))
         .with_graceful_shutdown(shutdown_signal())

@@ -31,6 +31,8 @@ pub struct Snapshot {
     pub traces: HashMap<String, Trace>,
     /// The files the workspace was read from (not connection strings).
     pub sources: Vec<String>,
+    /// The deadline schedule, for styling clusters.
+    pub schedule: Vec<crate::project::DeadlineRule>,
 }
 
 /// The collections, in the order the service lists them: id, title, description.
@@ -148,6 +150,7 @@ impl Snapshot {
             collections,
             traces,
             sources: loaded.reports.iter().map(|r| r.source.clone()).collect(),
+            schedule: loaded.project.deadlines.clone(),
         })
     }
 
