@@ -303,6 +303,33 @@ pub fn sheets(loaded: &Loaded, analysis: &Analysis) -> Vec<Sheet> {
     vec![clusters, sources, net, plants, outfalls, problems]
 }
 
+/// Display width of text in Excel's character units: Chinese characters take two.
+fn display_width(s: &str) -> usize {
+    s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
+}
+
+/// Each column as wide as its widest cell (header included, room for the filter button),
+/// at most 60 characters.
+fn column_widths(sheet: &Sheet) -> Vec<f64> {
+    sheet
+        .headers
+        .iter()
+        .enumerate()
+        .map(|(c, h)| {
+            let widest = sheet
+                .rows
+                .iter()
+                .filter_map(|r| match &r[c] {
+                    Cell::Text(s) => Some(display_width(s)),
+                    Cell::Number(n) => Some(format!("{n}").len()),
+                    Cell::Empty => None,
+                })
+                .fold(display_width(h) + 3, usize::max);
+            (widest.min(60) + 1) as f64
+        })
+        .collect()
+}
+
 /// Write the workbook to `path`.
 pub fn write(path: &Path, sheets: &[Sheet]) -> Result<()> {
     let mut book = Workbook::new();
@@ -342,8 +369,13 @@ pub fn write(path: &Path, sheets: &[Sheet]) -> Result<()> {
             sheet.rows.len() as u32,
             sheet.headers.len() as u16 - 1,
         )?;
-        ws.set_autofit_max_width(400);
-        ws.autofit();
+        for (c, width) in column_widths(sheet).into_iter().enumerate() {
+            ws.set_column_width(c as u16, width)?;
+        }
+        // Printed, each sheet fits the page width, in landscape, header on every page.
+        ws.set_landscape();
+        ws.set_print_fit_to_pages(1, 0);
+        ws.set_repeat_rows(0, 0)?;
     }
     let tmp = path.with_extension("xlsx.zdz-tmp");
     book.save(&tmp)
