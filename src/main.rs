@@ -36,6 +36,12 @@ enum Command {
         /// Replace zdz's own files in a non-empty --out folder.
         #[arg(long)]
         force: bool,
+        /// Draw a PNG overview per cluster even above 500 clusters.
+        #[arg(long, conflicts_with = "no_maps")]
+        maps: bool,
+        /// Draw no overview maps.
+        #[arg(long)]
+        no_maps: bool,
     },
     /// Analyse the workspace and serve it over HTTP (OGC API – Features and /api/).
     Serve {
@@ -99,7 +105,7 @@ fn demo_workspace() -> String {
         .into_owned()
 }
 
-fn analyze(workspace: &str, out: &Path, force: bool) -> Result<()> {
+fn analyze(workspace: &str, out: &Path, force: bool, maps: bool, no_maps: bool) -> Result<()> {
     let t0 = Instant::now();
     let loaded = load::load(workspace)?;
     let out = publish::prepare_out_dir(out, &loaded, force)?;
@@ -111,7 +117,8 @@ fn analyze(workspace: &str, out: &Path, force: bool) -> Result<()> {
         analyze_ms: (t2 - t1).as_millis(),
         write_ms: 0,
     };
-    publish::write_all(&out, &loaded, &result, &timings)?;
+    let draw_maps = !no_maps && (maps || loaded.layers.clusters.len() <= publish::MAX_AUTO_MAPS);
+    publish::write_all(&out, &loaded, &result, &timings, draw_maps)?;
     timings.write_ms = t2.elapsed().as_millis();
 
     let l = &loaded.layers;
@@ -246,7 +253,15 @@ fn main() -> ExitCode {
             workspace,
             out,
             force,
-        } => analyze(&workspace.unwrap_or_else(demo_workspace), &out, force),
+            maps,
+            no_maps,
+        } => analyze(
+            &workspace.unwrap_or_else(demo_workspace),
+            &out,
+            force,
+            maps,
+            no_maps,
+        ),
         Command::Demo {
             out,
             rivers,

@@ -13,6 +13,7 @@ use super::write_atomically;
 use crate::crs;
 
 /// A feature to write: id, geometry in the working CRS, properties.
+#[derive(Debug, Clone)]
 pub struct OutFeature {
     pub id: String,
     pub geom: Option<Geometry>,

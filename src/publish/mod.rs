@@ -8,12 +8,17 @@ pub mod geojson;
 pub mod gpkg;
 /// Properties of the result layers, from the analysis.
 pub mod layers;
+/// PNG overview maps, one per cluster.
+pub mod overview;
 /// `zdz.qgs`, the QGIS project over `results.gpkg`.
 pub mod qgis;
 /// `summary.json`: counts per code, deadline and cluster, and the run's parameters.
 pub mod summary;
 /// `survey.xlsx`, the "源、网、厂" survey workbook.
 pub mod survey;
+
+/// Above this many clusters, overview maps are not drawn unless asked for.
+pub const MAX_AUTO_MAPS: usize = 500;
 
 use std::path::{Path, PathBuf};
 
@@ -77,6 +82,7 @@ pub fn write_all(
     loaded: &Loaded,
     analysis: &Analysis,
     timings: &summary::Timings,
+    maps: bool,
 ) -> Result<()> {
     let working = crs::spatial_ref(&loaded.working_crs)?;
     let to_wgs84 = crs::transform(&working, &crs::wgs84())?;
@@ -88,6 +94,8 @@ pub fn write_all(
             .expect("every output layer has a style")
     };
 
+    // The band is a GEOS buffer of the whole main stem: computed once.
+    let band = layers::yangtze_band(loaded)?;
     let features = |layer: &str| -> Result<Vec<geojson::OutFeature>> {
         Ok(match layer {
             "clusters" => layers::clusters(loaded, analysis),
@@ -98,7 +106,7 @@ pub fn write_all(
             "plants" => layers::plants(loaded),
             "parks" => layers::parks(loaded),
             "rivers" => layers::rivers(loaded),
-            _ => layers::yangtze_band(loaded)?,
+            _ => band.clone(),
         })
     };
     for layer in GEOJSON_LAYERS {
@@ -151,7 +159,31 @@ pub fn write_all(
 
     survey::write(&out.join("survey.xlsx"), &survey::sheets(loaded, analysis))?;
 
-    let summary = summary::summary(loaded, analysis, timings);
+    let mut summary = summary::summary(loaded, analysis, timings);
+    if maps {
+        let drawn = overview::write(&out.join("overview"), loaded, analysis, &styles, &band)?;
+        summary["overviews"] = drawn
+            .into_iter()
+            .map(|(id, file, bar)| {
+                (
+                    id,
+                    serde_json::json!({ "png": format!("overview/{file}"), "scale_bar_m": bar }),
+                )
+            })
+            .collect::<serde_json::Map<_, _>>()
+            .into();
+    } else {
+        summary["notes"]
+            .as_array_mut()
+            .expect("notes is a list")
+            .push(
+                format!(
+                    "overview maps not drawn ({} clusters; --maps draws them)",
+                    loaded.layers.clusters.len()
+                )
+                .into(),
+            );
+    }
     write_atomically(
         &out.join("summary.json"),
         serde_json::to_string_pretty(&summary)?.as_bytes(),

@@ -1,0 +1,56 @@
+//! The PNG overview map of each cluster: drawn, referenced from summary.json, not blank,
+//! and in the colours of the QGIS styles.
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+
+#[test]
+fn every_cluster_gets_an_overview_map_in_its_deadline_colour() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    zdz_ok(&["analyze", "--out", out.to_str().unwrap()]);
+    let summary: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let maps = summary["overviews"].as_object().unwrap();
+    assert_eq!(maps.len(), 22);
+    // CQJK-A is a demonstration cluster: due 2024, drawn in the 2024 red (215, 48, 39).
+    let map = &maps["CQJK-A"];
+    assert!(map["scale_bar_m"].as_f64().unwrap() > 0.0);
+    let png = tiny_skia::Pixmap::load_png(out.join(map["png"].as_str().unwrap())).unwrap();
+    let pixels = png.pixels();
+    let non_white = pixels
+        .iter()
+        .filter(|p| (p.red(), p.green(), p.blue()) != (255, 255, 255))
+        .count();
+    assert!(
+        non_white * 10 > pixels.len(),
+        "mostly blank: {non_white} of {}",
+        pixels.len()
+    );
+    let outline = pixels
+        .iter()
+        .filter(|p| {
+            p.red().abs_diff(215) < 8 && p.green().abs_diff(48) < 8 && p.blue().abs_diff(39) < 8
+        })
+        .count();
+    assert!(outline > 500, "{outline} pixels of the 2024 colour");
+}
+
+#[test]
+fn no_maps_draws_none_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    zdz_ok(&["analyze", "--out", out.to_str().unwrap(), "--no-maps"]);
+    assert!(!out.join("overview").exists());
+    let summary: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert!(
+        summary["notes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n.as_str().unwrap().contains("overview maps not drawn"))
+    );
+}
