@@ -30,6 +30,21 @@ fn metres(d: f64) -> f64 {
     (d * 100.0).round() / 100.0
 }
 
+/// The features of an output layer by name (all but the Yangtze band, see `yangtze_band`).
+pub fn by_name(layer: &str, loaded: &Loaded, analysis: &Analysis) -> Option<Vec<OutFeature>> {
+    Some(match layer {
+        "clusters" => clusters(loaded, analysis),
+        "problems" => problems(analysis),
+        "outfalls" => outfalls(loaded, analysis),
+        "enterprises" => enterprises(loaded, analysis),
+        "pipes" => pipes(loaded),
+        "plants" => plants(loaded),
+        "parks" => parks(loaded),
+        "rivers" => rivers(loaded),
+        _ => return None,
+    })
+}
+
 pub fn clusters(loaded: &Loaded, analysis: &Analysis) -> Vec<OutFeature> {
     let layers = &loaded.layers;
     layers

@@ -96,23 +96,13 @@ pub fn write_all(
 
     // The band is a GEOS buffer of the whole main stem: computed once.
     let band = layers::yangtze_band(loaded)?;
-    let features = |layer: &str| -> Result<Vec<geojson::OutFeature>> {
-        Ok(match layer {
-            "clusters" => layers::clusters(loaded, analysis),
-            "problems" => layers::problems(analysis),
-            "outfalls" => layers::outfalls(loaded, analysis),
-            "enterprises" => layers::enterprises(loaded, analysis),
-            "pipes" => layers::pipes(loaded),
-            "plants" => layers::plants(loaded),
-            "parks" => layers::parks(loaded),
-            "rivers" => layers::rivers(loaded),
-            _ => band.clone(),
-        })
+    let features = |layer: &str| -> Vec<geojson::OutFeature> {
+        layers::by_name(layer, loaded, analysis).unwrap_or_else(|| band.clone())
     };
     for layer in GEOJSON_LAYERS {
         geojson::write(
             &out.join(format!("{layer}.geojson")),
-            features(layer)?,
+            features(layer),
             &to_wgs84,
         )?;
         // Same base name: QGIS applies a .qml beside a file when it opens it.
@@ -128,7 +118,7 @@ pub fn write_all(
 
     let mut gpkg_layers = Vec::new();
     for s in &styles {
-        let f = features(s.layer)?;
+        let f = features(s.layer);
         if !f.is_empty() {
             gpkg_layers.push(gpkg::OutLayer {
                 style: s,

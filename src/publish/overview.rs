@@ -40,6 +40,30 @@ fn paint(c: Rgba, alpha: u8) -> Paint<'static> {
     p
 }
 
+fn stroke(map: &mut Pixmap, path: &tiny_skia::Path, color: Rgba, width: f32) {
+    let stroke = Stroke {
+        width,
+        ..Stroke::default()
+    };
+    map.stroke_path(
+        path,
+        &paint(color, 255),
+        &stroke,
+        Transform::identity(),
+        None,
+    );
+}
+
+fn fill(map: &mut Pixmap, path: &tiny_skia::Path, color: Rgba, alpha: u8) {
+    map.fill_path(
+        path,
+        &paint(color, alpha),
+        FillRule::EvenOdd,
+        Transform::identity(),
+        None,
+    );
+}
+
 /// Working-CRS metres to pixels for one map.
 struct View {
     min: Coord,
@@ -176,13 +200,7 @@ pub fn write(
 
         for f in band {
             if let Some(path) = f.geom.as_ref().and_then(|g| view.polygons(g)) {
-                map.fill_path(
-                    &path,
-                    &paint([158, 202, 225, 255], 90),
-                    FillRule::EvenOdd,
-                    Transform::identity(),
-                    None,
-                );
+                fill(&mut map, &path, [158, 202, 225, 255], 90);
             }
         }
         for (i, _) in river_index.within(&area, 0.0) {
@@ -193,54 +211,21 @@ pub fn write(
                 } else {
                     ([107, 174, 214, 255], 2.5)
                 };
-                map.stroke_path(
-                    &path,
-                    &paint(color, 255),
-                    &Stroke {
-                        width,
-                        ..Stroke::default()
-                    },
-                    Transform::identity(),
-                    None,
-                );
+                stroke(&mut map, &path, color, width);
             }
         }
         if let Some(park) = r.park.map(|p| &l.parks[p])
             && let Some(path) = view.polygons(&Geometry::MultiPolygon(park.geom.clone()))
         {
-            map.stroke_path(
-                &path,
-                &paint([84, 39, 143, 255], 255),
-                &Stroke {
-                    width: 2.0,
-                    ..Stroke::default()
-                },
-                Transform::identity(),
-                None,
-            );
+            stroke(&mut map, &path, [84, 39, 143, 255], 2.0);
         }
         if let Some(path) = view.polygons(&Geometry::MultiPolygon(c.geom.clone())) {
             let color = deadline
                 .get(&r.deadline)
                 .copied()
                 .unwrap_or([150, 150, 150, 255]);
-            map.fill_path(
-                &path,
-                &paint(color, 110),
-                FillRule::EvenOdd,
-                Transform::identity(),
-                None,
-            );
-            map.stroke_path(
-                &path,
-                &paint(color, 255),
-                &Stroke {
-                    width: 2.5,
-                    ..Stroke::default()
-                },
-                Transform::identity(),
-                None,
-            );
+            fill(&mut map, &path, color, 110);
+            stroke(&mut map, &path, color, 2.5);
         }
         for (i, _) in pipes.within(&area, 0.0) {
             let pipe = &l.pipes[i];
@@ -249,16 +234,7 @@ pub fn write(
                     .get(pipe.kind.as_str())
                     .copied()
                     .unwrap_or([0, 0, 0, 255]);
-                map.stroke_path(
-                    &path,
-                    &paint(color, 255),
-                    &Stroke {
-                        width: 1.6,
-                        ..Stroke::default()
-                    },
-                    Transform::identity(),
-                    None,
-                );
+                stroke(&mut map, &path, color, 1.6);
             }
         }
         for (i, _) in outfalls.within(centre, radius) {
@@ -268,36 +244,15 @@ pub fn write(
                     .get(status)
                     .copied()
                     .unwrap_or([0, 0, 0, 255]);
-                map.fill_path(
-                    &path,
-                    &paint(color, 255),
-                    FillRule::Winding,
-                    Transform::identity(),
-                    None,
-                );
+                fill(&mut map, &path, color, 255);
             }
         }
         for (i, _) in problems.within(centre, radius) {
             let code = analysis.problems[i].code.as_str();
             if let Some(path) = problem_at[i].and_then(|at| view.dot(at, 4.5)) {
                 let color = problem_code.get(code).copied().unwrap_or([0, 0, 0, 255]);
-                map.fill_path(
-                    &path,
-                    &paint(color, 255),
-                    FillRule::Winding,
-                    Transform::identity(),
-                    None,
-                );
-                map.stroke_path(
-                    &path,
-                    &paint([35, 35, 35, 255], 255),
-                    &Stroke {
-                        width: 1.0,
-                        ..Stroke::default()
-                    },
-                    Transform::identity(),
-                    None,
-                );
+                fill(&mut map, &path, color, 255);
+                stroke(&mut map, &path, [35, 35, 35, 255], 1.0);
             }
         }
         let bar_m = scale_bar(&mut map, &view);
@@ -325,16 +280,7 @@ fn scale_bar(map: &mut Pixmap, view: &View) -> f64 {
     pb.line_to(x1, y);
     pb.line_to(x1, y - 8.0);
     if let Some(path) = pb.finish() {
-        map.stroke_path(
-            &path,
-            &paint([0, 0, 0, 255], 255),
-            &Stroke {
-                width: 2.5,
-                ..Stroke::default()
-            },
-            Transform::identity(),
-            None,
-        );
+        stroke(map, &path, [0, 0, 0, 255], 2.5);
     }
     metres
 }

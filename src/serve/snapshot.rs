@@ -99,16 +99,7 @@ impl Snapshot {
         let to_wgs84 = crs::transform(&crs::spatial_ref(&loaded.working_crs)?, &crs::wgs84())?;
         let mut collections = Vec::with_capacity(COLLECTIONS.len());
         for (id, title, description) in COLLECTIONS {
-            let features = match id {
-                "clusters" => layers::clusters(loaded, analysis),
-                "problems" => layers::problems(analysis),
-                "outfalls" => layers::outfalls(loaded, analysis),
-                "enterprises" => layers::enterprises(loaded, analysis),
-                "pipes" => layers::pipes(loaded),
-                "plants" => layers::plants(loaded),
-                "parks" => layers::parks(loaded),
-                _ => layers::rivers(loaded),
-            };
+            let features = layers::by_name(id, loaded, analysis).unwrap_or_default();
             collections.push(Collection::new(
                 id,
                 title,
