@@ -27,6 +27,14 @@ const WIDTH: f64 = 1600.0;
 const HEIGHT: f64 = 1000.0;
 const NOTE: &str = "示例数据，虚构 synthetic demo data";
 
+/// Where `--scale` copies start (south-west corner of their grid), east of the demo.
+const GRID_LON: f64 = 108.8;
+const GRID_LAT: f64 = 28.0;
+/// A park copy's slot: up to 3 clusters side by side and the plant beside them.
+const SLOT_WIDTH: f64 = 9_000.0;
+const SLOT_HEIGHT: f64 = 4_000.0;
+const SLOT_COLUMNS: usize = 40;
+
 /// A cluster's local frame: u along the river, v away from it, origin on the river-side edge.
 #[derive(Debug, Clone, Copy)]
 struct Frame {
@@ -522,11 +530,11 @@ fn read_rivers(path: &Path) -> Result<Vec<(String, MultiLineString)>> {
 
 /// Write the demo workspace's layers into `out` (which must exist), from the rivers file.
 ///
-/// `scale` copies of the plan are laid out, copy k shifted east and north on a grid of
-/// 2.5 km × 1.8 km steps with ids suffixed by k (copy 0 is the demo itself), to measure
-/// zdz on larger workspaces: 70 copies hold about 100,000 pipes. Copies overlap their
-/// neighbours (parks hold other copies' clusters, networks touch), so problem counts are
-/// not `scale` times the demo's; the workload is what this is for.
+/// `scale` copies of the plan are laid out, ids suffixed by the copy number (copy 0 is the
+/// demo itself): each later park copy in its own 9 km × 4 km slot of a grid, 40 slots wide,
+/// starting at 108.8°E 28°N, east of the demo, with its clusters side by side. Copies never
+/// overlap, so every copy carries the demo's problems; corridor membership follows where a
+/// slot falls against the real Yangtze. 70 copies hold about 100,000 pipes.
 pub fn generate(rivers_path: &Path, out: &Path, seed: u64, scale: usize) -> Result<()> {
     let river_lines = read_rivers(rivers_path)?;
     let to_layout = crs::transform(&crs::wgs84(), &crs::epsg(LAYOUT_EPSG))?;
@@ -535,7 +543,11 @@ pub fn generate(rivers_path: &Path, out: &Path, seed: u64, scale: usize) -> Resu
     };
     let mut layers = Out::default();
     let plans = plan::chongqing();
-    for (copy, park) in (0..scale.max(1)).flat_map(|k| plans.iter().map(move |p| (k, p))) {
+    let mut grid_origin = Geometry::Point(Point::new(GRID_LON, GRID_LAT));
+    crs::reproject(&mut grid_origin, &to_layout)?;
+    let Geometry::Point(grid_origin) = grid_origin else { unreachable!() };
+    let grid_origin = grid_origin.0;
+    for (copy, (park_index, park)) in (0..scale.max(1)).flat_map(|k| plans.iter().enumerate().map(move |p| (k, p))) {
         let frames = park
             .clusters
             .iter()
@@ -565,14 +577,25 @@ pub fn generate(rivers_path: &Path, out: &Path, seed: u64, scale: usize) -> Resu
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        let shift = coord! { x: (copy % 10) as f64 * 2500.0, y: (copy / 10) as f64 * 1800.0 };
-        let frames: Vec<Frame> = frames
-            .into_iter()
-            .map(|f| Frame {
-                origin: f.origin + shift,
-                ..f
-            })
-            .collect();
+        let frames = if copy == 0 {
+            frames
+        } else {
+            // Later copies: each park in its own slot of a grid east of the demo, its
+            // clusters side by side, so no copy overlaps another.
+            let slot = (copy - 1) * plans.len() + park_index;
+            let origin = grid_origin
+                + coord! {
+                    x: (slot % SLOT_COLUMNS) as f64 * SLOT_WIDTH,
+                    y: (slot / SLOT_COLUMNS) as f64 * SLOT_HEIGHT,
+                };
+            (0..frames.len())
+                .map(|j| Frame {
+                    origin: origin + coord! { x: j as f64 * (WIDTH + 600.0), y: 0.0 },
+                    t: coord! { x: 1.0, y: 0.0 },
+                    n: coord! { x: 0.0, y: 1.0 },
+                })
+                .collect()
+        };
         let pid = if copy == 0 {
             park.id.to_string()
         } else {
