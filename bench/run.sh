@@ -7,7 +7,9 @@
 #     SCALE: district (2 copies of the demo plan, 44 clusters, ~2,900 pipes),
 #            province (70 copies: 1,540 clusters, ~102,000 pipes), or a number of copies.
 #
-# Peers (bench/peers/): GeoPandas/Shapely (PyPI, in a venv under the work folder).
+# Peers (bench/peers/): PostGIS 3 (Debian's postgresql-15-postgis-3, a private server on
+# 127.0.0.1 started and stopped here; GiST indexes, KNN, a recursive CTE for traces) and
+# GeoPandas/Shapely (PyPI, in a venv under the work folder).
 # Compared: OUTFALL_UNMATCHED, OUTFALL_SEWAGE_DIRECT, STORM_CROSS_CONNECTION,
 # ENTERPRISE_UNCOVERED and every cluster's deadline (issue 6's list of rules).
 set -euo pipefail
@@ -24,7 +26,12 @@ mkdir -p "$work"
 venv="${ZDZ_BENCH_DIR:-/tmp/zdz-bench}/venv"
 python="${PYTHON:-python3}"
 
-dpkg -s gdal-bin >/dev/null 2>&1 || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends gdal-bin; }
+for p in gdal-bin postgresql-15-postgis-3; do
+  dpkg -s "$p" >/dev/null 2>&1 || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$p"; }
+done
+# shellcheck source=../scripts/private-postgis.sh
+. scripts/private-postgis.sh
+start_postgis $((20000 + RANDOM % 20000)) bench
 if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import geopandas, scipy" 2>/dev/null; then
   "$python" -m venv "$venv"
   "$venv/bin/pip" install -q geopandas shapely pyogrio pyproj scipy
@@ -43,7 +50,7 @@ add() { ogr2ogr -f GPKG "$ws" "$work/src/$1.geojson" -nln "$1" -nlt "${3:-PROMOT
 append=""
 add parks 'SELECT park_id, name, level, district FROM parks'
 add clusters 'SELECT "组团编号" AS cluster_id, "园区编号" AS park_id, "组团名称" AS name, "示范" AS demo FROM clusters'
-add enterprises 'SELECT "企业编号" AS enterprise_id, "企业名称" AS name, "纳管" AS connected, "废水量" AS wastewater_tpd FROM enterprises' GEOMETRY
+add enterprises 'SELECT "企业编号" AS enterprise_id, "企业名称" AS name, "纳管" AS connected, CAST("废水量" AS character(32)) AS wastewater_tpd FROM enterprises' GEOMETRY
 add pipes 'SELECT pipe_id, kind, diameter_mm, defect_grade FROM pipes' LINESTRING
 add outfalls 'SELECT outfall_id, name, kind, receiving_water, plant_id FROM outfalls' POINT
 add plants 'SELECT "污水厂编号" AS plant_id, "名称" AS name, "设计规模" AS capacity_tpd, "实际处理量" AS inflow_tpd FROM plants' POINT
@@ -59,6 +66,11 @@ for r in $(seq 1 "$repeats"); do
   cp "$work/zdz-out/summary.json" "$work/zdz.$r.summary.json"
   epsg=$("$venv/bin/python" -c 'import json,sys; print(json.load(open(sys.argv[1]))["working_crs"].split(":")[1])' "$work/zdz-out/summary.json")
   timed "$work/geopandas.$r.json" "$venv/bin/python" bench/peers/geopandas_peer.py "$ws" "$epsg"
+  # PostGIS: loading (ogr2ogr into the working CRS, GiST indexes) and analysis timed apart.
+  timed "$work/postgis-load.$r.log" sh -c 'ogr2ogr -f PostgreSQL "$1" "$2" -lco GEOMETRY_NAME=geom -lco SPATIAL_INDEX=NONE -overwrite && shift 2 && psql "$@"' \
+    _ "$PG_CONN" "$ws" "${PG_PSQL[@]}" -v epsg="$epsg" -f bench/peers/postgis_load.sql
+  timed "$work/postgis.$r.json" psql "${PG_PSQL[@]}" -At -v snap=1 -v match=20 -v coverage=100 \
+    -v plant=50 -v corridor=1000 -f bench/peers/postgis_peer.sql
 done
 
 # The answers must agree exactly.
@@ -70,19 +82,21 @@ problems = json.load(open(f"{work}/zdz-out/problems.geojson"))["features"]
 zdz_problems = sorted([p["properties"]["code"], p["properties"]["feature_id"]] for p in problems if p["properties"]["code"] in codes)
 clusters = json.load(open(f"{work}/zdz-out/clusters.geojson"))["features"]
 zdz_deadlines = {c["properties"]["cluster_id"]: c["properties"]["deadline"] for c in clusters}
-peer = json.load(open(f"{work}/geopandas.1.json"))
 bad = False
-for name, a, b in [("problems", zdz_problems, peer["problems"]), ("deadlines", zdz_deadlines, peer["deadlines"])]:
-    if a != b:
-        bad = True
-        if name == "problems":
-            sa, sb = set(map(tuple, a)), set(map(tuple, b))
-            print(f"MISMATCH {name}: only zdz {sorted(sa - sb)[:10]}, only geopandas {sorted(sb - sa)[:10]}", file=sys.stderr)
-        else:
-            diff = {k: (a.get(k), b.get(k)) for k in set(a) | set(b) if a.get(k) != b.get(k)}
-            print(f"MISMATCH {name}: {dict(list(diff.items())[:10])}", file=sys.stderr)
+for tool in ["geopandas", "postgis"]:
+    peer = json.load(open(f"{work}/{tool}.1.json"))
+    peer_problems = sorted(peer["problems"])
+    for name, a, b in [("problems", zdz_problems, peer_problems), ("deadlines", zdz_deadlines, peer["deadlines"])]:
+        if a != b:
+            bad = True
+            if name == "problems":
+                sa, sb = set(map(tuple, a)), set(map(tuple, b))
+                print(f"MISMATCH {tool} {name}: only zdz {sorted(sa - sb)[:10]}, only {tool} {sorted(sb - sa)[:10]}", file=sys.stderr)
+            else:
+                diff = {k: (a.get(k), b.get(k)) for k in set(a) | set(b) if a.get(k) != b.get(k)}
+                print(f"MISMATCH {tool} {name}: {dict(list(diff.items())[:10])}", file=sys.stderr)
 print(f"answers: {len(zdz_problems)} problems and {len(zdz_deadlines)} deadlines "
-      + ("DIFFER" if bad else "identical in zdz and GeoPandas"))
+      + ("DIFFER" if bad else "identical in zdz, GeoPandas and PostGIS"))
 sys.exit(1 if bad else 0)
 PY
 
@@ -90,22 +104,33 @@ PY
 "$venv/bin/python" - "$work" "$repeats" "$scale" <<'PY'
 import json, statistics, sys
 work, repeats, scale = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+def wall(name):
+    w, kib = open(f"{work}/{name}.time").read().split()[-2:]
+    return float(w), int(kib) / 1024
 def run(tool, r):
-    wall, kib = open(f"{work}/{tool}.{r}.{'log' if tool == 'zdz' else 'json'}.time").read().split()[-2:]
+    """load s, analysis s, wall s, peak MiB, write s (zdz only)."""
     if tool == "zdz":
         t = json.load(open(f"{work}/zdz.{r}.summary.json"))["timings_ms"]
-        return t["load_ms"] / 1000, t["analyze_ms"] / 1000, float(wall), int(kib) / 1024
+        w, mib = wall(f"zdz.{r}.log")
+        return t["load_ms"] / 1000, t["analyze_ms"] / 1000, w, mib, t["write_ms"] / 1000
+    if tool == "postgis":
+        load_w, _ = wall(f"postgis-load.{r}.log")
+        an_w, _ = wall(f"postgis.{r}.json")
+        return load_w, an_w, load_w + an_w, float("nan"), 0.0
     p = json.load(open(f"{work}/{tool}.{r}.json"))
-    return p["load_s"], p["analysis_s"], float(wall), int(kib) / 1024
-rows = {tool: [run(tool, r) for r in range(1, repeats + 1)] for tool in ["zdz", "geopandas"]}
-med = {tool: [statistics.median(x[i] for x in rs) for i in range(4)] for tool, rs in rows.items()}
+    w, mib = wall(f"{tool}.{r}.json")
+    return p["load_s"], p["analysis_s"], w, mib, 0.0
+tools = ["zdz", "postgis", "geopandas"]
+rows = {tool: [run(tool, r) for r in range(1, repeats + 1)] for tool in tools}
+med = {tool: [statistics.median(x[i] for x in rs) for i in range(5)] for tool, rs in rows.items()}
 s = json.load(open(f"{work}/zdz.1.summary.json"))
 counts = {l["layer"]: l["features_used"] for l in s["layers"]}
 print(f"\n{scale}: {counts.get('clusters')} clusters, {counts.get('pipes')} pipes, {counts.get('outfalls')} outfalls, {counts.get('enterprises')} enterprises; median of {repeats}")
-print("| tool | load s | analysis s | total s (wall) | peak MiB | analysis ÷ zdz | total ÷ zdz |")
-print("|---|---|---|---|---|---|---|")
+print("| tool | load s | analysis s | load + analysis s | ÷ zdz (analysis) | ÷ zdz (load + analysis) | process wall s | peak MiB |")
+print("|---|---|---|---|---|---|---|---|")
 z = med["zdz"]
-for tool, m in med.items():
-    print(f"| {tool} | {m[0]:.3f} | {m[1]:.3f} | {m[2]:.2f} | {m[3]:.0f} | {m[1] / max(z[1], 1e-6):.1f}× | {m[2] / z[2]:.1f}× |")
-print("\nzdz's total includes writing every output file (GeoJSON, GeoPackage, project, workbook); the peer writes none.")
+for tool in tools:
+    m = med[tool]
+    print(f"| {tool} | {m[0]:.3f} | {m[1]:.3f} | {m[0] + m[1]:.3f} | {m[1] / max(z[1], 1e-6):.1f}× | {(m[0] + m[1]) / (z[0] + z[1]):.1f}× | {m[2]:.2f} | {'—' if m[3] != m[3] else f'{m[3]:.0f}'} |")
+print(f"\nzdz's process wall time also includes writing every output file ({z[4]:.2f} s: GeoJSON, GeoPackage with styles, QGIS project, workbook), which the peers do not produce; PostGIS's load is ogr2ogr into the database with GiST indexes, its analysis the SQL run by psql, its memory is the server's and not measured.")
 PY

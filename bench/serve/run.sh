@@ -29,15 +29,8 @@ cargo build --release --locked -q
 zdz=target/release/zdz
 zport=18180; gport=18181; pgport=18182
 pids=()
-pgdir=""
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  if [ -n "$pgdir" ]; then
-    runuser -u postgres -- /usr/lib/postgresql/15/bin/pg_ctl -D "$pgdir/data" -m fast -w stop >/dev/null 2>&1 || true
-    rm -rf "$pgdir"
-  fi
-}
-trap cleanup EXIT
+# shellcheck source=../../scripts/private-postgis.sh
+. scripts/private-postgis.sh
 
 wait_http() { for _ in $(seq 1 100); do curl -sf -o /dev/null "$1" && return 0; sleep 0.2; done; echo "no answer from $1" >&2; exit 1; }
 
@@ -49,14 +42,10 @@ wait_http "http://127.0.0.1:$zport/healthz"
 for c in pipes clusters; do
   curl -sf "http://127.0.0.1:$zport/collections/$c/items?limit=10000" > "$work/$c.geojson"
 done
-pgdir=$(mktemp -d /tmp/zdz-bench-pg.XXXXXX); chown postgres "$pgdir"
-runuser -u postgres -- /usr/lib/postgresql/15/bin/initdb -D "$pgdir/data" -U postgres -A trust >/dev/null
-runuser -u postgres -- /usr/lib/postgresql/15/bin/pg_ctl -D "$pgdir/data" -l "$pgdir/log" -w \
-  -o "-p $pgport -k $pgdir -c listen_addresses=127.0.0.1" start >/dev/null
-psql -q -h 127.0.0.1 -p "$pgport" -U postgres -c "CREATE DATABASE bench" >/dev/null
-psql -q -h 127.0.0.1 -p "$pgport" -U postgres -d bench -c "CREATE EXTENSION postgis" >/dev/null
+start_postgis "$pgport" bench
+trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; stop_postgis' EXIT
 for c in pipes clusters; do
-  ogr2ogr -f PostgreSQL "PG:host=127.0.0.1 port=$pgport dbname=bench user=postgres" "$work/$c.geojson" \
+  ogr2ogr -f PostgreSQL "$PG_CONN" "$work/$c.geojson" \
     -nln "$c" -lco GEOMETRY_NAME=geom -lco FID=gid -overwrite
 done
 

@@ -84,6 +84,7 @@ pub fn write_all(
     timings: &summary::Timings,
     maps: bool,
 ) -> Result<()> {
+    let started = std::time::Instant::now();
     let working = crs::spatial_ref(&loaded.working_crs)?;
     let to_wgs84 = crs::transform(&working, &crs::wgs84())?;
     let styles = crate::styles::model::styles(&loaded.project.deadlines);
@@ -174,6 +175,8 @@ pub fn write_all(
                 .into(),
             );
     }
+    // summary.json is written last: it records how long the other files took.
+    summary["timings_ms"]["write_ms"] = (started.elapsed().as_millis() as u64).into();
     write_atomically(
         &out.join("summary.json"),
         serde_json::to_string_pretty(&summary)?.as_bytes(),
