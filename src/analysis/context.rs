@@ -71,9 +71,15 @@ impl<'a> Context<'a> {
             .filter(|(_, p)| p.kind.carries_sewage())
             .map(|(i, p)| (i, Geometry::LineString(p.geom.clone())))
             .collect();
+        // The network (snapping every pipe end) and the sewer R-tree are the largest
+        // pieces: built side by side.
+        let (network, sewers) = rayon::join(
+            || Network::build(&layers.pipes, project.params.snap_m),
+            || LineIndex::new(sewer_geoms.iter().map(|(i, g)| (*i, g))),
+        );
         Context {
-            network: Network::build(&layers.pipes, project.params.snap_m),
-            sewers: LineIndex::new(sewer_geoms.iter().map(|(i, g)| (*i, g))),
+            network,
+            sewers,
             pipe_ends: PointIndex::new(
                 layers
                     .pipes

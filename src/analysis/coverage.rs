@@ -4,6 +4,7 @@
 //! outfall trace uses.
 
 use geo::Geometry;
+use rayon::prelude::*;
 
 use super::context::Context;
 use super::problem::Problem;
@@ -14,7 +15,7 @@ pub fn drain_pipes(ctx: &Context) -> Vec<Option<(usize, f64)>> {
     let d = ctx.project.params.coverage_m;
     ctx.layers
         .enterprises
-        .iter()
+        .par_iter()
         .map(|e| ctx.sewers.within(&e.geom, d).into_iter().next())
         .collect()
 }

@@ -4,6 +4,7 @@
 //! outfall rules: OUTFALL_UNMATCHED, OUTFALL_SEWAGE_DIRECT, STORM_CROSS_CONNECTION.
 
 use geo::Geometry;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::context::Context;
@@ -83,7 +84,6 @@ pub fn analyze_outfalls(
     ctx: &Context,
     drains: &[Option<(usize, f64)>],
 ) -> (Vec<OutfallResult>, Vec<Problem>) {
-    let params = &ctx.project.params;
     let layers = ctx.layers;
     // Enterprises by the pipe they drain into.
     let mut drained_by: Vec<Vec<usize>> = vec![Vec::new(); layers.pipes.len()];
@@ -93,119 +93,135 @@ pub fn analyze_outfalls(
         }
     }
 
-    let mut results = Vec::with_capacity(layers.outfalls.len());
+    // Each outfall is matched and traced on its own: in parallel, results kept in order.
+    let per_outfall: Vec<(OutfallResult, Vec<Problem>)> = layers
+        .outfalls
+        .par_iter()
+        .map(|o| one_outfall(ctx, o, &drained_by))
+        .collect();
+    let (results, problems): (Vec<OutfallResult>, Vec<Vec<Problem>>) =
+        per_outfall.into_iter().unzip();
+    (results, problems.into_iter().flatten().collect())
+}
+
+/// Match one outfall, trace it and apply the outfall rules.
+fn one_outfall(
+    ctx: &Context,
+    o: &Outfall,
+    drained_by: &[Vec<usize>],
+) -> (OutfallResult, Vec<Problem>) {
+    let params = &ctx.project.params;
+    let layers = ctx.layers;
     let mut problems = Vec::new();
-    for o in &layers.outfalls {
-        let matched = ctx
-            .pipe_ends
-            .nearest_within(o.geom.0, params.outfall_match_m);
-        let upstream_pipes = matched
-            .map(|(pipe, _)| {
-                ctx.network
-                    .trace_upstream(ctx.network.downstream_node(pipe))
-            })
-            .unwrap_or_default();
-        let mut upstream_enterprises: Vec<usize> = upstream_pipes
-            .iter()
-            .flat_map(|p| drained_by[*p].iter().copied())
-            .collect();
-        upstream_enterprises.sort_unstable();
-        upstream_enterprises.dedup();
+    let matched = ctx
+        .pipe_ends
+        .nearest_within(o.geom.0, params.outfall_match_m);
+    let upstream_pipes = matched
+        .map(|(pipe, _)| {
+            ctx.network
+                .trace_upstream(ctx.network.downstream_node(pipe))
+        })
+        .unwrap_or_default();
+    let mut upstream_enterprises: Vec<usize> = upstream_pipes
+        .iter()
+        .flat_map(|p| drained_by[*p].iter().copied())
+        .collect();
+    upstream_enterprises.sort_unstable();
+    upstream_enterprises.dedup();
 
-        let plant = tied_plant(ctx, o);
-        let plant_effluent = declares_plant(o);
-        let sewage_upstream = upstream_pipes
+    let plant = tied_plant(ctx, o);
+    let plant_effluent = declares_plant(o);
+    let sewage_upstream = upstream_pipes
+        .iter()
+        .find(|p| layers.pipes[**p].kind.carries_sewage());
+    let trace = Trace {
+        pipe_ids: upstream_pipes
             .iter()
-            .find(|p| layers.pipes[**p].kind.carries_sewage());
-        let trace = Trace {
-            pipe_ids: upstream_pipes
-                .iter()
-                .map(|p| layers.pipes[*p].id.clone())
-                .collect(),
-            enterprise_ids: upstream_enterprises
-                .iter()
-                .map(|e| layers.enterprises[*e].id.clone())
-                .collect(),
-        };
-        let here = Geometry::Point(o.geom);
-        let mut codes = Vec::new();
-        let mut add = |code: ProblemCode, detail: String, distance: Option<f64>| {
-            codes.push(code);
-            let mut p = Problem::new(code, LayerKind::Outfalls, &o.id, detail)
-                .at(here.clone())
-                .distance(distance);
-            p.trace = Some(trace.clone());
-            problems.push(p);
-        };
+            .map(|p| layers.pipes[*p].id.clone())
+            .collect(),
+        enterprise_ids: upstream_enterprises
+            .iter()
+            .map(|e| layers.enterprises[*e].id.clone())
+            .collect(),
+    };
+    let here = Geometry::Point(o.geom);
+    let mut codes = Vec::new();
+    let mut add = |code: ProblemCode, detail: String, distance: Option<f64>| {
+        codes.push(code);
+        let mut p = Problem::new(code, LayerKind::Outfalls, &o.id, detail)
+            .at(here.clone())
+            .distance(distance);
+        p.trace = Some(trace.clone());
+        problems.push(p);
+    };
 
-        if matched.is_none() && plant.is_none() {
-            let nearest = ctx.pipe_ends.nearest(o.geom.0).map(|(_, d)| d);
-            let detail = match nearest {
-                Some(d) => format!(
-                    "nearest pipe downstream end {d:.1} m away (outfall_match_m = {} m); source unknown",
-                    params.outfall_match_m
+    if matched.is_none() && plant.is_none() {
+        let nearest = ctx.pipe_ends.nearest(o.geom.0).map(|(_, d)| d);
+        let detail = match nearest {
+            Some(d) => format!(
+                "nearest pipe downstream end {d:.1} m away (outfall_match_m = {} m); source unknown",
+                params.outfall_match_m
+            ),
+            None => "no pipe in the workspace; source unknown".into(),
+        };
+        add(ProblemCode::OutfallUnmatched, detail, nearest);
+    }
+    let is_storm = o.kind == Some(OutfallKind::Storm);
+    if let (true, Some(p)) = (is_storm, sewage_upstream) {
+        let pipe = &layers.pipes[*p];
+        add(
+            ProblemCode::StormCrossConnection,
+            format!(
+                "storm outfall with {} pipe {} upstream ({} pipes traced)",
+                pipe.kind.as_str(),
+                pipe.id,
+                upstream_pipes.len()
+            ),
+            matched.map(|(_, d)| d),
+        );
+    } else if !plant_effluent && !is_storm {
+        let kind_sewage = matches!(o.kind, Some(OutfallKind::Sewage | OutfallKind::Combined));
+        if kind_sewage || sewage_upstream.is_some() {
+            let detail = match (kind_sewage, sewage_upstream) {
+                (true, _) => format!(
+                    "{} outfall that is not a plant's effluent outfall",
+                    o.kind.map(|k| k.as_str()).unwrap_or("")
                 ),
-                None => "no pipe in the workspace; source unknown".into(),
+                (false, Some(p)) => format!(
+                    "{} pipe {} upstream of an outfall that is not a plant's effluent outfall",
+                    layers.pipes[*p].kind.as_str(),
+                    layers.pipes[*p].id
+                ),
+                (false, None) => unreachable!("guarded above"),
             };
-            add(ProblemCode::OutfallUnmatched, detail, nearest);
-        }
-        let is_storm = o.kind == Some(OutfallKind::Storm);
-        if let (true, Some(p)) = (is_storm, sewage_upstream) {
-            let pipe = &layers.pipes[*p];
             add(
-                ProblemCode::StormCrossConnection,
-                format!(
-                    "storm outfall with {} pipe {} upstream ({} pipes traced)",
-                    pipe.kind.as_str(),
-                    pipe.id,
-                    upstream_pipes.len()
-                ),
+                ProblemCode::OutfallSewageDirect,
+                detail,
                 matched.map(|(_, d)| d),
             );
-        } else if !plant_effluent && !is_storm {
-            let kind_sewage = matches!(o.kind, Some(OutfallKind::Sewage | OutfallKind::Combined));
-            if kind_sewage || sewage_upstream.is_some() {
-                let detail = match (kind_sewage, sewage_upstream) {
-                    (true, _) => format!(
-                        "{} outfall that is not a plant's effluent outfall",
-                        o.kind.map(|k| k.as_str()).unwrap_or("")
-                    ),
-                    (false, Some(p)) => format!(
-                        "{} pipe {} upstream of an outfall that is not a plant's effluent outfall",
-                        layers.pipes[*p].kind.as_str(),
-                        layers.pipes[*p].id
-                    ),
-                    (false, None) => unreachable!("guarded above"),
-                };
-                add(
-                    ProblemCode::OutfallSewageDirect,
-                    detail,
-                    matched.map(|(_, d)| d),
-                );
-            }
         }
-
-        let status = if codes.contains(&ProblemCode::StormCrossConnection) {
-            OutfallStatus::CrossConnection
-        } else if codes.contains(&ProblemCode::OutfallSewageDirect) {
-            OutfallStatus::SewageDirect
-        } else if codes.contains(&ProblemCode::OutfallUnmatched) {
-            OutfallStatus::Unmatched
-        } else if plant_effluent {
-            OutfallStatus::PlantEffluent
-        } else {
-            OutfallStatus::Matched
-        };
-        results.push(OutfallResult {
-            cluster: ctx.cluster_at(o.geom.0),
-            matched,
-            upstream_pipes,
-            upstream_enterprises,
-            plant,
-            plant_effluent,
-            codes,
-            status,
-        });
     }
-    (results, problems)
+
+    let status = if codes.contains(&ProblemCode::StormCrossConnection) {
+        OutfallStatus::CrossConnection
+    } else if codes.contains(&ProblemCode::OutfallSewageDirect) {
+        OutfallStatus::SewageDirect
+    } else if codes.contains(&ProblemCode::OutfallUnmatched) {
+        OutfallStatus::Unmatched
+    } else if plant_effluent {
+        OutfallStatus::PlantEffluent
+    } else {
+        OutfallStatus::Matched
+    };
+    let result = OutfallResult {
+        cluster: ctx.cluster_at(o.geom.0),
+        matched,
+        upstream_pipes,
+        upstream_enterprises,
+        plant,
+        plant_effluent,
+        codes,
+        status,
+    };
+    (result, problems)
 }

@@ -545,9 +545,13 @@ pub fn generate(rivers_path: &Path, out: &Path, seed: u64, scale: usize) -> Resu
     let plans = plan::chongqing();
     let mut grid_origin = Geometry::Point(Point::new(GRID_LON, GRID_LAT));
     crs::reproject(&mut grid_origin, &to_layout)?;
-    let Geometry::Point(grid_origin) = grid_origin else { unreachable!() };
+    let Geometry::Point(grid_origin) = grid_origin else {
+        unreachable!()
+    };
     let grid_origin = grid_origin.0;
-    for (copy, (park_index, park)) in (0..scale.max(1)).flat_map(|k| plans.iter().enumerate().map(move |p| (k, p))) {
+    for (copy, (park_index, park)) in
+        (0..scale.max(1)).flat_map(|k| plans.iter().enumerate().map(move |p| (k, p)))
+    {
         let frames = park
             .clusters
             .iter()

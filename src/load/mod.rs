@@ -24,6 +24,7 @@ pub mod values;
 
 use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
 
 use crate::contract::LayerKind;
 use crate::crs;
@@ -104,50 +105,35 @@ pub fn load(arg: &str) -> Result<Loaded> {
         .unwrap_or_else(|| working.to_wkt().unwrap_or_default());
 
     let progress = ProgressBar::new(opened.len() as u64).with_style(
-        ProgressStyle::with_template("{spinner} reading {msg} [{pos}/{len}]")
+        ProgressStyle::with_template("{spinner} reading layers [{pos}/{len}]")
             .expect("valid progress template"),
     );
+    // Layers are read and built in parallel, one GDAL dataset per thread.
+    let project = &workspace.project;
+    let built: Vec<Result<BuiltLayer>> = opened
+        .into_par_iter()
+        .map(|layer| {
+            let out = build_layer(&layer, &working_def, &project.corridor.main_stem);
+            progress.inc(1);
+            out
+        })
+        .collect();
     let mut layers = Layers::default();
     let mut reports = Vec::new();
-    let project = &workspace.project;
-    for layer in &opened {
-        let kind = layer.source.kind;
-        progress.set_message(kind.label());
-        let (read, warnings) = gdal_messages::capture(|| layer.read(&working));
-        let (report, raws) = read?;
-        gdal_warnings.extend(warnings.into_iter().map(|w| (kind, w)));
-        let config = &layer.source.config;
-        let scale = |field: &str| config.scale.get(field).copied();
-        let mut b = Builder::new(kind, &mut layers.findings);
-        match kind {
-            LayerKind::Parks => layers.parks = raws.iter().filter_map(|r| b.park(r)).collect(),
-            LayerKind::Clusters => {
-                layers.clusters = raws.iter().filter_map(|r| b.cluster(r)).collect()
-            }
-            LayerKind::Enterprises => {
-                layers.enterprises = raws
-                    .iter()
-                    .filter_map(|r| b.enterprise(r, &scale))
-                    .collect()
-            }
-            LayerKind::Pipes => {
-                layers.pipes = raws.iter().flat_map(|r| b.pipes(r, &scale)).collect()
-            }
-            LayerKind::Outfalls => {
-                layers.outfalls = raws.iter().flat_map(|r| b.outfalls(r)).collect()
-            }
-            LayerKind::Plants => {
-                layers.plants = raws.iter().filter_map(|r| b.plant(r, &scale)).collect()
-            }
-            LayerKind::Rivers => {
-                layers.rivers = raws
-                    .iter()
-                    .filter_map(|r| b.river(r, &project.corridor.main_stem))
-                    .collect()
-            }
+    for b in built {
+        let b = b?;
+        gdal_warnings.extend(b.warnings.into_iter().map(|w| (b.report.layer, w)));
+        layers.findings.extend(b.findings);
+        match b.features {
+            Features::Parks(f) => layers.parks = f,
+            Features::Clusters(f) => layers.clusters = f,
+            Features::Enterprises(f) => layers.enterprises = f,
+            Features::Pipes(f) => layers.pipes = f,
+            Features::Outfalls(f) => layers.outfalls = f,
+            Features::Plants(f) => layers.plants = f,
+            Features::Rivers(f) => layers.rivers = f,
         }
-        reports.push(report);
-        progress.inc(1);
+        reports.push(b.report);
     }
     progress.finish_and_clear();
     for (layer, message) in gdal_warnings {
@@ -207,6 +193,65 @@ fn check_all_in_china_or_none(opened: &[OpenedLayer], bounds: &[Option<[f64; 4]>
         );
     }
     Ok(())
+}
+
+/// One layer's features as domain types.
+enum Features {
+    Parks(Vec<crate::model::Park>),
+    Clusters(Vec<crate::model::Cluster>),
+    Enterprises(Vec<crate::model::Enterprise>),
+    Pipes(Vec<crate::model::Pipe>),
+    Outfalls(Vec<crate::model::Outfall>),
+    Plants(Vec<crate::model::Plant>),
+    Rivers(Vec<crate::model::River>),
+}
+
+/// A layer read and built: its report, features, findings and GDAL's warnings.
+struct BuiltLayer {
+    report: LayerReport,
+    features: Features,
+    findings: Vec<LoadFinding>,
+    warnings: Vec<String>,
+}
+
+/// Read one layer into the working CRS (`working` as a definition: each thread makes
+/// its own spatial reference) and build its domain features.
+fn build_layer(layer: &OpenedLayer, working: &str, main_stem: &[String]) -> Result<BuiltLayer> {
+    let (read, warnings) =
+        gdal_messages::capture(|| crs::spatial_ref(working).and_then(|w| layer.read(&w)));
+    let (report, raws) = read?;
+    let kind = layer.source.kind;
+    let config = &layer.source.config;
+    let scale = |field: &str| config.scale.get(field).copied();
+    let mut findings = Vec::new();
+    let mut b = Builder::new(kind, &mut findings);
+    let features = match kind {
+        LayerKind::Parks => Features::Parks(raws.iter().filter_map(|r| b.park(r)).collect()),
+        LayerKind::Clusters => {
+            Features::Clusters(raws.iter().filter_map(|r| b.cluster(r)).collect())
+        }
+        LayerKind::Enterprises => Features::Enterprises(
+            raws.iter()
+                .filter_map(|r| b.enterprise(r, &scale))
+                .collect(),
+        ),
+        LayerKind::Pipes => Features::Pipes(raws.iter().flat_map(|r| b.pipes(r, &scale)).collect()),
+        LayerKind::Outfalls => {
+            Features::Outfalls(raws.iter().flat_map(|r| b.outfalls(r)).collect())
+        }
+        LayerKind::Plants => {
+            Features::Plants(raws.iter().filter_map(|r| b.plant(r, &scale)).collect())
+        }
+        LayerKind::Rivers => {
+            Features::Rivers(raws.iter().filter_map(|r| b.river(r, main_stem)).collect())
+        }
+    };
+    Ok(BuiltLayer {
+        report,
+        features,
+        findings,
+        warnings,
+    })
 }
 
 fn union(a: Option<[f64; 4]>, b: Option<[f64; 4]>) -> Option<[f64; 4]> {

@@ -56,7 +56,10 @@ pub struct OpenedLayer {
     driver: String,
     dataset: Dataset,
     layer_name: String,
-    srs: SpatialRef,
+    /// The layer's CRS as WKT: GDAL's spatial references may not cross threads, layers do.
+    srs_wkt: String,
+    /// Its short name (`EPSG:4545`) for messages and reports.
+    srs_name: String,
     coords: Option<CoordTag>,
     encoding: Option<String>,
     /// Where a message should point: file and layer.
@@ -182,11 +185,16 @@ impl OpenedLayer {
             driver,
             dataset,
             layer_name,
-            srs,
+            srs_wkt: srs.to_wkt()?,
+            srs_name: crs::describe(&srs),
             coords,
             encoding,
             place,
         })
+    }
+
+    fn srs(&self) -> Result<SpatialRef> {
+        crs::spatial_ref(&self.srs_wkt)
     }
 
     fn layer(&self) -> Result<gdal::vector::Layer<'_>> {
@@ -209,9 +217,8 @@ impl OpenedLayer {
             return Ok(None);
         }
         let b = [env.MinX, env.MinY, env.MaxX, env.MaxY];
-        if self.srs.is_geographic()
-            && (b[0] < -180.0 || b[2] > 180.0 || b[1] < -90.0 || b[3] > 90.0)
-        {
+        let srs = self.srs()?;
+        if srs.is_geographic() && (b[0] < -180.0 || b[2] > 180.0 || b[1] < -90.0 || b[3] > 90.0) {
             bail!(
                 "{}: coordinates span x {:.1}…{:.1}, y {:.1}…{:.1}, which cannot be degrees of {}; metres declared as lon/lat? Set the right `crs` for [layers.{}] in zdz.toml",
                 self.place,
@@ -219,11 +226,11 @@ impl OpenedLayer {
                 b[2],
                 b[1],
                 b[3],
-                crs::describe(&self.srs),
+                self.srs_name,
                 self.source.kind.name()
             );
         }
-        let to_wgs84 = crs::transform(&self.srs, &crs::wgs84())?;
+        let to_wgs84 = crs::transform(&srs, &crs::wgs84())?;
         let out = to_wgs84
             .transform_bounds(&b, 21)
             .with_context(|| format!("{}: bounds cannot be transformed to WGS84", self.place))?;
@@ -309,10 +316,10 @@ impl OpenedLayer {
         let to_working = match self.coords {
             // Tagged web-map coordinates: lon/lat → WGS84 (undo offset) → working CRS.
             Some(_) => (
-                Some(crs::transform(&self.srs, &crs::wgs84())?),
+                Some(crs::transform(&self.srs()?, &crs::wgs84())?),
                 crs::transform(&crs::wgs84(), working)?,
             ),
-            None => (None, crs::transform(&self.srs, working)?),
+            None => (None, crs::transform(&self.srs()?, working)?),
         };
 
         let mut layer = self.layer()?;
@@ -382,7 +389,7 @@ impl OpenedLayer {
             source: self.source.dataset.clone(),
             layer_name: self.layer_name.clone(),
             driver: self.driver.clone(),
-            crs: crs::describe(&self.srs),
+            crs: self.srs_name.clone(),
             coords: self.coords,
             encoding: self.encoding.clone(),
             feature_count: features.len(),
@@ -397,7 +404,7 @@ impl OpenedLayer {
     }
 
     pub fn crs_name(&self) -> String {
-        crs::describe(&self.srs)
+        self.srs_name.clone()
     }
 }
 
