@@ -182,7 +182,8 @@ fn sql_text(s: &str) -> String {
 
 /// Write the GeoPackage at `path` (replacing it) with `layers` and their default styles.
 pub fn write(path: &Path, layers: &[OutLayer], working_crs: &str) -> Result<()> {
-    let tmp = path.with_extension("gpkg.zdz-tmp");
+    // A temporary name that still ends in .gpkg, as GDAL expects of a GeoPackage.
+    let tmp = path.with_extension("zdz-tmp.gpkg");
     let _ = std::fs::remove_file(&tmp);
     let srs = crate::crs::spatial_ref(working_crs)?;
     {
