@@ -41,20 +41,10 @@ cargo build --release --locked -q
 zdz=target/release/zdz
 
 echo "generating $copies copies of the demo plan ..." >&2
-"$zdz" demo --out "$work/src" --scale "$copies" --force 2>/dev/null
+# shellcheck source=workspace.sh
+. bench/workspace.sh
+make_workspace "$copies" "$work"
 ws="$work/workspace.gpkg"
-rm -f "$ws"
-# One canonical GeoPackage for everyone: the contract's field names, as a bureau's
-# cleaned-up data would be.
-add() { ogr2ogr -f GPKG "$ws" "$work/src/$1.geojson" -nln "$1" -nlt "${3:-PROMOTE_TO_MULTI}" -sql "$2" ${append:-}; append="-append"; }
-append=""
-add parks 'SELECT park_id, name, level, district FROM parks'
-add clusters 'SELECT "组团编号" AS cluster_id, "园区编号" AS park_id, "组团名称" AS name, "示范" AS demo FROM clusters'
-add enterprises 'SELECT "企业编号" AS enterprise_id, "企业名称" AS name, "纳管" AS connected, CAST("废水量" AS character(32)) AS wastewater_tpd FROM enterprises' GEOMETRY
-add pipes 'SELECT pipe_id, kind, diameter_mm, defect_grade FROM pipes' LINESTRING
-add outfalls 'SELECT outfall_id, name, kind, receiving_water, plant_id FROM outfalls' POINT
-add plants 'SELECT "污水厂编号" AS plant_id, "名称" AS name, "设计规模" AS capacity_tpd, "实际处理量" AS inflow_tpd FROM plants' POINT
-add rivers 'SELECT name, name_zh FROM rivers'
 
 # One timed run: wall seconds and peak KiB from /usr/bin/time, stdout kept.
 timed() { local out="$1"; shift; /usr/bin/time -f "%e %M" -o "$out.time" "$@" > "$out"; }

@@ -1,0 +1,20 @@
+# shellcheck shell=bash
+# make_workspace COPIES DIR: `zdz demo --scale COPIES` into DIR/src, then one canonical
+# GeoPackage DIR/workspace.gpkg with the contract's field names, which zdz and every peer
+# read. Needs $zdz (the zdz binary) and ogr2ogr.
+make_workspace() {
+  local copies="$1" dir="$2"
+  mkdir -p "$dir"
+  "$zdz" demo --out "$dir/src" --scale "$copies" --force 2>/dev/null
+  local ws="$dir/workspace.gpkg" append=""
+  rm -f "$ws"
+  add() { ogr2ogr -f GPKG "$ws" "$dir/src/$1.geojson" -nln "$1" -nlt "${3:-PROMOTE_TO_MULTI}" -sql "$2" $append; append="-append"; }
+  add parks 'SELECT park_id, name, level, district FROM parks'
+  add clusters 'SELECT "组团编号" AS cluster_id, "园区编号" AS park_id, "组团名称" AS name, "示范" AS demo FROM clusters'
+  # Volumes mix numbers and text such as 350吨/日: kept as text, as bureau data carries them.
+  add enterprises 'SELECT "企业编号" AS enterprise_id, "企业名称" AS name, "纳管" AS connected, CAST("废水量" AS character(32)) AS wastewater_tpd FROM enterprises' GEOMETRY
+  add pipes 'SELECT pipe_id, kind, diameter_mm, defect_grade FROM pipes' LINESTRING
+  add outfalls 'SELECT outfall_id, name, kind, receiving_water, plant_id FROM outfalls' POINT
+  add plants 'SELECT "污水厂编号" AS plant_id, "名称" AS name, "设计规模" AS capacity_tpd, "实际处理量" AS inflow_tpd FROM plants' POINT
+  add rivers 'SELECT name, name_zh FROM rivers'
+}
