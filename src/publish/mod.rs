@@ -85,86 +85,69 @@ pub fn write_all(
     maps: bool,
 ) -> Result<()> {
     let started = std::time::Instant::now();
-    let working = crs::spatial_ref(&loaded.working_crs)?;
-    let to_wgs84 = crs::transform(&working, &crs::wgs84())?;
+    let working_wkt = crs::spatial_ref(&loaded.working_crs)?.to_wkt()?;
+    let wgs84_wkt = crs::wgs84().to_wkt()?;
     let styles = crate::styles::model::styles(&loaded.project.deadlines);
-    let style = |layer: &str| {
-        styles
-            .iter()
-            .find(|s| s.layer == layer)
-            .expect("every output layer has a style")
-    };
-
     // The band is a GEOS buffer of the whole main stem: computed once.
     let band = layers::yangtze_band(loaded)?;
     let features = |layer: &str| -> Vec<geojson::OutFeature> {
         layers::by_name(layer, loaded, analysis).unwrap_or_else(|| band.clone())
     };
-    for layer in GEOJSON_LAYERS {
-        geojson::write(
-            &out.join(format!("{layer}.geojson")),
-            features(layer),
-            &to_wgs84,
-        )?;
-        // Same base name: QGIS applies a .qml beside a file when it opens it.
-        write_atomically(
-            &out.join(format!("{layer}.qml")),
-            crate::styles::qml::qml(style(layer)).as_bytes(),
-        )?;
-        write_atomically(
-            &out.join(format!("{layer}.sld")),
-            crate::styles::sld::sld(style(layer)).as_bytes(),
-        )?;
-    }
-
-    let mut gpkg_layers = Vec::new();
-    for s in &styles {
-        let f = features(s.layer);
-        if !f.is_empty() {
-            gpkg_layers.push(gpkg::OutLayer {
-                style: s,
-                features: f,
-            });
-        }
-    }
-    gpkg::write(&out.join("results.gpkg"), &gpkg_layers, &loaded.working_crs)?;
+    let gpkg_layers: Vec<gpkg::OutLayer> = styles
+        .iter()
+        .map(|s| gpkg::OutLayer {
+            style: s,
+            features: features(s.layer),
+        })
+        .filter(|l| !l.features.is_empty())
+        .collect();
     let present: Vec<&crate::styles::model::LayerStyle> =
         gpkg_layers.iter().map(|l| l.style).collect();
-    let title = loaded
-        .project
-        .info
-        .name
-        .clone()
-        .unwrap_or_else(|| "zdz 污水零直排区".into());
-    let project = qgis::project(&present, &loaded.working_crs, &working.to_wkt()?, &title);
-    write_atomically(&out.join("zdz.qgs"), project.as_bytes())?;
-    // Live layers from `zdz serve` at its default address (the service also serves its own
-    // at /zdz.qlr, with the address it was reached at).
-    let served: Vec<&crate::styles::model::LayerStyle> = present
-        .iter()
-        .copied()
-        .filter(|s| s.layer != "yangtze_band")
-        .collect();
-    let qlr = qgis::live_layers(&served, "http://127.0.0.1:8080", &crs::wgs84().to_wkt()?);
-    write_atomically(&out.join("live.qlr"), qlr.as_bytes())?;
 
-    survey::write(&out.join("survey.xlsx"), &survey::sheets(loaded, analysis))?;
+    // The GeoPackage (mostly GDAL building its spatial indexes) on one core, every other
+    // file on the other.
+    let (gpkg_written, others) = rayon::join(
+        || gpkg::write(&out.join("results.gpkg"), &gpkg_layers, &loaded.working_crs),
+        || -> Result<Option<Vec<(String, String, f64)>>> {
+            write_geojson_layers(out, &styles, &features, &loaded.working_crs)?;
+            let title = loaded
+                .project
+                .info
+                .name
+                .clone()
+                .unwrap_or_else(|| "zdz 污水零直排区".into());
+            let project = qgis::project(&present, &loaded.working_crs, &working_wkt, &title);
+            write_atomically(&out.join("zdz.qgs"), project.as_bytes())?;
+            // Live layers from `zdz serve` at its default address (the service also serves
+            // its own at /zdz.qlr, with the address it was reached at).
+            let served: Vec<&crate::styles::model::LayerStyle> = present
+                .iter()
+                .copied()
+                .filter(|s| s.layer != "yangtze_band")
+                .collect();
+            let qlr = qgis::live_layers(&served, "http://127.0.0.1:8080", &wgs84_wkt);
+            write_atomically(&out.join("live.qlr"), qlr.as_bytes())?;
+            survey::write(&out.join("survey.xlsx"), &survey::sheets(loaded, analysis))?;
+            maps.then(|| overview::write(&out.join("overview"), loaded, analysis, &styles, &band))
+                .transpose()
+        },
+    );
+    gpkg_written?;
+    let drawn = others?;
 
     let mut summary = summary::summary(loaded, analysis, timings);
-    if maps {
-        let drawn = overview::write(&out.join("overview"), loaded, analysis, &styles, &band)?;
-        summary["overviews"] = drawn
-            .into_iter()
-            .map(|(id, file, bar)| {
-                (
-                    id,
-                    serde_json::json!({ "png": format!("overview/{file}"), "scale_bar_m": bar }),
-                )
-            })
-            .collect::<serde_json::Map<_, _>>()
-            .into();
-    } else {
-        summary["notes"]
+    match drawn {
+        Some(drawn) => {
+            summary["overviews"] = drawn
+                .into_iter()
+                .map(|(id, file, bar)| {
+                    let entry = serde_json::json!({ "png": format!("overview/{file}"), "scale_bar_m": bar });
+                    (id, entry)
+                })
+                .collect::<serde_json::Map<_, _>>()
+                .into();
+        }
+        None => summary["notes"]
             .as_array_mut()
             .expect("notes is a list")
             .push(
@@ -173,7 +156,7 @@ pub fn write_all(
                     loaded.layers.clusters.len()
                 )
                 .into(),
-            );
+            ),
     }
     // summary.json is written last: it records how long the other files took.
     summary["timings_ms"]["write_ms"] = (started.elapsed().as_millis() as u64).into();
@@ -181,4 +164,35 @@ pub fn write_all(
         &out.join("summary.json"),
         serde_json::to_string_pretty(&summary)?.as_bytes(),
     )
+}
+
+/// The GeoJSON result layers, each with its `.qml` (same base name: QGIS applies it when it
+/// opens the file) and `.sld`.
+fn write_geojson_layers(
+    out: &Path,
+    styles: &[crate::styles::model::LayerStyle],
+    features: &(dyn Fn(&str) -> Vec<geojson::OutFeature> + Sync),
+    working_crs: &str,
+) -> Result<()> {
+    let to_wgs84 = crs::transform(&crs::spatial_ref(working_crs)?, &crs::wgs84())?;
+    for layer in GEOJSON_LAYERS {
+        let style = styles
+            .iter()
+            .find(|s| s.layer == layer)
+            .expect("every output layer has a style");
+        geojson::write(
+            &out.join(format!("{layer}.geojson")),
+            features(layer),
+            &to_wgs84,
+        )?;
+        write_atomically(
+            &out.join(format!("{layer}.qml")),
+            crate::styles::qml::qml(style).as_bytes(),
+        )?;
+        write_atomically(
+            &out.join(format!("{layer}.sld")),
+            crate::styles::sld::sld(style).as_bytes(),
+        )?;
+    }
+    Ok(())
 }
