@@ -4,30 +4,14 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
 use common::*;
 use serde_json::Value;
 
 fn qgis_report(out: &Path, png: &Path, filter: Option<&str>) -> Value {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/qgis/project_check.py");
-    let run = Command::new("/usr/bin/python3")
-        .arg(&script)
-        .arg(out)
-        .arg(png)
-        .args(filter)
-        .env("QT_QPA_PLATFORM", "offscreen")
-        .env("XDG_RUNTIME_DIR", out)
-        .output()
-        .expect("Debian's python3-qgis (./dev test installs it)");
-    // PyQGIS can crash at exit; the exit code is part of the result.
-    assert!(
-        run.status.success(),
-        "{:?}: {}",
-        run.status,
-        String::from_utf8_lossy(&run.stderr)
-    );
-    serde_json::from_slice(&run.stdout).unwrap()
+    let mut args = vec![out.as_os_str(), png.as_os_str()];
+    args.extend(filter.map(std::ffi::OsStr::new));
+    pyqgis("project_check.py", &args, out)
 }
 
 #[test]

@@ -590,22 +590,8 @@ fn qgis_adds_the_clusters_and_problems_collections_as_valid_layers_with_every_fe
     let dir = tempfile::tempdir().unwrap();
     let out = analyzed_demo(dir.path());
     let server = Server::start(&demo(), &[]);
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/qgis/oapif_layers.py");
-    let run = Command::new("/usr/bin/python3")
-        .arg(&script)
-        .args([server.url.as_str(), "clusters", "problems"])
-        .env("QT_QPA_PLATFORM", "offscreen")
-        .env("XDG_RUNTIME_DIR", dir.path())
-        .output()
-        .expect("Debian's python3-qgis (./dev test installs it)");
-    // PyQGIS can crash at exit; a test must check the exit code, not only the output.
-    assert!(
-        run.status.success(),
-        "{:?}: {}",
-        run.status,
-        String::from_utf8_lossy(&run.stderr)
-    );
-    let report: Value = serde_json::from_slice(&run.stdout).unwrap();
+    let args = [server.url.as_str(), "clusters", "problems"].map(std::ffi::OsStr::new);
+    let report = pyqgis("oapif_layers.py", &args, dir.path());
     for (collection, file) in [
         ("clusters", "clusters.geojson"),
         ("problems", "problems.geojson"),
@@ -680,20 +666,7 @@ fn the_services_qlr_gives_qgis_every_collection_live_and_styled() {
     let r = server.get("/zdz.qlr");
     assert!(r.status().is_success());
     std::fs::write(&qlr, r.text().unwrap()).unwrap();
-    let run = Command::new("/usr/bin/python3")
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/qgis/qlr_check.py"))
-        .arg(&qlr)
-        .env("QT_QPA_PLATFORM", "offscreen")
-        .env("XDG_RUNTIME_DIR", dir.path())
-        .output()
-        .unwrap();
-    assert!(
-        run.status.success(),
-        "{:?}: {}",
-        run.status,
-        String::from_utf8_lossy(&run.stderr)
-    );
-    let report: Value = serde_json::from_slice(&run.stdout).unwrap();
+    let report = pyqgis("qlr_check.py", &[qlr.as_os_str()], dir.path());
     assert_eq!(report["loaded"], true, "{report}");
     let layers = report["layers"].as_object().unwrap();
     assert_eq!(layers.len(), 8);

@@ -195,6 +195,29 @@ pub fn zdz_ok(args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// Run one of `tests/qgis/*.py` under Debian's PyQGIS (offscreen) and parse the JSON it
+/// prints. PyQGIS can crash at exit, so the exit code is checked, not only the output.
+pub fn pyqgis(script: &str, args: &[&std::ffi::OsStr], runtime_dir: &Path) -> serde_json::Value {
+    let run = std::process::Command::new("/usr/bin/python3")
+        .arg(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/qgis")
+                .join(script),
+        )
+        .args(args)
+        .env("QT_QPA_PLATFORM", "offscreen")
+        .env("XDG_RUNTIME_DIR", runtime_dir)
+        .output()
+        .expect("Debian's python3-qgis (./dev test installs it)");
+    assert!(
+        run.status.success(),
+        "{script}: {:?}: {}",
+        run.status,
+        String::from_utf8_lossy(&run.stderr)
+    );
+    serde_json::from_slice(&run.stdout).unwrap()
+}
+
 pub fn shared(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../shared/data")
