@@ -112,8 +112,9 @@ pub fn load(arg: &str) -> Result<Loaded> {
     let project = &workspace.project;
     let built: Vec<Result<BuiltLayer>> = opened
         .into_par_iter()
-        .map(|layer| {
-            let out = build_layer(&layer, &working_def, &project.corridor.main_stem);
+        .zip(layer_bounds)
+        .map(|(layer, bounds)| {
+            let out = build_layer(&layer, bounds, &working_def, &project.corridor.main_stem);
             progress.inc(1);
             out
         })
@@ -216,9 +217,14 @@ struct BuiltLayer {
 
 /// Read one layer into the working CRS (`working` as a definition: each thread makes
 /// its own spatial reference) and build its domain features.
-fn build_layer(layer: &OpenedLayer, working: &str, main_stem: &[String]) -> Result<BuiltLayer> {
+fn build_layer(
+    layer: &OpenedLayer,
+    bounds: Option<[f64; 4]>,
+    working: &str,
+    main_stem: &[String],
+) -> Result<BuiltLayer> {
     let (read, warnings) =
-        gdal_messages::capture(|| crs::spatial_ref(working).and_then(|w| layer.read(&w)));
+        gdal_messages::capture(|| crs::spatial_ref(working).and_then(|w| layer.read(&w, bounds)));
     let (report, raws) = read?;
     let kind = layer.source.kind;
     let config = &layer.source.config;

@@ -287,7 +287,13 @@ impl OpenedLayer {
     }
 
     /// Read every feature, with geometry in the working CRS.
-    pub fn read(&self, working: &SpatialRef) -> Result<(LayerReport, Vec<RawFeature>)> {
+    /// `bounds_wgs84` is what `bounds_wgs84()` gave when the workspace was placed: not
+    /// computed again (on a filtered layer it scans every feature).
+    pub fn read(
+        &self,
+        working: &SpatialRef,
+        bounds_wgs84: Option<[f64; 4]>,
+    ) -> Result<(LayerReport, Vec<RawFeature>)> {
         let fields = self.field_indices()?;
         // Constants from `set`, keyed by the contract's own field names.
         let set: Vec<(&'static str, &String)> = self
@@ -394,7 +400,7 @@ impl OpenedLayer {
             encoding: self.encoding.clone(),
             feature_count: features.len(),
             fields: field_report,
-            bounds_wgs84: self.bounds_wgs84()?,
+            bounds_wgs84,
         };
         Ok((report, features))
     }
