@@ -182,11 +182,7 @@ pub async fn layer_definition(
         .iter()
         .filter(|st| s.collection(st.layer).is_some_and(|c| !c.is_empty()))
         .collect();
-    let wkt = crate::crs::wgs84().to_wkt().map_err(|e| ApiError {
-        status: StatusCode::INTERNAL_SERVER_ERROR,
-        code: "ServerError",
-        description: e.to_string(),
-    })?;
+    let wkt = crate::crs::wgs84().to_wkt().map_err(ApiError::internal)?;
     let body = crate::publish::qgis::live_layers(&served, &super::ogc::base_url(&headers), &wkt);
     Ok((
         [

@@ -87,13 +87,8 @@ pub fn bbox_to_lonlat(b: [f64; 4], crs: OutCrs, working: &str) -> Result<[f64; 4
 }
 
 fn working_to_wgs84(working: &str) -> Result<CoordTransform, ApiError> {
-    let internal = |e: anyhow::Error| ApiError {
-        status: axum::http::StatusCode::INTERNAL_SERVER_ERROR,
-        code: "ServerError",
-        description: e.to_string(),
-    };
-    let from = zcrs::spatial_ref(working).map_err(internal)?;
-    zcrs::transform(&from, &zcrs::wgs84()).map_err(internal)
+    let from = zcrs::spatial_ref(working).map_err(ApiError::internal)?;
+    zcrs::transform(&from, &zcrs::wgs84()).map_err(ApiError::internal)
 }
 
 /// The EPSG code of a working-CRS definition such as `EPSG:4545` (0 when it has none).

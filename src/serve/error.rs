@@ -30,6 +30,15 @@ impl ApiError {
         }
     }
 
+    /// Something failed on the server's side (a CRS GDAL cannot build …).
+    pub fn internal(e: impl std::fmt::Display) -> Self {
+        ApiError {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            code: "ServerError",
+            description: e.to_string(),
+        }
+    }
+
     pub fn conflict(description: impl Into<String>) -> Self {
         ApiError {
             status: StatusCode::CONFLICT,
