@@ -103,11 +103,11 @@ pub fn write_all(
         .collect();
     let present: Vec<&crate::styles::model::LayerStyle> =
         gpkg_layers.iter().map(|l| l.style).collect();
+    let gpkg_path = out.join("results.gpkg");
 
-    // The GeoPackage (mostly GDAL building its spatial indexes) on one core, every other
-    // file on the other.
+    // The GeoPackage on one core, every other file on the other.
     let (gpkg_written, others) = rayon::join(
-        || gpkg::write(&out.join("results.gpkg"), &gpkg_layers, &loaded.working_crs),
+        || gpkg::write(&gpkg_path, gpkg_layers, &loaded.working_crs),
         || -> Result<Option<Vec<(String, String, f64)>>> {
             write_geojson_layers(out, &styles, &features, &loaded.working_crs)?;
             let title = loaded
