@@ -5,11 +5,13 @@
 #
 #   bench/run.sh SCALE [REPEATS]
 #     SCALE: district (2 copies of the demo plan, 44 clusters, ~2,900 pipes),
-#            province (70 copies: 1,540 clusters, ~102,000 pipes), or a number of copies.
+#            province (70 copies: 1,540 clusters, ~102,000 pipes),
+#            national (1,371 copies: 30,162 clusters, ~2,000,000 pipes), or a number of copies.
 #
 # Peers (bench/peers/): PostGIS 3 (Debian's postgresql-15-postgis-3, a private server on
 # 127.0.0.1 started and stopped here; GiST indexes, KNN, a recursive CTE for traces) and
-# GeoPandas/Shapely (PyPI, in a venv under the work folder).
+# GeoPandas/Shapely and DuckDB spatial (PyPI duckdb and duckdb-extension-spatial 1.5.5, which
+# loads from its file, offline), both in a venv under the work folder.
 # Compared: OUTFALL_UNMATCHED, OUTFALL_SEWAGE_DIRECT, STORM_CROSS_CONNECTION,
 # ENTERPRISE_UNCOVERED and every cluster's deadline (issue 6's list of rules).
 set -euo pipefail
@@ -19,6 +21,7 @@ repeats="${2:-3}"
 case "$scale" in
   district) copies=2 ;;
   province) copies=70 ;;
+  national) copies=1371 ;;
   *) copies="$scale" ;;
 esac
 work="${ZDZ_BENCH_DIR:-/tmp/zdz-bench}/$scale"
@@ -32,9 +35,9 @@ done
 # shellcheck source=../scripts/private-postgis.sh
 . scripts/private-postgis.sh
 start_postgis $((20000 + RANDOM % 20000)) bench
-if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import geopandas, scipy" 2>/dev/null; then
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import geopandas, scipy, duckdb, duckdb_extension_spatial" 2>/dev/null; then
   "$python" -m venv "$venv"
-  "$venv/bin/pip" install -q geopandas shapely pyogrio pyproj scipy
+  "$venv/bin/pip" install -q geopandas shapely pyogrio pyproj scipy duckdb==1.5.5 duckdb-extension-spatial==1.5.5
 fi
 
 cargo build --release --locked -q
@@ -56,6 +59,7 @@ for r in $(seq 1 "$repeats"); do
   cp "$work/zdz-out/summary.json" "$work/zdz.$r.summary.json"
   epsg=$("$venv/bin/python" -c 'import json,sys; print(json.load(open(sys.argv[1]))["working_crs"].split(":")[1])' "$work/zdz-out/summary.json")
   timed "$work/geopandas.$r.json" "$venv/bin/python" bench/peers/geopandas_peer.py "$ws" "$epsg"
+  timed "$work/duckdb.$r.json" "$venv/bin/python" bench/peers/duckdb_peer.py "$ws" "$epsg"
   # PostGIS: loading (ogr2ogr into the working CRS, GiST indexes) and analysis timed apart.
   timed "$work/postgis-load.$r.log" sh -c 'ogr2ogr -f PostgreSQL "$1" "$2" -lco GEOMETRY_NAME=geom -lco SPATIAL_INDEX=NONE -overwrite && shift 2 && psql "$@"' \
     _ "$PG_CONN" "$ws" "${PG_PSQL[@]}" -v epsg="$epsg" -f bench/peers/postgis_load.sql
@@ -73,7 +77,7 @@ zdz_problems = sorted([p["properties"]["code"], p["properties"]["feature_id"]] f
 clusters = json.load(open(f"{work}/zdz-out/clusters.geojson"))["features"]
 zdz_deadlines = {c["properties"]["cluster_id"]: c["properties"]["deadline"] for c in clusters}
 bad = False
-for tool in ["geopandas", "postgis"]:
+for tool in ["geopandas", "duckdb", "postgis"]:
     peer = json.load(open(f"{work}/{tool}.1.json"))
     peer_problems = sorted(peer["problems"])
     for name, a, b in [("problems", zdz_problems, peer_problems), ("deadlines", zdz_deadlines, peer["deadlines"])]:
@@ -86,7 +90,7 @@ for tool in ["geopandas", "postgis"]:
                 diff = {k: (a.get(k), b.get(k)) for k in set(a) | set(b) if a.get(k) != b.get(k)}
                 print(f"MISMATCH {tool} {name}: {dict(list(diff.items())[:10])}", file=sys.stderr)
 print(f"answers: {len(zdz_problems)} problems and {len(zdz_deadlines)} deadlines "
-      + ("DIFFER" if bad else "identical in zdz, GeoPandas and PostGIS"))
+      + ("DIFFER" if bad else "identical in zdz, GeoPandas, DuckDB and PostGIS"))
 sys.exit(1 if bad else 0)
 PY
 
@@ -110,7 +114,7 @@ def run(tool, r):
     p = json.load(open(f"{work}/{tool}.{r}.json"))
     w, mib = wall(f"{tool}.{r}.json")
     return p["load_s"], p["analysis_s"], w, mib, 0.0
-tools = ["zdz", "postgis", "geopandas"]
+tools = ["zdz", "postgis", "geopandas", "duckdb"]
 rows = {tool: [run(tool, r) for r in range(1, repeats + 1)] for tool in tools}
 med = {tool: [statistics.median(x[i] for x in rs) for i in range(5)] for tool, rs in rows.items()}
 s = json.load(open(f"{work}/zdz.1.summary.json"))
