@@ -27,3 +27,5 @@ pub mod publish;
 pub mod serve;
 /// QGIS and SLD styles generated from one rule model.
 pub mod styles;
+/// Wall time per named step of a run.
+pub mod timing;

@@ -246,6 +246,11 @@ fn check(workspace: &str) -> Result<()> {
     Ok(())
 }
 
+// A run allocates millions of small values (feature properties, index entries) across
+// threads; mimalloc does that markedly faster than glibc's malloc (bench/RESULTS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {

@@ -41,7 +41,10 @@ fn every_layer_of_a_large_results_gpkg_has_a_sound_spatial_index_that_agrees_wit
         .unwrap()["features_used"]
         .as_u64()
         .unwrap();
-    assert!(pipes_used > 10_000, "{pipes_used} pipes: too few for the packed build");
+    assert!(
+        pipes_used > 10_000,
+        "{pipes_used} pipes: too few for the packed build"
+    );
 
     let ds = Dataset::open(out.join("results.gpkg")).unwrap();
     assert_eq!(one_value(&ds, "PRAGMA integrity_check"), "ok");
@@ -81,7 +84,17 @@ fn every_layer_of_a_large_results_gpkg_has_a_sound_spatial_index_that_agrees_wit
         assert_eq!(layer.feature_count(), scanned, "{name}: window {window:?}");
         names.push(name);
     }
-    for expected in ["clusters", "problems", "outfalls", "pipes", "enterprises", "plants"] {
-        assert!(names.iter().any(|n| n == expected), "{expected} in {names:?}");
+    for expected in [
+        "clusters",
+        "problems",
+        "outfalls",
+        "pipes",
+        "enterprises",
+        "plants",
+    ] {
+        assert!(
+            names.iter().any(|n| n == expected),
+            "{expected} in {names:?}"
+        );
     }
 }

@@ -74,9 +74,18 @@ impl<'a> Context<'a> {
         // The network (snapping every pipe end) and the sewer R-tree are the largest
         // pieces: built side by side.
         let (network, sewers) = rayon::join(
-            || Network::build(&layers.pipes, project.params.snap_m),
-            || LineIndex::new(sewer_geoms.iter().map(|(i, g)| (*i, g))),
+            || {
+                crate::timing::phase("analysis: network", || {
+                    Network::build(&layers.pipes, project.params.snap_m)
+                })
+            },
+            || {
+                crate::timing::phase("analysis: sewer index", || {
+                    LineIndex::new(sewer_geoms.iter().map(|(i, g)| (*i, g)))
+                })
+            },
         );
+
         Context {
             network,
             sewers,

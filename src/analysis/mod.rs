@@ -28,6 +28,8 @@ pub mod sewers;
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
+
 use geo::{Geometry, InteriorPoint};
 
 use crate::contract::ProblemCode;
@@ -73,8 +75,11 @@ pub struct Analysis {
 
 /// Run every analysis on a loaded workspace.
 pub fn analyze(layers: &Layers, project: &Project) -> Analysis {
-    let ctx = Context::build(layers, project);
-    let m = membership::membership(&ctx);
+    use crate::timing::phase;
+    let ctx = phase("analysis: indexes and network", || {
+        Context::build(layers, project)
+    });
+    let m = phase("analysis: membership", || membership::membership(&ctx));
 
     let mut clusters: Vec<ClusterResult> = layers
         .clusters
@@ -110,22 +115,34 @@ pub fn analyze(layers: &Layers, project: &Project) -> Analysis {
         })
         .collect();
 
-    let drains = coverage::drain_pipes(&ctx);
-    let (outfalls, mut problems) = outfalls::analyze_outfalls(&ctx, &drains);
-    problems.extend(coverage::uncovered(&ctx, &drains, &m.enterprise_cluster));
+    let drains = phase("analysis: drain pipes", || coverage::drain_pipes(&ctx));
+    let (outfalls, mut problems) = phase("analysis: outfalls and traces", || {
+        outfalls::analyze_outfalls(&ctx, &drains)
+    });
+    problems.extend(phase("analysis: enterprise coverage", || {
+        coverage::uncovered(&ctx, &drains, &m.enterprise_cluster)
+    }));
     problems.extend(enterprises::not_connected(&ctx));
     problems.extend(enterprises::outside_cluster(&ctx, &m));
-    problems.extend(sewers::not_to_plant(&ctx));
+    problems.extend(phase("analysis: sewers not to a plant", || {
+        sewers::not_to_plant(&ctx)
+    }));
     problems.extend(plants::overloaded(&ctx));
     problems.extend(defects::defects(&ctx));
     problems.extend(geometry::invalid(layers));
 
-    for p in &mut problems {
-        let cluster = p
-            .geom
-            .as_ref()
-            .and_then(Geometry::interior_point)
-            .and_then(|at| ctx.cluster_at(at.0));
+    let problem_clusters: Vec<Option<usize>> = phase("analysis: problems to clusters", || {
+        problems
+            .par_iter()
+            .map(|p| {
+                p.geom
+                    .as_ref()
+                    .and_then(Geometry::interior_point)
+                    .and_then(|at| ctx.cluster_at(at.0))
+            })
+            .collect()
+    });
+    for (p, cluster) in problems.iter_mut().zip(problem_clusters) {
         if let Some(c) = cluster {
             p.cluster_id = Some(layers.clusters[c].id.clone());
             p.deadline = Some(clusters[c].deadline.clone());
@@ -145,11 +162,13 @@ pub fn analyze(layers: &Layers, project: &Project) -> Analysis {
             drain: *drain,
         })
         .collect();
-    let pipe_clusters = layers
-        .pipes
-        .iter()
-        .map(|p| p.geom.interior_point().and_then(|at| ctx.cluster_at(at.0)))
-        .collect();
+    let pipe_clusters = phase("analysis: pipes to clusters", || {
+        layers
+            .pipes
+            .par_iter()
+            .map(|p| p.geom.interior_point().and_then(|at| ctx.cluster_at(at.0)))
+            .collect()
+    });
     Analysis {
         clusters,
         enterprises,

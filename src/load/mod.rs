@@ -223,15 +223,16 @@ fn build_layer(
     working: &str,
     main_stem: &[String],
 ) -> Result<BuiltLayer> {
-    let (read, warnings) =
-        gdal_messages::capture(|| crs::spatial_ref(working).and_then(|w| layer.read(&w, bounds)));
-    let (report, raws) = read?;
     let kind = layer.source.kind;
+    let (read, warnings) = crate::timing::phase(format!("load: read {}", kind.name()), || {
+        gdal_messages::capture(|| layer.read(working, bounds))
+    });
+    let (report, raws) = read?;
     let config = &layer.source.config;
     let scale = |field: &str| config.scale.get(field).copied();
     let mut findings = Vec::new();
     let mut b = Builder::new(kind, &mut findings);
-    let features = match kind {
+    let features = crate::timing::phase(format!("load: build {}", kind.name()), || match kind {
         LayerKind::Parks => Features::Parks(raws.iter().filter_map(|r| b.park(r)).collect()),
         LayerKind::Clusters => {
             Features::Clusters(raws.iter().filter_map(|r| b.cluster(r)).collect())
@@ -251,7 +252,7 @@ fn build_layer(
         LayerKind::Rivers => {
             Features::Rivers(raws.iter().filter_map(|r| b.river(r, main_stem)).collect())
         }
-    };
+    });
     Ok(BuiltLayer {
         report,
         features,

@@ -13,6 +13,7 @@ use gdal::spatial_ref::SpatialRef;
 use gdal::vector::{FieldValue, LayerAccess};
 use gdal::{Dataset, DatasetOptions, GdalOpenFlags};
 use geo::Geometry;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::encoding::shapefile_encoding;
@@ -20,7 +21,7 @@ use super::source::LayerSource;
 use super::swmm;
 use crate::contract::LayerKind;
 use crate::crs;
-use crate::project::CoordTag;
+use crate::project::{CoordTag, LayerConfig};
 
 /// One feature as read: its fid, the contract fields found (as text) and its geometry in
 /// the working CRS, or why there is none.
@@ -55,6 +56,9 @@ pub struct OpenedLayer {
     pub source: LayerSource,
     driver: String,
     dataset: Dataset,
+    /// What GDAL opened, and with which open options: a reading thread opens its own.
+    gdal_path: String,
+    open_options: Vec<String>,
     layer_name: String,
     /// The layer's CRS as WKT: GDAL's spatial references may not cross threads, layers do.
     srs_wkt: String,
@@ -120,7 +124,6 @@ impl OpenedLayer {
                 .map(String::from),
             );
         }
-        let option_refs: Vec<&str> = options.iter().map(String::as_str).collect();
         // A SWMM model is read as the GeoJSON of one of its layers, in GDAL's memory.
         let (gdal_path, source) = if ext == "inp" {
             swmm_source(source)?
@@ -128,15 +131,7 @@ impl OpenedLayer {
             (source.dataset.clone(), source.clone())
         };
         let source = &source;
-        let dataset = Dataset::open_ex(
-            &gdal_path,
-            DatasetOptions {
-                open_flags: GdalOpenFlags::GDAL_OF_VECTOR | GdalOpenFlags::GDAL_OF_READONLY,
-                open_options: (!option_refs.is_empty()).then_some(&option_refs[..]),
-                ..Default::default()
-            },
-        )
-        .map_err(|e| {
+        let dataset = open_dataset(&gdal_path, &options).map_err(|e| {
             let detail = e.to_string();
             let detail = if detail.ends_with("Error msg: ''") {
                 "it is not in a format GDAL reads, or the file is broken".to_string()
@@ -184,6 +179,8 @@ impl OpenedLayer {
             source: source.clone(),
             driver,
             dataset,
+            gdal_path,
+            open_options: options,
             layer_name,
             srs_wkt: srs.to_wkt()?,
             srs_name: crs::describe(&srs),
@@ -291,7 +288,7 @@ impl OpenedLayer {
     /// computed again (on a filtered layer it scans every feature).
     pub fn read(
         &self,
-        working: &SpatialRef,
+        working: &str,
         bounds_wgs84: Option<[f64; 4]>,
     ) -> Result<(LayerReport, Vec<RawFeature>)> {
         let fields = self.field_indices()?;
@@ -318,38 +315,188 @@ impl OpenedLayer {
         } else {
             Vec::new()
         };
-        let config = &self.source.config;
+        let plan = ReadPlan {
+            fields: &fields,
+            set: &set,
+            name_fields: &name_fields,
+            config: &self.source.config,
+            srs_wkt: &self.srs_wkt,
+            coords: self.coords,
+            working,
+        };
+        let features = match self.fid_ranges()? {
+            None => plan.read(&mut self.layer()?)?,
+            // A large GeoPackage layer: FID ranges read in parallel, each thread through
+            // its own connection, joined back in FID order.
+            Some((fid_column, ranges)) => {
+                let (path, options, name) = (&self.gdal_path, &self.open_options, &self.layer_name);
+                let (user_filter, place) = (&self.source.config.filter, &self.place);
+                let parts: Vec<Result<Vec<RawFeature>>> = ranges
+                    .into_par_iter()
+                    .map(|(lo, hi)| {
+                        let dataset = open_dataset(path, options)?;
+                        let mut layer = dataset.layer_by_name(name)?;
+                        let range = format!("\"{fid_column}\" >= {lo} AND \"{fid_column}\" < {hi}");
+                        let filter = match user_filter {
+                            Some(user) => format!("({user}) AND {range}"),
+                            None => range,
+                        };
+                        layer
+                            .set_attribute_filter(&filter)
+                            .with_context(|| format!("{place}: bad `where` filter `{filter}`"))?;
+                        plan.read(&mut layer)
+                    })
+                    .collect();
+                let mut features = Vec::new();
+                for part in parts {
+                    features.extend(part?);
+                }
+                features
+            }
+        };
+
+        let mut field_report: BTreeMap<&'static str, String> =
+            fields.into_iter().map(|(k, (_, n))| (k, n)).collect();
+        for (name, value) in &set {
+            field_report.insert(*name, format!("= {value}"));
+        }
+        let report = LayerReport {
+            layer: self.source.kind,
+            source: self.source.dataset.clone(),
+            layer_name: self.layer_name.clone(),
+            driver: self.driver.clone(),
+            crs: self.srs_name.clone(),
+            coords: self.coords,
+            encoding: self.encoding.clone(),
+            feature_count: features.len(),
+            fields: field_report,
+            bounds_wgs84,
+        };
+        Ok((report, features))
+    }
+
+    /// For a GeoPackage layer of more than `PARALLEL_READ_MIN` features: its FID column
+    /// and FID ranges to be read in parallel. Other drivers have no cheap way
+    /// to start a read part-way through, and are read by one thread.
+    fn fid_ranges(&self) -> Result<Option<(String, Vec<(i64, i64)>)>> {
+        let threads = rayon::current_num_threads();
+        if self.driver != "GPKG" || threads < 2 {
+            return Ok(None);
+        }
+        let layer = self.dataset.layer_by_name(&self.layer_name)?;
+        if layer.feature_count() < PARALLEL_READ_MIN {
+            return Ok(None);
+        }
+        // SAFETY: the layer handle is alive; GDAL returns a string it owns, copied here.
+        let fid_column = unsafe {
+            let c = gdal_sys::OGR_L_GetFIDColumn(layer.c_layer());
+            if c.is_null() {
+                return Ok(None);
+            }
+            std::ffi::CStr::from_ptr(c).to_string_lossy().into_owned()
+        };
+        if fid_column.is_empty() || fid_column.contains('"') || self.layer_name.contains('"') {
+            return Ok(None);
+        }
+        let sql = format!(
+            "SELECT MIN(\"{fid_column}\"), MAX(\"{fid_column}\") FROM \"{}\"",
+            self.layer_name
+        );
+        let Some(mut rows) =
+            self.dataset
+                .execute_sql(&sql, None, gdal::vector::sql::Dialect::SQLITE)?
+        else {
+            return Ok(None);
+        };
+        let Some(row) = rows.features().next() else {
+            return Ok(None);
+        };
+        let (Some(lo), Some(hi)) = (row.field_as_integer64(0)?, row.field_as_integer64(1)?) else {
+            return Ok(None);
+        };
+        // Several ranges per core, so a core that finishes the small layers early takes
+        // its share of the large one.
+        let parts = 4 * threads as i64;
+        let step = (hi - lo) / parts + 1;
+        let ranges = (0..parts)
+            .map(|k| (lo + k * step, (lo + (k + 1) * step).min(hi + 1)))
+            .filter(|(a, b)| a < b)
+            .collect();
+        Ok(Some((fid_column, ranges)))
+    }
+
+    pub fn place(&self) -> &str {
+        &self.place
+    }
+
+    pub fn crs_name(&self) -> String {
+        self.srs_name.clone()
+    }
+}
+
+/// The in-memory GeoJSON path of a SWMM model's layer, and the source adjusted to read it.
+/// Below this many features a layer is read by one thread.
+const PARALLEL_READ_MIN: u64 = 100_000;
+
+fn open_dataset(path: &str, options: &[String]) -> gdal::errors::Result<Dataset> {
+    let option_refs: Vec<&str> = options.iter().map(String::as_str).collect();
+    Dataset::open_ex(
+        path,
+        DatasetOptions {
+            open_flags: GdalOpenFlags::GDAL_OF_VECTOR | GdalOpenFlags::GDAL_OF_READONLY,
+            open_options: (!option_refs.is_empty()).then_some(&option_refs[..]),
+            ..Default::default()
+        },
+    )
+}
+
+/// Everything a thread needs to read features of one layer: shared, read-only, and free
+/// of GDAL handles (each thread makes its own).
+struct ReadPlan<'a> {
+    fields: &'a BTreeMap<&'static str, (usize, String)>,
+    set: &'a [(&'static str, &'a String)],
+    name_fields: &'a [usize],
+    config: &'a LayerConfig,
+    srs_wkt: &'a str,
+    coords: Option<CoordTag>,
+    working: &'a str,
+}
+
+impl ReadPlan<'_> {
+    /// Read the features `layer` yields (its filters set by the caller).
+    fn read(&self, layer: &mut gdal::vector::Layer) -> Result<Vec<RawFeature>> {
+        let srs = crs::spatial_ref(self.srs_wkt)?;
+        let working = crs::spatial_ref(self.working)?;
         let to_working = match self.coords {
             // Tagged web-map coordinates: lon/lat → WGS84 (undo offset) → working CRS.
             Some(_) => (
-                Some(crs::transform(&self.srs()?, &crs::wgs84())?),
-                crs::transform(&crs::wgs84(), working)?,
+                Some(crs::transform(&srs, &crs::wgs84())?),
+                crs::transform(&crs::wgs84(), &working)?,
             ),
-            None => (None, crs::transform(&self.srs()?, working)?),
+            None => (None, crs::transform(&srs, &working)?),
         };
-
-        let mut layer = self.layer()?;
         let mut features = Vec::new();
         for feature in layer.features() {
             let mut values = BTreeMap::new();
-            for (name, (index, _)) in &fields {
+            for (name, (index, _)) in self.fields {
                 if let Some(v) = feature
                     .field(*index)
                     .ok()
                     .flatten()
                     .and_then(value_to_string)
                 {
-                    let v = match config.values.get(*name).and_then(|m| m.get(&v)) {
+                    let v = match self.config.values.get(*name).and_then(|m| m.get(&v)) {
                         Some(mapped) => mapped.clone(),
                         None => v,
                     };
                     values.insert(*name, v);
                 }
             }
-            for (name, value) in &set {
+            for (name, value) in self.set {
                 values.insert(*name, (*value).clone());
             }
-            let names = name_fields
+            let names = self
+                .name_fields
                 .iter()
                 .filter_map(|i| feature.field(*i).ok().flatten().and_then(value_to_string))
                 .collect();
@@ -384,37 +531,10 @@ impl OpenedLayer {
                 geom,
             });
         }
-
-        let mut field_report: BTreeMap<&'static str, String> =
-            fields.into_iter().map(|(k, (_, n))| (k, n)).collect();
-        for (name, value) in &set {
-            field_report.insert(*name, format!("= {value}"));
-        }
-        let report = LayerReport {
-            layer: self.source.kind,
-            source: self.source.dataset.clone(),
-            layer_name: self.layer_name.clone(),
-            driver: self.driver.clone(),
-            crs: self.srs_name.clone(),
-            coords: self.coords,
-            encoding: self.encoding.clone(),
-            feature_count: features.len(),
-            fields: field_report,
-            bounds_wgs84,
-        };
-        Ok((report, features))
-    }
-
-    pub fn place(&self) -> &str {
-        &self.place
-    }
-
-    pub fn crs_name(&self) -> String {
-        self.srs_name.clone()
+        Ok(features)
     }
 }
 
-/// The in-memory GeoJSON path of a SWMM model's layer, and the source adjusted to read it.
 fn swmm_source(source: &LayerSource) -> Result<(String, LayerSource)> {
     if source.config.crs.is_none() {
         bail!(

@@ -3,10 +3,12 @@
 //! `from_node` and `to_node`; pipe ends closer than `snap_m` are one node. Tracing upstream
 //! follows edges backwards.
 //!
-//! Snapping uses an R-tree over pipe ends and a union-find, never all pairs: ends chained
-//! by gaps under `snap_m` become one node, as joints digitised a little apart should.
+//! Snapping uses a grid of `snap_m` cells over pipe ends and a union-find, never all
+//! pairs: ends chained by gaps under `snap_m` become one node, as joints digitised a
+//! little apart should.
 
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 
 use geo::Coord;
 use petgraph::Direction;
@@ -14,7 +16,8 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::unionfind::UnionFind;
 use petgraph::visit::EdgeRef;
 
-use crate::index::PointIndex;
+use rayon::prelude::*;
+
 use crate::model::Pipe;
 
 /// The network: a node per junction, an edge per pipe (weight = pipe index).
@@ -22,6 +25,90 @@ pub struct Network {
     graph: DiGraph<Coord, usize>,
     /// (upstream node, downstream node) of each pipe.
     pipe_nodes: Vec<(NodeIndex, NodeIndex)>,
+}
+
+/// Every pair of distinct ends closer than `snap_m` (or coincident) of which at least one
+/// end is `free`. Ends are sorted into square cells of side `snap_m`, so a close pair lies
+/// in one cell or in two neighbouring ones. Each cell is compared with itself, the cell
+/// above it and the three beside it in the next column; columns are swept in step (a
+/// merge, not a search) and in parallel.
+fn close_pairs(
+    ends: &[Coord],
+    snap_m: f64,
+    free: impl Fn(usize) -> bool + Sync,
+) -> Vec<(usize, usize)> {
+    // A zero tolerance still joins coincident ends: any cell size finds them.
+    let cell = if snap_m > 0.0 { snap_m } else { 1.0 };
+    let mut sorted: Vec<((i64, i64), usize, Coord)> = ends
+        .iter()
+        .enumerate()
+        .map(|(e, c)| {
+            let key = ((c.x / cell).floor() as i64, (c.y / cell).floor() as i64);
+            (key, e, *c)
+        })
+        .collect();
+    sorted.par_sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    // Runs of one cell, then runs of cells of one column.
+    let mut cells: Vec<((i64, i64), Range<usize>)> = Vec::new();
+    for (i, (key, _, _)) in sorted.iter().enumerate() {
+        match cells.last_mut() {
+            Some((last, run)) if last == key => run.end = i + 1,
+            _ => cells.push((*key, i..i + 1)),
+        }
+    }
+    let mut columns: Vec<Range<usize>> = Vec::new();
+    for (i, ((x, _), _)) in cells.iter().enumerate() {
+        match columns.last_mut() {
+            Some(run) if cells[run.start].0.0 == *x => run.end = i + 1,
+            _ => columns.push(i..i + 1),
+        }
+    }
+    let (sorted, cells) = (&sorted, &cells);
+    let close = |a: usize, b: usize| {
+        let ((_, ea, ca), (_, eb, cb)) = (&sorted[a], &sorted[b]);
+        let d = (ca.x - cb.x).hypot(ca.y - cb.y);
+        ((free(*ea) || free(*eb)) && (d < snap_m || d == 0.0)).then_some((*ea, *eb))
+    };
+    let between = |a: &Range<usize>, b: &Range<usize>, out: &mut Vec<(usize, usize)>| {
+        for i in a.clone() {
+            out.extend(b.clone().filter_map(|j| close(i, j)));
+        }
+    };
+    columns
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(k, column)| {
+            let x = cells[column.start].0.0;
+            let next = columns
+                .get(k + 1)
+                .filter(|n| cells[n.start].0.0 == x + 1)
+                .cloned();
+            let mut beside = next.as_ref().map_or(0, |n| n.start);
+            let mut out = Vec::new();
+            for c in column.clone() {
+                let ((_, y), run) = &cells[c];
+                for i in run.clone() {
+                    out.extend((i + 1..run.end).filter_map(|j| close(i, j)));
+                }
+                if let Some((key, above)) = cells.get(c + 1)
+                    && *key == (x, y + 1)
+                {
+                    between(run, above, &mut out);
+                }
+                if let Some(next) = &next {
+                    while beside < next.end && cells[beside].0.1 < y - 1 {
+                        beside += 1;
+                    }
+                    let mut n = beside;
+                    while n < next.end && cells[n].0.1 <= y + 1 {
+                        between(run, &cells[n].1, &mut out);
+                        n += 1;
+                    }
+                }
+            }
+            out
+        })
+        .collect()
 }
 
 impl Network {
@@ -58,24 +145,14 @@ impl Network {
             }
         }
         // Unnamed ends are joined to every end within snap_m.
-        let tree = PointIndex::new(ends.iter().copied().enumerate());
-        for (e, at) in ends.iter().enumerate() {
-            if named(e).is_some() {
-                continue;
-            }
-            for (other, d) in tree.within(*at, snap_m) {
-                if other != e && (d < snap_m || d == 0.0) {
-                    sets.union(e, other);
-                }
-            }
+        for (e, other) in close_pairs(&ends, snap_m, |e| named(e).is_none()) {
+            sets.union(e, other);
         }
 
         let mut graph = DiGraph::with_capacity(ends.len() / 2, pipes.len());
-        let mut node_of_root: HashMap<usize, NodeIndex> = HashMap::new();
+        let mut node_of_root: Vec<Option<NodeIndex>> = vec![None; ends.len()];
         let mut node = |e: usize, graph: &mut DiGraph<Coord, usize>| {
-            *node_of_root
-                .entry(sets.find(e))
-                .or_insert_with(|| graph.add_node(ends[e]))
+            *node_of_root[sets.find(e)].get_or_insert_with(|| graph.add_node(ends[e]))
         };
         let mut pipe_nodes = Vec::with_capacity(pipes.len());
         for p in 0..pipes.len() {
@@ -144,6 +221,57 @@ mod tests {
             diameter_mm: None,
             defect_grade: None,
             geom: LineString::from(coords.to_vec()),
+        }
+    }
+
+    /// Every close pair by brute force, each pair once with the smaller end first.
+    fn brute_force(
+        ends: &[Coord],
+        snap_m: f64,
+        free: &dyn Fn(usize) -> bool,
+    ) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        for a in 0..ends.len() {
+            for b in a + 1..ends.len() {
+                let d = (ends[a].x - ends[b].x).hypot(ends[a].y - ends[b].y);
+                if (free(a) || free(b)) && (d < snap_m || d == 0.0) {
+                    out.push((a, b));
+                }
+            }
+        }
+        out
+    }
+
+    fn sorted_pairs(pairs: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
+        let mut pairs: Vec<_> = pairs
+            .into_iter()
+            .map(|(a, b)| (a.min(b), a.max(b)))
+            .collect();
+        pairs.sort_unstable();
+        pairs
+    }
+
+    #[test]
+    fn grid_snapping_finds_exactly_the_brute_force_pairs_across_cell_edges_and_signs() {
+        // 2,000 ends on a 30 m square around the origin, many within 1 m of each other,
+        // across cell edges (negative coordinates included), plus exact duplicates.
+        let mut rng = fastrand::Rng::with_seed(7);
+        let mut ends: Vec<Coord> = (0..2000)
+            .map(|_| Coord {
+                x: rng.f64() * 30.0 - 15.0,
+                y: rng.f64() * 30.0 - 15.0,
+            })
+            .collect();
+        ends.extend(ends[..50].to_vec());
+        ends.push(Coord { x: 2.0, y: 0.0 });
+        ends.push(Coord { x: 3.0, y: 0.0 }); // exactly snap_m apart: not joined
+        let free = |e: usize| e % 3 != 0;
+        for snap in [1.0, 0.35, 0.0] {
+            assert_eq!(
+                sorted_pairs(close_pairs(&ends, snap, free)),
+                brute_force(&ends, snap, &free),
+                "snap {snap}"
+            );
         }
     }
 

@@ -16,6 +16,7 @@ use geopackage::{
     ColumnSpec, GeoPackage, GeometrySpec, JournalMode, NewFeature, OpenOptions, Srs, Synchronous,
     TableSchemaBuilder, Value as Cell,
 };
+use rayon::prelude::*;
 use serde_json::Value;
 
 use super::geojson::OutFeature;
@@ -36,24 +37,25 @@ enum Kind {
     Text,
 }
 
-fn kind_of<'a>(values: impl Iterator<Item = &'a Value>) -> Kind {
-    let mut kind: Option<Kind> = None;
-    for v in values {
-        let k = match v {
-            Value::Null => continue,
-            Value::Bool(_) => Kind::Bool,
-            Value::Number(n) if n.is_i64() || n.is_u64() => Kind::Integer,
-            Value::Number(_) => Kind::Real,
-            _ => Kind::Text,
-        };
-        kind = Some(match (kind, k) {
-            (None, k) => k,
-            (Some(a), b) if a == b => a,
-            (Some(Kind::Integer), Kind::Real) | (Some(Kind::Real), Kind::Integer) => Kind::Real,
-            _ => Kind::Text,
-        });
+/// The kind of one value, or `None` for null (which fits any column).
+fn kind_of(v: &Value) -> Option<Kind> {
+    match v {
+        Value::Null => None,
+        Value::Bool(_) => Some(Kind::Bool),
+        Value::Number(n) if n.is_i64() || n.is_u64() => Some(Kind::Integer),
+        Value::Number(_) => Some(Kind::Real),
+        _ => Some(Kind::Text),
     }
-    kind.unwrap_or(Kind::Text)
+}
+
+/// The column kind that holds both: integers widen to reals, anything else mixed to text.
+fn widen(a: Option<Kind>, b: Kind) -> Kind {
+    match (a, b) {
+        (None, b) => b,
+        (Some(a), b) if a == b => a,
+        (Some(Kind::Integer), Kind::Real) | (Some(Kind::Real), Kind::Integer) => Kind::Real,
+        _ => Kind::Text,
+    }
 }
 
 fn text(v: &Value) -> String {
@@ -110,18 +112,25 @@ fn geometry_type(shape: Shape) -> GeometryType {
 
 fn write_layer(gpkg: &GeoPackage, layer: OutLayer, srs_id: i32) -> Result<()> {
     let OutLayer { style, features } = layer;
+    // Columns in the order first seen, each with the kind that holds all its values.
     let mut keys: Vec<String> = Vec::new();
+    let mut seen: Vec<Option<Kind>> = Vec::new();
     for f in &features {
-        for k in f.properties.keys() {
-            if !keys.contains(k) {
-                keys.push(k.clone());
+        for (k, v) in &f.properties {
+            let column = match keys.iter().position(|c| c == k) {
+                Some(i) => i,
+                None => {
+                    keys.push(k.clone());
+                    seen.push(None);
+                    keys.len() - 1
+                }
+            };
+            if let Some(kind) = kind_of(v) {
+                seen[column] = Some(widen(seen[column], kind));
             }
         }
     }
-    let kinds: Vec<Kind> = keys
-        .iter()
-        .map(|k| kind_of(features.iter().filter_map(|f| f.properties.get(k))))
-        .collect();
+    let kinds: Vec<Kind> = seen.into_iter().map(|k| k.unwrap_or(Kind::Text)).collect();
     let mut schema = TableSchemaBuilder::new(style.layer)
         .primary_key("fid")
         .identifier(style.layer)
@@ -131,17 +140,21 @@ fn write_layer(gpkg: &GeoPackage, layer: OutLayer, srs_id: i32) -> Result<()> {
         schema = schema.column(ColumnSpec::new(k.as_str(), column_type(*kind)));
     }
     gpkg.create_layer(&schema)?;
-    let rows = features.into_iter().map(|f| {
-        let values = keys
-            .iter()
-            .zip(&kinds)
-            .map(|(k, kind)| cell(*kind, f.properties.get(k)))
-            .collect();
-        match f.geom.and_then(|g| uniform(g, style.shape)) {
-            Some(g) => NewFeature::new(g, values),
-            None => NewFeature::attributes(values),
-        }
-    });
+    // Rows are made on every core; SQLite then takes them one by one.
+    let rows: Vec<NewFeature<Geometry>> = features
+        .into_par_iter()
+        .map(|f| {
+            let values = keys
+                .iter()
+                .zip(&kinds)
+                .map(|(k, kind)| cell(*kind, f.properties.get(k)))
+                .collect();
+            match f.geom.and_then(|g| uniform(g, style.shape)) {
+                Some(g) => NewFeature::new(g, values),
+                None => NewFeature::attributes(values),
+            }
+        })
+        .collect();
     gpkg.layer(style.layer)?.write_all(rows, 0)?;
     Ok(())
 }
@@ -172,7 +185,10 @@ fn write_to(tmp: &Path, layers: Vec<OutLayer>, working_crs: &str) -> Result<()> 
     let styles: Vec<&LayerStyle> = layers.iter().map(|l| l.style).collect();
     for layer in layers {
         let name = layer.style.layer;
-        write_layer(&gpkg, layer, srs_id).with_context(|| format!("layer {name}"))?;
+        crate::timing::phase(format!("write: results.gpkg {name}"), || {
+            write_layer(&gpkg, layer, srs_id)
+        })
+        .with_context(|| format!("layer {name}"))?;
     }
     write_styles(&gpkg, &styles)?;
     // Declared GeoPackage 1.3: GDAL 3.6 and the QGIS built on it (Debian 12's) warn on

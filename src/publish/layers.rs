@@ -3,6 +3,7 @@
 
 use geo::{Geometry, InteriorPoint};
 use geojson::JsonObject;
+use rayon::prelude::*;
 use serde_json::{Value, json};
 
 use super::geojson::OutFeature;
@@ -186,7 +187,7 @@ pub fn enterprises(loaded: &Loaded, analysis: &Analysis) -> Vec<OutFeature> {
     let layers = &loaded.layers;
     layers
         .enterprises
-        .iter()
+        .par_iter()
         .zip(&analysis.enterprises)
         .map(|(e, r)| OutFeature {
             id: e.id.clone(),
@@ -219,7 +220,7 @@ pub fn pipes(loaded: &Loaded) -> Vec<OutFeature> {
     loaded
         .layers
         .pipes
-        .iter()
+        .par_iter()
         .map(|p| OutFeature {
             id: p.id.clone(),
             geom: Some(Geometry::LineString(p.geom.clone())),

@@ -23,6 +23,7 @@ pub const MAX_AUTO_MAPS: usize = 500;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
+use rayon::prelude::*;
 
 use crate::analysis::Analysis;
 use crate::crs;
@@ -93,23 +94,31 @@ pub fn write_all(
     let features = |layer: &str| -> Vec<geojson::OutFeature> {
         layers::by_name(layer, loaded, analysis).unwrap_or_else(|| band.clone())
     };
-    let gpkg_layers: Vec<gpkg::OutLayer> = styles
-        .iter()
-        .map(|s| gpkg::OutLayer {
-            style: s,
-            features: features(s.layer),
-        })
-        .filter(|l| !l.features.is_empty())
-        .collect();
+    let gpkg_layers: Vec<gpkg::OutLayer> = crate::timing::phase("write: layer properties", || {
+        styles
+            .par_iter()
+            .map(|s| gpkg::OutLayer {
+                style: s,
+                features: features(s.layer),
+            })
+            .filter(|l| !l.features.is_empty())
+            .collect()
+    });
     let present: Vec<&crate::styles::model::LayerStyle> =
         gpkg_layers.iter().map(|l| l.style).collect();
     let gpkg_path = out.join("results.gpkg");
 
     // The GeoPackage on one core, every other file on the other.
     let (gpkg_written, others) = rayon::join(
-        || gpkg::write(&gpkg_path, gpkg_layers, &loaded.working_crs),
+        || {
+            crate::timing::phase("write: results.gpkg", || {
+                gpkg::write(&gpkg_path, gpkg_layers, &loaded.working_crs)
+            })
+        },
         || -> Result<Option<Vec<(String, String, f64)>>> {
-            write_geojson_layers(out, &styles, &features, &loaded.working_crs)?;
+            crate::timing::phase("write: GeoJSON", || {
+                write_geojson_layers(out, &styles, &features, &loaded.working_crs)
+            })?;
             let title = loaded
                 .project
                 .info
@@ -127,7 +136,9 @@ pub fn write_all(
                 .collect();
             let qlr = qgis::live_layers(&served, "http://127.0.0.1:8080", &wgs84_wkt);
             write_atomically(&out.join("live.qlr"), qlr.as_bytes())?;
-            survey::write(&out.join("survey.xlsx"), &survey::sheets(loaded, analysis))?;
+            crate::timing::phase("write: survey.xlsx", || {
+                survey::write(&out.join("survey.xlsx"), &survey::sheets(loaded, analysis))
+            })?;
             maps.then(|| overview::write(&out.join("overview"), loaded, analysis, &styles, &band))
                 .transpose()
         },

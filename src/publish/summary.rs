@@ -119,5 +119,9 @@ pub fn summary(loaded: &Loaded, analysis: &Analysis, timings: &Timings) -> Value
         "findings": findings,
         "notes": notes,
         "timings_ms": timings,
+        "phases_ms": crate::timing::phases()
+            .into_iter()
+            .map(|(name, ms)| (name, Value::from(ms as u64)))
+            .collect::<serde_json::Map<_, _>>(),
     })
 }
