@@ -378,7 +378,7 @@ impl OpenedLayer {
     /// For a GeoPackage layer of more than `PARALLEL_READ_MIN` features: its FID column
     /// and FID ranges to be read in parallel. Other drivers have no cheap way
     /// to start a read part-way through, and are read by one thread.
-    fn fid_ranges(&self) -> Result<Option<(String, Vec<(i64, i64)>)>> {
+    fn fid_ranges(&self) -> Result<Option<FidRanges>> {
         let threads = rayon::current_num_threads();
         if self.driver != "GPKG" || threads < 2 {
             return Ok(None);
@@ -435,6 +435,9 @@ impl OpenedLayer {
 }
 
 /// The in-memory GeoJSON path of a SWMM model's layer, and the source adjusted to read it.
+/// A layer's FID column and the half-open FID ranges that split it.
+type FidRanges = (String, Vec<(i64, i64)>);
+
 /// Below this many features a layer is read by one thread.
 const PARALLEL_READ_MIN: u64 = 100_000;
 

@@ -265,7 +265,7 @@ mod tests {
         ends.extend(ends[..50].to_vec());
         ends.push(Coord { x: 2.0, y: 0.0 });
         ends.push(Coord { x: 3.0, y: 0.0 }); // exactly snap_m apart: not joined
-        let free = |e: usize| e % 3 != 0;
+        let free = |e: usize| !e.is_multiple_of(3);
         for snap in [1.0, 0.35, 0.0] {
             assert_eq!(
                 sorted_pairs(close_pairs(&ends, snap, free)),
