@@ -7,7 +7,7 @@
 //! pass, where GDAL 3.6 inserts every entry through SQLite's RTree module. On 364,750
 //! pipes that is the difference between seconds and a fraction of one (bench/RESULTS.md).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use geo::{Geometry, MultiLineString, MultiPolygon};
@@ -159,45 +159,97 @@ fn write_layer(gpkg: &GeoPackage, layer: OutLayer, srs_id: i32) -> Result<()> {
     Ok(())
 }
 
-/// Write the GeoPackage at `path` (replacing it) with `layers` and their default styles.
-pub fn write(path: &Path, layers: Vec<OutLayer>, working_crs: &str) -> Result<()> {
-    // A temporary name that still ends in .gpkg, then a rename: a reader never sees half
-    // a file.
-    let tmp = path.with_extension("zdz-tmp.gpkg");
-    let _ = std::fs::remove_file(&tmp);
-    let written = write_to(&tmp, layers, working_crs)
-        .with_context(|| format!("{}: cannot write", path.display()));
-    if written.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    written?;
-    std::fs::rename(&tmp, path).with_context(|| format!("{}: cannot write", path.display()))
+/// `results.gpkg` being written: under a temporary name that still ends in .gpkg, renamed
+/// into place by `finish`, so a reader never sees half a file. Layers can be added from
+/// another thread than the one that created it (the workspace's own layers are written
+/// while the analysis runs).
+pub struct Writer {
+    gpkg: GeoPackage,
+    tmp: PathBuf,
+    path: PathBuf,
+    srs_id: i32,
+    /// Layers written with at least one feature.
+    written: Vec<&'static str>,
 }
 
-fn write_to(tmp: &Path, layers: Vec<OutLayer>, working_crs: &str) -> Result<()> {
-    let gpkg = OpenOptions::new()
-        .journal_mode(JournalMode::Delete)
-        // The file is written under a temporary name and renamed when complete, so a
-        // crash loses nothing the user had; syncing every commit buys nothing.
-        .synchronous(Synchronous::Off)
-        .create(tmp)?;
-    let srs_id = working_srs(&gpkg, working_crs)?;
-    let styles: Vec<&LayerStyle> = layers.iter().map(|l| l.style).collect();
-    for layer in layers {
+impl Writer {
+    /// Start `path` (replacing any earlier one only when `finish` succeeds).
+    pub fn create(path: &Path, working_crs: &str) -> Result<Writer> {
+        let tmp = path.with_extension("zdz-tmp.gpkg");
+        let _ = std::fs::remove_file(&tmp);
+        let started = (|| -> Result<(GeoPackage, i32)> {
+            let gpkg = OpenOptions::new()
+                .journal_mode(JournalMode::Delete)
+                // Written under a temporary name and renamed when complete, so a crash
+                // loses nothing the user had; syncing every commit buys nothing.
+                .synchronous(Synchronous::Off)
+                .create(&tmp)?;
+            let srs_id = working_srs(&gpkg, working_crs)?;
+            Ok((gpkg, srs_id))
+        })();
+        let (gpkg, srs_id) = started
+            .inspect_err(|_| {
+                let _ = std::fs::remove_file(&tmp);
+            })
+            .with_context(|| format!("{}: cannot write", path.display()))?;
+        Ok(Writer {
+            gpkg,
+            tmp,
+            path: path.to_path_buf(),
+            srs_id,
+            written: Vec::new(),
+        })
+    }
+
+    /// Write one layer; a layer without features is left out.
+    pub fn add(&mut self, layer: OutLayer) -> Result<()> {
+        if layer.features.is_empty() {
+            return Ok(());
+        }
         let name = layer.style.layer;
         crate::timing::phase(format!("write: results.gpkg {name}"), || {
-            write_layer(&gpkg, layer, srs_id)
+            write_layer(&self.gpkg, layer, self.srs_id)
         })
-        .with_context(|| format!("layer {name}"))?;
+        .with_context(|| format!("{}: cannot write layer {name}", self.path.display()))?;
+        self.written.push(name);
+        Ok(())
     }
-    write_styles(&gpkg, &styles)?;
-    // Declared GeoPackage 1.3: GDAL 3.6 and the QGIS built on it (Debian 12's) warn on
-    // every open of a 1.4 file, and nothing written here needs 1.4 (its RTree triggers
-    // are plain SQL that 1.3 readers run unchanged).
-    gpkg.connection()
-        .pragma_update(None, "user_version", 10300)?;
-    gpkg.close()?;
-    Ok(())
+
+    /// The layers written so far with at least one feature.
+    pub fn written(&self) -> &[&'static str] {
+        &self.written
+    }
+
+    /// Add each written layer's default style, close, and move the file into place.
+    pub fn finish(self, styles: &[&LayerStyle]) -> Result<()> {
+        let Writer {
+            gpkg,
+            tmp,
+            path,
+            written,
+            ..
+        } = self;
+        let closed = (|| -> Result<()> {
+            let present: Vec<&LayerStyle> = styles
+                .iter()
+                .copied()
+                .filter(|s| written.contains(&s.layer))
+                .collect();
+            write_styles(&gpkg, &present)?;
+            // Declared GeoPackage 1.3: GDAL 3.6 and the QGIS built on it (Debian 12's)
+            // warn on every open of a 1.4 file, and nothing written here needs 1.4 (its
+            // RTree triggers are plain SQL that 1.3 readers run unchanged).
+            gpkg.connection()
+                .pragma_update(None, "user_version", 10300)?;
+            gpkg.close()?;
+            Ok(())
+        })();
+        if let Err(e) = closed {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e.context(format!("{}: cannot write", path.display())));
+        }
+        std::fs::rename(&tmp, &path).with_context(|| format!("{}: cannot write", path.display()))
+    }
 }
 
 /// Register the working CRS with GDAL's own WKT1 of it, under its EPSG code.

@@ -38,6 +38,22 @@ pub fn by_name(layer: &str, loaded: &Loaded, analysis: &Analysis) -> Option<Vec<
         "problems" => problems(analysis),
         "outfalls" => outfalls(loaded, analysis),
         "enterprises" => enterprises(loaded, analysis),
+        _ => return from_workspace(layer, loaded),
+    })
+}
+
+/// The layers whose features come from the workspace alone, without the analysis (the
+/// Yangtze band too: `yangtze_band`).
+pub fn is_from_workspace(layer: &str) -> bool {
+    matches!(
+        layer,
+        "pipes" | "plants" | "parks" | "rivers" | "yangtze_band"
+    )
+}
+
+/// A layer that needs no analysis, by name.
+pub fn from_workspace(layer: &str, loaded: &Loaded) -> Option<Vec<OutFeature>> {
+    Some(match layer {
         "pipes" => pipes(loaded),
         "plants" => plants(loaded),
         "parks" => parks(loaded),

@@ -77,15 +77,42 @@ pub fn prepare_out_dir(out: &Path, loaded: &Loaded, force: bool) -> Result<PathB
     Ok(out)
 }
 
-/// Write every output file of SPEC §5 into `out`.
+/// Start `results.gpkg` in `out` with the layers that come from the workspace alone
+/// (pipes, plants, parks, rivers, the Yangtze band): they need no analysis, so they are
+/// written while it runs. On Linux the calling thread first lowers its own priority, so
+/// the analysis keeps the cores it needs and the writing fills the rest.
+pub fn start_gpkg(out: &Path, loaded: &Loaded) -> Result<gpkg::Writer> {
+    #[cfg(target_os = "linux")]
+    // SAFETY: setpriority on the calling thread (who = 0); no memory is involved.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, 0, 10);
+    }
+    let styles = crate::styles::model::styles(&loaded.project.deadlines);
+    let mut writer = gpkg::Writer::create(&out.join("results.gpkg"), &loaded.working_crs)?;
+    for style in &styles {
+        let features = match style.layer {
+            "yangtze_band" => layers::yangtze_band(loaded)?,
+            name => match layers::from_workspace(name, loaded) {
+                Some(features) => features,
+                None => continue,
+            },
+        };
+        writer.add(gpkg::OutLayer { style, features })?;
+    }
+    Ok(writer)
+}
+
+/// Write every output file of SPEC §5 into `out`; `gpkg` holds the workspace's layers
+/// already (`start_gpkg`). `started` is when writing began (the analysis ended), for the
+/// `write_ms` in summary.json.
 pub fn write_all(
     out: &Path,
     loaded: &Loaded,
     analysis: &Analysis,
     timings: &summary::Timings,
     maps: bool,
+    (mut gpkg, started): (gpkg::Writer, std::time::Instant),
 ) -> Result<()> {
-    let started = std::time::Instant::now();
     let working_wkt = crs::spatial_ref(&loaded.working_crs)?.to_wkt()?;
     let wgs84_wkt = crs::wgs84().to_wkt()?;
     let styles = crate::styles::model::styles(&loaded.project.deadlines);
@@ -94,31 +121,41 @@ pub fn write_all(
     let features = |layer: &str| -> Vec<geojson::OutFeature> {
         layers::by_name(layer, loaded, analysis).unwrap_or_else(|| band.clone())
     };
+    // The analysis layers (the workspace's are in the GeoPackage already).
     let gpkg_layers: Vec<gpkg::OutLayer> = crate::timing::phase("write: layer properties", || {
         styles
             .par_iter()
+            .filter(|s| !layers::is_from_workspace(s.layer))
             .map(|s| gpkg::OutLayer {
                 style: s,
                 features: features(s.layer),
             })
-            .filter(|l| !l.features.is_empty())
             .collect()
     });
-    let present: Vec<&crate::styles::model::LayerStyle> =
-        gpkg_layers.iter().map(|l| l.style).collect();
-    let gpkg_path = out.join("results.gpkg");
+    let present: Vec<&crate::styles::model::LayerStyle> = styles
+        .iter()
+        .filter(|s| {
+            gpkg.written().contains(&s.layer)
+                || gpkg_layers
+                    .iter()
+                    .any(|l| l.style.layer == s.layer && !l.features.is_empty())
+        })
+        .collect();
+    let all_styles: Vec<&crate::styles::model::LayerStyle> = styles.iter().collect();
 
-    // The GeoPackage on one core, every other file on the other.
+    // The GeoPackage's analysis layers and the GeoJSON on one core, the workbook, project
+    // and maps on the other (measured: the workbook alone is as long as the rest).
     let (gpkg_written, others) = rayon::join(
-        || {
-            crate::timing::phase("write: results.gpkg", || {
-                gpkg::write(&gpkg_path, gpkg_layers, &loaded.working_crs)
+        || -> Result<()> {
+            for layer in gpkg_layers {
+                gpkg.add(layer)?;
+            }
+            gpkg.finish(&all_styles)?;
+            crate::timing::phase("write: GeoJSON", || {
+                write_geojson_layers(out, &styles, &features, &loaded.working_crs)
             })
         },
         || -> Result<Option<Vec<(String, String, f64)>>> {
-            crate::timing::phase("write: GeoJSON", || {
-                write_geojson_layers(out, &styles, &features, &loaded.working_crs)
-            })?;
             let title = loaded
                 .project
                 .info
@@ -136,8 +173,10 @@ pub fn write_all(
                 .collect();
             let qlr = qgis::live_layers(&served, "http://127.0.0.1:8080", &wgs84_wkt);
             write_atomically(&out.join("live.qlr"), qlr.as_bytes())?;
+            let sheets =
+                crate::timing::phase("write: survey rows", || survey::sheets(loaded, analysis));
             crate::timing::phase("write: survey.xlsx", || {
-                survey::write(&out.join("survey.xlsx"), &survey::sheets(loaded, analysis))
+                survey::write(&out.join("survey.xlsx"), &sheets)
             })?;
             maps.then(|| overview::write(&out.join("overview"), loaded, analysis, &styles, &band))
                 .transpose()

@@ -333,6 +333,10 @@ fn column_widths(sheet: &Sheet) -> Vec<f64> {
 /// Write the workbook to `path`.
 pub fn write(path: &Path, sheets: &[Sheet]) -> Result<()> {
     let mut book = Workbook::new();
+    // Deflate level 3, not 6: on the national benchmark (244,038 enterprises, 82,260
+    // outfalls) the workbook is 12 % larger (24.9 MB, not 22.2 MB) and written in 4.4 s,
+    // not 6.5 s, and it is the longest step of writing.
+    book.set_zip_compression_level(3);
     book.set_properties(
         &DocProperties::new()
             .set_title("工业园区\u{201c}污水零直排区\u{201d}建设\u{201c}源、网、厂\u{201d}调查表")
