@@ -1,10 +1,18 @@
 # shellcheck shell=bash
 # make_workspace COPIES DIR: `zdz demo --scale COPIES` into DIR/src, then one canonical
 # GeoPackage DIR/workspace.gpkg with the contract's field names, which zdz and every peer
-# read. Needs $zdz (the zdz binary) and ogr2ogr.
+# read. Needs $zdz (the zdz binary) and ogr2ogr. A workspace made before by the same
+# generator (the same sources of `zdz demo` and of this file) for as many copies is reused.
 make_workspace() {
   local copies="$1" dir="$2"
   mkdir -p "$dir"
+  local stamp
+  stamp="$copies $(cat src/demo/*.rs bench/workspace.sh ../shared/data/rivers/chongqing_rivers_ne10m.geojson | sha1sum | cut -d' ' -f1)"
+  if [ -f "$dir/workspace.gpkg" ] && [ "$(cat "$dir/stamp" 2>/dev/null)" = "$stamp" ]; then
+    echo "reusing $dir/workspace.gpkg" >&2
+    return
+  fi
+  rm -f "$dir/stamp"
   "$zdz" demo --out "$dir/src" --scale "$copies" --force 2>/dev/null
   local ws="$dir/workspace.gpkg" append=""
   rm -f "$ws"
@@ -17,4 +25,5 @@ make_workspace() {
   add outfalls 'SELECT outfall_id, name, kind, receiving_water, plant_id FROM outfalls' POINT
   add plants 'SELECT "污水厂编号" AS plant_id, "名称" AS name, "设计规模" AS capacity_tpd, "实际处理量" AS inflow_tpd FROM plants' POINT
   add rivers 'SELECT name, name_zh FROM rivers'
+  echo "$stamp" > "$dir/stamp"
 }
