@@ -37,6 +37,13 @@ KIND = """CASE lower(trim({0}))
     WHEN 'plant' THEN 'plant' WHEN '污水厂' THEN 'plant' END"""
 MAIN_STEM = "('长江', 'yangtze', 'chang jiang', 'yangtze river', '长江干流')"
 
+def step(label, started=[time.perf_counter()]):
+    """Each step's seconds on stderr: where the time goes."""
+    now = time.perf_counter()
+    print(f"duckdb: {label} {now - started[0]:.2f} s", file=sys.stderr, flush=True)
+    started[0] = now
+
+
 extension = next(Path(duckdb_extension_spatial.__file__).parent.glob("extensions/*/spatial.duckdb_extension"))
 db = duckdb.connect()
 db.execute(f"LOAD '{extension}'")
@@ -52,6 +59,7 @@ for name in ["parks", "clusters", "enterprises", "pipes", "outfalls", "plants", 
     )
 t1 = time.perf_counter()
 
+step("load")
 # Pipes with a usable line, numbered in file order; ends are the first and last vertices.
 db.execute(f"""CREATE TABLE p AS
     SELECT row_number() OVER (ORDER BY rowid) - 1 AS i, pipe_id, {KIND.format('kind')} AS kind, geom,
@@ -59,19 +67,23 @@ db.execute(f"""CREATE TABLE p AS
     FROM pipes WHERE geom IS NOT NULL AND NOT ST_IsEmpty(geom)""")
 n = db.execute("SELECT count(*) FROM p").fetchone()[0]
 
+step("pipes")
 # Network nodes: ends closer than snap_m are one node, transitively.
 db.execute("""CREATE TABLE ends AS
     SELECT i AS e, up_pt AS pt FROM p UNION ALL SELECT i + (SELECT count(*) FROM p), down_pt FROM p""")
-pairs = db.execute(
-    f"SELECT a.e, b.e FROM ends a JOIN ends b ON ST_DWithin(a.pt, b.pt, {snap_m}) "
-    f"WHERE a.e < b.e AND ST_Distance(a.pt, b.pt) < {snap_m}"
-).fetchnumpy()
-left, right = pairs["e"], pairs["e_1"]
+# The spatial join alone (an extra `a.e < b.e` in the ON clause makes DuckDB plan an
+# inequality join and test every pair), filtered afterwards.
+db.execute(f"""CREATE TABLE near AS
+    SELECT a.e AS a, b.e AS b, ST_Distance(a.pt, b.pt) AS d
+    FROM ends a JOIN ends b ON ST_DWithin(a.pt, b.pt, {snap_m})""")
+pairs = db.execute(f"SELECT a, b FROM near WHERE a < b AND (d < {snap_m} OR d = 0)").fetchnumpy()
+left, right = pairs["a"], pairs["b"]
 graph = coo_matrix((np.ones(len(left)), (left, right)), shape=(2 * n, 2 * n))
 _, node = connected_components(graph, directed=False)
 db.register("node_of", {"i": np.arange(n), "up": node[:n], "down": node[n:]})
 db.execute("CREATE TABLE pn AS SELECT p.i, p.kind, p.down_pt, node_of.up, node_of.down FROM p JOIN node_of USING (i)")
 
+step("network nodes")
 # Outfalls: the nearest pipe downstream end within outfall_match_m (ties to the first pipe).
 db.execute(f"""CREATE TABLE m AS
     SELECT o.outfall_id, o.geom, {KIND.format('o.kind')} AS kind,
@@ -85,6 +97,7 @@ db.execute(f"""CREATE TABLE m AS
         WHERE rank = 1) near USING (outfall_id)
     WHERE o.geom IS NOT NULL""")
 
+step("outfall matching")
 # Upstream traces: every node upstream of each matched outfall's node.
 db.execute("""CREATE TABLE sewage_up AS
     WITH RECURSIVE up(outfall_id, node) AS (
@@ -94,6 +107,7 @@ db.execute("""CREATE TABLE sewage_up AS
     SELECT DISTINCT up.outfall_id FROM up JOIN pn ON pn.down = up.node
     WHERE pn.kind IN ('sewage', 'combined')""")
 
+step("upstream traces")
 problems = db.execute(f"""
     SELECT 'OUTFALL_UNMATCHED', m.outfall_id FROM m
     WHERE m.pipe IS NULL
@@ -108,6 +122,7 @@ problems = db.execute(f"""
       AND (m.kind IN ('sewage', 'combined') OR m.outfall_id IN (SELECT outfall_id FROM sewage_up))
 """).fetchall()
 
+step("outfall problems")
 # Enterprises: inside a cluster (a point on the enterprise), no sewer within coverage_m.
 db.execute("""CREATE TABLE ev AS
     SELECT enterprise_id, ST_MakeValid(geom) AS geom FROM enterprises WHERE geom IS NOT NULL""")
@@ -122,6 +137,7 @@ problems += db.execute(f"""
         WHERE p.kind IN ('sewage', 'combined'))
 """).fetchall()
 
+step("enterprises")
 # Corridor and deadlines.
 deadlines = dict(db.execute(f"""
     WITH main_stem AS (
@@ -138,6 +154,7 @@ deadlines = dict(db.execute(f"""
     LEFT JOIN parks pk ON pk.park_id = c.park_id
     LEFT JOIN counts ON counts.cluster_id = c.cluster_id
 """).fetchall())
+step("deadlines")
 t2 = time.perf_counter()
 
 print(json.dumps({"problems": sorted([list(p) for p in problems]), "deadlines": deadlines,
