@@ -12,7 +12,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use gdal::spatial_ref::SpatialRef;
 use gdal::vector::{FieldValue, LayerAccess};
 use gdal::{Dataset, DatasetOptions, GdalOpenFlags};
-use geo::Geometry;
+use geo::{CoordsIter, Geometry, MapCoordsInPlace};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -519,11 +519,12 @@ impl ReadPlan<'_> {
                 }
                 .map_err(|e| format!("unreadable geometry ({}): {e}", g.geometry_name()))
                 .and_then(|mut geom| {
+                    // Web-map coordinates are undone feature by feature; the step into
+                    // the working CRS is taken for all features at once, below.
                     if let (Some(tag), Some(ct)) = (self.coords, &to_working.0) {
                         crs::reproject(&mut geom, ct).map_err(|e| e.to_string())?;
                         crs::to_wgs84_from_tag(&mut geom, tag);
                     }
-                    crs::reproject(&mut geom, &to_working.1).map_err(|e| e.to_string())?;
                     Ok(geom)
                 }),
             };
@@ -534,7 +535,44 @@ impl ReadPlan<'_> {
                 geom,
             });
         }
+        to_working_crs(&mut features, &to_working.1);
         Ok(features)
+    }
+}
+
+/// Transform every readable geometry into the working CRS in one call to PROJ (one call
+/// per feature costs more than the arithmetic at millions of features). If any point
+/// cannot be transformed, each feature is transformed alone, so the error names it.
+fn to_working_crs(features: &mut [RawFeature], ct: &gdal::spatial_ref::CoordTransform) {
+    let (mut xs, mut ys): (Vec<f64>, Vec<f64>) = features
+        .iter()
+        .filter_map(|f| f.geom.as_ref().ok())
+        .flat_map(|g| g.coords_iter())
+        .map(|c| (c.x, c.y))
+        .unzip();
+    let all = ct.transform_coords(&mut xs, &mut ys, &mut []).is_ok()
+        && xs.iter().chain(&ys).all(|v| v.is_finite());
+    if all {
+        let mut next = 0;
+        for geom in features.iter_mut().filter_map(|f| f.geom.as_mut().ok()) {
+            let start = next;
+            next += geom.coords_count();
+            let (xs, ys) = (&xs[start..next], &ys[start..next]);
+            let i = std::cell::Cell::new(0);
+            geom.map_coords_in_place(|_| {
+                let k = i.get();
+                i.set(k + 1);
+                geo::coord! { x: xs[k], y: ys[k] }
+            });
+        }
+        return;
+    }
+    for f in features.iter_mut() {
+        if let Ok(geom) = &mut f.geom
+            && let Err(e) = crs::reproject(geom, ct)
+        {
+            f.geom = Err(e.to_string());
+        }
     }
 }
 
@@ -603,5 +641,51 @@ fn pick_layer(dataset: &Dataset, source: &LayerSource) -> Result<String> {
                     source.kind.name()
                 )
             }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::{Point, point};
+
+    fn raw(geom: Result<Geometry, String>) -> RawFeature {
+        RawFeature {
+            fid: None,
+            values: BTreeMap::new(),
+            names: Vec::new(),
+            geom,
+        }
+    }
+
+    #[test]
+    fn one_point_outside_the_crs_fails_only_its_feature_and_the_rest_are_transformed() {
+        let ct = crs::transform(&crs::wgs84(), &crs::spatial_ref("EPSG:4545").unwrap()).unwrap();
+        let mut features = vec![
+            raw(Ok(Geometry::Point(point! { x: 108.0, y: 30.0 }))),
+            raw(Ok(Geometry::Point(point! { x: 108.0, y: 95.0 }))),
+            raw(Err("no geometry".into())),
+            raw(Ok(Geometry::Point(point! { x: 107.0, y: 29.0 }))),
+        ];
+        to_working_crs(&mut features, &ct);
+        // 108°E is the central meridian of EPSG:4545: x is its false easting.
+        let Ok(Geometry::Point(Point(c))) = &features[0].geom else {
+            panic!("{:?}", features[0].geom)
+        };
+        assert!((c.x - 500_000.0).abs() < 1e-6, "{c:?}");
+        assert!((c.y - 3_320_000.0).abs() < 10_000.0, "{c:?}");
+        assert!(
+            features[1]
+                .geom
+                .as_ref()
+                .is_err_and(|e| e.contains("outside the domain")),
+            "{:?}",
+            features[1].geom
+        );
+        assert_eq!(features[2].geom, Err("no geometry".to_string()));
+        let Ok(Geometry::Point(Point(c))) = &features[3].geom else {
+            panic!("{:?}", features[3].geom)
+        };
+        assert!(c.x < 500_000.0 && c.y > 3_000_000.0, "{c:?}");
     }
 }
