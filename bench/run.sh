@@ -119,7 +119,7 @@ rows = {tool: [run(tool, r) for r in range(1, repeats + 1)] for tool in tools}
 med = {tool: [statistics.median(x[i] for x in rs) for i in range(5)] for tool, rs in rows.items()}
 s = json.load(open(f"{work}/zdz.1.summary.json"))
 counts = {l["layer"]: l["features_used"] for l in s["layers"]}
-print(f"\n{scale}: {counts.get('clusters')} clusters, {counts.get('pipes')} pipes, {counts.get('outfalls')} outfalls, {counts.get('enterprises')} enterprises; median of {repeats}")
+print(f"\n{scale}: {counts.get('clusters')} clusters, {counts.get('pipes')} pipes, {counts.get('outfalls')} outfalls, {counts.get('enterprises')} enterprises; median of {repeats}\n")
 print("| tool | load s | analysis s | load + analysis s | ÷ zdz (analysis) | ÷ zdz (load + analysis) | process wall s | peak MiB |")
 print("|---|---|---|---|---|---|---|---|")
 z = med["zdz"]
