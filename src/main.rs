@@ -110,25 +110,27 @@ fn analyze(workspace: &str, out: &Path, force: bool, maps: bool, no_maps: bool) 
     let loaded = load::load(workspace)?;
     let out = publish::prepare_out_dir(out, &loaded, force)?;
     let t1 = Instant::now();
-    // The workspace's own layers go into results.gpkg while the analysis runs.
-    let (result, t2, gpkg) = std::thread::scope(|s| {
+    let draw_maps = !no_maps && (maps || loaded.layers.clusters.len() <= publish::MAX_AUTO_MAPS);
+    // The workspace's own layers go into results.gpkg while the analysis runs, and while
+    // the other files are written after it.
+    let (result, timings) = std::thread::scope(|s| -> Result<_> {
         let early = s.spawn(|| publish::start_gpkg(&out, &loaded));
         let result = analysis::analyze(&loaded.layers, &loaded.project);
         let t2 = Instant::now();
-        let gpkg = early
-            .join()
-            .unwrap_or_else(|_| Err(anyhow::anyhow!("writing results.gpkg failed")));
-        (result, t2, gpkg)
-    });
-    let gpkg = gpkg?;
-    let mut timings = Timings {
-        load_ms: (t1 - t0).as_millis(),
-        analyze_ms: (t2 - t1).as_millis(),
-        write_ms: 0,
-    };
-    let draw_maps = !no_maps && (maps || loaded.layers.clusters.len() <= publish::MAX_AUTO_MAPS);
-    publish::write_all(&out, &loaded, &result, &timings, draw_maps, (gpkg, t2))?;
-    timings.write_ms = t2.elapsed().as_millis();
+        let mut timings = Timings {
+            load_ms: (t1 - t0).as_millis(),
+            analyze_ms: (t2 - t1).as_millis(),
+            write_ms: 0,
+        };
+        let gpkg = move || {
+            early
+                .join()
+                .unwrap_or_else(|_| Err(anyhow::anyhow!("writing results.gpkg failed")))
+        };
+        publish::write_all(&out, &loaded, &result, &timings, draw_maps, (gpkg, t2))?;
+        timings.write_ms = t2.elapsed().as_millis();
+        Ok((result, timings))
+    })?;
 
     let l = &loaded.layers;
     eprintln!(

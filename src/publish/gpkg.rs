@@ -4,8 +4,9 @@
 //!
 //! Written with the `geopackage` crate rather than GDAL's per-feature writer: it inserts
 //! rows through one prepared statement and packs each layer's RTree spatial index in one
-//! pass, where GDAL 3.6 inserts every entry through SQLite's RTree module. On 364,750
-//! pipes that is the difference between seconds and a fraction of one (bench/RESULTS.md).
+//! pass, where GDAL 3.6 inserts every entry through SQLite's RTree module: for 364,750
+//! pipes its index alone took 4.3 s, and all of zdz's writing went from 11.8 s to about
+//! 4 s (README, Performance).
 
 use std::path::{Path, PathBuf};
 
@@ -213,11 +214,6 @@ impl Writer {
         .with_context(|| format!("{}: cannot write layer {name}", self.path.display()))?;
         self.written.push(name);
         Ok(())
-    }
-
-    /// The layers written so far with at least one feature.
-    pub fn written(&self) -> &[&'static str] {
-        &self.written
     }
 
     /// Add each written layer's default style, close, and move the file into place.

@@ -51,6 +51,19 @@ pub fn is_from_workspace(layer: &str) -> bool {
     )
 }
 
+/// Whether a layer that needs no analysis has any feature to write, without building them.
+pub fn has_workspace_features(layer: &str, loaded: &Loaded) -> bool {
+    let l = &loaded.layers;
+    match layer {
+        "pipes" => !l.pipes.is_empty(),
+        "plants" => !l.plants.is_empty(),
+        "parks" => !l.parks.is_empty(),
+        "rivers" => !l.rivers.is_empty(),
+        "yangtze_band" => l.rivers.iter().any(|r| r.main_stem),
+        _ => false,
+    }
+}
+
 /// A layer that needs no analysis, by name.
 pub fn from_workspace(layer: &str, loaded: &Loaded) -> Option<Vec<OutFeature>> {
     Some(match layer {

@@ -79,14 +79,8 @@ pub fn prepare_out_dir(out: &Path, loaded: &Loaded, force: bool) -> Result<PathB
 
 /// Start `results.gpkg` in `out` with the layers that come from the workspace alone
 /// (pipes, plants, parks, rivers, the Yangtze band): they need no analysis, so they are
-/// written while it runs. On Linux the calling thread first lowers its own priority, so
-/// the analysis keeps the cores it needs and the writing fills the rest.
+/// written while it runs.
 pub fn start_gpkg(out: &Path, loaded: &Loaded) -> Result<gpkg::Writer> {
-    #[cfg(target_os = "linux")]
-    // SAFETY: setpriority on the calling thread (who = 0); no memory is involved.
-    unsafe {
-        libc::setpriority(libc::PRIO_PROCESS, 0, 10);
-    }
     let styles = crate::styles::model::styles(&loaded.project.deadlines);
     let mut writer = gpkg::Writer::create(&out.join("results.gpkg"), &loaded.working_crs)?;
     for style in &styles {
@@ -102,16 +96,20 @@ pub fn start_gpkg(out: &Path, loaded: &Loaded) -> Result<gpkg::Writer> {
     Ok(writer)
 }
 
-/// Write every output file of SPEC §5 into `out`; `gpkg` holds the workspace's layers
-/// already (`start_gpkg`). `started` is when writing began (the analysis ended), for the
-/// `write_ms` in summary.json.
+/// Write every output file of SPEC §5 into `out`. `gpkg` hands over the GeoPackage with
+/// the workspace's layers in it (`start_gpkg`), waiting for them if need be: the other
+/// files are written meanwhile. `started` is when writing began (the analysis ended), for
+/// the `write_ms` in summary.json.
 pub fn write_all(
     out: &Path,
     loaded: &Loaded,
     analysis: &Analysis,
     timings: &summary::Timings,
     maps: bool,
-    (mut gpkg, started): (gpkg::Writer, std::time::Instant),
+    (gpkg, started): (
+        impl FnOnce() -> Result<gpkg::Writer> + Send,
+        std::time::Instant,
+    ),
 ) -> Result<()> {
     let working_wkt = crs::spatial_ref(&loaded.working_crs)?.to_wkt()?;
     let wgs84_wkt = crs::wgs84().to_wkt()?;
@@ -135,7 +133,7 @@ pub fn write_all(
     let present: Vec<&crate::styles::model::LayerStyle> = styles
         .iter()
         .filter(|s| {
-            gpkg.written().contains(&s.layer)
+            layers::has_workspace_features(s.layer, loaded)
                 || gpkg_layers
                     .iter()
                     .any(|l| l.style.layer == s.layer && !l.features.is_empty())
@@ -143,19 +141,20 @@ pub fn write_all(
         .collect();
     let all_styles: Vec<&crate::styles::model::LayerStyle> = styles.iter().collect();
 
-    // The GeoPackage's analysis layers and the GeoJSON on one core, the workbook, project
-    // and maps on the other (measured: the workbook alone is as long as the rest).
+    // The GeoPackage's analysis layers on one core (once its workspace layers are in),
+    // the GeoJSON, workbook, project and maps on the other.
     let (gpkg_written, others) = rayon::join(
         || -> Result<()> {
+            let mut gpkg = crate::timing::phase("write: waiting for results.gpkg", gpkg)?;
             for layer in gpkg_layers {
                 gpkg.add(layer)?;
             }
-            gpkg.finish(&all_styles)?;
-            crate::timing::phase("write: GeoJSON", || {
-                write_geojson_layers(out, &styles, &features, &loaded.working_crs)
-            })
+            gpkg.finish(&all_styles)
         },
         || -> Result<Option<Vec<(String, String, f64)>>> {
+            crate::timing::phase("write: GeoJSON", || {
+                write_geojson_layers(out, &styles, &features, &loaded.working_crs)
+            })?;
             let title = loaded
                 .project
                 .info
