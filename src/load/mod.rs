@@ -5,6 +5,8 @@
 //! cannot be right) stop the load with a message naming the file, the layer and the field.
 //! A bad feature is reported as a finding and skipped; the load goes on.
 
+/// Reading through GDAL's Arrow stream.
+mod arrow;
 /// Raw features to domain types, with findings.
 mod domain;
 /// Shapefile .dbf encodings: UTF-8 or GB18030 when there is no .cpg.

@@ -16,6 +16,7 @@ use geo::{CoordsIter, Geometry, MapCoordsInPlace};
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::arrow;
 use super::encoding::shapefile_encoding;
 use super::source::LayerSource;
 use super::swmm;
@@ -324,6 +325,12 @@ impl OpenedLayer {
             coords: self.coords,
             working,
         };
+        if let Some(features) = self.arrow_read(&plan)? {
+            return Ok((
+                self.report(fields, &set, bounds_wgs84, features.len()),
+                features,
+            ));
+        }
         let features = match self.fid_ranges()? {
             None => plan.read(&mut self.layer()?)?,
             // A large GeoPackage layer: FID ranges read in parallel, each thread through
@@ -355,12 +362,24 @@ impl OpenedLayer {
             }
         };
 
+        let count = features.len();
+        Ok((self.report(fields, &set, bounds_wgs84, count), features))
+    }
+
+    /// What was read: source, driver, CRS, encoding, fields matched and features read.
+    fn report(
+        &self,
+        fields: BTreeMap<&'static str, (usize, String)>,
+        set: &[(&'static str, &String)],
+        bounds_wgs84: Option<[f64; 4]>,
+        feature_count: usize,
+    ) -> LayerReport {
         let mut field_report: BTreeMap<&'static str, String> =
             fields.into_iter().map(|(k, (_, n))| (k, n)).collect();
-        for (name, value) in &set {
+        for (name, value) in set {
             field_report.insert(*name, format!("= {value}"));
         }
-        let report = LayerReport {
+        LayerReport {
             layer: self.source.kind,
             source: self.source.dataset.clone(),
             layer_name: self.layer_name.clone(),
@@ -368,11 +387,35 @@ impl OpenedLayer {
             crs: self.srs_name.clone(),
             coords: self.coords,
             encoding: self.encoding.clone(),
-            feature_count: features.len(),
+            feature_count,
             fields: field_report,
             bounds_wgs84,
+        }
+    }
+
+    /// A large GeoPackage layer read whole (no `where`, no web-map offset to undo, no
+    /// river names to gather) through GDAL's Arrow stream; `None` when that does not apply.
+    fn arrow_read(&self, plan: &ReadPlan) -> Result<Option<Vec<RawFeature>>> {
+        if self.driver != "GPKG"
+            || self.source.config.filter.is_some()
+            || self.coords.is_some()
+            || !plan.name_fields.is_empty()
+        {
+            return Ok(None);
+        }
+        let mut layer = self.layer()?;
+        if layer.feature_count() < PARALLEL_READ_MIN {
+            return Ok(None);
+        }
+        // SAFETY: the layer handle is alive; GDAL returns a string it owns, copied here.
+        let geometry_column = unsafe {
+            let c = gdal_sys::OGR_L_GetGeometryColumn(layer.c_layer());
+            if c.is_null() {
+                return Ok(None);
+            }
+            std::ffi::CStr::from_ptr(c).to_string_lossy().into_owned()
         };
-        Ok((report, features))
+        plan.read_arrow(&mut layer, &geometry_column)
     }
 
     /// For a GeoPackage layer of more than `PARALLEL_READ_MIN` features: its FID column
@@ -466,38 +509,103 @@ struct ReadPlan<'a> {
 }
 
 impl ReadPlan<'_> {
-    /// Read the features `layer` yields (its filters set by the caller).
-    fn read(&self, layer: &mut gdal::vector::Layer) -> Result<Vec<RawFeature>> {
+    /// Tagged web-map coordinates: lon/lat → WGS84 (undoing the offset), then → the
+    /// working CRS; otherwise the layer's CRS → the working CRS.
+    fn transforms(
+        &self,
+    ) -> Result<(
+        Option<gdal::spatial_ref::CoordTransform>,
+        gdal::spatial_ref::CoordTransform,
+    )> {
         let srs = crs::spatial_ref(self.srs_wkt)?;
         let working = crs::spatial_ref(self.working)?;
-        let to_working = match self.coords {
-            // Tagged web-map coordinates: lon/lat → WGS84 (undo offset) → working CRS.
+        Ok(match self.coords {
             Some(_) => (
                 Some(crs::transform(&srs, &crs::wgs84())?),
                 crs::transform(&crs::wgs84(), &working)?,
             ),
             None => (None, crs::transform(&srs, &working)?),
+        })
+    }
+
+    /// Read through GDAL's Arrow stream, the batches converted on every core. `None` when
+    /// the stream lacks a column the contract uses, or has it in a type the Arrow path
+    /// does not convert: then the layer is read feature by feature.
+    fn read_arrow(
+        &self,
+        layer: &mut gdal::vector::Layer,
+        geometry_column: &str,
+    ) -> Result<Option<Vec<RawFeature>>> {
+        let batches = arrow::batches(layer)?;
+        let Some(first) = batches.first() else {
+            return Ok(Some(Vec::new()));
         };
+        let schema = first.schema();
+        // The layer's field index of each contract field → its column in the batches.
+        let mut columns: Vec<(usize, usize)> = Vec::new();
+        for (index, name) in self.fields.values() {
+            match schema.index_of(name) {
+                Ok(c) if arrow::supported(schema.field(c).data_type()) => columns.push((*index, c)),
+                _ => return Ok(None),
+            }
+        }
+        let Ok(geometry) = schema.index_of(geometry_column) else {
+            return Ok(None);
+        };
+        let parts: Vec<Vec<RawFeature>> = batches
+            .par_iter()
+            .map(|batch| -> Result<Vec<RawFeature>> {
+                let fids = batch.column(0);
+                let geoms = batch.column(geometry);
+                let mut features: Vec<RawFeature> = (0..batch.num_rows())
+                    .map(|row| RawFeature {
+                        fid: arrow::fid(fids, row),
+                        values: self.values(|index| {
+                            let (_, c) = columns.iter().find(|(i, _)| *i == index)?;
+                            arrow::text(batch.column(*c), row)
+                        }),
+                        names: Vec::new(),
+                        geom: arrow::geometry(geoms, row),
+                    })
+                    .collect();
+                to_working_crs(&mut features, &self.transforms()?.1);
+                Ok(features)
+            })
+            .collect::<Result<_>>()?;
+        Ok(Some(parts.concat()))
+    }
+
+    /// The contract's fields of one feature as text, from `field` (by the layer's field
+    /// index): mapped through `values` in zdz.toml, with the constants of `set`.
+    fn values(&self, field: impl Fn(usize) -> Option<String>) -> BTreeMap<&'static str, String> {
+        let mut values = BTreeMap::new();
+        for (name, (index, _)) in self.fields {
+            if let Some(v) = field(*index) {
+                let v = match self.config.values.get(*name).and_then(|m| m.get(&v)) {
+                    Some(mapped) => mapped.clone(),
+                    None => v,
+                };
+                values.insert(*name, v);
+            }
+        }
+        for (name, value) in self.set {
+            values.insert(*name, (*value).clone());
+        }
+        values
+    }
+
+    /// Read the features `layer` yields (its filters set by the caller).
+    fn read(&self, layer: &mut gdal::vector::Layer) -> Result<Vec<RawFeature>> {
+        let to_working = self.transforms()?;
         let mut features = Vec::new();
         for feature in layer.features() {
-            let mut values = BTreeMap::new();
-            for (name, (index, _)) in self.fields {
-                if let Some(v) = feature
-                    .field(*index)
+            let values = self.values(|index| {
+                feature
+                    .field(index)
                     .ok()
                     .flatten()
                     .and_then(value_to_string)
-                {
-                    let v = match self.config.values.get(*name).and_then(|m| m.get(&v)) {
-                        Some(mapped) => mapped.clone(),
-                        None => v,
-                    };
-                    values.insert(*name, v);
-                }
-            }
-            for (name, value) in self.set {
-                values.insert(*name, (*value).clone());
-            }
+            });
             let names = self
                 .name_fields
                 .iter()
@@ -647,7 +755,158 @@ fn pick_layer(dataset: &Dataset, source: &LayerSource) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use gdal::vector::{FieldValue, LayerOptions, OGRFieldType, OGRwkbGeometryType};
     use geo::{Point, point};
+
+    /// pipe_id, kind, diameter_mm, defect_grade, from_node, geometry as WKT.
+    type Row<'a> = (
+        &'a str,
+        &'a str,
+        Option<f64>,
+        Option<i32>,
+        Option<i64>,
+        Option<&'a str>,
+    );
+
+    #[test]
+    fn the_arrow_stream_and_the_feature_by_feature_read_give_the_same_features() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("pipes.gpkg");
+        let driver = gdal::DriverManager::get_driver_by_name("GPKG").unwrap();
+        let mut ds = driver.create_vector_only(&path).unwrap();
+        let wgs84 = crs::wgs84();
+        let layer = ds
+            .create_layer(LayerOptions {
+                name: "pipes",
+                srs: Some(&wgs84),
+                ty: OGRwkbGeometryType::wkbUnknown,
+                options: None,
+            })
+            .unwrap();
+        let fields = [
+            ("pipe_id", OGRFieldType::OFTString),
+            ("kind", OGRFieldType::OFTString),
+            ("diameter_mm", OGRFieldType::OFTReal),
+            ("defect_grade", OGRFieldType::OFTInteger),
+            ("from_node", OGRFieldType::OFTInteger64),
+        ];
+        for (name, ty) in fields {
+            layer.create_defn_fields(&[(name, ty)]).unwrap();
+        }
+        let rows: [Row; 7] = [
+            (
+                "P1",
+                " 污水 ",
+                Some(300.0),
+                Some(3),
+                Some(12),
+                Some("LINESTRING (106.5 29.5, 106.6 29.6)"),
+            ),
+            (
+                "P2",
+                "雨水",
+                Some(812.5),
+                None,
+                Some(9_000_000_000),
+                Some("LINESTRING Z (106.5 29.5 3, 106.6 29.5 4)"),
+            ),
+            (
+                "P3",
+                "",
+                None,
+                Some(0),
+                None,
+                Some("MULTILINESTRING ((106.5 29.5, 106.6 29.6), (106.7 29.7, 106.8 29.8))"),
+            ),
+            (
+                "P4",
+                "合流",
+                Some(0.1),
+                Some(-1),
+                None,
+                Some("LINESTRING EMPTY"),
+            ),
+            ("P5", "污水", Some(1e-7), Some(4), None, None),
+            (
+                "P6",
+                "   ",
+                Some(400.0),
+                Some(2),
+                None,
+                Some("POINT (106.5 29.5)"),
+            ),
+            (
+                "P7",
+                "storm",
+                Some(1234567.891),
+                Some(1),
+                None,
+                Some("POLYGON ((106 29, 107 29, 107 30, 106 29))"),
+            ),
+        ];
+        for (id, kind, diameter, grade, node, wkt) in rows {
+            let mut f = gdal::vector::Feature::new(layer.defn()).unwrap();
+            f.set_field_string(0, id).unwrap();
+            f.set_field_string(1, kind).unwrap();
+            if let Some(d) = diameter {
+                f.set_field(2, &FieldValue::RealValue(d)).unwrap();
+            }
+            if let Some(g) = grade {
+                f.set_field(3, &FieldValue::IntegerValue(g)).unwrap();
+            }
+            if let Some(n) = node {
+                f.set_field(4, &FieldValue::Integer64Value(n)).unwrap();
+            }
+            if let Some(wkt) = wkt {
+                f.set_geometry(gdal::vector::Geometry::from_wkt(wkt).unwrap())
+                    .unwrap();
+            }
+            f.create(&layer).unwrap();
+        }
+        drop(ds);
+
+        let ds = open_dataset(path.to_str().unwrap(), &[]).unwrap();
+        let field_map: BTreeMap<&'static str, (usize, String)> = [
+            "pipe_id",
+            "kind",
+            "diameter_mm",
+            "defect_grade",
+            "from_node",
+        ]
+        .into_iter()
+        .enumerate()
+        .map(|(i, name)| (name, (i, name.to_string())))
+        .collect();
+        let config = LayerConfig::default();
+        let wkt = wgs84.to_wkt().unwrap();
+        let plan = ReadPlan {
+            fields: &field_map,
+            set: &[],
+            name_fields: &[],
+            config: &config,
+            srs_wkt: &wkt,
+            coords: None,
+            working: "EPSG:4545",
+        };
+        let by_feature = plan.read(&mut ds.layer_by_name("pipes").unwrap()).unwrap();
+        let by_arrow = plan
+            .read_arrow(&mut ds.layer_by_name("pipes").unwrap(), "geom")
+            .unwrap()
+            .expect("these field types are converted");
+        assert_eq!(by_feature.len(), 7);
+        assert_eq!(by_arrow.len(), 7);
+        for (a, b) in by_feature.iter().zip(&by_arrow) {
+            assert_eq!((a.fid, &a.values, &a.names), (b.fid, &b.values, &b.names));
+            assert_eq!(a.geom, b.geom, "{:?}", a.values.get("pipe_id"));
+        }
+        // And what they agree on is right.
+        assert_eq!(by_arrow[0].values["kind"], "污水");
+        assert!(!by_arrow[2].values.contains_key("kind"));
+        assert_eq!(by_arrow[1].values["from_node"], "9000000000");
+        assert_eq!(by_arrow[6].values["diameter_mm"], "1234567.891");
+        assert_eq!(by_arrow[3].geom, Err("empty geometry".to_string()));
+        assert_eq!(by_arrow[4].geom, Err("no geometry".to_string()));
+    }
 
     fn raw(geom: Result<Geometry, String>) -> RawFeature {
         RawFeature {
