@@ -407,13 +407,8 @@ impl OpenedLayer {
         if layer.feature_count() < PARALLEL_READ_MIN {
             return Ok(None);
         }
-        // SAFETY: the layer handle is alive; GDAL returns a string it owns, copied here.
-        let geometry_column = unsafe {
-            let c = gdal_sys::OGR_L_GetGeometryColumn(layer.c_layer());
-            if c.is_null() {
-                return Ok(None);
-            }
-            std::ffi::CStr::from_ptr(c).to_string_lossy().into_owned()
+        let Some(geometry_column) = layer_name_of(&layer, gdal_sys::OGR_L_GetGeometryColumn) else {
+            return Ok(None);
         };
         plan.read_arrow(&mut layer, &geometry_column)
     }
@@ -430,13 +425,8 @@ impl OpenedLayer {
         if layer.feature_count() < PARALLEL_READ_MIN {
             return Ok(None);
         }
-        // SAFETY: the layer handle is alive; GDAL returns a string it owns, copied here.
-        let fid_column = unsafe {
-            let c = gdal_sys::OGR_L_GetFIDColumn(layer.c_layer());
-            if c.is_null() {
-                return Ok(None);
-            }
-            std::ffi::CStr::from_ptr(c).to_string_lossy().into_owned()
+        let Some(fid_column) = layer_name_of(&layer, gdal_sys::OGR_L_GetFIDColumn) else {
+            return Ok(None);
         };
         if fid_column.is_empty() || fid_column.contains('"') || self.layer_name.contains('"') {
             return Ok(None);
@@ -478,6 +468,18 @@ impl OpenedLayer {
 }
 
 /// The in-memory GeoJSON path of a SWMM model's layer, and the source adjusted to read it.
+/// A column name GDAL reports for a layer (its FID or geometry column), if any.
+fn layer_name_of(
+    layer: &gdal::vector::Layer,
+    get: unsafe extern "C" fn(gdal_sys::OGRLayerH) -> *const std::ffi::c_char,
+) -> Option<String> {
+    // SAFETY: the layer handle is alive; GDAL returns a string it owns, copied here.
+    unsafe {
+        let c = get(layer.c_layer());
+        (!c.is_null()).then(|| std::ffi::CStr::from_ptr(c).to_string_lossy().into_owned())
+    }
+}
+
 /// A layer's FID column and the half-open FID ranges that split it.
 type FidRanges = (String, Vec<(i64, i64)>);
 
