@@ -17,10 +17,6 @@ fn zdz(args: &[&str]) -> Output {
         .unwrap()
 }
 
-fn read_json(path: &Path) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
 fn props(fc: &Value) -> Vec<&serde_json::Map<String, Value>> {
     fc["features"]
         .as_array()

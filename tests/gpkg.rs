@@ -31,8 +31,7 @@ fn every_layer_of_a_large_results_gpkg_has_a_sound_spatial_index_that_agrees_wit
         out.to_str().unwrap(),
         "--no-maps",
     ]);
-    let summary: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let summary: serde_json::Value = read_json(&out.join("summary.json"));
     let pipes_used = summary["layers"]
         .as_array()
         .unwrap()

@@ -11,8 +11,7 @@ fn every_cluster_gets_an_overview_map_in_its_deadline_colour() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     zdz_ok(&["analyze", "--out", out.to_str().unwrap()]);
-    let summary: Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let summary: Value = read_json(&out.join("summary.json"));
     let maps = summary["overviews"].as_object().unwrap();
     assert_eq!(maps.len(), 22);
     // CQJK-A is a demonstration cluster: due 2024, drawn in the 2024 red (215, 48, 39).
@@ -44,8 +43,7 @@ fn no_maps_draws_none_and_says_so() {
     let out = dir.path().join("out");
     zdz_ok(&["analyze", "--out", out.to_str().unwrap(), "--no-maps"]);
     assert!(!out.join("overview").exists());
-    let summary: Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let summary: Value = read_json(&out.join("summary.json"));
     assert!(
         summary["notes"]
             .as_array()

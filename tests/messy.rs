@@ -511,9 +511,10 @@ fn summary_of(toml: &str) -> (Value, Value) {
         "{}",
         String::from_utf8_lossy(&run.stderr)
     );
-    let read =
-        |f: &str| serde_json::from_str(&std::fs::read_to_string(out.join(f)).unwrap()).unwrap();
-    (read("summary.json"), read("outfalls.geojson"))
+    (
+        read_json(&out.join("summary.json")),
+        read_json(&out.join("outfalls.geojson")),
+    )
 }
 
 #[test]

@@ -89,10 +89,6 @@ fn analyzed_demo(dir: &Path) -> PathBuf {
     out
 }
 
-fn read_json(path: &Path) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
 fn ids(fc: &Value) -> Vec<String> {
     fc["features"]
         .as_array()

@@ -12,8 +12,7 @@ fn survey_workbook_has_a_sheet_per_object_with_one_row_per_feature() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     zdz_ok(&["analyze", "--out", out.to_str().unwrap()]);
-    let summary: Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let summary: Value = read_json(&out.join("summary.json"));
     let mut book: Xlsx<_> = open_workbook(out.join("survey.xlsx")).unwrap();
     assert_eq!(
         book.sheet_names(),

@@ -176,6 +176,11 @@ pub fn codes(analysis: &zdz::analysis::Analysis, layer: &str, id: &str) -> Vec<&
     c
 }
 
+/// A JSON file zdz wrote (summary.json, a GeoJSON layer), parsed.
+pub fn read_json(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
 pub fn zdz_bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_zdz"))
 }
