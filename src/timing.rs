@@ -1,5 +1,9 @@
 //! How long each named step of a run took: recorded as the steps run, written to
-//! `summary.json` (`timings_ms.phases`) so a slow run says where its time went.
+//! `summary.json` (`phases_ms`) so a slow run says where its time went.
+//!
+//! The record is taken (emptied) by whoever reports it, once per run: `zdz serve` builds a
+//! summary on every reload, and must neither grow the record forever nor report the
+//! steps of earlier loads as its own.
 
 use std::sync::Mutex;
 use std::time::Instant;
@@ -18,7 +22,21 @@ pub fn phase<T>(name: impl Into<String>, f: impl FnOnce() -> T) -> T {
     out
 }
 
-/// Every step recorded so far, in the order they finished.
-pub fn phases() -> Vec<(String, u128)> {
-    PHASES.lock().unwrap_or_else(|e| e.into_inner()).clone()
+/// Every step recorded since the last call, in the order they finished; the record is
+/// left empty.
+pub fn take() -> Vec<(String, u128)> {
+    std::mem::take(&mut *PHASES.lock().unwrap_or_else(|e| e.into_inner()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_step_is_reported_once_and_the_record_is_then_empty() {
+        phase("timing test step", || ());
+        let first = take();
+        assert!(first.iter().any(|(name, _)| name == "timing test step"));
+        assert!(!take().iter().any(|(name, _)| name == "timing test step"));
+    }
 }

@@ -483,7 +483,8 @@ fn layer_name_of(
 /// A layer's FID column and the half-open FID ranges that split it.
 type FidRanges = (String, Vec<(i64, i64)>);
 
-/// Below this many features a layer is read by one thread.
+/// From this many features on, a GeoPackage layer is read through the Arrow stream or in
+/// parallel FID ranges; below it, feature by feature on one thread.
 const PARALLEL_READ_MIN: u64 = 100_000;
 
 fn open_dataset(path: &str, options: &[String]) -> gdal::errors::Result<Dataset> {

@@ -114,10 +114,10 @@ pub fn write_all(
     let working_wkt = crs::spatial_ref(&loaded.working_crs)?.to_wkt()?;
     let wgs84_wkt = crs::wgs84().to_wkt()?;
     let styles = crate::styles::model::styles(&loaded.project.deadlines);
-    // The band is a GEOS buffer of the whole main stem: computed once.
-    let band = layers::yangtze_band(loaded)?;
+    // The GeoJSON and the GeoPackage's analysis layers (the band, like every workspace
+    // layer, went into the GeoPackage in `start_gpkg`).
     let features = |layer: &str| -> Vec<geojson::OutFeature> {
-        layers::by_name(layer, loaded, analysis).unwrap_or_else(|| band.clone())
+        layers::by_name(layer, loaded, analysis).unwrap_or_default()
     };
     // The analysis layers (the workspace's are in the GeoPackage already).
     let gpkg_layers: Vec<gpkg::OutLayer> = crate::timing::phase("write: layer properties", || {
@@ -177,8 +177,11 @@ pub fn write_all(
             crate::timing::phase("write: survey.xlsx", || {
                 survey::write(&out.join("survey.xlsx"), &sheets)
             })?;
-            maps.then(|| overview::write(&out.join("overview"), loaded, analysis, &styles, &band))
-                .transpose()
+            maps.then(|| {
+                let band = layers::yangtze_band(loaded)?;
+                overview::write(&out.join("overview"), loaded, analysis, &styles, &band)
+            })
+            .transpose()
         },
     );
     gpkg_written?;

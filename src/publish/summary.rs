@@ -119,7 +119,7 @@ pub fn summary(loaded: &Loaded, analysis: &Analysis, timings: &Timings) -> Value
         "findings": findings,
         "notes": notes,
         "timings_ms": timings,
-        "phases_ms": crate::timing::phases()
+        "phases_ms": crate::timing::take()
             .into_iter()
             .map(|(name, ms)| (name, Value::from(ms as u64)))
             .collect::<serde_json::Map<_, _>>(),
