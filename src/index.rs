@@ -9,7 +9,7 @@ use geo::{
     BoundingRect, Contains, Coord, Distance, Euclidean, Geometry, Line, MultiPolygon, Point,
 };
 use rstar::primitives::{GeomWithData, Line as RLine, Rectangle};
-use rstar::{AABB, Envelope as _, RTree};
+use rstar::{AABB, Envelope as _, RTree, RTreeObject};
 
 type Segment = GeomWithData<RLine<[f64; 2]>, usize>;
 type Envelope = GeomWithData<Rectangle<[f64; 2]>, usize>;
@@ -77,12 +77,61 @@ impl LineIndex {
         nearest_per_item(hits, d)
     }
 
-    /// The nearest item to `geom` at any distance.
+    /// The nearest item to `geom` at any distance (ties to the lower item).
+    ///
+    /// Candidates are measured exactly in order of how far their segment's envelope is
+    /// from `geom`'s, which no exact distance can be below, until that bound passes the
+    /// best distance found: a cluster far from the river meets thousands of segments in
+    /// the last search radius, and measures a handful of them.
     pub fn nearest(&self, geom: &Geometry) -> Option<(usize, f64)> {
-        nearest_by_growing(geom, &self.tree.root().envelope(), self.is_empty(), |d| {
-            self.within(geom, d)
-        })
+        if self.is_empty() {
+            return None;
+        }
+        let b = bbox(geom)?;
+        let span = diagonal(&self.tree.root().envelope().merged(&b));
+        let mut d = 100.0_f64;
+        loop {
+            let mut candidates: Vec<(f64, &Segment)> = self
+                .tree
+                .locate_in_envelope_intersecting(&grow(&b, d))
+                .map(|s| (envelope_gap(&s.envelope(), &b), s))
+                .collect();
+            candidates.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+            let mut best: Option<(usize, f64)> = None;
+            for (bound, s) in candidates {
+                if best.is_some_and(|(_, at)| bound > at) {
+                    break;
+                }
+                let [a, e] = [s.geom().from, s.geom().to];
+                let seg = Line::new(Coord { x: a[0], y: a[1] }, Coord { x: e[0], y: e[1] });
+                let at = Euclidean.distance(&seg, geom);
+                if best.is_none_or(|(item, best)| (at, s.data) < (best, item)) {
+                    best = Some((s.data, at));
+                }
+            }
+            // Anything outside the searched box is farther than `d`.
+            if best.is_some_and(|(_, at)| at <= d) || d > span {
+                return best;
+            }
+            d *= 4.0;
+        }
     }
+}
+
+/// The length of a box's diagonal.
+fn diagonal(b: &AABB<[f64; 2]>) -> f64 {
+    let (lo, hi) = (b.lower(), b.upper());
+    ((hi[0] - lo[0]).powi(2) + (hi[1] - lo[1]).powi(2)).sqrt()
+}
+
+/// The distance between two boxes (0 when they touch or overlap).
+fn envelope_gap(a: &AABB<[f64; 2]>, b: &AABB<[f64; 2]>) -> f64 {
+    let gap = |i: usize| {
+        (a.lower()[i] - b.upper()[i])
+            .max(b.lower()[i] - a.upper()[i])
+            .max(0.0)
+    };
+    gap(0).hypot(gap(1))
 }
 
 /// Every segment of a lineal or polygonal geometry (polygon rings included).
@@ -107,33 +156,6 @@ fn for_each_segment(g: &Geometry, f: &mut impl FnMut(Line)) {
 
 fn rings(p: &geo::Polygon) -> impl Iterator<Item = &geo::LineString> {
     std::iter::once(p.exterior()).chain(p.interiors())
-}
-
-/// Grow the search radius until something is found; exact because `within` is.
-fn nearest_by_growing(
-    geom: &Geometry,
-    tree_env: &AABB<[f64; 2]>,
-    empty: bool,
-    within: impl Fn(f64) -> Vec<(usize, f64)>,
-) -> Option<(usize, f64)> {
-    if empty {
-        return None;
-    }
-    let b = bbox(geom)?;
-    let all = tree_env.merged(&b);
-    let span = ((all.upper()[0] - all.lower()[0]).powi(2)
-        + (all.upper()[1] - all.lower()[1]).powi(2))
-    .sqrt();
-    let mut d = 100.0_f64;
-    loop {
-        if let Some(first) = within(d).into_iter().next() {
-            return Some(first);
-        }
-        if d > span {
-            return None;
-        }
-        d *= 4.0;
-    }
 }
 
 /// Points (pipe ends, outfalls), for nearest-within-distance questions.
@@ -252,6 +274,32 @@ mod tests {
             idx.nearest(&Geometry::Point(Point::new(50., 5000.))),
             Some((7, 5000.0))
         );
+    }
+
+    #[test]
+    fn nearest_segment_to_a_polygon_equals_brute_force_at_every_distance() {
+        // A zigzag river of 400 segments and squares from touching it to 200 km away.
+        let river: Vec<(f64, f64)> = (0..=400)
+            .map(|i| (i as f64 * 250.0, if i % 2 == 0 { 0.0 } else { 180.0 }))
+            .collect();
+        let river = Geometry::LineString(river.into());
+        let idx = LineIndex::new([(3, &river)]);
+        for (x, y) in [
+            (500.0, 50.0),
+            (20_000.0, 900.0),
+            (-3_000.0, -7_000.0),
+            (60_000.0, 200_000.0),
+        ] {
+            let square =
+                Geometry::Polygon(geo::Rect::new((x, y), (x + 300.0, y + 300.0)).to_polygon());
+            let brute = Euclidean.distance(&river, &square);
+            let (item, d) = idx.nearest(&square).expect("a river is indexed");
+            assert_eq!(item, 3);
+            assert!(
+                (d - brute).abs() < 1e-9,
+                "at ({x}, {y}): {d} against {brute}"
+            );
+        }
     }
 
     #[test]

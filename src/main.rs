@@ -266,6 +266,19 @@ fn check(workspace: &str) -> Result<()> {
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// mimalloc's `purge_delay` option (`mi_option_purge_delay` in mimalloc.h).
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// Keep freed memory for reuse instead of handing it back to the system. mimalloc returns
+/// free pages after a delay, and the next allocation faults them back in zeroed: on the
+/// national benchmark that was 210,000 page faults and 6.1 s of system time, against
+/// 88,000 and 3.3 s kept. A run ends within seconds, so it keeps its peak; `zdz serve`,
+/// which runs for days, does not call this.
+fn keep_freed_memory() {
+    // SAFETY: sets one of mimalloc's documented options to a documented value.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -275,13 +288,16 @@ fn main() -> ExitCode {
             force,
             maps,
             no_maps,
-        } => analyze(
-            &workspace.unwrap_or_else(demo_workspace),
-            &out,
-            force,
-            maps,
-            no_maps,
-        ),
+        } => {
+            keep_freed_memory();
+            analyze(
+                &workspace.unwrap_or_else(demo_workspace),
+                &out,
+                force,
+                maps,
+                no_maps,
+            )
+        }
         Command::Demo {
             out,
             rivers,

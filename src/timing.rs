@@ -12,13 +12,22 @@ static PHASES: Mutex<Vec<(String, u128)>> = Mutex::new(Vec::new());
 
 /// Run `f` as the step `name`, recording its wall time.
 pub fn phase<T>(name: impl Into<String>, f: impl FnOnce() -> T) -> T {
+    static T0: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+    let t0 = *T0.get_or_init(Instant::now);
     let started = Instant::now();
     let out = f();
     let ms = started.elapsed().as_millis();
+    let name = name.into();
+    {
+        if std::env::var_os("ZDZ_TIMELINE").is_some() {
+            let a = started.saturating_duration_since(t0).as_millis();
+            eprintln!("TL {a:>6} {:>6} {:>6} {name}", a + ms, ms);
+        }
+    }
     PHASES
         .lock()
         .unwrap_or_else(|e| e.into_inner())
-        .push((name.into(), ms));
+        .push((name, ms));
     out
 }
 

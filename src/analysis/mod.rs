@@ -81,9 +81,11 @@ pub fn analyze(layers: &Layers, project: &Project) -> Analysis {
     });
     let m = phase("analysis: membership", || membership::membership(&ctx));
 
+    // Each cluster's distance to the main stem is an R-tree nearest search from its
+    // outline: 2.2 s for 30,162 clusters on one core.
     let mut clusters: Vec<ClusterResult> = layers
         .clusters
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(i, c)| {
             let park = m.cluster_park[i];

@@ -3,6 +3,7 @@
 //! cannot read. One bad feature never stops the load.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use geo::{Geometry, InteriorPoint};
 
@@ -14,11 +15,14 @@ use crate::model::{
     Cluster, Enterprise, FindingKind, LoadFinding, Outfall, Park, Pipe, Plant, River,
 };
 
-/// Builds one layer's features and collects its findings.
+/// Builds one layer's features (or a run of them) and collects their findings.
 pub struct Builder<'a> {
     kind: LayerKind,
     findings: &'a mut Vec<LoadFinding>,
-    seen: HashMap<String, usize>,
+    /// Every id given out, with the number of findings reported when it was: duplicates
+    /// are found once all the layer's features are built (`Duplicates`), possibly by
+    /// several builders, and reported at that place.
+    ids: Vec<(String, usize)>,
 }
 
 impl<'a> Builder<'a> {
@@ -26,8 +30,13 @@ impl<'a> Builder<'a> {
         Builder {
             kind,
             findings,
-            seen: HashMap::new(),
+            ids: Vec::new(),
         }
+    }
+
+    /// The ids given out so far, each with the number of findings before it.
+    pub fn take_ids(&mut self) -> Vec<(String, usize)> {
+        std::mem::take(&mut self.ids)
     }
 
     fn finding(&mut self, id: &str, kind: FindingKind, message: String, repaired: bool) {
@@ -74,16 +83,7 @@ impl<'a> Builder<'a> {
                 id
             }
         };
-        let count = self.seen.entry(id.clone()).or_insert(0);
-        *count += 1;
-        if *count == 2 {
-            self.finding(
-                &id,
-                FindingKind::DuplicateId,
-                format!("`{field}` {id} is used by more than one feature"),
-                true,
-            );
-        }
+        self.ids.push((id.clone(), self.findings.len()));
         id
     }
 
@@ -316,5 +316,60 @@ impl<'a> Builder<'a> {
             main_stem: raw.names.iter().any(is_main) || raw.values.get("name").is_some_and(is_main),
             geom,
         })
+    }
+}
+
+/// Finds the ids used by more than one feature of a layer, taking the layer's features in
+/// order, one run at a time.
+pub struct Duplicates {
+    kind: LayerKind,
+    /// foldhash, not SipHash: two million pipe ids took 1 s to count with SipHash.
+    seen: HashMap<String, u32, foldhash::fast::RandomState>,
+}
+
+impl Duplicates {
+    /// For a layer of about `features` features.
+    pub fn new(kind: LayerKind, features: usize) -> Self {
+        Duplicates {
+            kind,
+            seen: HashMap::with_capacity_and_hasher(features, Default::default()),
+        }
+    }
+
+    /// Append one run's findings to `out`, with a finding for each id seen the second
+    /// time, placed where the run's builder gave the id out (`Builder::take_ids`).
+    pub fn merge(
+        &mut self,
+        findings: Vec<LoadFinding>,
+        ids: Vec<(String, usize)>,
+        out: &mut Vec<LoadFinding>,
+    ) {
+        let field = self.kind.id_field().unwrap_or("id");
+        let mut findings = findings.into_iter().enumerate().peekable();
+        for (id, before) in ids {
+            while let Some((_, f)) = findings.next_if(|(i, _)| *i < before) {
+                out.push(f);
+            }
+            match self.seen.entry(id) {
+                Entry::Vacant(new) => {
+                    new.insert(1);
+                }
+                Entry::Occupied(mut seen) => {
+                    *seen.get_mut() += 1;
+                    if *seen.get() == 2 {
+                        let id = seen.key();
+                        out.push(LoadFinding {
+                            layer: self.kind,
+                            feature_id: id.clone(),
+                            kind: FindingKind::DuplicateId,
+                            message: format!("`{field}` {id} is used by more than one feature"),
+                            repaired: true,
+                            geom: None,
+                        });
+                    }
+                }
+            }
+        }
+        out.extend(findings.map(|(_, f)| f));
     }
 }

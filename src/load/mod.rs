@@ -32,7 +32,8 @@ use crate::contract::LayerKind;
 use crate::crs;
 use crate::model::{FindingKind, Layers, LoadFinding};
 use crate::project::Project;
-use domain::Builder;
+use domain::{Builder, Duplicates};
+use read::RawFeature;
 use read::{LayerReport, OpenedLayer};
 
 /// A loaded workspace: its project settings, the layers in the working CRS and a report
@@ -232,35 +233,90 @@ fn build_layer(
     let (report, raws) = read?;
     let config = &layer.source.config;
     let scale = |field: &str| config.scale.get(field).copied();
-    let mut findings = Vec::new();
-    let mut b = Builder::new(kind, &mut findings);
+    let scale = &scale;
     let features = crate::timing::phase(format!("load: build {}", kind.name()), || match kind {
-        LayerKind::Parks => Features::Parks(raws.iter().filter_map(|r| b.park(r)).collect()),
-        LayerKind::Clusters => {
-            Features::Clusters(raws.iter().filter_map(|r| b.cluster(r)).collect())
+        LayerKind::Parks => build_all(kind, &raws, |b, r| b.park(r)).map(Features::Parks),
+        LayerKind::Clusters => build_all(kind, &raws, |b, r| b.cluster(r)).map(Features::Clusters),
+        LayerKind::Enterprises => {
+            build_all(kind, &raws, |b, r| b.enterprise(r, scale)).map(Features::Enterprises)
         }
-        LayerKind::Enterprises => Features::Enterprises(
-            raws.iter()
-                .filter_map(|r| b.enterprise(r, &scale))
-                .collect(),
-        ),
-        LayerKind::Pipes => Features::Pipes(raws.iter().flat_map(|r| b.pipes(r, &scale)).collect()),
-        LayerKind::Outfalls => {
-            Features::Outfalls(raws.iter().flat_map(|r| b.outfalls(r)).collect())
-        }
-        LayerKind::Plants => {
-            Features::Plants(raws.iter().filter_map(|r| b.plant(r, &scale)).collect())
-        }
+        LayerKind::Pipes => build_all(kind, &raws, |b, r| b.pipes(r, scale)).map(Features::Pipes),
+        LayerKind::Outfalls => build_all(kind, &raws, |b, r| b.outfalls(r)).map(Features::Outfalls),
+        LayerKind::Plants => build_all(kind, &raws, |b, r| b.plant(r, scale)).map(Features::Plants),
         LayerKind::Rivers => {
-            Features::Rivers(raws.iter().filter_map(|r| b.river(r, main_stem)).collect())
+            build_all(kind, &raws, |b, r| b.river(r, main_stem)).map(Features::Rivers)
         }
     });
+    let (features, findings) = features.into_parts();
     Ok(BuiltLayer {
         report,
         features,
         findings,
         warnings,
     })
+}
+
+/// Features built, with their findings.
+struct Built<T> {
+    features: T,
+    findings: Vec<LoadFinding>,
+}
+
+impl<T> Built<T> {
+    fn map<U>(self, f: impl FnOnce(T) -> U) -> Built<U> {
+        Built {
+            features: f(self.features),
+            findings: self.findings,
+        }
+    }
+
+    fn into_parts(self) -> (T, Vec<LoadFinding>) {
+        (self.features, self.findings)
+    }
+}
+
+/// Features per run of raw features built on one core.
+const BUILD_RUN: usize = 16_384;
+
+/// Build every raw feature of a layer, runs of them on every core. The features and the
+/// findings come out in the order building them one by one gives: duplicate ids are
+/// found across the runs afterwards, and reported where the second use was.
+fn build_all<T: Send, I: IntoIterator<Item = T>>(
+    kind: LayerKind,
+    raws: &[RawFeature],
+    build: impl Fn(&mut Builder, &RawFeature) -> I + Sync,
+) -> Built<Vec<T>> {
+    build_in_runs(kind, raws, BUILD_RUN, build)
+}
+
+fn build_in_runs<T: Send, I: IntoIterator<Item = T>>(
+    kind: LayerKind,
+    raws: &[RawFeature],
+    run_len: usize,
+    build: impl Fn(&mut Builder, &RawFeature) -> I + Sync,
+) -> Built<Vec<T>> {
+    // Each run: its features, its findings, and the ids it gave out.
+    type Run<T> = (Vec<T>, Vec<LoadFinding>, Vec<(String, usize)>);
+    let runs: Vec<Run<T>> = raws
+        .par_chunks(run_len)
+        .map(|run| {
+            let mut findings = Vec::new();
+            let mut b = Builder::new(kind, &mut findings);
+            let features: Vec<T> = run.iter().flat_map(|r| build(&mut b, r)).collect();
+            let ids = b.take_ids();
+            (features, findings, ids)
+        })
+        .collect();
+    let mut duplicates = Duplicates::new(kind, raws.len());
+    let mut built = Built {
+        features: Vec::with_capacity(runs.iter().map(|r| r.0.len()).sum()),
+        findings: Vec::new(),
+    };
+    for (features, findings, ids) in runs {
+        built.features.extend(features);
+        duplicates.merge(findings, ids, &mut built.findings);
+    }
+    built
 }
 
 fn union(a: Option<[f64; 4]>, b: Option<[f64; 4]>) -> Option<[f64; 4]> {
@@ -273,5 +329,69 @@ fn union(a: Option<[f64; 4]>, b: Option<[f64; 4]>) -> Option<[f64; 4]> {
         ]),
         (a, None) => a,
         (None, b) => b,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::Geometry;
+
+    fn raw(fid: u64, id: Option<&str>, kind: &str, x: f64) -> RawFeature {
+        let mut values = std::collections::BTreeMap::new();
+        if let Some(id) = id {
+            values.insert("pipe_id", id.to_string());
+        }
+        values.insert("kind", kind.to_string());
+        RawFeature {
+            fid: Some(fid),
+            values,
+            names: Vec::new(),
+            geom: Ok(Geometry::LineString(vec![(x, 0.0), (x + 10.0, 0.0)].into())),
+        }
+    }
+
+    fn summary(built: &Built<Vec<crate::model::Pipe>>) -> (Vec<String>, Vec<String>) {
+        (
+            built.features.iter().map(|p| p.id.clone()).collect(),
+            built
+                .findings
+                .iter()
+                .map(|f| format!("{:?} {} {}", f.kind, f.feature_id, f.message))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn building_in_runs_of_two_gives_the_features_and_findings_of_one_run() {
+        // Duplicates within a run and across runs, a third use, a missing id (found by
+        // position) used twice, and a bad kind between them.
+        let raws = vec![
+            raw(1, Some("a"), "sewage", 0.0),
+            raw(2, Some("b"), "storm", 20.0),
+            raw(3, Some("a"), "sewage", 40.0),
+            raw(4, None, "sewage", 60.0),
+            raw(5, Some("b"), "lava", 80.0),
+            raw(6, None, "sewage", 60.0),
+            raw(7, Some("a"), "storm", 100.0),
+            raw(8, Some("c"), "sewage", 120.0),
+        ];
+        let pipes = |b: &mut Builder, r: &RawFeature| b.pipes(r, &|_| None);
+        let one = build_in_runs(LayerKind::Pipes, &raws, usize::MAX, pipes);
+        let (ids, findings) = summary(&one);
+        assert_eq!(ids, ["a", "b", "a", "@60.0,0.0", "@60.0,0.0", "a", "c"]);
+        let duplicates: Vec<&String> = findings
+            .iter()
+            .filter(|f| f.starts_with("DuplicateId"))
+            .collect();
+        assert_eq!(duplicates.len(), 3, "{findings:#?}");
+        for run_len in [1, 2, 3] {
+            let runs = build_in_runs(LayerKind::Pipes, &raws, run_len, pipes);
+            assert_eq!(
+                summary(&runs),
+                (ids.clone(), findings.clone()),
+                "runs of {run_len}"
+            );
+        }
     }
 }

@@ -30,8 +30,18 @@ pub struct OutLayer<'a> {
     pub features: Vec<OutFeature>,
 }
 
-#[derive(Clone, Copy, PartialEq)]
-enum Kind {
+/// A layer's rows already typed: its columns in order, and each row's geometry (in the
+/// working CRS) with one value per column. The pipes are written this way, straight from
+/// the model: two million JSON objects built only to be taken apart again cost more than
+/// writing them.
+pub struct Table<I> {
+    pub columns: Vec<(String, Kind)>,
+    pub rows: I,
+}
+
+/// A column's type in the GeoPackage.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Kind {
     Bool,
     Integer,
     Real,
@@ -77,6 +87,17 @@ fn cell(kind: Kind, v: Option<&Value>) -> Cell {
     }
 }
 
+/// A typed value as JSON (for the feature server, which serves the same rows).
+pub fn json_of(cell: Cell) -> Value {
+    match cell {
+        Cell::Boolean(b) => Value::Bool(b),
+        Cell::Integer(i) => i.into(),
+        Cell::Float(f) => f.into(),
+        Cell::Text(t) => Value::String(t),
+        _ => Value::Null,
+    }
+}
+
 fn column_type(kind: Kind) -> ColumnType {
     match kind {
         Kind::Bool => ColumnType::Boolean,
@@ -111,9 +132,11 @@ fn geometry_type(shape: Shape) -> GeometryType {
     }
 }
 
-fn write_layer(gpkg: &GeoPackage, layer: OutLayer, srs_id: i32) -> Result<()> {
-    let OutLayer { style, features } = layer;
-    // Columns in the order first seen, each with the kind that holds all its values.
+/// The features as a table: columns in the order first seen, each with the kind that
+/// holds all its values.
+fn table_of(
+    features: Vec<OutFeature>,
+) -> Table<impl ExactSizeIterator<Item = (Option<Geometry>, Vec<Cell>)>> {
     let mut keys: Vec<String> = Vec::new();
     let mut seen: Vec<Option<Kind>> = Vec::new();
     for f in &features {
@@ -132,30 +155,50 @@ fn write_layer(gpkg: &GeoPackage, layer: OutLayer, srs_id: i32) -> Result<()> {
         }
     }
     let kinds: Vec<Kind> = seen.into_iter().map(|k| k.unwrap_or(Kind::Text)).collect();
+    // Inside rayon's pool (the analysis layers) the rows are made on every core; outside
+    // it (the workspace's layers, written while the analysis keeps the pool busy) they
+    // are made here, rather than wait in the pool's queue behind the analysis.
+    let row = |f: OutFeature| {
+        let values = keys
+            .iter()
+            .zip(&kinds)
+            .map(|(k, kind)| cell(*kind, f.properties.get(k)))
+            .collect();
+        (f.geom, values)
+    };
+    let rows: Vec<(Option<Geometry>, Vec<Cell>)> = if rayon::current_thread_index().is_some() {
+        features.into_par_iter().map(row).collect()
+    } else {
+        features.into_iter().map(row).collect()
+    };
+    let columns = keys.into_iter().zip(kinds).collect();
+    Table {
+        columns,
+        rows: rows.into_iter(),
+    }
+}
+
+fn write_table(
+    gpkg: &GeoPackage,
+    style: &LayerStyle,
+    table: Table<impl ExactSizeIterator<Item = (Option<Geometry>, Vec<Cell>)>>,
+    srs_id: i32,
+) -> Result<()> {
     let mut schema = TableSchemaBuilder::new(style.layer)
         .primary_key("fid")
         .identifier(style.layer)
         .description(style.title)
         .geometry(GeometrySpec::new(geometry_type(style.shape), srs_id).column_name("geom"));
-    for (k, kind) in keys.iter().zip(&kinds) {
-        schema = schema.column(ColumnSpec::new(k.as_str(), column_type(*kind)));
+    for (name, kind) in &table.columns {
+        schema = schema.column(ColumnSpec::new(name.as_str(), column_type(*kind)));
     }
     gpkg.create_layer(&schema)?;
-    // Rows are made on every core; SQLite then takes them one by one.
-    let rows: Vec<NewFeature<Geometry>> = features
-        .into_par_iter()
-        .map(|f| {
-            let values = keys
-                .iter()
-                .zip(&kinds)
-                .map(|(k, kind)| cell(*kind, f.properties.get(k)))
-                .collect();
-            match f.geom.and_then(|g| uniform(g, style.shape)) {
-                Some(g) => NewFeature::new(g, values),
-                None => NewFeature::attributes(values),
-            }
-        })
-        .collect();
+    let rows = table.rows.map(
+        |(geom, values)| match geom.and_then(|g| uniform(g, style.shape)) {
+            Some(g) => NewFeature::new(g, values),
+            None => NewFeature::attributes(values),
+        },
+    );
     gpkg.layer(style.layer)?.write_all(rows, 0)?;
     Ok(())
 }
@@ -204,15 +247,27 @@ impl Writer {
 
     /// Write one layer; a layer without features is left out.
     pub fn add(&mut self, layer: OutLayer) -> Result<()> {
-        if layer.features.is_empty() {
-            return Ok(());
-        }
-        let name = layer.style.layer;
-        crate::timing::phase(format!("write: results.gpkg {name}"), || {
-            write_layer(&self.gpkg, layer, self.srs_id)
+        self.add_table(layer.style, || table_of(layer.features))
+    }
+
+    /// Write one layer from typed rows; a layer without rows is left out.
+    pub fn add_table<I: ExactSizeIterator<Item = (Option<Geometry>, Vec<Cell>)>>(
+        &mut self,
+        style: &LayerStyle,
+        table: impl FnOnce() -> Table<I>,
+    ) -> Result<()> {
+        let name = style.layer;
+        let written = crate::timing::phase(format!("write: results.gpkg {name}"), || {
+            let table = table();
+            if table.rows.len() == 0 {
+                return Ok(false);
+            }
+            write_table(&self.gpkg, style, table, self.srs_id).map(|()| true)
         })
         .with_context(|| format!("{}: cannot write layer {name}", self.path.display()))?;
-        self.written.push(name);
+        if written {
+            self.written.push(name);
+        }
         Ok(())
     }
 

@@ -7,9 +7,12 @@ use rayon::prelude::*;
 use serde_json::{Value, json};
 
 use super::geojson::OutFeature;
+use super::gpkg::{Kind, Table, json_of};
 use crate::analysis::Analysis;
 use crate::contract::ProblemCode;
 use crate::load::Loaded;
+use crate::model::Pipe;
+use geopackage::Value as Cell;
 
 fn object(v: Value) -> JsonObject {
     match v {
@@ -245,6 +248,49 @@ pub fn enterprises(loaded: &Loaded, analysis: &Analysis) -> Vec<OutFeature> {
         .collect()
 }
 
+/// The pipes layer's columns, in order.
+const PIPE_COLUMNS: [(&str, Kind); 6] = [
+    ("pipe_id", Kind::Text),
+    ("kind", Kind::Text),
+    ("from_node", Kind::Text),
+    ("to_node", Kind::Text),
+    ("diameter_mm", Kind::Real),
+    ("defect_grade", Kind::Integer),
+];
+
+/// One pipe's values, in the order of `PIPE_COLUMNS`.
+fn pipe_values(p: &Pipe) -> Vec<Cell> {
+    let text = |t: &Option<String>| t.clone().map_or(Cell::Null, Cell::Text);
+    vec![
+        Cell::Text(p.id.clone()),
+        Cell::Text(p.kind.as_str().into()),
+        text(&p.from_node),
+        text(&p.to_node),
+        p.diameter_mm.map_or(Cell::Null, Cell::Float),
+        p.defect_grade
+            .map_or(Cell::Null, |g| Cell::Integer(g.into())),
+    ]
+}
+
+/// The pipes as a typed table, for the GeoPackage: two million pipes are written
+/// straight from the model.
+pub fn pipe_table(
+    loaded: &Loaded,
+) -> Table<impl ExactSizeIterator<Item = (Option<Geometry>, Vec<Cell>)> + '_> {
+    Table {
+        columns: PIPE_COLUMNS
+            .iter()
+            .map(|(name, kind)| (name.to_string(), *kind))
+            .collect(),
+        rows: loaded
+            .layers
+            .pipes
+            .iter()
+            .map(|p| (Some(Geometry::LineString(p.geom.clone())), pipe_values(p))),
+    }
+}
+
+/// The pipes as features (the feature server's pipes layer), with the same properties.
 pub fn pipes(loaded: &Loaded) -> Vec<OutFeature> {
     loaded
         .layers
@@ -253,14 +299,11 @@ pub fn pipes(loaded: &Loaded) -> Vec<OutFeature> {
         .map(|p| OutFeature {
             id: p.id.clone(),
             geom: Some(Geometry::LineString(p.geom.clone())),
-            properties: object(json!({
-                "pipe_id": p.id,
-                "kind": p.kind.as_str(),
-                "from_node": p.from_node,
-                "to_node": p.to_node,
-                "diameter_mm": p.diameter_mm,
-                "defect_grade": p.defect_grade,
-            })),
+            properties: PIPE_COLUMNS
+                .iter()
+                .zip(pipe_values(p))
+                .map(|((name, _), value)| (name.to_string(), json_of(value)))
+                .collect(),
         })
         .collect()
 }

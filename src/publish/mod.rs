@@ -85,6 +85,10 @@ pub fn start_gpkg(out: &Path, loaded: &Loaded) -> Result<gpkg::Writer> {
     let mut writer = gpkg::Writer::create(&out.join("results.gpkg"), &loaded.working_crs)?;
     for style in &styles {
         let features = match style.layer {
+            "pipes" => {
+                writer.add_table(style, || layers::pipe_table(loaded))?;
+                continue;
+            }
             "yangtze_band" => layers::yangtze_band(loaded)?,
             name => match layers::from_workspace(name, loaded) {
                 Some(features) => features,

@@ -347,7 +347,9 @@ pub fn write(path: &Path, sheets: &[Sheet]) -> Result<()> {
         .set_background_color(rust_xlsxwriter::Color::RGB(0xDDEBF7))
         .set_border_bottom(FormatBorder::Thin);
     for sheet in sheets {
-        let ws = book.add_worksheet();
+        // Rows go to disk as they are written, strings inline: no shared-string table
+        // to hash 300,000 enterprise names into.
+        let ws = book.add_worksheet_with_constant_memory()?;
         ws.set_name(sheet.name)?;
         for (c, h) in sheet.headers.iter().enumerate() {
             ws.write_string_with_format(0, c as u16, *h, &header)?;
