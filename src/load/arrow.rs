@@ -33,8 +33,11 @@ pub fn supported(data_type: &DataType) -> bool {
     )
 }
 
-/// Every batch of `layer` (its filters apply), the FID as the first column.
-pub fn batches(layer: &mut gdal::vector::Layer) -> Result<Vec<RecordBatch>> {
+/// The batches of `layer` (its filters apply), the FID as the first column, as GDAL reads
+/// them; the layer stays borrowed while they are read.
+pub fn batches<'a>(
+    layer: &'a mut gdal::vector::Layer<'_>,
+) -> Result<impl Iterator<Item = Result<RecordBatch>> + 'a> {
     let mut options = CslStringList::new();
     options.set_name_value("INCLUDE_FID", "YES")?;
     let mut stream = FFI_ArrowArrayStream::empty();
@@ -47,9 +50,10 @@ pub fn batches(layer: &mut gdal::vector::Layer) -> Result<Vec<RecordBatch>> {
         )?;
     }
     let reader = RecordBatchStreamReader::try_new(stream)?;
-    reader
-        .collect::<std::result::Result<Vec<_>, _>>()
-        .map_err(|e| anyhow!("GDAL's Arrow stream: {e}"))
+    Ok(reader.map(move |batch| {
+        let _reading = &layer;
+        batch.map_err(|e| anyhow!("GDAL's Arrow stream: {e}"))
+    }))
 }
 
 /// The value of `column` at `row` as text, or `None` when null or empty.

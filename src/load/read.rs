@@ -539,8 +539,8 @@ impl ReadPlan<'_> {
         layer: &mut gdal::vector::Layer,
         geometry_column: &str,
     ) -> Result<Option<Vec<RawFeature>>> {
-        let batches = arrow::batches(layer)?;
-        let Some(first) = batches.first() else {
+        let mut batches = arrow::batches(layer)?;
+        let Some(first) = batches.next().transpose()? else {
             return Ok(Some(Vec::new()));
         };
         let schema = first.schema();
@@ -555,25 +555,44 @@ impl ReadPlan<'_> {
         let Ok(geometry) = schema.index_of(geometry_column) else {
             return Ok(None);
         };
-        let parts: Vec<Vec<RawFeature>> = batches
-            .par_iter()
-            .map(|batch| -> Result<Vec<RawFeature>> {
-                let fids = batch.column(0);
-                let geoms = batch.column(geometry);
-                let mut features: Vec<RawFeature> = (0..batch.num_rows())
-                    .map(|row| RawFeature {
-                        fid: arrow::fid(fids, row),
-                        values: self.values(|index| {
-                            let (_, c) = columns.iter().find(|(i, _)| *i == index)?;
-                            arrow::text(batch.column(*c), row)
-                        }),
-                        names: Vec::new(),
-                        geom: arrow::geometry(geoms, row),
-                    })
-                    .collect();
-                to_working_crs(&mut features, &self.transforms()?.1);
-                Ok(features)
-            })
+        let convert = |batch: arrow_array::RecordBatch| -> Result<Vec<RawFeature>> {
+            let fids = batch.column(0);
+            let geoms = batch.column(geometry);
+            let mut features: Vec<RawFeature> = (0..batch.num_rows())
+                .map(|row| RawFeature {
+                    fid: arrow::fid(fids, row),
+                    values: self.values(|index| {
+                        let (_, c) = columns.iter().find(|(i, _)| *i == index)?;
+                        arrow::text(batch.column(*c), row)
+                    }),
+                    names: Vec::new(),
+                    geom: arrow::geometry(geoms, row),
+                })
+                .collect();
+            to_working_crs(&mut features, &self.transforms()?.1);
+            Ok(features)
+        };
+        // Each batch is converted on another core while GDAL reads the next one.
+        let converted = std::sync::Mutex::new(Vec::new());
+        rayon::in_place_scope(|scope| -> Result<()> {
+            for (i, batch) in std::iter::once(Ok(first)).chain(batches).enumerate() {
+                let batch = batch?;
+                let (convert, converted) = (&convert, &converted);
+                scope.spawn(move |_| {
+                    let part = convert(batch);
+                    converted
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push((i, part));
+                });
+            }
+            Ok(())
+        })?;
+        let mut parts = converted.into_inner().unwrap_or_else(|e| e.into_inner());
+        parts.sort_unstable_by_key(|(i, _)| *i);
+        let parts: Vec<Vec<RawFeature>> = parts
+            .into_iter()
+            .map(|(_, part)| part)
             .collect::<Result<_>>()?;
         Ok(Some(parts.concat()))
     }
