@@ -4,9 +4,10 @@
 # cluster deadlines equal zdz's exactly (exit 1 if not), and print medians.
 #
 #   bench/run.sh SCALE [REPEATS]
-#     SCALE: district (2 copies of the demo plan, 44 clusters, ~2,900 pipes),
-#            province (70 copies: 1,540 clusters, ~102,000 pipes),
-#            national (1,371 copies: 30,162 clusters, ~2,000,000 pipes), or a number of copies.
+#     SCALE: district (the demo and 2 copies of its plan: 44 clusters, ~4,800 pipes),
+#            province (60 copies: 671 clusters, ~100,000 pipes),
+#            national (1,191 copies: 13,112 clusters, ~2,000,000 pipes, ~202,000 outfalls,
+#            ~508,000 enterprises), or a number of copies.
 #
 # Peers (bench/peers/): PostGIS 3 (Debian's postgresql-15-postgis-3, a private server on
 # 127.0.0.1 started and stopped here; GiST indexes, KNN, a recursive CTE for traces) and
@@ -19,9 +20,9 @@ cd "$(dirname "$0")/.."
 scale="${1:-district}"
 repeats="${2:-3}"
 case "$scale" in
-  district) copies=2 ;;
-  province) copies=70 ;;
-  national) copies=1371 ;;
+  district) copies=3 ;;
+  province) copies=60 ;;
+  national) copies=1191 ;;
   *) copies="$scale" ;;
 esac
 work="${ZDZ_BENCH_DIR:-/tmp/zdz-bench}/$scale"

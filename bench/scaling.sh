@@ -3,12 +3,12 @@
 # of increasing size (copies of the demo plan), median of REPEATS runs each, written to
 # bench/scaling.csv and drawn log-log in bench/scaling.png.
 #
-#   bench/scaling.sh [REPEATS] [COPIES ...]      (defaults: 3; 2 10 70 250 1371)
-# 1371 copies is national scale: 2,000,289 pipes.
+#   bench/scaling.sh [REPEATS] [COPIES ...]      (defaults: 3; 3 10 60 250 1191)
+# 1191 copies is national scale: about 2,000,000 pipes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repeats="${1:-3}"; shift || true
-if [ $# -gt 0 ]; then sizes=("$@"); else sizes=(2 10 70 250 1371); fi
+if [ $# -gt 0 ]; then sizes=("$@"); else sizes=(3 10 60 250 1191); fi
 base="${ZDZ_BENCH_DIR:-/tmp/zdz-bench}"
 venv="$base/venv"
 [ -x "$venv/bin/python" ] || python3 -m venv "$venv"

@@ -74,7 +74,7 @@ enum Command {
         /// Seed for the invented attributes; the same seed gives the same files.
         #[arg(long, default_value_t = 2024)]
         seed: u64,
-        /// Copies of the demo plan to lay out (1 = the demo; 70 ≈ 100,000 pipes).
+        /// Copies of the demo plan to lay out (1 = the demo; 60 ≈ 100,000 pipes, 1191 ≈ 2,000,000).
         #[arg(long, default_value_t = 1)]
         scale: usize,
         /// Replace the layer files in a non-empty --out folder.

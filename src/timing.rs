@@ -4,25 +4,29 @@
 //! The record is taken (emptied) by whoever reports it, once per run: `zdz serve` builds a
 //! summary on every reload, and must neither grow the record forever nor report the
 //! steps of earlier loads as its own.
+//!
+//! With `ZDZ_TIMELINE` set, each step is also printed as it ends, with its start and end
+//! in milliseconds since the first step began (`TL start end duration name`): steps on
+//! different threads then line up, which shows the longest path through a run.
 
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 use std::time::Instant;
 
 static PHASES: Mutex<Vec<(String, u128)>> = Mutex::new(Vec::new());
 
+/// When the first step began.
+static FIRST: OnceLock<Instant> = OnceLock::new();
+
 /// Run `f` as the step `name`, recording its wall time.
 pub fn phase<T>(name: impl Into<String>, f: impl FnOnce() -> T) -> T {
-    static T0: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
-    let t0 = *T0.get_or_init(Instant::now);
+    let first = *FIRST.get_or_init(Instant::now);
     let started = Instant::now();
     let out = f();
     let ms = started.elapsed().as_millis();
     let name = name.into();
-    {
-        if std::env::var_os("ZDZ_TIMELINE").is_some() {
-            let a = started.saturating_duration_since(t0).as_millis();
-            eprintln!("TL {a:>6} {:>6} {:>6} {name}", a + ms, ms);
-        }
+    if std::env::var_os("ZDZ_TIMELINE").is_some() {
+        let start = started.saturating_duration_since(first).as_millis();
+        eprintln!("TL {start:>6} {:>6} {ms:>6} {name}", start + ms);
     }
     PHASES
         .lock()

@@ -358,3 +358,57 @@ fn st_johnsbury_classifies_all_24_combined_sewer_outfalls() {
 fn springfield_classifies_all_13_combined_sewer_outfalls() {
     vermont("springfield.toml", 13);
 }
+
+#[test]
+fn a_scaled_demo_adds_copies_of_one_cluster_per_park_with_more_outfalls_and_enterprises() {
+    // The demo: 22 clusters, 60 outfalls, 178 enterprises, 1,459 pipes. Each copy: its 11
+    // parks as one cluster each, 170 outfalls, 427 enterprises and 1,679 pipes.
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    let out = dir.path().join("out");
+    zdz_ok(&["demo", "--out", ws.to_str().unwrap(), "--scale", "3"]);
+    zdz_ok(&[
+        "analyze",
+        ws.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let summary = read_json(&out.join("summary.json"));
+    let used = |layer: &str| {
+        summary["layers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["layer"] == layer)
+            .unwrap()["features_used"]
+            .as_u64()
+            .unwrap()
+    };
+    assert_eq!(used("parks"), 33);
+    assert_eq!(used("clusters"), 22 + 2 * 11);
+    assert_eq!(used("outfalls"), 60 + 2 * 170);
+    assert_eq!(used("enterprises"), 178 + 2 * 427);
+    assert_eq!(used("pipes"), 1_459 + 2 * 1_679);
+    for code in zdz::contract::ProblemCode::ALL {
+        assert!(
+            summary["counts"]["by_code"][code.as_str()]
+                .as_u64()
+                .unwrap_or(0)
+                >= 1,
+            "no {}",
+            code.as_str()
+        );
+    }
+    let duplicated: Vec<&serde_json::Value> = summary["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| {
+            f["message"]
+                .as_str()
+                .unwrap()
+                .contains("more than one feature")
+        })
+        .collect();
+    assert!(duplicated.is_empty(), "{duplicated:?}");
+}

@@ -1,6 +1,6 @@
 //! `results.gpkg` as GDAL reads it: every layer, its features, and a spatial index that
 //! SQLite's own checker accepts and that answers bounding-box queries exactly as a scan
-//! of the geometries does. Written big enough (8 copies of the demo, 11,672 pipes) for the
+//! of the geometries does. Written big enough (the demo and 7 copies, 13,212 pipes) for the
 //! packed RTree build, which only large layers take.
 
 mod common;

@@ -107,6 +107,8 @@ fn river_frame(river: &MultiLineString, hint: Coord, distance_m: f64) -> Frame {
 /// Deterministic attribute values.
 struct Gen {
     rng: fastrand::Rng,
+    /// Laying out a `--scale` copy (not the demo itself): see `generate`.
+    copy: bool,
 }
 
 const INDUSTRIES: &[&str] = &[
@@ -207,6 +209,16 @@ impl Gen {
         tpd
     }
 
+    /// How many enterprises a cluster's plan puts in it: two and a half times as many in a
+    /// copy.
+    fn enterprises(&self, plan: &ClusterPlan) -> usize {
+        if self.copy {
+            plan.enterprises * 5 / 2
+        } else {
+            plan.enterprises
+        }
+    }
+
     /// Networks, enterprises and outfalls of one cluster; returns its wastewater in t/d.
     fn cluster(
         &mut self,
@@ -255,7 +267,8 @@ impl Gen {
             .iter()
             .flat_map(|v| [-600., -450., -250., 250., 450., 600.].map(move |u| (u, v + 40.0)))
             .collect();
-        for k in 0..plan.enterprises {
+        let enterprises = self.enterprises(plan);
+        for k in 0..enterprises {
             let (u, v) = slots[k % slots.len()];
             let geom = if k % 4 == 3 {
                 Geometry::Polygon(frame.rect(u - 30.0, v - 15.0, u + 30.0, v + 25.0))
@@ -266,9 +279,28 @@ impl Gen {
             tpd += self.enterprise(out, format!("{cid}-E{:02}", k + 1), geom, connected, k + 1);
         }
 
+        if self.copy {
+            // Five more storm sewers, each to its own outfall, between the trunks and
+            // below the first branch.
+            for (n, u) in [-520.0, -150.0, 150.0, 300.0, 520.0]
+                .into_iter()
+                .enumerate()
+            {
+                self.chain(
+                    out,
+                    frame,
+                    &format!("{cid}-YC{}", n + 1),
+                    "雨水",
+                    &[(u, 180.0), (u, 95.0), (u, 10.0)],
+                );
+                let id = format!("{cid}-YC{}", n + 1);
+                self.outfall(out, &id, "雨水", frame.at(u, -5.0), water, None);
+            }
+        }
+
         // Each illegal connection has an enterprise beside it, so its trace names a source.
         let source = |g: &mut Gen, out: &mut Out, n: usize, u: f64, v: f64| {
-            let k = plan.enterprises + n;
+            let k = enterprises + n;
             g.enterprise(
                 out,
                 format!("{cid}-E{k:02}"),
@@ -334,7 +366,7 @@ impl Gen {
             );
         }
         if r.uncovered_enterprise {
-            let k = plan.enterprises + 1;
+            let k = enterprises + 1;
             tpd += self.enterprise(
                 out,
                 format!("{cid}-E{k:02}"),
@@ -344,12 +376,12 @@ impl Gen {
             );
         }
         if r.enterprise_outside {
-            let k = plan.enterprises + 2;
+            let k = enterprises + 2;
             let at = Geometry::Point(Point(frame.at(WIDTH / 2.0 + 200.0, 500.0)));
             self.enterprise(out, format!("{cid}-E{k:02}"), at, true, k);
         }
         if r.bow_tie_site {
-            let k = plan.enterprises + 3;
+            let k = enterprises + 3;
             let bow_tie = Polygon::new(
                 frame.line(&[
                     (220.0, 680.0),
@@ -402,24 +434,50 @@ impl Gen {
         let plant_frame = frames[0];
         let plant_at = plant_frame.at(-WIDTH / 2.0 - 200.0, 100.0);
         let plant_id = format!("{pid}-WWTP");
+        if self.copy {
+            // A copy's park is one cluster over all its blocks (and the gaps between).
+            let cid = format!("{pid}-{}", park.clusters[0].suffix);
+            let (first, last) = (frames[0], frames[frames.len() - 1]);
+            let outline: Vec<Coord> = [
+                first.at(-WIDTH / 2.0, 0.0),
+                last.at(WIDTH / 2.0, 0.0),
+                last.at(WIDTH / 2.0, HEIGHT),
+                first.at(-WIDTH / 2.0, HEIGHT),
+                first.at(-WIDTH / 2.0, 0.0),
+            ]
+            .to_vec();
+            corners.extend(outline.iter().copied());
+            out.clusters.push(feature(
+                cid.clone(),
+                Some(Geometry::Polygon(Polygon::new(LineString(outline), vec![]))),
+                json!({
+                    "组团编号": cid,
+                    "园区编号": pid,
+                    "组团名称": format!("{}组团（示例）", park.name),
+                    "示范": if park.clusters.iter().any(|c| c.roles.demo) { "是" } else { "否" },
+                }),
+            ));
+        }
         for (plan, frame) in park.clusters.iter().zip(frames) {
             let cid = format!("{pid}-{}", plan.suffix);
             let water = match plan.place {
                 Place::River { river, .. } => river,
                 Place::Free { .. } => "就近支流（示例）",
             };
-            let rect = frame.rect(-WIDTH / 2.0, 0.0, WIDTH / 2.0, HEIGHT);
-            corners.extend(rect.exterior().0.iter().copied());
-            out.clusters.push(feature(
-                cid.clone(),
-                Some(Geometry::Polygon(rect)),
-                json!({
-                    "组团编号": cid,
-                    "园区编号": pid,
-                    "组团名称": format!("{}{}（示例）", park.name, plan.name),
-                    "示范": if plan.roles.demo { "是" } else { "否" },
-                }),
-            ));
+            if !self.copy {
+                let rect = frame.rect(-WIDTH / 2.0, 0.0, WIDTH / 2.0, HEIGHT);
+                corners.extend(rect.exterior().0.iter().copied());
+                out.clusters.push(feature(
+                    cid.clone(),
+                    Some(Geometry::Polygon(rect)),
+                    json!({
+                        "组团编号": cid,
+                        "园区编号": pid,
+                        "组团名称": format!("{}{}（示例）", park.name, plan.name),
+                        "示范": if plan.roles.demo { "是" } else { "否" },
+                    }),
+                ));
+            }
             tpd += self.cluster(out, &cid, plan, frame, water);
             if !plan.roles.no_plant_link {
                 // Transfer main from the trunk's end, out along the river side of the
@@ -532,14 +590,22 @@ fn read_rivers(path: &Path) -> Result<Vec<(String, MultiLineString)>> {
 ///
 /// `scale` copies of the plan are laid out, ids suffixed by the copy number (copy 0 is the
 /// demo itself): each later park copy in its own 9 km × 4 km slot of a grid, 40 slots wide,
-/// starting at 108.8°E 28°N, east of the demo, with its clusters side by side. Copies never
-/// overlap, so every copy carries the demo's problems; corridor membership follows where a
-/// slot falls against the real Yangtze. 70 copies hold about 100,000 pipes.
+/// starting at 108.8°E 28°N, east of the demo, with its clusters' blocks side by side.
+/// Copies never overlap; corridor membership follows where a slot falls against the real
+/// Yangtze.
+///
+/// A copy has the density of issue 6's national profile (about 10,000 clusters, 2,000,000
+/// pipes, 200,000 outfalls and 500,000 enterprises): a park copy is one cluster over all
+/// its blocks, each block with two and a half times the plan's enterprises and five more
+/// storm sewers to their own outfalls. A copy then holds 11 clusters, 1,679 pipes, 170
+/// outfalls and 427 enterprises: 60 copies hold about 100,000 pipes, 1,191 about
+/// 2,000,000 (13,112 clusters, 202,000 outfalls, 508,000 enterprises).
 pub fn generate(rivers_path: &Path, out: &Path, seed: u64, scale: usize) -> Result<()> {
     let river_lines = read_rivers(rivers_path)?;
     let to_layout = crs::transform(&crs::wgs84(), &crs::epsg(LAYOUT_EPSG))?;
     let mut generator = Gen {
         rng: fastrand::Rng::with_seed(seed),
+        copy: false,
     };
     let mut layers = Out::default();
     let plans = plan::chongqing();
@@ -605,6 +671,7 @@ pub fn generate(rivers_path: &Path, out: &Path, seed: u64, scale: usize) -> Resu
         } else {
             format!("{}{copy}", park.id)
         };
+        generator.copy = copy > 0;
         generator.park(&mut layers, park, &pid, &frames);
     }
 
