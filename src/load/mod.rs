@@ -338,7 +338,7 @@ mod tests {
     use geo::Geometry;
 
     fn raw(fid: u64, id: Option<&str>, kind: &str, x: f64) -> RawFeature {
-        let mut values = std::collections::BTreeMap::new();
+        let mut values = litemap::LiteMap::new();
         if let Some(id) = id {
             values.insert("pipe_id", id.to_string());
         }
