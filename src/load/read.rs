@@ -12,8 +12,8 @@ use anyhow::{Context, Result, anyhow, bail};
 use gdal::spatial_ref::SpatialRef;
 use gdal::vector::{FieldValue, LayerAccess};
 use gdal::{Dataset, DatasetOptions, GdalOpenFlags};
-use litemap::LiteMap;
 use geo::{CoordsIter, Geometry, MapCoordsInPlace};
+use litemap::LiteMap;
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -928,7 +928,10 @@ mod tests {
         assert_eq!(by_arrow[0].values.get("kind").unwrap(), "污水");
         assert!(!by_arrow[2].values.contains_key("kind"));
         assert_eq!(by_arrow[1].values.get("from_node").unwrap(), "9000000000");
-        assert_eq!(by_arrow[6].values.get("diameter_mm").unwrap(), "1234567.891");
+        assert_eq!(
+            by_arrow[6].values.get("diameter_mm").unwrap(),
+            "1234567.891"
+        );
         assert_eq!(by_arrow[3].geom, Err("empty geometry".to_string()));
         assert_eq!(by_arrow[4].geom, Err("no geometry".to_string()));
     }
