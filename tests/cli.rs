@@ -364,26 +364,8 @@ fn a_scaled_demo_adds_copies_of_one_cluster_per_park_with_more_outfalls_and_ente
     // The demo: 22 clusters, 60 outfalls, 178 enterprises, 1,459 pipes. Each copy: its 11
     // parks as one cluster each, 170 outfalls, 427 enterprises and 1,679 pipes.
     let dir = tempfile::tempdir().unwrap();
-    let ws = dir.path().join("ws");
-    let out = dir.path().join("out");
-    zdz_ok(&["demo", "--out", ws.to_str().unwrap(), "--scale", "3"]);
-    zdz_ok(&[
-        "analyze",
-        ws.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    let summary = read_json(&out.join("summary.json"));
-    let used = |layer: &str| {
-        summary["layers"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|l| l["layer"] == layer)
-            .unwrap()["features_used"]
-            .as_u64()
-            .unwrap()
-    };
+    let (_, summary) = analyze_scaled_demo(dir.path(), 3);
+    let used = |layer: &str| features_used(&summary, layer);
     assert_eq!(used("parks"), 33);
     assert_eq!(used("clusters"), 22 + 2 * 11);
     assert_eq!(used("outfalls"), 60 + 2 * 170);

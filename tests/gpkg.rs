@@ -21,25 +21,8 @@ fn one_value(ds: &Dataset, sql: &str) -> String {
 #[test]
 fn every_layer_of_a_large_results_gpkg_has_a_sound_spatial_index_that_agrees_with_a_scan() {
     let dir = tempfile::tempdir().unwrap();
-    let ws = dir.path().join("ws");
-    let out = dir.path().join("out");
-    zdz_ok(&["demo", "--out", ws.to_str().unwrap(), "--scale", "8"]);
-    zdz_ok(&[
-        "analyze",
-        ws.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--no-maps",
-    ]);
-    let summary: serde_json::Value = read_json(&out.join("summary.json"));
-    let pipes_used = summary["layers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|l| l["layer"] == "pipes")
-        .unwrap()["features_used"]
-        .as_u64()
-        .unwrap();
+    let (out, summary) = analyze_scaled_demo(dir.path(), 8);
+    let pipes_used = features_used(&summary, "pipes");
     assert!(
         pipes_used > 10_000,
         "{pipes_used} pipes: too few for the packed build"

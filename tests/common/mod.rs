@@ -181,6 +181,36 @@ pub fn read_json(path: &Path) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
+/// `zdz demo --scale copies` into `dir/ws`, analysed into `dir/out` without maps: the
+/// output folder and its summary.json.
+pub fn analyze_scaled_demo(dir: &Path, copies: usize) -> (PathBuf, serde_json::Value) {
+    let ws = dir.join("ws");
+    let out = dir.join("out");
+    let copies = copies.to_string();
+    zdz_ok(&["demo", "--out", ws.to_str().unwrap(), "--scale", &copies]);
+    zdz_ok(&[
+        "analyze",
+        ws.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--no-maps",
+    ]);
+    let summary = read_json(&out.join("summary.json"));
+    (out, summary)
+}
+
+/// How many features of `layer` a run used, from its summary.json.
+pub fn features_used(summary: &serde_json::Value, layer: &str) -> u64 {
+    summary["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["layer"] == layer)
+        .unwrap()["features_used"]
+        .as_u64()
+        .unwrap()
+}
+
 pub fn zdz_bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_zdz"))
 }
