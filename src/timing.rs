@@ -17,6 +17,9 @@ static PHASES: Mutex<Vec<(String, u128)>> = Mutex::new(Vec::new());
 /// When the first step began.
 static FIRST: OnceLock<Instant> = OnceLock::new();
 
+/// Whether `ZDZ_TIMELINE` is set, read once.
+static TIMELINE: OnceLock<bool> = OnceLock::new();
+
 /// Run `f` as the step `name`, recording its wall time.
 pub fn phase<T>(name: impl Into<String>, f: impl FnOnce() -> T) -> T {
     let first = *FIRST.get_or_init(Instant::now);
@@ -24,7 +27,7 @@ pub fn phase<T>(name: impl Into<String>, f: impl FnOnce() -> T) -> T {
     let out = f();
     let ms = started.elapsed().as_millis();
     let name = name.into();
-    if std::env::var_os("ZDZ_TIMELINE").is_some() {
+    if *TIMELINE.get_or_init(|| std::env::var_os("ZDZ_TIMELINE").is_some()) {
         let start = started.saturating_duration_since(first).as_millis();
         eprintln!("TL {start:>6} {:>6} {ms:>6} {name}", start + ms);
     }

@@ -81,8 +81,8 @@ pub fn analyze(layers: &Layers, project: &Project) -> Analysis {
     });
     let m = phase("analysis: membership", || membership::membership(&ctx));
 
-    // Each cluster's distance to the main stem is an R-tree nearest search from its
-    // outline: 2.2 s for 30,162 clusters on one core.
+    // Each cluster's corridor needs its distance to the main stem (`LineIndex::nearest`):
+    // clusters are independent, so they are measured on every core.
     let mut clusters: Vec<ClusterResult> = layers
         .clusters
         .par_iter()

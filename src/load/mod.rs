@@ -247,7 +247,7 @@ fn build_layer(
             build_all(kind, &raws, |b, r| b.river(r, main_stem)).map(Features::Rivers)
         }
     });
-    let (features, findings) = features.into_parts();
+    let Built { features, findings } = features;
     Ok(BuiltLayer {
         report,
         features,
@@ -268,10 +268,6 @@ impl<T> Built<T> {
             features: f(self.features),
             findings: self.findings,
         }
-    }
-
-    fn into_parts(self) -> (T, Vec<LoadFinding>) {
-        (self.features, self.findings)
     }
 }
 

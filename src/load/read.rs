@@ -470,7 +470,6 @@ impl OpenedLayer {
     }
 }
 
-/// The in-memory GeoJSON path of a SWMM model's layer, and the source adjusted to read it.
 /// A column name GDAL reports for a layer (its FID or geometry column), if any.
 fn layer_name_of(
     layer: &gdal::vector::Layer,
@@ -709,6 +708,7 @@ fn to_working_crs(features: &mut [RawFeature], ct: &gdal::spatial_ref::CoordTran
     }
 }
 
+/// The in-memory GeoJSON path of a SWMM model's layer, and the source adjusted to read it.
 fn swmm_source(source: &LayerSource) -> Result<(String, LayerSource)> {
     if source.config.crs.is_none() {
         bail!(
