@@ -19,10 +19,14 @@ pub mod load;
 pub mod model;
 /// The directed sewer/storm network and upstream traces.
 pub mod network;
+/// Everything one run produced, as publishing reads it.
+pub mod outcome;
 /// The project file `zdz.toml` and its defaults.
 pub mod project;
 /// Write results: GeoJSON layers and summary.json.
 pub mod publish;
+/// Acceptance readiness: the score on the rubric, the veto, and the fewest fixes to ready.
+pub mod readiness;
 /// `zdz serve`: OGC API – Features and JSON endpoints over HTTP.
 pub mod serve;
 /// QGIS and SLD styles generated from one rule model.

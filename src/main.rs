@@ -42,6 +42,9 @@ enum Command {
         /// Draw no overview maps.
         #[arg(long)]
         no_maps: bool,
+        /// A filled-in survey.xlsx whose manual answers (在线监控, 雨污分流 …) override the layers'.
+        #[arg(long)]
+        survey: Option<PathBuf>,
     },
     /// Analyse the workspace and serve it over HTTP (OGC API – Features and /api/).
     Serve {
@@ -105,17 +108,41 @@ fn demo_workspace() -> String {
         .into_owned()
 }
 
-fn analyze(workspace: &str, out: &Path, force: bool, maps: bool, no_maps: bool) -> Result<()> {
+fn analyze(
+    workspace: &str,
+    out: &Path,
+    force: bool,
+    (maps, no_maps): (bool, bool),
+    survey: Option<&Path>,
+) -> Result<()> {
     let t0 = Instant::now();
-    let loaded = load::load(workspace)?;
+    let mut loaded = load::load(workspace)?;
+    if let Some(survey) = survey {
+        let applied = load::survey::apply(&mut loaded.layers, survey)?;
+        eprintln!(
+            "zdz: {}: {} answers applied, {} rows skipped",
+            survey.display(),
+            applied.answers,
+            applied.skipped_rows
+        );
+    }
+    let loaded = loaded;
     let out = publish::prepare_out_dir(out, &loaded, force)?;
     let t1 = Instant::now();
     let draw_maps = !no_maps && (maps || loaded.layers.clusters.len() <= publish::MAX_AUTO_MAPS);
     // The workspace's own layers go into results.gpkg while the analysis runs, and while
     // the other files are written after it.
-    let (result, timings) = std::thread::scope(|s| -> Result<_> {
+    let (result, readiness, timings) = std::thread::scope(|s| -> Result<_> {
         let early = s.spawn(|| publish::start_gpkg(&out, &loaded));
         let result = analysis::analyze(&loaded.layers, &loaded.project);
+        let readiness = zdz::timing::phase("readiness: score and plan", || {
+            zdz::readiness::assess(
+                &loaded.layers,
+                &result,
+                &loaded.project.rubric,
+                &Default::default(),
+            )
+        });
         let t2 = Instant::now();
         let mut timings = Timings {
             load_ms: (t1 - t0).as_millis(),
@@ -127,9 +154,14 @@ fn analyze(workspace: &str, out: &Path, force: bool, maps: bool, no_maps: bool) 
                 .join()
                 .unwrap_or_else(|_| Err(anyhow::anyhow!("writing results.gpkg failed")))
         };
-        publish::write_all(&out, &loaded, &result, &timings, draw_maps, (gpkg, t2))?;
+        let o = zdz::outcome::Outcome {
+            loaded: &loaded,
+            analysis: &result,
+            readiness: &readiness,
+        };
+        publish::write_all(&out, o, &timings, draw_maps, (gpkg, t2))?;
         timings.write_ms = t2.elapsed().as_millis();
-        Ok((result, timings))
+        Ok((result, readiness, timings))
     })?;
 
     let l = &loaded.layers;
@@ -156,6 +188,28 @@ fn analyze(workspace: &str, out: &Path, force: bool, maps: bool, no_maps: bool) 
         timings.analyze_ms,
         timings.write_ms
     );
+    let scored: Vec<&zdz::readiness::ClusterReadiness> =
+        readiness.clusters.iter().flatten().collect();
+    eprintln!(
+        "  readiness{}: {} of {} in-scope clusters ready (≥ {}), {} vetoed, {} one or two actions away, {} unreachable",
+        if readiness.rubric.provisional {
+            " (暂行 provisional rubric)"
+        } else {
+            ""
+        },
+        scored.iter().filter(|r| r.ready).count(),
+        scored.len(),
+        readiness.rubric.pass_line,
+        scored.iter().filter(|r| !r.veto.is_empty()).count(),
+        scored
+            .iter()
+            .filter(|r| matches!(r.actions_to_ready(), Some(1 | 2)))
+            .count(),
+        scored
+            .iter()
+            .filter(|r| r.actions_to_ready().is_none())
+            .count(),
+    );
     let mut counts = std::collections::BTreeMap::new();
     for p in &result.problems {
         *counts.entry(p.code).or_insert(0) += 1;
@@ -178,6 +232,7 @@ fn analyze(workspace: &str, out: &Path, force: bool, maps: bool, no_maps: bool) 
     // The process ends here: handing millions of features back to the allocator one by
     // one would only delay the exit (seconds at national scale); the OS takes it all.
     std::mem::forget(result);
+    std::mem::forget(readiness);
     std::mem::forget(loaded);
     Ok(())
 }
@@ -250,6 +305,56 @@ fn check(workspace: &str) -> Result<()> {
             kind.aliases().join(", ")
         );
     }
+    let p = &loaded.project;
+    println!(
+        "parameters   {}",
+        p.params
+            .all()
+            .iter()
+            .map(|(k, v)| format!("{k} = {v}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let r = &p.rubric;
+    println!(
+        "rubric       {}{}: pass line {}, veto {}",
+        r.name,
+        if r.provisional {
+            " (暂行 provisional)"
+        } else {
+            ""
+        },
+        r.pass_line,
+        r.veto
+            .iter()
+            .map(|c| c.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    for item in &r.items {
+        println!(
+            "{:<12} {:<4} {:<6} {:>5}  {} {}",
+            "", item.id, item.dimension, item.points, item.name_zh, item.name_en
+        );
+    }
+    for (code, ran) in zdz::analysis::rules_ran(&loaded.layers) {
+        if !ran {
+            println!(
+                "rule         {} ({}) cannot run: it needs {}",
+                code.as_str(),
+                code.label_zh(),
+                code.needs()
+                    .iter()
+                    .map(|(layer, fields)| if fields.is_empty() {
+                        format!("the {} layer", layer.name())
+                    } else {
+                        format!("{}.{}", layer.name(), fields.join(" or "))
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+    }
     for f in &loaded.layers.findings {
         println!(
             "finding: {} {}: {}",
@@ -301,14 +406,15 @@ fn main() -> ExitCode {
             force,
             maps,
             no_maps,
+            survey,
         } => {
             keep_freed_memory();
             analyze(
                 &workspace.unwrap_or_else(demo_workspace),
                 &out,
                 force,
-                maps,
-                no_maps,
+                (maps, no_maps),
+                survey.as_deref(),
             )
         }
         Command::Demo {

@@ -4,10 +4,34 @@
 //! Nothing here knows where a feature came from (file, database, encoding) or where a
 //! result will go.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use geo::{Coord, Geometry, LineString, MultiPolygon, Point};
+use litemap::LiteMap;
 use serde::Serialize;
 
 use crate::contract::LayerKind;
+
+/// A manual answer the acceptance rubric reads (在线监控, 责任主体 …).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum Answer {
+    YesNo(bool),
+    Text(String),
+}
+
+impl Answer {
+    /// Whether the answer earns the item: yes, or a text that is not empty.
+    pub fn holds(&self) -> bool {
+        match self {
+            Answer::YesNo(b) => *b,
+            Answer::Text(t) => !t.trim().is_empty(),
+        }
+    }
+}
+
+/// A feature's manual answers by contract field name; a field absent is unanswered.
+pub type Answers = LiteMap<&'static str, Answer>;
 
 /// Park level, which decides the 2025 deadline for national-level parks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -98,6 +122,8 @@ pub struct Cluster {
     pub name: Option<String>,
     pub demo: bool,
     pub yangtze_side: Option<bool>,
+    /// 在线监控, 责任主体, 建设方案 … as answered.
+    pub answers: Answers,
     pub geom: MultiPolygon,
     pub rep: Coord,
 }
@@ -111,6 +137,8 @@ pub struct Enterprise {
     pub wastewater_tpd: Option<f64>,
     pub connected: Option<bool>,
     pub permit_no: Option<String>,
+    /// 雨污分流 and 初期雨水 as answered.
+    pub answers: Answers,
     /// A point, or the site polygon.
     pub geom: Geometry,
     pub rep: Coord,
@@ -165,6 +193,56 @@ pub struct River {
     pub geom: Geometry,
 }
 
+/// The weather of an inspection: 晴/阴/多云 are dry, any 雨 is rain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Weather {
+    Dry,
+    Rain,
+}
+
+impl Weather {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Weather::Dry => "dry",
+            Weather::Rain => "rain",
+        }
+    }
+}
+
+/// One field inspection of an outfall (排查记录): what the inspector saw and sampled.
+#[derive(Debug, Clone)]
+pub struct Inspection {
+    /// Where it came from, for messages: `row 5` of a table, or `fid:5`.
+    pub row: String,
+    /// The order it was read in: of two inspections on one day, the later row is the later.
+    pub seq: usize,
+    pub outfall_id: String,
+    pub date: chrono::NaiveDateTime,
+    pub weather: Option<Weather>,
+    pub flowing: Option<bool>,
+    pub cod_mgl: Option<f64>,
+    pub nh3n_mgl: Option<f64>,
+    pub inspector: Option<String>,
+    pub note: Option<String>,
+}
+
+impl Inspection {
+    /// The date as written in outputs: `2025-03-01`, with the time when it is not midnight.
+    pub fn date_text(&self) -> String {
+        if self.date.time() == chrono::NaiveTime::MIN {
+            self.date.date().to_string()
+        } else {
+            self.date.format("%Y-%m-%d %H:%M").to_string()
+        }
+    }
+
+    /// Whether it took a sample (COD or NH3-N measured).
+    pub fn sampled(&self) -> bool {
+        self.cod_mgl.is_some() || self.nh3n_mgl.is_some()
+    }
+}
+
 /// Something wrong with an input feature, found while loading.
 #[derive(Debug, Clone, Serialize)]
 pub struct LoadFinding {
@@ -200,7 +278,21 @@ pub struct Layers {
     pub outfalls: Vec<Outfall>,
     pub plants: Vec<Plant>,
     pub rivers: Vec<River>,
+    pub inspections: Vec<Inspection>,
     pub findings: Vec<LoadFinding>,
     /// Layers the workspace did not have: the analyses that need them report nothing.
     pub missing: Vec<LayerKind>,
+    /// The contract fields each present layer was read with (from its source or `set`).
+    pub fields: BTreeMap<LayerKind, BTreeSet<&'static str>>,
+}
+
+impl Layers {
+    /// Whether the workspace has the layer and, when `any_of` is not empty, at least one of
+    /// those fields in it.
+    pub fn has(&self, layer: LayerKind, any_of: &[&str]) -> bool {
+        match self.fields.get(&layer) {
+            Some(fields) => any_of.is_empty() || any_of.iter().any(|f| fields.contains(f)),
+            None => false,
+        }
+    }
 }

@@ -54,3 +54,26 @@ fn readme_zdz_toml_example_parses() {
     assert_eq!(project.deadlines.len(), 4);
     assert_eq!(project.info.crs.as_deref(), Some("EPSG:4545"));
 }
+
+#[test]
+fn readme_lists_every_parameter_and_every_rubric_item_with_its_points() {
+    let text = readme();
+    for (name, _) in Project::defaults(Path::new(".")).params.all() {
+        assert!(text.contains(&format!("`{name}`")), "README lacks {name}");
+    }
+    for item in zdz::project::Rubric::provisional().items {
+        let row = text
+            .lines()
+            .find(|l| {
+                l.starts_with(&format!("| {} |", item.id))
+                    || (item.id.starts_with('M') && l.starts_with("| M1–M5 |"))
+            })
+            .unwrap_or_else(|| panic!("README has no rubric row for {}", item.id));
+        assert!(row.contains(&item.name_zh), "{row}");
+        assert!(
+            row.contains(&format!("| {} |", item.points))
+                || row.contains(&format!("| {} each |", item.points)),
+            "{row}"
+        );
+    }
+}

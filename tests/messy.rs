@@ -61,11 +61,13 @@ const ALL_BUT_OUTFALLS: &[&str] = &[
 ];
 
 /// Copy demo layers (`<name>.geojson`) into `dir`.
+/// Copy demo layers by name, and always the demo's inspections (a plain table).
 fn copy_demo(dir: &Path, layers: &[&str]) {
     for f in layers {
         let file = format!("{f}.geojson");
         std::fs::copy(demo().join(&file), dir.join(&file)).unwrap();
     }
+    std::fs::copy(demo().join("inspections.csv"), dir.join("inspections.csv")).unwrap();
 }
 
 /// The demo's outfalls moved into GCJ-02, as a phone map app would record them.

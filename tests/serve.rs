@@ -671,6 +671,6 @@ fn the_services_qlr_gives_qgis_every_collection_live_and_styled() {
         assert_eq!(l["provider"], "OAPIF", "{name}");
         assert_eq!(l["renderer"], "categorizedSymbol", "{name}");
     }
-    assert_eq!(layers["问题 Problems"]["features"], 63);
+    assert_eq!(layers["问题 Problems"]["features"], 65);
     assert_eq!(layers["问题 Problems"]["group"], "问题 Problems");
 }

@@ -44,7 +44,7 @@ fn smallest_id_holding<'a>(
 }
 
 /// Index of each id; with repeated ids (reported at load) the first feature wins.
-fn by_id<'a>(ids: impl Iterator<Item = &'a str>) -> HashMap<&'a str, usize> {
+pub fn by_id<'a>(ids: impl Iterator<Item = &'a str>) -> HashMap<&'a str, usize> {
     let mut map = HashMap::new();
     for (i, id) in ids.enumerate() {
         map.entry(id).or_insert(i);

@@ -1,6 +1,8 @@
 //! The analyses of SPEC §4, each a pure function from the loaded, indexed layers to
 //! results: no I/O happens here.
 
+/// Decide which cluster each outfall harms.
+pub mod attribution;
 /// The network and R-trees every analysis shares, built once.
 pub mod context;
 /// Decide which clusters lie along the Yangtze, with the distance and the reason.
@@ -11,10 +13,14 @@ pub mod coverage;
 pub mod deadlines;
 /// Find pipes with grade 3–4 defects.
 pub mod defects;
+/// Follow each cluster's sewage downstream to the plants that receive it.
+pub mod downstream;
 /// Find enterprises declared unconnected, and enterprises in a park but in no cluster.
 pub mod enterprises;
 /// Report features whose geometry was repaired or skipped.
 pub mod geometry;
+/// Read each storm outfall's latest inspections: dry-weather flow and polluted samples.
+pub mod inspections;
 /// Place clusters in parks and enterprises in clusters.
 pub mod membership;
 /// Match each outfall to the network and trace it upstream.
@@ -32,11 +38,12 @@ use rayon::prelude::*;
 
 use geo::{Geometry, InteriorPoint};
 
-use crate::contract::ProblemCode;
+use crate::contract::{LayerKind, ProblemCode};
 use crate::model::{Layers, ParkLevel};
 use crate::project::Project;
 use context::Context;
 use corridor::Corridor;
+use downstream::ClusterDownstream;
 use outfalls::OutfallResult;
 use problem::Problem;
 
@@ -50,6 +57,15 @@ pub struct ClusterResult {
     pub deadline: String,
     pub deadline_reason: String,
     pub problem_counts: BTreeMap<ProblemCode, usize>,
+    /// Where its sewage goes: the pipes downstream and the plants that receive it.
+    pub downstream: ClusterDownstream,
+}
+
+impl ClusterResult {
+    /// Whether the cluster is in the campaign at all (it has a dated deadline).
+    pub fn in_scope(&self) -> bool {
+        self.deadline != "out_of_scope" && self.deadline != "none"
+    }
 }
 
 /// Where an enterprise lies and which sewer it drains into.
@@ -68,9 +84,28 @@ pub struct Analysis {
     /// The cluster holding a point on each pipe.
     pub pipe_clusters: Vec<Option<usize>>,
     pub outfalls: Vec<OutfallResult>,
+    /// The clusters each plant receives sewage from, sorted by cluster id.
+    pub plant_clusters: Vec<Vec<usize>>,
     /// Sorted by code, then layer, then feature id.
     pub problems: Vec<Problem>,
+    /// Whether each rule could run: its layers and fields were in the workspace. A rule
+    /// that did not run found nothing, and that says nothing.
+    pub rules_ran: BTreeMap<ProblemCode, bool>,
     pub node_count: usize,
+}
+
+/// Whether each rule's layers and fields are in the workspace (`ProblemCode::needs`).
+pub fn rules_ran(layers: &Layers) -> BTreeMap<ProblemCode, bool> {
+    ProblemCode::ALL
+        .into_iter()
+        .map(|code| {
+            let ran = code
+                .needs()
+                .iter()
+                .all(|(layer, fields)| layers.has(*layer, fields));
+            (code, ran)
+        })
+        .collect()
 }
 
 /// Run every analysis on a loaded workspace.
@@ -113,14 +148,31 @@ pub fn analyze(layers: &Layers, project: &Project) -> Analysis {
                 deadline,
                 deadline_reason,
                 problem_counts: BTreeMap::new(),
+                downstream: ClusterDownstream::default(),
             }
         })
         .collect();
 
     let drains = phase("analysis: drain pipes", || coverage::drain_pipes(&ctx));
-    let (outfalls, mut problems) = phase("analysis: outfalls and traces", || {
-        outfalls::analyze_outfalls(&ctx, &drains)
+    // Pipes and enterprises belong to the cluster holding a point on them; outfalls and
+    // plants to the clusters they harm (`attribution`, `downstream`).
+    let pipe_clusters: Vec<Option<usize>> = phase("analysis: pipes to clusters", || {
+        layers
+            .pipes
+            .par_iter()
+            .map(|p| p.geom.interior_point().and_then(|at| ctx.cluster_at(at.0)))
+            .collect()
     });
+    let (outfalls, mut problems) = phase("analysis: outfalls and traces", || {
+        outfalls::analyze_outfalls(&ctx, &drains, &pipe_clusters)
+    });
+    let downstream = phase("analysis: downstream to plants", || {
+        downstream::downstream(&ctx, &pipe_clusters)
+    });
+    let plant_clusters = downstream::plant_clusters(&ctx, &downstream);
+    for (c, d) in clusters.iter_mut().zip(downstream) {
+        c.downstream = d;
+    }
     problems.extend(phase("analysis: enterprise coverage", || {
         coverage::uncovered(&ctx, &drains, &m.enterprise_cluster)
     }));
@@ -133,24 +185,15 @@ pub fn analyze(layers: &Layers, project: &Project) -> Analysis {
     problems.extend(defects::defects(&ctx));
     problems.extend(geometry::invalid(layers));
 
-    let problem_clusters: Vec<Option<usize>> = phase("analysis: problems to clusters", || {
-        problems
-            .par_iter()
-            .map(|p| {
-                p.geom
-                    .as_ref()
-                    .and_then(Geometry::interior_point)
-                    .and_then(|at| ctx.cluster_at(at.0))
-            })
-            .collect()
+    phase("analysis: problems to clusters", || {
+        attribute(
+            &ctx,
+            &mut problems,
+            &mut clusters,
+            &outfalls,
+            &plant_clusters,
+        )
     });
-    for (p, cluster) in problems.iter_mut().zip(problem_clusters) {
-        if let Some(c) = cluster {
-            p.cluster_id = Some(layers.clusters[c].id.clone());
-            p.deadline = Some(clusters[c].deadline.clone());
-            *clusters[c].problem_counts.entry(p.code).or_insert(0) += 1;
-        }
-    }
     problems
         .sort_by(|a, b| (a.code, a.layer, &a.feature_id).cmp(&(b.code, b.layer, &b.feature_id)));
     problem::dedupe_ids(&mut problems);
@@ -164,19 +207,75 @@ pub fn analyze(layers: &Layers, project: &Project) -> Analysis {
             drain: *drain,
         })
         .collect();
-    let pipe_clusters = phase("analysis: pipes to clusters", || {
-        layers
-            .pipes
-            .par_iter()
-            .map(|p| p.geom.interior_point().and_then(|at| ctx.cluster_at(at.0)))
-            .collect()
-    });
     Analysis {
         clusters,
         enterprises,
         pipe_clusters,
         outfalls,
+        plant_clusters,
         problems,
+        rules_ran: rules_ran(layers),
         node_count: ctx.network.node_count(),
+    }
+}
+
+/// Whether a code is one of the outfall rules, whose problems belong to the outfall's cluster.
+fn is_outfall_rule(code: ProblemCode) -> bool {
+    matches!(
+        code,
+        ProblemCode::OutfallUnmatched
+            | ProblemCode::OutfallSewageDirect
+            | ProblemCode::StormCrossConnection
+            | ProblemCode::DryWeatherFlow
+            | ProblemCode::StormOutfallPolluted
+    )
+}
+
+/// Give every problem the clusters it harms, with the first one's deadline, and count it
+/// in each: an outfall's problems go to the outfall's cluster, a plant's to every cluster
+/// it receives from, the rest to the cluster holding a point on the feature.
+fn attribute(
+    ctx: &Context,
+    problems: &mut [Problem],
+    clusters: &mut [ClusterResult],
+    outfalls: &[OutfallResult],
+    plant_clusters: &[Vec<usize>],
+) {
+    let layers = ctx.layers;
+    let outfall_index = context::by_id(layers.outfalls.iter().map(|o| o.id.as_str()));
+    let plant_index = context::by_id(layers.plants.iter().map(|p| p.id.as_str()));
+    let found: Vec<Vec<usize>> = problems
+        .par_iter()
+        .map(|p| {
+            let id = p.feature_id.as_str();
+            match (p.layer, p.code) {
+                (LayerKind::Outfalls, code) if is_outfall_rule(code) => outfall_index
+                    .get(id)
+                    .and_then(|o| outfalls[*o].cluster)
+                    .into_iter()
+                    .collect(),
+                (LayerKind::Plants, ProblemCode::PlantOverloaded) => plant_index
+                    .get(id)
+                    .map(|i| plant_clusters[*i].clone())
+                    .unwrap_or_default(),
+                _ => p
+                    .geom
+                    .as_ref()
+                    .and_then(Geometry::interior_point)
+                    .and_then(|at| ctx.cluster_at(at.0))
+                    .into_iter()
+                    .collect(),
+            }
+        })
+        .collect();
+    for (p, cs) in problems.iter_mut().zip(found) {
+        if let Some(first) = cs.first() {
+            p.cluster_id = Some(layers.clusters[*first].id.clone());
+            p.deadline = Some(clusters[*first].deadline.clone());
+        }
+        for c in &cs {
+            p.cluster_ids.push(layers.clusters[*c].id.clone());
+            *clusters[*c].problem_counts.entry(p.code).or_insert(0) += 1;
+        }
     }
 }

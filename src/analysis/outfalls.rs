@@ -1,13 +1,17 @@
 //! Match each outfall to the network and trace it upstream (SPEC §4): an outfall is on the
 //! network when a pipe's downstream end lies within `outfall_match_m`; its trace is every
 //! pipe upstream of that node and the enterprises draining into those pipes. Then the
-//! outfall rules: OUTFALL_UNMATCHED, OUTFALL_SEWAGE_DIRECT, STORM_CROSS_CONNECTION.
+//! outfall rules: OUTFALL_UNMATCHED, OUTFALL_SEWAGE_DIRECT, STORM_CROSS_CONNECTION, and
+//! for storm outfalls what the latest inspections saw (DRY_WEATHER_FLOW,
+//! STORM_OUTFALL_POLLUTED); and the cluster each outfall harms.
 
 use geo::Geometry;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::attribution::{OutfallAttribution, outfall_cluster};
 use super::context::Context;
+use super::inspections::{self, Latest};
 use super::problem::{Problem, Trace};
 use crate::contract::{LayerKind, ProblemCode};
 use crate::model::{Outfall, OutfallKind};
@@ -21,15 +25,21 @@ pub enum OutfallStatus {
     SewageDirect,
     CrossConnection,
     PlantEffluent,
+    /// A storm outfall that flowed in dry weather.
+    DryWeatherFlow,
+    /// A storm outfall whose latest sample exceeded the limits.
+    Polluted,
 }
 
 impl OutfallStatus {
-    pub const ALL: [OutfallStatus; 5] = [
+    pub const ALL: [OutfallStatus; 7] = [
         OutfallStatus::Matched,
         OutfallStatus::Unmatched,
         OutfallStatus::SewageDirect,
         OutfallStatus::CrossConnection,
         OutfallStatus::PlantEffluent,
+        OutfallStatus::DryWeatherFlow,
+        OutfallStatus::Polluted,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -39,14 +49,19 @@ impl OutfallStatus {
             OutfallStatus::SewageDirect => "sewage_direct",
             OutfallStatus::CrossConnection => "cross_connection",
             OutfallStatus::PlantEffluent => "plant_effluent",
+            OutfallStatus::DryWeatherFlow => "dry_weather_flow",
+            OutfallStatus::Polluted => "polluted",
         }
     }
 }
 
 #[derive(Debug, Clone)]
 pub struct OutfallResult {
-    /// The cluster the outfall lies in.
+    /// The cluster the outfall harms, and how that was decided.
     pub cluster: Option<usize>,
+    pub attribution: Option<OutfallAttribution>,
+    /// Its latest dry-weather and sampled inspections.
+    pub latest: Latest,
     /// The pipe whose downstream end it matched, and how far it is.
     pub matched: Option<(usize, f64)>,
     pub upstream_pipes: Vec<usize>,
@@ -80,9 +95,12 @@ fn tied_plant(ctx: &Context, o: &Outfall) -> Option<usize> {
     None
 }
 
+/// Every outfall matched, traced, judged and attributed; `drains` is the sewer each
+/// enterprise drains into, `pipe_clusters` the cluster holding each pipe.
 pub fn analyze_outfalls(
     ctx: &Context,
     drains: &[Option<(usize, f64)>],
+    pipe_clusters: &[Option<usize>],
 ) -> (Vec<OutfallResult>, Vec<Problem>) {
     let layers = ctx.layers;
     // Enterprises by the pipe they drain into.
@@ -93,11 +111,13 @@ pub fn analyze_outfalls(
         }
     }
 
+    let latest = inspections::latest(layers);
     // Each outfall is matched and traced on its own: in parallel, results kept in order.
     let per_outfall: Vec<(OutfallResult, Vec<Problem>)> = layers
         .outfalls
         .par_iter()
-        .map(|o| one_outfall(ctx, o, &drained_by))
+        .zip(&latest)
+        .map(|(o, latest)| one_outfall(ctx, o, &drained_by, pipe_clusters, *latest))
         .collect();
     let (results, problems): (Vec<OutfallResult>, Vec<Vec<Problem>>) =
         per_outfall.into_iter().unzip();
@@ -109,6 +129,8 @@ fn one_outfall(
     ctx: &Context,
     o: &Outfall,
     drained_by: &[Vec<usize>],
+    pipe_clusters: &[Option<usize>],
+    latest: Latest,
 ) -> (OutfallResult, Vec<Problem>) {
     let params = &ctx.project.params;
     let layers = ctx.layers;
@@ -202,10 +224,20 @@ fn one_outfall(
         }
     }
 
+    if is_storm {
+        for (code, detail) in inspections::findings(&latest, &layers.inspections, params) {
+            add(code, detail, None);
+        }
+    }
+
     let status = if codes.contains(&ProblemCode::StormCrossConnection) {
         OutfallStatus::CrossConnection
     } else if codes.contains(&ProblemCode::OutfallSewageDirect) {
         OutfallStatus::SewageDirect
+    } else if codes.contains(&ProblemCode::StormOutfallPolluted) {
+        OutfallStatus::Polluted
+    } else if codes.contains(&ProblemCode::DryWeatherFlow) {
+        OutfallStatus::DryWeatherFlow
     } else if codes.contains(&ProblemCode::OutfallUnmatched) {
         OutfallStatus::Unmatched
     } else if plant_effluent {
@@ -213,8 +245,11 @@ fn one_outfall(
     } else {
         OutfallStatus::Matched
     };
+    let attributed = outfall_cluster(ctx, o.geom.0, &upstream_pipes, pipe_clusters);
     let result = OutfallResult {
-        cluster: ctx.cluster_at(o.geom.0),
+        cluster: attributed.map(|(c, _)| c),
+        attribution: attributed.map(|(_, a)| a),
+        latest,
         matched,
         upstream_pipes,
         upstream_enterprises,

@@ -19,7 +19,12 @@ pub struct Problem {
     pub code: ProblemCode,
     pub layer: LayerKind,
     pub feature_id: String,
+    /// The cluster it harms (the first of `cluster_ids`).
     pub cluster_id: Option<String>,
+    /// Every cluster it harms, sorted: one for most problems, each cluster a plant
+    /// receives from for a plant's.
+    pub cluster_ids: Vec<String>,
+    /// The deadline of `cluster_id`.
     pub deadline: Option<String>,
     /// The rule as it applied here, with the measured distance or values.
     pub detail: String,
@@ -39,6 +44,7 @@ impl Problem {
             layer,
             feature_id: feature_id.to_string(),
             cluster_id: None,
+            cluster_ids: Vec::new(),
             deadline: None,
             detail,
             distance_m: None,

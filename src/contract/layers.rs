@@ -16,6 +16,8 @@ pub enum LayerKind {
     Outfalls,
     Plants,
     Rivers,
+    /// Field inspections of outfalls (排查记录): points or a plain table.
+    Inspections,
 }
 
 /// A field of a layer: its canonical name, aliases, and whether the layer is unusable without it.
@@ -48,6 +50,14 @@ const CLUSTER_FIELDS: &[FieldSpec] = &[
     field("name", &["名称", "组团名称"], false),
     field("demo", &["示范"], false),
     field("yangtze_side", &["长江沿线"], false),
+    // Manual answers the acceptance rubric reads (absent = unanswered).
+    field("plant_online", &["在线监控"], false),
+    field("responsible_body", &["责任主体"], false),
+    field("plan", &["建设方案"], false),
+    field("archives", &["一企一档"], false),
+    field("om_contract", &["运维合同"], false),
+    field("patrol", &["巡查制度"], false),
+    field("digital_link", &["巴渝治水"], false),
 ];
 
 const ENTERPRISE_FIELDS: &[FieldSpec] = &[
@@ -58,6 +68,9 @@ const ENTERPRISE_FIELDS: &[FieldSpec] = &[
     field("wastewater_tpd", &["废水量"], false),
     field("connected", &["纳管"], false),
     field("permit_no", &["许可证号"], false),
+    // Manual answers the acceptance rubric reads (absent = unanswered).
+    field("separated", &["雨污分流"], false),
+    field("first_flush", &["初期雨水"], false),
 ];
 
 const PIPE_FIELDS: &[FieldSpec] = &[
@@ -86,8 +99,113 @@ const PLANT_FIELDS: &[FieldSpec] = &[
 
 const RIVER_FIELDS: &[FieldSpec] = &[field("name", &["名称"], false)];
 
+const INSPECTION_FIELDS: &[FieldSpec] = &[
+    field("outfall_id", &["排口编号"], true),
+    field("date", &["日期", "检查日期"], true),
+    field("weather", &["天气"], false),
+    field("flowing", &["有水", "是否有水"], false),
+    field("cod_mgl", &["COD", "化学需氧量"], false),
+    field("nh3n_mgl", &["氨氮"], false),
+    field("inspector", &["检查人"], false),
+    field("note", &["备注"], false),
+];
+
+/// Whether a manual answer is a yes/no or a text (a text counts when it is not empty).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AnswerKind {
+    YesNo,
+    Text,
+}
+
+/// A manual answer the acceptance rubric reads: its layer's field, its kind, and the
+/// Chinese label the survey workbook heads its column with.
+#[derive(Debug, Clone, Copy)]
+pub struct ManualField {
+    pub layer: LayerKind,
+    pub name: &'static str,
+    pub kind: AnswerKind,
+    pub label_zh: &'static str,
+}
+
+const fn manual(
+    layer: LayerKind,
+    name: &'static str,
+    kind: AnswerKind,
+    label_zh: &'static str,
+) -> ManualField {
+    ManualField {
+        layer,
+        name,
+        kind,
+        label_zh,
+    }
+}
+
+/// Every manual answer of SPEC §3, in the order the survey workbook shows them.
+pub const MANUAL_FIELDS: [ManualField; 9] = [
+    manual(
+        LayerKind::Clusters,
+        "plant_online",
+        AnswerKind::YesNo,
+        "在线监控",
+    ),
+    manual(
+        LayerKind::Clusters,
+        "responsible_body",
+        AnswerKind::Text,
+        "责任主体",
+    ),
+    manual(LayerKind::Clusters, "plan", AnswerKind::YesNo, "建设方案"),
+    manual(
+        LayerKind::Clusters,
+        "archives",
+        AnswerKind::YesNo,
+        "一企一档",
+    ),
+    manual(
+        LayerKind::Clusters,
+        "om_contract",
+        AnswerKind::YesNo,
+        "运维合同",
+    ),
+    manual(LayerKind::Clusters, "patrol", AnswerKind::YesNo, "巡查制度"),
+    manual(
+        LayerKind::Clusters,
+        "digital_link",
+        AnswerKind::YesNo,
+        "巴渝治水",
+    ),
+    manual(
+        LayerKind::Enterprises,
+        "separated",
+        AnswerKind::YesNo,
+        "雨污分流",
+    ),
+    manual(
+        LayerKind::Enterprises,
+        "first_flush",
+        AnswerKind::YesNo,
+        "初期雨水",
+    ),
+];
+
+/// The survey workbook's sheets that carry manual answers, each with the header of its
+/// id column: what zdz writes into `survey.xlsx` and reads back from a filled-in copy.
+pub const ANSWER_SHEETS: [(LayerKind, &str, &str); 2] = [
+    (LayerKind::Clusters, "组团园区", "组团编号"),
+    (LayerKind::Enterprises, "源 企业", "企业编号"),
+];
+
+/// The manual field of `layer` called `name`, if it is one.
+pub fn manual_field(layer: LayerKind, name: &str) -> Option<&'static ManualField> {
+    MANUAL_FIELDS
+        .iter()
+        .find(|f| f.layer == layer && f.name == name)
+}
+
 impl LayerKind {
-    pub const ALL: [LayerKind; 7] = [
+    pub const ALL: [LayerKind; 8] = [
         LayerKind::Parks,
         LayerKind::Clusters,
         LayerKind::Enterprises,
@@ -95,6 +213,7 @@ impl LayerKind {
         LayerKind::Outfalls,
         LayerKind::Plants,
         LayerKind::Rivers,
+        LayerKind::Inspections,
     ];
 
     /// The canonical layer name, also the name zdz writes.
@@ -107,6 +226,7 @@ impl LayerKind {
             LayerKind::Outfalls => "outfalls",
             LayerKind::Plants => "plants",
             LayerKind::Rivers => "rivers",
+            LayerKind::Inspections => "inspections",
         }
     }
 
@@ -120,6 +240,7 @@ impl LayerKind {
             LayerKind::Outfalls => &["排口"],
             LayerKind::Plants => &["污水处理厂", "污水厂"],
             LayerKind::Rivers => &["水系", "河流"],
+            LayerKind::Inspections => &["排查记录", "巡查记录"],
         }
     }
 
@@ -133,6 +254,7 @@ impl LayerKind {
             LayerKind::Outfalls => "排口 outfalls",
             LayerKind::Plants => "污水厂 plants",
             LayerKind::Rivers => "水系 rivers",
+            LayerKind::Inspections => "排查记录 inspections",
         }
     }
 
@@ -145,6 +267,7 @@ impl LayerKind {
             LayerKind::Outfalls => OUTFALL_FIELDS,
             LayerKind::Plants => PLANT_FIELDS,
             LayerKind::Rivers => RIVER_FIELDS,
+            LayerKind::Inspections => INSPECTION_FIELDS,
         }
     }
 
@@ -157,7 +280,7 @@ impl LayerKind {
             LayerKind::Pipes => Some("pipe_id"),
             LayerKind::Outfalls => Some("outfall_id"),
             LayerKind::Plants => Some("plant_id"),
-            LayerKind::Rivers => None,
+            LayerKind::Rivers | LayerKind::Inspections => None,
         }
     }
 
@@ -192,10 +315,10 @@ impl FieldSpec {
     pub fn matches(&self, name: &str) -> bool {
         let name = name.trim().to_lowercase();
         name == self.name
-            || self
-                .aliases
-                .iter()
-                .any(|a| name == *a || (a.len() > DBF_NAME_BYTES && name == cut_like_dbf(a)))
+            || self.aliases.iter().any(|a| {
+                name == a.to_lowercase()
+                    || (a.len() > DBF_NAME_BYTES && name == cut_like_dbf(a).to_lowercase())
+            })
     }
 }
 

@@ -9,5 +9,7 @@ pub mod layers;
 /// Problem codes with their rule, severity and labels.
 pub mod problems;
 
-pub use layers::{FieldSpec, LayerKind};
+pub use layers::{
+    ANSWER_SHEETS, AnswerKind, FieldSpec, LayerKind, MANUAL_FIELDS, ManualField, manual_field,
+};
 pub use problems::{ProblemCode, Severity};

@@ -3,6 +3,8 @@
 
 use serde::Serialize;
 
+use super::LayerKind;
+
 /// How urgently a problem needs fixing before acceptance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -36,10 +38,12 @@ pub enum ProblemCode {
     PlantOverloaded,
     PipeDefect,
     InvalidGeometry,
+    DryWeatherFlow,
+    StormOutfallPolluted,
 }
 
 impl ProblemCode {
-    pub const ALL: [ProblemCode; 10] = [
+    pub const ALL: [ProblemCode; 12] = [
         ProblemCode::OutfallUnmatched,
         ProblemCode::OutfallSewageDirect,
         ProblemCode::StormCrossConnection,
@@ -50,6 +54,8 @@ impl ProblemCode {
         ProblemCode::PlantOverloaded,
         ProblemCode::PipeDefect,
         ProblemCode::InvalidGeometry,
+        ProblemCode::DryWeatherFlow,
+        ProblemCode::StormOutfallPolluted,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -64,6 +70,8 @@ impl ProblemCode {
             ProblemCode::PlantOverloaded => "PLANT_OVERLOADED",
             ProblemCode::PipeDefect => "PIPE_DEFECT",
             ProblemCode::InvalidGeometry => "INVALID_GEOMETRY",
+            ProblemCode::DryWeatherFlow => "DRY_WEATHER_FLOW",
+            ProblemCode::StormOutfallPolluted => "STORM_OUTFALL_POLLUTED",
         }
     }
 
@@ -79,6 +87,8 @@ impl ProblemCode {
             ProblemCode::PlantOverloaded => "污水厂超负荷",
             ProblemCode::PipeDefect => "管道缺陷(3–4级)",
             ProblemCode::InvalidGeometry => "几何无效",
+            ProblemCode::DryWeatherFlow => "晴天排水",
+            ProblemCode::StormOutfallPolluted => "雨天污水",
         }
     }
 
@@ -94,6 +104,8 @@ impl ProblemCode {
             ProblemCode::PlantOverloaded => "Treatment plant overloaded",
             ProblemCode::PipeDefect => "Pipe defect of grade 3–4",
             ProblemCode::InvalidGeometry => "Invalid geometry",
+            ProblemCode::DryWeatherFlow => "Storm outfall flowing in dry weather",
+            ProblemCode::StormOutfallPolluted => "Polluted storm outfall",
         }
     }
 
@@ -102,7 +114,9 @@ impl ProblemCode {
             ProblemCode::OutfallSewageDirect
             | ProblemCode::StormCrossConnection
             | ProblemCode::EnterpriseNotConnected
-            | ProblemCode::SewerNotToPlant => Severity::High,
+            | ProblemCode::SewerNotToPlant
+            | ProblemCode::DryWeatherFlow
+            | ProblemCode::StormOutfallPolluted => Severity::High,
             ProblemCode::OutfallUnmatched
             | ProblemCode::EnterpriseUncovered
             | ProblemCode::PlantOverloaded
@@ -136,6 +150,68 @@ impl ProblemCode {
             ProblemCode::InvalidGeometry => {
                 "geometry empty, invalid, of the wrong type or unreadable: repaired where possible, else skipped"
             }
+            ProblemCode::DryWeatherFlow => {
+                "a storm outfall whose latest dry-weather inspection saw flow (晴天排水)"
+            }
+            ProblemCode::StormOutfallPolluted => {
+                "a storm outfall whose latest sampled inspection has COD above `storm_cod_mgl` or NH3-N above `storm_nh3n_mgl` (雨天污水)"
+            }
+        }
+    }
+
+    /// What the rule needs to run: each entry a layer and, when not empty, fields of it of
+    /// which at least one must be present. A rule whose needs are not met did not run,
+    /// and its silence says nothing (the ledger leaves such problems as they were).
+    pub fn needs(self) -> &'static [(LayerKind, &'static [&'static str])] {
+        use LayerKind::*;
+        match self {
+            ProblemCode::OutfallUnmatched
+            | ProblemCode::OutfallSewageDirect
+            | ProblemCode::StormCrossConnection => &[(Outfalls, &[]), (Pipes, &[])],
+            ProblemCode::EnterpriseUncovered => {
+                &[(Enterprises, &[]), (Clusters, &[]), (Pipes, &[])]
+            }
+            ProblemCode::EnterpriseNotConnected => &[(Enterprises, &["connected"])],
+            ProblemCode::EnterpriseOutsideCluster => {
+                &[(Enterprises, &[]), (Parks, &[]), (Clusters, &[])]
+            }
+            ProblemCode::SewerNotToPlant => &[(Pipes, &[]), (Plants, &[])],
+            ProblemCode::PlantOverloaded => {
+                &[(Plants, &["capacity_tpd"]), (Plants, &["inflow_tpd"])]
+            }
+            ProblemCode::PipeDefect => &[(Pipes, &["defect_grade"])],
+            ProblemCode::InvalidGeometry => &[],
+            ProblemCode::DryWeatherFlow => &[
+                (Outfalls, &[]),
+                (Inspections, &["weather"]),
+                (Inspections, &["flowing"]),
+            ],
+            ProblemCode::StormOutfallPolluted => {
+                &[(Outfalls, &[]), (Inspections, &["cod_mgl", "nh3n_mgl"])]
+            }
+        }
+    }
+
+    /// The code with this contract name (`OUTFALL_UNMATCHED` …).
+    pub fn from_name(name: &str) -> Option<ProblemCode> {
+        ProblemCode::ALL.into_iter().find(|c| c.as_str() == name)
+    }
+
+    /// The parameters the rule turns on, for the README and `zdz check`.
+    pub fn parameters(self) -> &'static [&'static str] {
+        match self {
+            ProblemCode::OutfallUnmatched => &["outfall_match_m", "plant_match_m"],
+            ProblemCode::OutfallSewageDirect => &["outfall_match_m"],
+            ProblemCode::StormCrossConnection => &["outfall_match_m", "snap_m"],
+            ProblemCode::EnterpriseUncovered => &["coverage_m"],
+            ProblemCode::SewerNotToPlant => &["plant_match_m", "outfall_match_m", "snap_m"],
+            ProblemCode::StormOutfallPolluted => &["storm_cod_mgl", "storm_nh3n_mgl"],
+            ProblemCode::EnterpriseNotConnected
+            | ProblemCode::EnterpriseOutsideCluster
+            | ProblemCode::PlantOverloaded
+            | ProblemCode::PipeDefect
+            | ProblemCode::InvalidGeometry
+            | ProblemCode::DryWeatherFlow => &[],
         }
     }
 }

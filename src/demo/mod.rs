@@ -109,6 +109,10 @@ struct Gen {
     rng: fastrand::Rng,
     /// Laying out a `--scale` copy (not the demo itself): see `generate`.
     copy: bool,
+    /// The current cluster's enterprises carry their survey answers (雨污分流, 初期雨水).
+    answers: bool,
+    /// …all but its first enterprise's.
+    answers_behind: bool,
 }
 
 const INDUSTRIES: &[&str] = &[
@@ -142,6 +146,50 @@ struct Out {
     pipes: Vec<OutFeature>,
     outfalls: Vec<OutFeature>,
     plants: Vec<OutFeature>,
+    /// Rows of `inspections.csv`: outfall, date, weather, flowing, COD, NH3-N, inspector, note.
+    inspections: Vec<[String; 8]>,
+}
+
+/// The cluster questions in the order `Roles::answers_missing` leaves them out, with the
+/// demo's answer to each.
+const CLUSTER_ANSWERS: [(&str, &str); 7] = [
+    ("在线监控", "是"),
+    ("责任主体", "园区管委会（示例）"),
+    ("建设方案", "是"),
+    ("一企一档", "是"),
+    ("运维合同", "是"),
+    ("巡查制度", "是"),
+    ("巴渝治水", "是"),
+];
+
+/// A cluster's manual answers as properties: all but the first `missing`.
+fn cluster_answers(roles: &plan::Roles) -> serde_json::Map<String, Value> {
+    let missing = if roles.paperwork_none {
+        CLUSTER_ANSWERS.len()
+    } else {
+        roles.answers_missing as usize
+    };
+    CLUSTER_ANSWERS
+        .iter()
+        .enumerate()
+        .map(|(i, (k, v))| {
+            (
+                k.to_string(),
+                if i < missing { Value::Null } else { json!(v) },
+            )
+        })
+        .collect()
+}
+
+/// `inspections.csv`: a plain table (no geometry), Chinese headers, dates as bureaus type
+/// them.
+fn write_inspections(path: &Path, rows: &[[String; 8]]) -> Result<()> {
+    let mut text = String::from("排口编号,检查日期,天气,是否有水,COD,氨氮,检查人,备注\n");
+    for row in rows {
+        text += &row.join(",");
+        text.push('\n');
+    }
+    std::fs::write(path, text).with_context(|| format!("{}: cannot write", path.display()))
 }
 
 impl Gen {
@@ -185,6 +233,10 @@ impl Gen {
         connected: bool,
         k: usize,
     ) -> f64 {
+        // The survey answers: given unless the cluster's survey is behind (then its first
+        // enterprise has none) or has not begun.
+        let answered = self.answers && !(self.answers_behind && k == 1);
+        let yes = if answered { json!("是") } else { Value::Null };
         let industry = INDUSTRIES[self.rng.usize(0..INDUSTRIES.len())];
         let tpd = (20 + self.rng.u32(0..780)) as f64;
         // A few volumes written as bureaus do, with separators and units.
@@ -204,6 +256,8 @@ impl Gen {
                 "废水量": volume,
                 "纳管": if connected { "是" } else { "否" },
                 "许可证号": format!("{code}001P"),
+                "雨污分流": yes,
+                "初期雨水": yes,
             }),
         ));
         tpd
@@ -229,6 +283,8 @@ impl Gen {
         water: &str,
     ) -> f64 {
         let r = plan.roles;
+        self.answers = !r.paperwork_none;
+        self.answers_behind = r.answers_missing > 0;
         // Sewer trunk down the middle, branches joining it at its vertices.
         let trunk: Vec<(f64, f64)> = [900., 800., 700., 600., 500., 400., 300., 200., 100., 30.]
             .iter()
@@ -403,7 +459,75 @@ impl Gen {
         if r.pipe_without_geometry {
             self.pipe(out, format!("{cid}-WS99"), "污水", None);
         }
+        if !self.copy && !r.paperwork_none && !r.uninspected {
+            self.inspect(out, cid, &r);
+        }
         tpd
+    }
+
+    /// Field inspections of the cluster's two storm outfalls: dry in dry weather, with the
+    /// cases the plan asks for. Dates are written the several ways bureaus write them.
+    fn inspect(&mut self, out: &mut Out, cid: &str, r: &plan::Roles) {
+        // Not from the generator's random stream: the other layers stay as they were.
+        let who = ["张工", "李工", "王工"][cid.len() % 3];
+        let mut row = |outfall: String,
+                       date: &str,
+                       weather: &str,
+                       flowing: &str,
+                       cod: &str,
+                       nh3n: &str,
+                       note: &str| {
+            out.inspections.push([
+                outfall,
+                date.into(),
+                weather.into(),
+                flowing.into(),
+                cod.into(),
+                nh3n.into(),
+                who.into(),
+                note.into(),
+            ]);
+        };
+        let (ys1, ys2) = (format!("{cid}-YS1"), format!("{cid}-YS2"));
+        if r.dry_flow_cleared {
+            row(
+                ys1.clone(),
+                "2025/3/1",
+                "晴",
+                "是",
+                "",
+                "",
+                "晴天有水，已通知整改（示例）",
+            );
+        }
+        if r.dry_flow {
+            row(ys1.clone(), "2025-02-10", "多云", "否", "", "", "");
+            row(ys1, "2025-04-08", "晴", "是", "", "", "晴天有水（示例）");
+        } else {
+            row(ys1, "2025年4月8日", "晴", "否", "", "", "");
+        }
+        row(ys2.clone(), "2025-04-08", "阴", "否", "", "", "");
+        if r.polluted_storm {
+            row(
+                ys2,
+                "2025-05-20",
+                "中雨",
+                "是",
+                "85",
+                "4.2",
+                "雨天采样超标（示例）",
+            );
+        } else {
+            row(
+                ys2,
+                "2025-05-20",
+                "小雨",
+                "是",
+                "18",
+                "0.6",
+                "雨天采样（示例）",
+            );
+        }
     }
 
     fn outfall(
@@ -450,12 +574,26 @@ impl Gen {
             out.clusters.push(feature(
                 cid.clone(),
                 Some(Geometry::Polygon(Polygon::new(LineString(outline), vec![]))),
-                json!({
-                    "组团编号": cid,
-                    "园区编号": pid,
-                    "组团名称": format!("{}组团（示例）", park.name),
-                    "示范": if park.clusters.iter().any(|c| c.roles.demo) { "是" } else { "否" },
-                }),
+                {
+                    let mut props = cluster_answers(&plan::Roles::default());
+                    props.extend([
+                        ("组团编号".to_string(), json!(cid)),
+                        ("园区编号".to_string(), json!(pid)),
+                        (
+                            "组团名称".to_string(),
+                            json!(format!("{}组团（示例）", park.name)),
+                        ),
+                        (
+                            "示范".to_string(),
+                            json!(if park.clusters.iter().any(|c| c.roles.demo) {
+                                "是"
+                            } else {
+                                "否"
+                            }),
+                        ),
+                    ]);
+                    Value::Object(props)
+                },
             ));
         }
         for (plan, frame) in park.clusters.iter().zip(frames) {
@@ -467,16 +605,23 @@ impl Gen {
             if !self.copy {
                 let rect = frame.rect(-WIDTH / 2.0, 0.0, WIDTH / 2.0, HEIGHT);
                 corners.extend(rect.exterior().0.iter().copied());
-                out.clusters.push(feature(
-                    cid.clone(),
-                    Some(Geometry::Polygon(rect)),
-                    json!({
-                        "组团编号": cid,
-                        "园区编号": pid,
-                        "组团名称": format!("{}{}（示例）", park.name, plan.name),
-                        "示范": if plan.roles.demo { "是" } else { "否" },
-                    }),
-                ));
+                out.clusters
+                    .push(feature(cid.clone(), Some(Geometry::Polygon(rect)), {
+                        let mut props = cluster_answers(&plan.roles);
+                        props.extend([
+                            ("组团编号".to_string(), json!(cid)),
+                            ("园区编号".to_string(), json!(pid)),
+                            (
+                                "组团名称".to_string(),
+                                json!(format!("{}{}（示例）", park.name, plan.name)),
+                            ),
+                            (
+                                "示范".to_string(),
+                                json!(if plan.roles.demo { "是" } else { "否" }),
+                            ),
+                        ]);
+                        Value::Object(props)
+                    }));
             }
             tpd += self.cluster(out, &cid, plan, frame, water);
             if !plan.roles.no_plant_link {
@@ -606,6 +751,8 @@ pub fn generate(rivers_path: &Path, out: &Path, seed: u64, scale: usize) -> Resu
     let mut generator = Gen {
         rng: fastrand::Rng::with_seed(seed),
         copy: false,
+        answers: true,
+        answers_behind: false,
     };
     let mut layers = Out::default();
     let plans = plan::chongqing();
@@ -686,6 +833,7 @@ pub fn generate(rivers_path: &Path, out: &Path, seed: u64, scale: usize) -> Resu
     ] {
         write(&out.join(format!("{name}.geojson")), features, &to_wgs84)?;
     }
+    write_inspections(&out.join("inspections.csv"), &layers.inspections)?;
     // Copy the bytes, not the permissions: the shared data is read-only.
     let rivers = std::fs::read(rivers_path)
         .with_context(|| format!("{}: cannot read", rivers_path.display()))?;

@@ -31,6 +31,19 @@ pub struct Roles {
     pub no_plant_link: bool,
     pub bow_tie_site: bool,
     pub pipe_without_geometry: bool,
+    /// How many of the cluster's seven manual questions (在线监控 … 巴渝治水, in that
+    /// order) are left unanswered; with any, one enterprise's answers are left out too.
+    pub answers_missing: u8,
+    /// No manual answer at all, and no inspection: a cluster whose survey has not begun.
+    pub paperwork_none: bool,
+    /// Its storm outfalls were never inspected in dry weather.
+    pub uninspected: bool,
+    /// Storm outfall YS1 was flowing at its latest dry-weather inspection (晴天排水).
+    pub dry_flow: bool,
+    /// YS1 flowed in dry weather once, and a later dry inspection found it dry.
+    pub dry_flow_cleared: bool,
+    /// Storm outfall YS2's latest sample, on a rainy day, exceeds the limits (雨天污水).
+    pub polluted_storm: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -119,6 +132,7 @@ pub fn chongqing() -> Vec<ParkPlan> {
                     10,
                     Roles {
                         unmatched_outfall: true,
+                        answers_missing: 1,
                         ..none()
                     },
                 ),
@@ -150,6 +164,7 @@ pub fn chongqing() -> Vec<ParkPlan> {
                     9,
                     Roles {
                         uncovered_enterprise: true,
+                        answers_missing: 1,
                         ..none()
                     },
                 ),
@@ -204,6 +219,7 @@ pub fn chongqing() -> Vec<ParkPlan> {
                 6,
                 Roles {
                     bow_tie_site: true,
+                    dry_flow: true,
                     ..none()
                 },
             )],
@@ -215,7 +231,16 @@ pub fn chongqing() -> Vec<ParkPlan> {
             national: false,
             plant_overloaded: false,
             clusters: vec![
-                cluster("A", "德感组团", yangtze(106.25, 29.30, 990.0), 8, none()),
+                cluster(
+                    "A",
+                    "德感组团",
+                    yangtze(106.25, 29.30, 990.0),
+                    8,
+                    Roles {
+                        dry_flow_cleared: true,
+                        ..none()
+                    },
+                ),
                 cluster(
                     "B",
                     "双福组团",
@@ -242,10 +267,20 @@ pub fn chongqing() -> Vec<ParkPlan> {
                     7,
                     Roles {
                         pipe_without_geometry: true,
+                        answers_missing: 2,
                         ..none()
                     },
                 ),
-                cluster("B", "湛普组团", yangtze(107.82, 29.90, 4000.0), 6, none()),
+                cluster(
+                    "B",
+                    "湛普组团",
+                    yangtze(107.82, 29.90, 4000.0),
+                    6,
+                    Roles {
+                        paperwork_none: true,
+                        ..none()
+                    },
+                ),
             ],
         },
         ParkPlan {
@@ -265,7 +300,16 @@ pub fn chongqing() -> Vec<ParkPlan> {
                         ..none()
                     },
                 ),
-                cluster("B", "南溪组团", jialing(106.24, 29.96, 1500.0), 6, none()),
+                cluster(
+                    "B",
+                    "南溪组团",
+                    jialing(106.24, 29.96, 1500.0),
+                    6,
+                    Roles {
+                        answers_missing: 3,
+                        ..none()
+                    },
+                ),
             ],
         },
         ParkPlan {
@@ -300,7 +344,10 @@ pub fn chongqing() -> Vec<ParkPlan> {
                         lat: 29.60,
                     },
                     10,
-                    none(),
+                    Roles {
+                        polluted_storm: true,
+                        ..none()
+                    },
                 ),
                 cluster(
                     "B",
@@ -345,7 +392,10 @@ pub fn chongqing() -> Vec<ParkPlan> {
                         lat: 29.42,
                     },
                     6,
-                    none(),
+                    Roles {
+                        uninspected: true,
+                        ..none()
+                    },
                 ),
             ],
         },
@@ -366,6 +416,7 @@ pub fn chongqing() -> Vec<ParkPlan> {
                     8,
                     Roles {
                         unmatched_outfall: true,
+                        answers_missing: 2,
                         ..none()
                     },
                 ),

@@ -10,9 +10,10 @@ use geo::{Geometry, InteriorPoint};
 use super::geometry::{self, Cleaned};
 use super::read::RawFeature;
 use super::values;
-use crate::contract::LayerKind;
+use crate::contract::{AnswerKind, LayerKind, MANUAL_FIELDS};
 use crate::model::{
-    Cluster, Enterprise, FindingKind, LoadFinding, Outfall, Park, Pipe, Plant, River,
+    Answer, Answers, Cluster, Enterprise, FindingKind, Inspection, LoadFinding, Outfall, Park,
+    Pipe, Plant, River,
 };
 
 /// Builds one layer's features (or a run of them) and collects their findings.
@@ -144,6 +145,73 @@ impl<'a> Builder<'a> {
             .map(|v| v * scale.unwrap_or(1.0))
     }
 
+    /// The manual answers of the layer's feature (absent or unreadable = unanswered).
+    fn answers(&mut self, id: &str, raw: &RawFeature) -> Answers {
+        let mut answers = Answers::new();
+        let kind = self.kind;
+        for f in MANUAL_FIELDS.iter().filter(|f| f.layer == kind) {
+            let answer = match f.kind {
+                AnswerKind::YesNo => self
+                    .parse(id, raw, f.name, values::parse_bool)
+                    .map(Answer::YesNo),
+                AnswerKind::Text => Self::text(raw, f.name).map(Answer::Text),
+            };
+            if let Some(a) = answer {
+                answers.insert(f.name, a);
+            }
+        }
+        answers
+    }
+
+    /// One inspection row; `row` names it in messages (`row 5`). A row without an outfall
+    /// or with a date that cannot be read is reported and skipped.
+    pub fn inspection(&mut self, raw: &RawFeature, row: String) -> Option<Inspection> {
+        let Some(outfall_id) = Self::text(raw, "outfall_id") else {
+            self.finding(
+                &row,
+                FindingKind::Value,
+                "no `outfall_id`: the inspection names no outfall; row skipped".into(),
+                false,
+            );
+            return None;
+        };
+        let date = match raw.values.get("date") {
+            None => {
+                self.finding(
+                    &row,
+                    FindingKind::Value,
+                    format!("inspection of {outfall_id} has no `date`; row skipped"),
+                    false,
+                );
+                return None;
+            }
+            Some(v) => match values::parse_date(v) {
+                Ok(d) => d,
+                Err(e) => {
+                    self.finding(
+                        &row,
+                        FindingKind::Value,
+                        format!("inspection of {outfall_id}: `date`: {e}; row skipped"),
+                        false,
+                    );
+                    return None;
+                }
+            },
+        };
+        Some(Inspection {
+            seq: raw.fid.unwrap_or(0) as usize,
+            weather: self.parse(&row, raw, "weather", values::parse_weather),
+            flowing: self.parse(&row, raw, "flowing", values::parse_bool),
+            cod_mgl: self.number(&row, raw, "cod_mgl", None),
+            nh3n_mgl: self.number(&row, raw, "nh3n_mgl", None),
+            inspector: Self::text(raw, "inspector"),
+            note: Self::text(raw, "note"),
+            row,
+            outfall_id,
+            date,
+        })
+    }
+
     pub fn park(&mut self, raw: &RawFeature) -> Option<Park> {
         let id = self.id(raw);
         let geom = self.clean(&id, raw, geometry::polygonal)?;
@@ -168,6 +236,7 @@ impl<'a> Builder<'a> {
                 .parse(&id, raw, "demo", values::parse_bool)
                 .unwrap_or(false),
             yangtze_side: self.parse(&id, raw, "yangtze_side", values::parse_bool),
+            answers: self.answers(&id, raw),
             rep: geometry::representative(&geom)?,
             geom,
             id,
@@ -188,6 +257,7 @@ impl<'a> Builder<'a> {
             wastewater_tpd: self.number(&id, raw, "wastewater_tpd", scale("wastewater_tpd")),
             connected: self.parse(&id, raw, "connected", values::parse_bool),
             permit_no: Self::text(raw, "permit_no"),
+            answers: self.answers(&id, raw),
             geom,
             rep,
             id,

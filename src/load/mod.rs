@@ -19,6 +19,8 @@ pub mod geometry;
 pub mod read;
 /// Resolve a workspace argument to one source per layer.
 pub mod source;
+/// A filled-in survey workbook's manual answers, applied over the layers'.
+pub mod survey;
 /// EPA SWMM models (.inp) as pipe and outfall layers.
 pub mod swmm;
 /// Booleans, kinds and numbers in English or Chinese.
@@ -136,7 +138,11 @@ pub fn load(arg: &str) -> Result<Loaded> {
             Features::Outfalls(f) => layers.outfalls = f,
             Features::Plants(f) => layers.plants = f,
             Features::Rivers(f) => layers.rivers = f,
+            Features::Inspections(f) => layers.inspections = f,
         }
+        layers
+            .fields
+            .insert(b.report.layer, b.report.fields.keys().copied().collect());
         reports.push(b.report);
     }
     progress.finish_and_clear();
@@ -154,6 +160,7 @@ pub fn load(arg: &str) -> Result<Loaded> {
         .into_iter()
         .filter(|k| !workspace.sources.contains_key(k))
         .collect();
+    inspections_of_known_outfalls(&mut layers);
 
     Ok(Loaded {
         origin: workspace.origin,
@@ -208,6 +215,7 @@ enum Features {
     Outfalls(Vec<crate::model::Outfall>),
     Plants(Vec<crate::model::Plant>),
     Rivers(Vec<crate::model::River>),
+    Inspections(Vec<crate::model::Inspection>),
 }
 
 /// A layer read and built: its report, features, findings and GDAL's warnings.
@@ -246,6 +254,20 @@ fn build_layer(
         LayerKind::Rivers => {
             build_all(kind, &raws, |b, r| b.river(r, main_stem)).map(Features::Rivers)
         }
+        LayerKind::Inspections => {
+            let table = TABLE_DRIVERS.contains(&report.driver.as_str());
+            build_all(kind, &raws, |b, r| {
+                let fid = r.fid.unwrap_or(0);
+                // A spreadsheet's row number: its header is row 1.
+                let row = if table {
+                    format!("row {}", fid + 1)
+                } else {
+                    format!("fid:{fid}")
+                };
+                b.inspection(r, row)
+            })
+            .map(Features::Inspections)
+        }
     });
     let Built { features, findings } = features;
     Ok(BuiltLayer {
@@ -254,6 +276,38 @@ fn build_layer(
         findings,
         warnings,
     })
+}
+
+/// Drivers of plain tables, whose features are rows a user counts from the header.
+const TABLE_DRIVERS: &[&str] = &["CSV", "XLSX", "XLS", "ODS"];
+
+/// Drop inspections that name no outfall of the workspace, each reported with its row. An
+/// inspection of `YS1` applies to the parts `YS1#1`, `YS1#2` of a multi-point outfall.
+fn inspections_of_known_outfalls(layers: &mut Layers) {
+    let ids: std::collections::HashSet<&str> = layers
+        .outfalls
+        .iter()
+        .flat_map(|o| [o.id.as_str(), o.id.split('#').next().unwrap_or("")])
+        .collect();
+    let mut unknown = Vec::new();
+    layers.inspections.retain(|i| {
+        let known = ids.contains(i.outfall_id.as_str());
+        if !known {
+            unknown.push(LoadFinding {
+                layer: LayerKind::Inspections,
+                feature_id: i.row.clone(),
+                kind: FindingKind::Value,
+                message: format!(
+                    "inspection of `{}` names no outfall of the outfalls layer; row skipped",
+                    i.outfall_id
+                ),
+                repaired: false,
+                geom: None,
+            });
+        }
+        known
+    });
+    layers.findings.extend(unknown);
 }
 
 /// Features built, with their findings.

@@ -117,6 +117,10 @@ impl OpenedLayer {
                 options.push(format!("ENCODING={enc}"));
             }
         }
+        if ext == "xlsx" || ext == "ods" {
+            // The first row holds the field names, whatever the cells below hold.
+            options.push("HEADERS=FORCE".into());
+        }
         if ext == "csv" {
             options.extend(
                 [
@@ -152,9 +156,14 @@ impl OpenedLayer {
         } else {
             dataset.driver().short_name()
         };
-        let declared = dataset.layer_by_name(&layer_name)?.spatial_ref();
+        let (declared, has_geometry) = {
+            let l = dataset.layer_by_name(&layer_name)?;
+            (l.spatial_ref(), l.defn().geom_fields().count() > 0)
+        };
 
         let srs = match (&source.config.crs, declared) {
+            // A plain table (inspections in a spreadsheet) has no coordinates to place.
+            (None, None) if !has_geometry => crs::wgs84(),
             (Some(def), _) => crs::spatial_ref(def).with_context(|| place.clone())?,
             (None, Some(mut s)) => {
                 s.set_axis_mapping_strategy(
@@ -210,6 +219,11 @@ impl OpenedLayer {
 
     /// The layer's bounds in WGS84 lon/lat, checked against its declared CRS.
     pub fn bounds_wgs84(&self) -> Result<Option<[f64; 4]>> {
+        // Inspections are records about outfalls: where they were taken does not place
+        // the workspace, and a spreadsheet of them has no extent at all.
+        if self.source.kind == LayerKind::Inspections {
+            return Ok(None);
+        }
         let layer = self.layer()?;
         let Some(env) = layer.try_get_extent()?.or_else(|| layer.get_extent().ok()) else {
             return Ok(None);

@@ -37,6 +37,7 @@ pub struct Workspace {
 /// File extensions zdz looks at in a folder workspace.
 const LAYER_EXTENSIONS: &[&str] = &[
     "shp", "geojson", "json", "fgb", "gpkg", "csv", "gml", "kml", "sqlite", "tab", "mif", "dxf",
+    "xlsx", "ods",
 ];
 
 /// Resolve a workspace argument.

@@ -2,7 +2,9 @@
 //! Chinese, numbers with thousands separators or a unit. A value that cannot be read is an
 //! error for the caller to report with the feature; it never becomes a silent zero.
 
-use crate::model::{OutfallKind, ParkLevel, PipeKind};
+use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
+
+use crate::model::{OutfallKind, ParkLevel, PipeKind, Weather};
 
 fn norm(s: &str) -> String {
     s.trim().to_lowercase()
@@ -54,6 +56,83 @@ pub fn parse_park_level(s: &str) -> Result<ParkLevel, String> {
     }
 }
 
+/// 晴/阴/多云 (and sunny, cloudy, overcast, dry) are dry; anything with 雨 (or rain,
+/// shower, wet) is rain.
+pub fn parse_weather(s: &str) -> Result<Weather, String> {
+    let w = norm(s);
+    if w.contains('雨')
+        || ["rain", "shower", "wet", "storm"]
+            .iter()
+            .any(|r| w.contains(r))
+    {
+        return Ok(Weather::Rain);
+    }
+    let dry = ['晴', '阴', '云'];
+    if w.chars().any(|c| dry.contains(&c))
+        || ["dry", "sunny", "clear", "cloudy", "overcast", "fine"].contains(&w.as_str())
+    {
+        return Ok(Weather::Dry);
+    }
+    Err(format!(
+        "`{}` is not a weather (dry/rain, 晴/阴/多云/雨)",
+        s.trim()
+    ))
+}
+
+/// The day Excel counts its serial dates from (serial 1 = 1900-01-01, with Lotus's phantom
+/// 1900-02-29, so modern serials count from 1899-12-30).
+fn excel_epoch() -> NaiveDateTime {
+    NaiveDate::from_ymd_opt(1899, 12, 30)
+        .expect("a valid date")
+        .and_time(NaiveTime::MIN)
+}
+
+/// A date as bureaus write it: `2025-03-01`, `2025/3/1`, `2025.3.1`, `20250301`,
+/// `2025年3月1日`, each optionally followed by a time (`10:30`, `T10:30:00`, a zone
+/// ignored), or an Excel serial date (`45717`, `45717.5`).
+pub fn parse_date(s: &str) -> Result<NaiveDateTime, String> {
+    let t = s.trim();
+    let bad =
+        || format!("`{t}` is not a date (2025-03-01, 2025/3/1, 2025年3月1日 or an Excel date)");
+    // An Excel serial: a plain number in the years 1955–2118.
+    if let Ok(serial) = t.parse::<f64>()
+        && !t.contains(['-', '/'])
+        && (20_000.0..80_000.0).contains(&serial)
+        && t.len() != 8
+    {
+        let seconds = (serial * 86_400.0).round() as i64;
+        return Ok(excel_epoch() + Duration::seconds(seconds));
+    }
+    let (date, time) = match t.find(['T', ' ']) {
+        Some(i) if i >= 8 => (&t[..i], t[i + 1..].trim()),
+        _ => (t, ""),
+    };
+    let date = date.trim_end_matches('日');
+    let parts: Vec<&str> = if date.len() == 8 && date.chars().all(|c| c.is_ascii_digit()) {
+        vec![&date[..4], &date[4..6], &date[6..]]
+    } else {
+        date.split(['-', '/', '.', '年', '月']).collect()
+    };
+    let [y, m, d] = parts.as_slice() else {
+        return Err(bad());
+    };
+    let num = |p: &str| p.trim().parse::<u32>().map_err(|_| bad());
+    let year = i32::try_from(num(y)?).map_err(|_| bad())?;
+    let date = NaiveDate::from_ymd_opt(year, num(m)?, num(d)?)
+        .filter(|_| (1900..=2200).contains(&year))
+        .ok_or_else(bad)?;
+    // The time, without any zone after it (`10:30:00 +08:00`, `10:30:00Z`).
+    let time = time.split([' ', '+', '-', 'Z']).next().unwrap_or("").trim();
+    let time = if time.is_empty() {
+        NaiveTime::MIN
+    } else {
+        NaiveTime::parse_from_str(time, "%H:%M:%S%.f")
+            .or_else(|_| NaiveTime::parse_from_str(time, "%H:%M"))
+            .map_err(|_| bad())?
+    };
+    Ok(date.and_time(time))
+}
+
 /// Units a number may carry; the value is taken as written (t/d and m³/d of water are equal).
 const UNITS: &[&str] = &[
     "t/d",
@@ -70,6 +149,8 @@ const UNITS: &[&str] = &[
     "m",
     "米",
     "级",
+    "mg/l",
+    "毫克/升",
 ];
 
 /// A number, allowing `1,200`, `1 200`, `1200吨/日`; anything else is an error.
@@ -127,6 +208,38 @@ mod tests {
         assert_eq!(parse_outfall_kind("污水厂"), Ok(OutfallKind::Plant));
         assert_eq!(parse_park_level("国家级"), Ok(ParkLevel::National));
         assert!(parse_pipe_kind("gas").is_err());
+    }
+
+    fn ymd(s: &str) -> String {
+        parse_date(s).unwrap().to_string()
+    }
+
+    #[test]
+    fn dates_read_in_iso_slashes_chinese_compact_and_excel_serials() {
+        assert_eq!(ymd("2025-03-01"), "2025-03-01 00:00:00");
+        assert_eq!(ymd("2025/3/1"), "2025-03-01 00:00:00");
+        assert_eq!(ymd("2025年3月1日"), "2025-03-01 00:00:00");
+        assert_eq!(ymd("20250301"), "2025-03-01 00:00:00");
+        assert_eq!(ymd("2025-03-01 10:30"), "2025-03-01 10:30:00");
+        assert_eq!(ymd("2025-03-01T10:30:00+08:00"), "2025-03-01 10:30:00");
+        assert_eq!(ymd("2025-03-01 00:00:00 +00:00"), "2025-03-01 00:00:00");
+        // Excel: 45717 is 2025-03-01; .5 is noon.
+        assert_eq!(ymd("45717"), "2025-03-01 00:00:00");
+        assert_eq!(ymd("45717.5"), "2025-03-01 12:00:00");
+        for bad in ["2025-13-01", "2025-02-30", "yesterday", "3/1", "", "1200"] {
+            assert!(parse_date(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn weather_sunny_overcast_and_cloudy_are_dry_and_any_rain_is_rain() {
+        for dry in ["晴", "阴", "多云", "晴转多云", "dry", "Sunny"] {
+            assert_eq!(parse_weather(dry), Ok(Weather::Dry), "{dry}");
+        }
+        for rain in ["雨", "小雨", "阵雨", "多云转小雨", "rain", "Rainy"] {
+            assert_eq!(parse_weather(rain), Ok(Weather::Rain), "{rain}");
+        }
+        assert!(parse_weather("雪").is_err());
     }
 
     #[test]

@@ -206,6 +206,49 @@ impl Network {
     }
 }
 
+/// What lies downstream of some starting nodes: every pipe reached, and the nodes no pipe
+/// leaves where the water ends.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Downstream {
+    /// In pipe-index order.
+    pub pipes: Vec<usize>,
+    /// Terminal nodes reached (a start that no pipe leaves included), in index order.
+    pub ends: Vec<NodeIndex>,
+}
+
+impl Network {
+    /// Everything downstream of `starts`, following edges forwards.
+    pub fn trace_downstream(&self, starts: impl IntoIterator<Item = NodeIndex>) -> Downstream {
+        let mut seen: HashSet<NodeIndex> = HashSet::new();
+        let mut stack: Vec<NodeIndex> = starts.into_iter().filter(|n| seen.insert(*n)).collect();
+        let mut out = Downstream::default();
+        while let Some(n) = stack.pop() {
+            let mut leaves = false;
+            for edge in self.graph.edges_directed(n, Direction::Outgoing) {
+                leaves = true;
+                out.pipes.push(*edge.weight());
+                if seen.insert(edge.target()) {
+                    stack.push(edge.target());
+                }
+            }
+            if !leaves {
+                out.ends.push(n);
+            }
+        }
+        out.pipes.sort_unstable();
+        out.pipes.dedup();
+        out.ends.sort_unstable();
+        out
+    }
+
+    /// The pipes that end at `node`.
+    pub fn pipes_into(&self, node: NodeIndex) -> impl Iterator<Item = usize> + '_ {
+        self.graph
+            .edges_directed(node, Direction::Incoming)
+            .map(|e| *e.weight())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -300,6 +343,32 @@ mod tests {
         assert_eq!(net.trace_upstream(net.downstream_node(2)), vec![0, 1, 2]);
         assert!(!net.is_terminal(net.downstream_node(1)));
         assert!(net.is_terminal(net.downstream_node(2)));
+    }
+
+    #[test]
+    fn downstream_trace_follows_flow_to_every_end_and_ignores_pipes_upstream() {
+        // a → b → c, with d branching off b's end; e flows into a's start.
+        let pipes = [
+            pipe("a", &[(0., 0.), (10., 0.)]),
+            pipe("b", &[(10., 0.), (20., 0.)]),
+            pipe("c", &[(20., 0.), (30., 0.)]),
+            pipe("d", &[(20., 0.), (20., 10.)]),
+            pipe("e", &[(-10., 0.), (0., 0.)]),
+        ];
+        let net = Network::build(&pipes, 1.0);
+        let down = net.trace_downstream([net.downstream_node(0)]);
+        assert_eq!(down.pipes, vec![1, 2, 3]);
+        let mut ends: Vec<usize> = down
+            .ends
+            .iter()
+            .flat_map(|n| net.pipes_into(*n).collect::<Vec<_>>())
+            .collect();
+        ends.sort();
+        assert_eq!(ends, vec![2, 3]);
+        // A start no pipe leaves is itself the end.
+        let last = net.trace_downstream([net.downstream_node(2)]);
+        assert!(last.pipes.is_empty());
+        assert_eq!(last.ends, vec![net.downstream_node(2)]);
     }
 
     #[test]

@@ -12,9 +12,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::contract::LayerKind;
 
+/// The acceptance rubric (评分细则) as data.
+pub mod rubric;
+
+pub use rubric::Rubric;
+
 const DEFAULTS: &str = include_str!("defaults.toml");
 
-/// The parameters of SPEC §4, in metres.
+/// The parameters of SPEC §4: distances in metres, sample limits in mg/L.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Params {
@@ -23,6 +28,25 @@ pub struct Params {
     pub coverage_m: f64,
     pub plant_match_m: f64,
     pub corridor_m: f64,
+    pub outfall_cluster_m: f64,
+    pub storm_cod_mgl: f64,
+    pub storm_nh3n_mgl: f64,
+}
+
+impl Params {
+    /// Every parameter with its value, in the order of SPEC §4.
+    pub fn all(&self) -> [(&'static str, f64); 8] {
+        [
+            ("snap_m", self.snap_m),
+            ("outfall_match_m", self.outfall_match_m),
+            ("coverage_m", self.coverage_m),
+            ("plant_match_m", self.plant_match_m),
+            ("corridor_m", self.corridor_m),
+            ("outfall_cluster_m", self.outfall_cluster_m),
+            ("storm_cod_mgl", self.storm_cod_mgl),
+            ("storm_nh3n_mgl", self.storm_nh3n_mgl),
+        ]
+    }
 }
 
 /// A condition a deadline rule may test.
@@ -135,6 +159,20 @@ struct RawProject {
     deadline: Option<Vec<DeadlineRule>>,
     #[serde(default)]
     layers: BTreeMap<String, LayerConfig>,
+    /// The acceptance rubric (评分细则) to score with, instead of the provisional one.
+    #[serde(default)]
+    rubric: Option<String>,
+    /// Where the ledger is: a SQLite file or a postgres:// URL.
+    #[serde(default)]
+    ledger: Option<LedgerConfig>,
+}
+
+/// `[ledger]` in zdz.toml.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LedgerConfig {
+    /// A SQLite file (relative to the project file) or `postgres://…`.
+    pub url: String,
 }
 
 /// A project: defaults merged with what a `zdz.toml` says.
@@ -145,6 +183,10 @@ pub struct Project {
     pub corridor: CorridorConfig,
     pub deadlines: Vec<DeadlineRule>,
     pub layers: BTreeMap<LayerKind, LayerConfig>,
+    /// The acceptance rubric: the provisional default unless `rubric = "path"`.
+    pub rubric: Rubric,
+    /// The ledger named by `[ledger] url`, resolved against the project folder.
+    pub ledger: Option<String>,
     /// Folder that relative layer sources are resolved against.
     pub base_dir: PathBuf,
 }
@@ -182,15 +224,14 @@ impl Project {
         let params: Params = toml::Value::Table(params)
             .try_into()
             .context("[params]: unknown parameter or a value that is not a number")?;
-        for (name, value) in [
-            ("snap_m", params.snap_m),
-            ("outfall_match_m", params.outfall_match_m),
-            ("coverage_m", params.coverage_m),
-            ("plant_match_m", params.plant_match_m),
-            ("corridor_m", params.corridor_m),
-        ] {
+        for (name, value) in params.all() {
             if !(value.is_finite() && value >= 0.0) {
-                bail!("[params]: {name} = {value} must be a distance in metres ≥ 0");
+                let unit = if name.ends_with("_mgl") {
+                    "a concentration in mg/L"
+                } else {
+                    "a distance in metres"
+                };
+                bail!("[params]: {name} = {value} must be {unit} ≥ 0");
             }
         }
 
@@ -234,12 +275,31 @@ impl Project {
             layers.insert(kind, config);
         }
 
+        let rubric = match &raw.rubric {
+            None => Rubric::provisional(),
+            Some(path) => {
+                let path = base_dir.join(path);
+                let text = std::fs::read_to_string(&path)
+                    .with_context(|| format!("rubric = \"{}\": cannot read", path.display()))?;
+                Rubric::parse(&text).with_context(|| format!("{}", path.display()))?
+            }
+        };
+        let ledger = raw.ledger.map(|l| {
+            if is_connection_string(&l.url) || Path::new(&l.url).is_absolute() {
+                l.url
+            } else {
+                base_dir.join(&l.url).to_string_lossy().into_owned()
+            }
+        });
+
         Ok(Project {
             info: raw.project,
             params,
             corridor,
             deadlines,
             layers,
+            rubric,
+            ledger,
             base_dir: base_dir.to_path_buf(),
         })
     }
@@ -274,6 +334,9 @@ mod tests {
         assert_eq!(p.params.coverage_m, 100.0);
         assert_eq!(p.params.plant_match_m, 50.0);
         assert_eq!(p.params.corridor_m, 1000.0);
+        assert_eq!(p.params.outfall_cluster_m, 500.0);
+        assert_eq!(p.params.storm_cod_mgl, 40.0);
+        assert_eq!(p.params.storm_nh3n_mgl, 2.0);
         let dates: Vec<_> = p.deadlines.iter().map(|r| r.deadline.as_str()).collect();
         assert_eq!(
             dates,

@@ -11,7 +11,9 @@ use super::gpkg::{Kind, Table, json_of};
 use crate::analysis::Analysis;
 use crate::contract::ProblemCode;
 use crate::load::Loaded;
-use crate::model::Pipe;
+use crate::model::{Inspection, Pipe};
+use crate::outcome::Outcome;
+use crate::readiness::json::round2;
 use geopackage::Value as Cell;
 
 fn object(v: Value) -> JsonObject {
@@ -35,14 +37,24 @@ fn metres(d: f64) -> f64 {
 }
 
 /// The features of an output layer by name (all but the Yangtze band, see `yangtze_band`).
-pub fn by_name(layer: &str, loaded: &Loaded, analysis: &Analysis) -> Option<Vec<OutFeature>> {
+pub fn by_name(layer: &str, o: Outcome) -> Option<Vec<OutFeature>> {
     Some(match layer {
-        "clusters" => clusters(loaded, analysis),
-        "problems" => problems(analysis),
-        "outfalls" => outfalls(loaded, analysis),
-        "enterprises" => enterprises(loaded, analysis),
-        _ => return from_workspace(layer, loaded),
+        "clusters" => clusters(o),
+        "problems" => problems(o.analysis),
+        "outfalls" => outfalls(o.loaded, o.analysis),
+        "enterprises" => enterprises(o.loaded, o.analysis),
+        _ => return from_workspace(layer, o.loaded),
     })
+}
+
+/// What a cluster is on the readiness map: ready, not ready, vetoed, or out of scope.
+pub fn readiness_class(o: Outcome, cluster: usize) -> &'static str {
+    match &o.readiness.clusters[cluster] {
+        None => "out_of_scope",
+        Some(r) if !r.veto.is_empty() => "veto",
+        Some(r) if r.ready => "ready",
+        Some(_) => "not_ready",
+    }
 }
 
 /// The layers whose features come from the workspace alone, without the analysis (the
@@ -78,13 +90,15 @@ pub fn from_workspace(layer: &str, loaded: &Loaded) -> Option<Vec<OutFeature>> {
     })
 }
 
-pub fn clusters(loaded: &Loaded, analysis: &Analysis) -> Vec<OutFeature> {
+pub fn clusters(o: Outcome) -> Vec<OutFeature> {
+    let (loaded, analysis, readiness) = (o.loaded, o.analysis, o.readiness);
     let layers = &loaded.layers;
     layers
         .clusters
         .iter()
         .zip(&analysis.clusters)
-        .map(|(c, r)| {
+        .enumerate()
+        .map(|(i, (c, r))| {
             let park = r.park.map(|p| &layers.parks[p]);
             let mut props = object(json!({
                 "cluster_id": c.id,
@@ -100,12 +114,53 @@ pub fn clusters(loaded: &Loaded, analysis: &Analysis) -> Vec<OutFeature> {
                 "enterprise_count": r.enterprise_count,
                 "deadline": r.deadline,
                 "deadline_reason": r.deadline_reason,
-                "problem_count": r.problem_counts.values().sum::<usize>(),
+                "problem_count": readiness.problem_count(i),
             }));
+            let counts = &readiness.problem_counts[i];
             for code in ProblemCode::ALL {
                 props.insert(
                     code.as_str().into(),
-                    json!(r.problem_counts.get(&code).copied().unwrap_or(0)),
+                    json!(counts.get(&code).copied().unwrap_or(0)),
+                );
+            }
+            let plants: Vec<&String> = r
+                .downstream
+                .plants
+                .iter()
+                .map(|p| &layers.plants[*p].id)
+                .collect();
+            props.insert("receiving_plant_ids".into(), json!(plants));
+            for f in crate::contract::MANUAL_FIELDS
+                .iter()
+                .filter(|f| f.layer == crate::contract::LayerKind::Clusters)
+            {
+                props.insert(f.name.into(), json!(c.answers.get(f.name)));
+            }
+            let scored = readiness.clusters[i].as_ref();
+            props.insert("score".into(), json!(scored.map(|s| round2(s.score))));
+            props.insert("ready".into(), json!(scored.map(|s| s.ready)));
+            props.insert("veto".into(), json!(scored.map(|s| !s.veto.is_empty())));
+            props.insert(
+                "actions_to_ready".into(),
+                json!(scored.and_then(|s| s.actions_to_ready())),
+            );
+            props.insert(
+                "unanswered_count".into(),
+                json!(scored.map(|s| s.unanswered.len())),
+            );
+            props.insert("readiness".into(), json!(readiness_class(o, i)));
+            props.insert(
+                "score_provisional".into(),
+                json!(readiness.rubric.provisional),
+            );
+            for item in &readiness.rubric.items {
+                props.insert(
+                    item.id.clone(),
+                    json!(
+                        scored
+                            .and_then(|s| s.item(&item.id))
+                            .map(|s| round2(s.points))
+                    ),
                 );
             }
             OutFeature {
@@ -128,6 +183,7 @@ pub fn problems(analysis: &Analysis) -> Vec<OutFeature> {
                 "layer": p.layer.name(),
                 "feature_id": p.feature_id,
                 "cluster_id": p.cluster_id,
+                "cluster_ids": p.cluster_ids,
                 "deadline": p.deadline,
                 "severity": p.code.severity().as_str(),
                 "label_zh": p.code.label_zh(),
@@ -157,6 +213,8 @@ pub fn outfalls(loaded: &Loaded, analysis: &Analysis) -> Vec<OutFeature> {
         .iter()
         .zip(&analysis.outfalls)
         .map(|(o, r)| {
+            let dry = r.latest.dry.map(|i| &layers.inspections[i]);
+            let sample = r.latest.sample.map(|i| &layers.inspections[i]);
             let mut props = object(json!({
                 "outfall_id": o.id,
                 "name": o.name,
@@ -171,6 +229,13 @@ pub fn outfalls(loaded: &Loaded, analysis: &Analysis) -> Vec<OutFeature> {
                 "upstream_enterprise_count": r.upstream_enterprises.len(),
                 "status": r.status.as_str(),
                 "problem_codes": r.codes.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
+                "cluster_by": r.attribution.map(|a| a.as_str()),
+                "inspected_dry": r.latest.dry.is_some(),
+                "last_dry_inspection": dry.map(Inspection::date_text),
+                "last_dry_flowing": dry.and_then(|i| i.flowing),
+                "last_sample": sample.map(Inspection::date_text),
+                "last_cod_mgl": sample.and_then(|i| i.cod_mgl),
+                "last_nh3n_mgl": sample.and_then(|i| i.nh3n_mgl),
             }));
             if !r.codes.is_empty() {
                 props.insert(
@@ -239,6 +304,8 @@ pub fn enterprises(loaded: &Loaded, analysis: &Analysis) -> Vec<OutFeature> {
                 "wastewater_tpd": e.wastewater_tpd,
                 "connected": e.connected,
                 "permit_no": e.permit_no,
+                "separated": e.answers.get("separated"),
+                "first_flush": e.answers.get("first_flush"),
                 "cluster_id": r.cluster.map(|c| layers.clusters[c].id.clone()),
                 "drain_pipe_id": r.drain.map(|(p, _)| layers.pipes[p].id.clone()),
                 "drain_distance_m": r.drain.map(|(_, d)| metres(d)),

@@ -25,9 +25,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
 
-use crate::analysis::Analysis;
 use crate::crs;
 use crate::load::Loaded;
+use crate::outcome::Outcome;
 
 /// The GeoJSON result layers, each written with a `.qml` and `.sld` of the same name.
 pub const GEOJSON_LAYERS: [&str; 3] = ["clusters", "problems", "outfalls"];
@@ -106,8 +106,7 @@ pub fn start_gpkg(out: &Path, loaded: &Loaded) -> Result<gpkg::Writer> {
 /// the `write_ms` in summary.json.
 pub fn write_all(
     out: &Path,
-    loaded: &Loaded,
-    analysis: &Analysis,
+    o: Outcome,
     timings: &summary::Timings,
     maps: bool,
     (gpkg, started): (
@@ -115,14 +114,14 @@ pub fn write_all(
         std::time::Instant,
     ),
 ) -> Result<()> {
+    let (loaded, analysis) = (o.loaded, o.analysis);
     let working_wkt = crs::spatial_ref(&loaded.working_crs)?.to_wkt()?;
     let wgs84_wkt = crs::wgs84().to_wkt()?;
     let styles = crate::styles::model::styles(&loaded.project.deadlines);
     // The GeoJSON and the GeoPackage's analysis layers (the band, like every workspace
     // layer, went into the GeoPackage in `start_gpkg`).
-    let features = |layer: &str| -> Vec<geojson::OutFeature> {
-        layers::by_name(layer, loaded, analysis).unwrap_or_default()
-    };
+    let features =
+        |layer: &str| -> Vec<geojson::OutFeature> { layers::by_name(layer, o).unwrap_or_default() };
     // The analysis layers (the workspace's are in the GeoPackage already).
     let gpkg_layers: Vec<gpkg::OutLayer> = crate::timing::phase("write: layer properties", || {
         styles
@@ -176,8 +175,7 @@ pub fn write_all(
                 .collect();
             let qlr = qgis::live_layers(&served, "http://127.0.0.1:8080", &wgs84_wkt);
             write_atomically(&out.join("live.qlr"), qlr.as_bytes())?;
-            let sheets =
-                crate::timing::phase("write: survey rows", || survey::sheets(loaded, analysis));
+            let sheets = crate::timing::phase("write: survey rows", || survey::sheets(o));
             crate::timing::phase("write: survey.xlsx", || {
                 survey::write(&out.join("survey.xlsx"), &sheets)
             })?;
@@ -191,7 +189,25 @@ pub fn write_all(
     gpkg_written?;
     let drawn = others?;
 
-    let mut summary = summary::summary(loaded, analysis, timings);
+    let readiness = crate::readiness::json::document(
+        &loaded
+            .layers
+            .clusters
+            .iter()
+            .map(|c| c.id.as_str())
+            .collect::<Vec<_>>(),
+        &analysis
+            .clusters
+            .iter()
+            .map(|c| c.deadline.as_str())
+            .collect::<Vec<_>>(),
+        o.readiness,
+    );
+    write_atomically(
+        &out.join("readiness.json"),
+        serde_json::to_string_pretty(&readiness)?.as_bytes(),
+    )?;
+    let mut summary = summary::summary(o, timings);
     match drawn {
         Some(drawn) => {
             summary["overviews"] = drawn

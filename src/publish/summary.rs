@@ -7,10 +7,10 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::analysis::Analysis;
 use crate::contract::ProblemCode;
-use crate::load::Loaded;
 use crate::model::FindingKind;
+use crate::outcome::Outcome;
+use crate::readiness::json::round2;
 
 /// Wall time of each stage, in milliseconds.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -20,7 +20,8 @@ pub struct Timings {
     pub write_ms: u128,
 }
 
-pub fn summary(loaded: &Loaded, analysis: &Analysis, timings: &Timings) -> Value {
+pub fn summary(o: Outcome, timings: &Timings) -> Value {
+    let (loaded, analysis, readiness) = (o.loaded, o.analysis, o.readiness);
     let layers = &loaded.layers;
     let mut by_code: BTreeMap<&str, usize> =
         ProblemCode::ALL.iter().map(|c| (c.as_str(), 0)).collect();
@@ -32,11 +33,12 @@ pub fn summary(loaded: &Loaded, analysis: &Analysis, timings: &Timings) -> Value
 
     let mut by_deadline: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     let mut by_cluster = serde_json::Map::new();
-    for (c, r) in layers.clusters.iter().zip(&analysis.clusters) {
-        let problems: usize = r.problem_counts.values().sum();
+    for (i, (c, r)) in layers.clusters.iter().zip(&analysis.clusters).enumerate() {
+        let problems = readiness.problem_count(i);
         let entry = by_deadline.entry(r.deadline.clone()).or_default();
         entry.0 += 1;
         entry.1 += problems;
+        let scored = readiness.clusters[i].as_ref();
         by_cluster.insert(
             c.id.clone(),
             json!({
@@ -46,10 +48,17 @@ pub fn summary(loaded: &Loaded, analysis: &Analysis, timings: &Timings) -> Value
                 "in_corridor": r.corridor.in_corridor,
                 "enterprise_count": r.enterprise_count,
                 "problems": problems,
-                "by_code": r.problem_counts.iter().map(|(k, v)| (k.as_str(), *v)).collect::<BTreeMap<_, _>>(),
+                "by_code": readiness.problem_counts[i].iter().map(|(k, v)| (k.as_str(), *v)).collect::<BTreeMap<_, _>>(),
+                "score": scored.map(|s| round2(s.score)),
+                "ready": scored.map(|s| s.ready),
+                "veto": scored.map(|s| !s.veto.is_empty()),
+                "actions_to_ready": scored.and_then(|s| s.actions_to_ready()),
+                "unanswered_count": scored.map(|s| s.unanswered.len()),
             }),
         );
     }
+    let scored: Vec<&crate::readiness::ClusterReadiness> =
+        readiness.clusters.iter().flatten().collect();
     let outside = analysis
         .problems
         .iter()
@@ -68,6 +77,7 @@ pub fn summary(loaded: &Loaded, analysis: &Analysis, timings: &Timings) -> Value
                 crate::contract::LayerKind::Outfalls => layers.outfalls.len(),
                 crate::contract::LayerKind::Plants => layers.plants.len(),
                 crate::contract::LayerKind::Rivers => layers.rivers.len(),
+                crate::contract::LayerKind::Inspections => layers.inspections.len(),
             };
             let mut v = serde_json::to_value(r).unwrap_or(Value::Null);
             v["features_used"] = json!(used);
@@ -96,6 +106,31 @@ pub fn summary(loaded: &Loaded, analysis: &Analysis, timings: &Timings) -> Value
         ));
     }
 
+    for (code, ran) in &analysis.rules_ran {
+        if !ran {
+            notes.push(format!(
+                "{} ({}) could not run: it needs {}; its silence says nothing",
+                code.as_str(),
+                code.label_zh(),
+                code.needs()
+                    .iter()
+                    .map(|(layer, fields)| if fields.is_empty() {
+                        format!("the {} layer", layer.name())
+                    } else {
+                        format!("{}.{}", layer.name(), fields.join(" or "))
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+    }
+    if readiness.rubric.provisional {
+        notes.push(
+            "scores use zdz's provisional rubric (暂行): the official 评分细则 was not available"
+                .into(),
+        );
+    }
+
     json!({
         "zdz_version": env!("CARGO_PKG_VERSION"),
         "workspace": loaded.origin,
@@ -115,7 +150,24 @@ pub fn summary(loaded: &Loaded, analysis: &Analysis, timings: &Timings) -> Value
             "outfalls_matched": analysis.outfalls.iter().filter(|o| o.matched.is_some()).count(),
             "outfalls_with_problems": analysis.outfalls.iter().filter(|o| !o.codes.is_empty()).count(),
             "network_nodes": analysis.node_count,
+            "inspections": layers.inspections.len(),
+            "readiness": {
+                "in_scope": scored.len(),
+                "ready": scored.iter().filter(|r| r.ready).count(),
+                "not_ready": scored.iter().filter(|r| !r.ready).count(),
+                "vetoed": scored.iter().filter(|r| !r.veto.is_empty()).count(),
+                "unreachable": scored.iter().filter(|r| r.actions_to_ready().is_none()).count(),
+                "one_or_two_actions": scored.iter().filter(|r| matches!(r.actions_to_ready(), Some(1 | 2))).count(),
+            },
         },
+        "rubric": {
+            "name": readiness.rubric.name,
+            "provisional": readiness.rubric.provisional,
+            "pass_line": readiness.rubric.pass_line,
+            "veto": readiness.rubric.veto.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
+            "items": readiness.rubric.items.iter().map(|i| json!({"id": i.id, "name_zh": i.name_zh, "points": i.points})).collect::<Vec<_>>(),
+        },
+        "rules_ran": analysis.rules_ran.iter().map(|(c, r)| (c.as_str(), *r)).collect::<BTreeMap<_, _>>(),
         "findings": findings,
         "notes": notes,
         "timings_ms": timings,

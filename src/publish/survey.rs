@@ -15,9 +15,10 @@ use anyhow::{Context, Result};
 use geo::{Euclidean, Length};
 use rust_xlsxwriter::{DocProperties, Format, FormatBorder, Workbook};
 
-use crate::analysis::Analysis;
-use crate::load::Loaded;
-use crate::model::PipeKind;
+use crate::contract::{ANSWER_SHEETS, AnswerKind, LayerKind, MANUAL_FIELDS};
+use crate::model::{Answer, Answers, PipeKind};
+use crate::outcome::Outcome;
+use crate::readiness::json::round2;
 
 /// A cell of a sheet.
 pub enum Cell {
@@ -45,40 +46,83 @@ fn yes_no(b: bool) -> Cell {
 /// One sheet: its name, headers and rows.
 pub struct Sheet {
     pub name: &'static str,
-    pub headers: Vec<&'static str>,
+    pub headers: Vec<String>,
     pub rows: Vec<Vec<Cell>>,
 }
 
+/// The manual-answer columns of a layer's sheet, headed by their Chinese names.
+fn answer_headers(layer: LayerKind) -> impl Iterator<Item = String> {
+    MANUAL_FIELDS
+        .iter()
+        .filter(move |f| f.layer == layer)
+        .map(|f| f.label_zh.to_string())
+}
+
+/// A feature's manual answers as cells: 是/否, the text, or empty (待填报).
+fn answer_cells(layer: LayerKind, answers: &Answers) -> impl Iterator<Item = Cell> + '_ {
+    MANUAL_FIELDS
+        .iter()
+        .filter(move |f| f.layer == layer)
+        .map(|f| match (answers.get(f.name), f.kind) {
+            (Some(Answer::YesNo(b)), _) => yes_no(*b),
+            (Some(Answer::Text(t)), AnswerKind::Text) => text(t.clone()),
+            (Some(Answer::Text(t)), AnswerKind::YesNo) => text(t.clone()),
+            (None, _) => Cell::Empty,
+        })
+}
+
+fn headers(names: &[&str]) -> Vec<String> {
+    names.iter().map(|h| h.to_string()).collect()
+}
+
 /// The workbook's sheets, built from the analysis.
-pub fn sheets(loaded: &Loaded, analysis: &Analysis) -> Vec<Sheet> {
+pub fn sheets(o: Outcome) -> Vec<Sheet> {
+    let (loaded, analysis, readiness) = (o.loaded, o.analysis, o.readiness);
     let l = &loaded.layers;
     let cluster_id = |c: Option<usize>| c.map_or(Cell::Empty, |c| text(l.clusters[c].id.clone()));
 
     let clusters = Sheet {
-        name: "组团园区",
-        headers: vec![
-            "组团编号",
-            "组团名称",
-            "园区编号",
-            "园区名称",
-            "园区级别",
-            "所在区县",
-            "是否示范组团",
-            "企业数量",
-            "是否长江沿线",
-            "与长江干流距离(m)",
-            "沿线判定依据",
-            "完成时限",
-            "时限依据",
-            "问题数量",
-        ],
+        name: ANSWER_SHEETS[0].1,
+        headers: [
+            headers(&[
+                "组团编号",
+                "组团名称",
+                "园区编号",
+                "园区名称",
+                "园区级别",
+                "所在区县",
+                "是否示范组团",
+                "企业数量",
+                "是否长江沿线",
+                "与长江干流距离(m)",
+                "沿线判定依据",
+                "完成时限",
+                "时限依据",
+                "问题数量",
+                "得分(暂行)",
+                "是否达标",
+                "否决项",
+                "距达标措施数",
+                "待填报项数",
+            ]),
+            readiness
+                .rubric
+                .items
+                .iter()
+                .map(|i| format!("{} {}", i.id, i.name_zh))
+                .collect(),
+            answer_headers(LayerKind::Clusters).collect(),
+        ]
+        .concat(),
         rows: l
             .clusters
             .iter()
             .zip(&analysis.clusters)
-            .map(|(c, r)| {
+            .enumerate()
+            .map(|(i, (c, r))| {
                 let park = r.park.map(|p| &l.parks[p]);
-                vec![
+                let scored = readiness.clusters[i].as_ref();
+                let mut row = vec![
                     text(c.id.clone()),
                     opt_text(c.name.as_ref()),
                     opt_text(park.map(|p| &p.id).or(c.park_id.as_ref())),
@@ -97,33 +141,53 @@ pub fn sheets(loaded: &Loaded, analysis: &Analysis) -> Vec<Sheet> {
                     text(r.corridor.reason.as_str()),
                     text(r.deadline.clone()),
                     text(r.deadline_reason.clone()),
-                    Cell::Number(r.problem_counts.values().sum::<usize>() as f64),
-                ]
+                    Cell::Number(readiness.problem_count(i) as f64),
+                    scored.map_or(Cell::Empty, |s| Cell::Number(round2(s.score))),
+                    scored.map_or(Cell::Empty, |s| yes_no(s.ready)),
+                    scored.map_or(Cell::Empty, |s| yes_no(!s.veto.is_empty())),
+                    match scored.map(|s| s.actions_to_ready()) {
+                        Some(Some(n)) => Cell::Number(n as f64),
+                        Some(None) => text("无法达标"),
+                        None => Cell::Empty,
+                    },
+                    scored.map_or(Cell::Empty, |s| Cell::Number(s.unanswered.len() as f64)),
+                ];
+                row.extend(readiness.rubric.items.iter().map(|item| {
+                    scored
+                        .and_then(|s| s.item(&item.id))
+                        .map_or(Cell::Empty, |s| Cell::Number(round2(s.points)))
+                }));
+                row.extend(answer_cells(LayerKind::Clusters, &c.answers));
+                row
             })
             .collect(),
     };
 
     let sources = Sheet {
-        name: "源 企业",
-        headers: vec![
-            "企业编号",
-            "企业名称",
-            "统一社会信用代码",
-            "行业类别",
-            "废水产生量(t/d)",
-            "是否纳管(申报)",
-            "排污许可证编号",
-            "所在组团",
-            "污水管网覆盖",
-            "接入管段",
-            "距污水管距离(m)",
-        ],
+        name: ANSWER_SHEETS[1].1,
+        headers: [
+            headers(&[
+                "企业编号",
+                "企业名称",
+                "统一社会信用代码",
+                "行业类别",
+                "废水产生量(t/d)",
+                "是否纳管(申报)",
+                "排污许可证编号",
+                "所在组团",
+                "污水管网覆盖",
+                "接入管段",
+                "距污水管距离(m)",
+            ]),
+            answer_headers(LayerKind::Enterprises).collect(),
+        ]
+        .concat(),
         rows: l
             .enterprises
             .iter()
             .zip(&analysis.enterprises)
             .map(|(e, r)| {
-                vec![
+                let mut row = vec![
                     text(e.id.clone()),
                     opt_text(e.name.as_ref()),
                     opt_text(e.credit_code.as_ref()),
@@ -136,7 +200,9 @@ pub fn sheets(loaded: &Loaded, analysis: &Analysis) -> Vec<Sheet> {
                     r.drain
                         .map_or(Cell::Empty, |(p, _)| text(l.pipes[p].id.clone())),
                     opt_number(r.drain.map(|(_, d)| d)),
-                ]
+                ];
+                row.extend(answer_cells(LayerKind::Enterprises, &e.answers));
+                row
             })
             .collect(),
     };
@@ -157,13 +223,13 @@ pub fn sheets(loaded: &Loaded, analysis: &Analysis) -> Vec<Sheet> {
     };
     let net = Sheet {
         name: "网 管网",
-        headers: vec![
+        headers: headers(&[
             "组团编号",
             "管网类型",
             "管段数",
             "总长度(m)",
             "3–4级缺陷管段数",
-        ],
+        ]),
         rows: network
             .into_iter()
             .map(|((cluster, kind), (n, len, defects))| {
@@ -180,14 +246,14 @@ pub fn sheets(loaded: &Loaded, analysis: &Analysis) -> Vec<Sheet> {
 
     let plants = Sheet {
         name: "厂 污水厂",
-        headers: vec![
+        headers: headers(&[
             "污水厂编号",
             "名称",
             "设计规模(t/d)",
             "实际处理量(t/d)",
             "负荷率(%)",
             "是否超负荷",
-        ],
+        ]),
         rows: l
             .plants
             .iter()
@@ -210,7 +276,7 @@ pub fn sheets(loaded: &Loaded, analysis: &Analysis) -> Vec<Sheet> {
 
     let outfalls = Sheet {
         name: "口 排口",
-        headers: vec![
+        headers: headers(&[
             "排口编号",
             "排口名称",
             "排口类型",
@@ -224,7 +290,7 @@ pub fn sheets(loaded: &Loaded, analysis: &Analysis) -> Vec<Sheet> {
             "溯源状态",
             "问题代码",
             "污水厂编号",
-        ],
+        ]),
         rows: l
             .outfalls
             .iter()
@@ -258,7 +324,7 @@ pub fn sheets(loaded: &Loaded, analysis: &Analysis) -> Vec<Sheet> {
 
     let problems = Sheet {
         name: "问题清单",
-        headers: vec![
+        headers: headers(&[
             "问题编号",
             "问题代码",
             "问题类型",
@@ -274,7 +340,7 @@ pub fn sheets(loaded: &Loaded, analysis: &Analysis) -> Vec<Sheet> {
             "责任单位",
             "完成时限",
             "整改状态",
-        ],
+        ]),
         rows: analysis
             .problems
             .iter()
@@ -352,7 +418,7 @@ pub fn write(path: &Path, sheets: &[Sheet]) -> Result<()> {
         let ws = book.add_worksheet_with_constant_memory()?;
         ws.set_name(sheet.name)?;
         for (c, h) in sheet.headers.iter().enumerate() {
-            ws.write_string_with_format(0, c as u16, *h, &header)?;
+            ws.write_string_with_format(0, c as u16, h, &header)?;
         }
         for (r, row) in sheet.rows.iter().enumerate() {
             let r = r as u32 + 1;

@@ -44,13 +44,31 @@ pub async fn clusters(
 ) -> ApiResult<Response> {
     reject_unknown(
         &params,
-        &["deadline", "in_corridor", "park_id", "park_level"],
+        &[
+            "deadline",
+            "in_corridor",
+            "park_id",
+            "park_level",
+            "ready",
+            "veto",
+            "readiness",
+        ],
     )?;
-    if let Some(v) = params.get("in_corridor")
-        && !matches!(v.as_str(), "true" | "false")
+    for key in ["in_corridor", "ready", "veto"] {
+        if let Some(v) = params.get(key)
+            && !matches!(v.as_str(), "true" | "false")
+        {
+            return Err(ApiError::bad_parameter(format!(
+                "{key} = `{v}` must be true or false"
+            )));
+        }
+    }
+    if let Some(v) = params.get("readiness")
+        && !READINESS.contains(&v.as_str())
     {
         return Err(ApiError::bad_parameter(format!(
-            "in_corridor = `{v}` must be true or false"
+            "readiness = `{v}` must be one of {}",
+            READINESS.join(", ")
         )));
     }
     if let Some(v) = params.get("park_level")
@@ -78,9 +96,75 @@ pub async fn clusters(
                 && params
                     .get("park_level")
                     .is_none_or(|v| matches("park_level", v))
+                && params.get("ready").is_none_or(|v| matches("ready", v))
+                && params.get("veto").is_none_or(|v| matches("veto", v))
+                && params
+                    .get("readiness")
+                    .is_none_or(|v| matches("readiness", v))
         })
         .collect();
     Ok(feature_collection(c, &hits))
+}
+
+/// The readiness classes a cluster can be in.
+pub const READINESS: [&str; 4] = ["ready", "not_ready", "veto", "out_of_scope"];
+
+/// `/api/clusters/{id}/readiness`: each rubric item with its points and what counted, the
+/// veto, what is unanswered, and the fewest actions to ready.
+pub async fn readiness(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
+    let s = state.current();
+    s.readiness
+        .get(&id)
+        .cloned()
+        .map(Json)
+        .ok_or_else(|| ApiError::not_found(format!("no cluster `{id}`")))
+}
+
+/// `/api/clusters/{id}/downstream`: the pipes from the cluster's sewers to where the water
+/// ends, and the plants that receive it.
+pub async fn downstream(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    let s = state.current();
+    let d = s
+        .downstream
+        .get(&id)
+        .ok_or_else(|| ApiError::not_found(format!("no cluster `{id}`")))?;
+    let features = role_features(
+        &s,
+        &[("pipes", &d.pipes, "pipe"), ("plants", &d.plants, "plant")],
+    );
+    let body = json!({
+        "type": "FeatureCollection",
+        "cluster_id": id,
+        "receiving_plant_ids": d.plants,
+        "downstream_pipe_count": d.pipes.len(),
+        "features": features,
+    });
+    Ok(geojson_response(body.to_string(), CRS84))
+}
+
+/// The features of each (collection, ids, role), in CRS84, each marked with its `role`.
+fn role_features(s: &super::snapshot::Snapshot, parts: &[(&str, &[String], &str)]) -> Vec<Value> {
+    let mut features = Vec::new();
+    for (collection, ids, role) in parts {
+        let c = s
+            .collection(collection)
+            .expect("every snapshot has this collection");
+        for fid in *ids {
+            if let Some(i) = c.index_of(fid) {
+                let mut f: Value = serde_json::from_str(&c.feature(i, OutCrs::Crs84))
+                    .expect("features are valid JSON");
+                f["properties"]["role"] = json!(role);
+                features.push(f);
+            }
+        }
+    }
+    features
 }
 
 /// `/api/outfalls?code=STORM_CROSS_CONNECTION&cluster_id=…`: the outfalls with a problem.
@@ -130,23 +214,14 @@ pub async fn trace(
         .traces
         .get(&id)
         .ok_or_else(|| ApiError::not_found(format!("no outfall `{id}`")))?;
-    let mut features = Vec::new();
-    let mut add = |collection: &str, ids: &[String], role: &str| {
-        let c = s
-            .collection(collection)
-            .expect("every snapshot has this collection");
-        for fid in ids {
-            if let Some(i) = c.index_of(fid) {
-                let mut f: Value = serde_json::from_str(&c.feature(i, OutCrs::Crs84))
-                    .expect("features are valid JSON");
-                f["properties"]["role"] = json!(role);
-                features.push(f);
-            }
-        }
-    };
-    add("outfalls", std::slice::from_ref(&id), "outfall");
-    add("pipes", &trace.pipes, "pipe");
-    add("enterprises", &trace.enterprises, "enterprise");
+    let features = role_features(
+        &s,
+        &[
+            ("outfalls", std::slice::from_ref(&id), "outfall"),
+            ("pipes", &trace.pipes, "pipe"),
+            ("enterprises", &trace.enterprises, "enterprise"),
+        ],
+    );
     let body = json!({
         "type": "FeatureCollection",
         "outfall_id": id,

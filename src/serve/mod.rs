@@ -63,6 +63,8 @@ pub fn router(state: Arc<AppState>, options: &Options) -> Router {
         .route("/collections/{id}/queryables", get(ogc::queryables))
         .route("/collections/{id}/schema", get(ogc::schema))
         .route("/api/clusters", get(api::clusters))
+        .route("/api/clusters/{id}/readiness", get(api::readiness))
+        .route("/api/clusters/{id}/downstream", get(api::downstream))
         .route("/api/outfalls", get(api::problem_outfalls))
         .route("/api/outfalls/{id}/trace", get(api::trace))
         .route("/api/summary", get(api::summary))

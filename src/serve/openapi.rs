@@ -111,7 +111,27 @@ pub fn document(s: &Snapshot, base: &str) -> Value {
                 query("in_corridor", "along the Yangtze", json!({"type": "boolean"})),
                 query("park_id", "the park", json!({"type": "string"})),
                 query("park_level", "national or provincial", json!({"type": "string", "enum": ["national", "provincial"]})),
+                query("ready", "score at or above the pass line and no veto", json!({"type": "boolean"})),
+                query("veto", "a veto problem holds", json!({"type": "boolean"})),
+                query("readiness", "ready, not_ready, veto or out_of_scope", json!({"type": "string", "enum": super::api::READINESS})),
             ],
+            GEOJSON,
+        ),
+    );
+    let cluster_id = || json!({"name": "clusterId", "in": "path", "required": true, "schema": {"type": "string"}});
+    paths.insert(
+        "/api/clusters/{clusterId}/readiness".into(),
+        get(
+            "The cluster's score item by item, its veto, unanswered manual items and the fewest actions to ready",
+            vec![cluster_id()],
+            "application/json",
+        ),
+    );
+    paths.insert(
+        "/api/clusters/{clusterId}/downstream".into(),
+        get(
+            "The pipes downstream of the cluster's sewers and the plants that receive its sewage",
+            vec![cluster_id()],
             GEOJSON,
         ),
     );

@@ -9,15 +9,22 @@ use anyhow::Result;
 use serde_json::Value;
 
 use super::collection::Collection;
-use crate::analysis::{Analysis, analyze};
+use crate::analysis::analyze;
 use crate::crs;
-use crate::load::{Loaded, load};
+use crate::load::load;
+use crate::outcome::Outcome;
 use crate::publish::{layers, summary};
 
 /// Where an outfall's water comes from: pipe and enterprise ids.
 pub struct Trace {
     pub pipes: Vec<String>,
     pub enterprises: Vec<String>,
+}
+
+/// Where a cluster's sewage goes: pipe and plant ids.
+pub struct Downstream {
+    pub pipes: Vec<String>,
+    pub plants: Vec<String>,
 }
 
 pub struct Snapshot {
@@ -29,6 +36,10 @@ pub struct Snapshot {
     pub collections: Vec<Collection>,
     pub summary: Value,
     pub traces: HashMap<String, Trace>,
+    /// Each cluster's downstream trace.
+    pub downstream: HashMap<String, Downstream>,
+    /// Each cluster's readiness as `/api/clusters/{id}/readiness` answers it.
+    pub readiness: HashMap<String, Value>,
     /// The files the workspace was read from (not connection strings).
     pub sources: Vec<String>,
     /// The deadline schedule, for styling clusters.
@@ -82,24 +93,31 @@ impl Snapshot {
         let loaded = load(workspace)?;
         let t1 = Instant::now();
         let analysis = analyze(&loaded.layers, &loaded.project);
+        let readiness = crate::readiness::assess(
+            &loaded.layers,
+            &analysis,
+            &loaded.project.rubric,
+            &Default::default(),
+        );
         let timings = summary::Timings {
             load_ms: (t1 - t0).as_millis(),
             analyze_ms: t1.elapsed().as_millis(),
             write_ms: 0,
         };
-        Snapshot::from_analysis(&loaded, &analysis, &timings, version)
+        let o = Outcome {
+            loaded: &loaded,
+            analysis: &analysis,
+            readiness: &readiness,
+        };
+        Snapshot::from_outcome(o, &timings, version)
     }
 
-    pub fn from_analysis(
-        loaded: &Loaded,
-        analysis: &Analysis,
-        timings: &summary::Timings,
-        version: u64,
-    ) -> Result<Snapshot> {
+    pub fn from_outcome(o: Outcome, timings: &summary::Timings, version: u64) -> Result<Snapshot> {
+        let (loaded, analysis) = (o.loaded, o.analysis);
         let to_wgs84 = crs::transform(&crs::spatial_ref(&loaded.working_crs)?, &crs::wgs84())?;
         let mut collections = Vec::with_capacity(COLLECTIONS.len());
         for (id, title, description) in COLLECTIONS {
-            let features = layers::by_name(id, loaded, analysis).unwrap_or_default();
+            let features = layers::by_name(id, o).unwrap_or_default();
             collections.push(Collection::new(
                 id,
                 title,
@@ -129,6 +147,43 @@ impl Snapshot {
                 (o.id.clone(), trace)
             })
             .collect();
+        let downstream = l
+            .clusters
+            .iter()
+            .zip(&analysis.clusters)
+            .map(|(c, r)| {
+                let trace = Downstream {
+                    pipes: r
+                        .downstream
+                        .pipes
+                        .iter()
+                        .map(|p| l.pipes[*p].id.clone())
+                        .collect(),
+                    plants: r
+                        .downstream
+                        .plants
+                        .iter()
+                        .map(|p| l.plants[*p].id.clone())
+                        .collect(),
+                };
+                (c.id.clone(), trace)
+            })
+            .collect();
+        let readiness = l
+            .clusters
+            .iter()
+            .zip(&o.readiness.clusters)
+            .zip(&analysis.clusters)
+            .map(|((c, r), result)| {
+                let mut v = match r {
+                    Some(r) => crate::readiness::json::cluster(&c.id, r, &o.readiness.rubric),
+                    None => serde_json::json!({ "cluster_id": c.id, "in_scope": false, "score": null, "ready": null }),
+                };
+                v["deadline"] = serde_json::json!(result.deadline);
+                v["rubric"] = crate::readiness::json::rubric(&o.readiness.rubric);
+                (c.id.clone(), v)
+            })
+            .collect();
         Ok(Snapshot {
             version,
             built_at: std::time::SystemTime::now()
@@ -137,9 +192,11 @@ impl Snapshot {
                 .unwrap_or(0),
             origin: loaded.origin.clone(),
             working_crs: loaded.working_crs.clone(),
-            summary: summary::summary(loaded, analysis, timings),
+            summary: summary::summary(o, timings),
             collections,
             traces,
+            downstream,
+            readiness,
             sources: loaded.reports.iter().map(|r| r.source.clone()).collect(),
             schedule: loaded.project.deadlines.clone(),
         })

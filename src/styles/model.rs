@@ -45,12 +45,33 @@ pub struct Labels {
     pub max_scale: f64,
 }
 
+/// A second classification drawn as the outline of a categorised polygon layer (clusters:
+/// filled by deadline, outlined by readiness).
+#[derive(Debug, Clone)]
+pub struct Outline {
+    pub field: &'static str,
+    pub categories: Vec<Category>,
+    /// Outline width in mm.
+    pub width: f64,
+}
+
+/// One class a feature falls in, as QML and SLD draw it: the fields and values that
+/// select it, its legend label, its fill (or line, or marker) colour and its outline.
+#[derive(Debug, Clone)]
+pub struct Class {
+    pub when: Vec<(&'static str, String)>,
+    pub label: String,
+    pub color: Rgba,
+    pub outline: Option<(Rgba, f64)>,
+}
+
 #[derive(Debug, Clone)]
 pub struct LayerStyle {
     pub layer: &'static str,
     pub title: &'static str,
     pub shape: Shape,
     pub renderer: Renderer,
+    pub outline: Option<Outline>,
     /// Point marker (`circle`, `square`, `triangle`, `diamond`) and size in mm.
     pub marker: (&'static str, f64),
     /// Line width in mm, outline width for polygons.
@@ -60,6 +81,47 @@ pub struct LayerStyle {
     /// Arrows along lines in the digitised (flow) direction.
     pub arrows: bool,
     pub labels: Option<Labels>,
+}
+
+impl LayerStyle {
+    /// Every class of the layer: one per category, or per pair of fill and outline
+    /// category (an out-of-scope value pairs only with the other out-of-scope value).
+    pub fn classes(&self) -> Vec<Class> {
+        let Renderer::Categorized { field, categories } = &self.renderer else {
+            return Vec::new();
+        };
+        let Some(outline) = &self.outline else {
+            return categories
+                .iter()
+                .map(|c| Class {
+                    when: vec![(*field, c.value.clone())],
+                    label: c.label.clone(),
+                    color: c.color,
+                    outline: None,
+                })
+                .collect();
+        };
+        let out = |v: &str| v == "out_of_scope";
+        categories
+            .iter()
+            .flat_map(|c| {
+                outline
+                    .categories
+                    .iter()
+                    .filter(move |o| out(&c.value) == out(&o.value))
+                    .map(move |o| Class {
+                        when: vec![(*field, c.value.clone()), (outline.field, o.value.clone())],
+                        label: if out(&c.value) {
+                            c.label.clone()
+                        } else {
+                            format!("{} · {}", c.label, o.label)
+                        },
+                        color: c.color,
+                        outline: Some((o.color, outline.width)),
+                    })
+            })
+            .collect()
+    }
 }
 
 fn cat(value: &str, zh: &str, en: &str, color: Rgba) -> Category {
@@ -82,6 +144,8 @@ fn code_color(code: ProblemCode) -> Rgba {
         ProblemCode::PlantOverloaded => [255, 215, 0, 255],
         ProblemCode::PipeDefect => [102, 102, 102, 255],
         ProblemCode::InvalidGeometry => [0, 0, 0, 255],
+        ProblemCode::DryWeatherFlow => [49, 130, 189, 255],
+        ProblemCode::StormOutfallPolluted => [128, 0, 64, 255],
     }
 }
 
@@ -100,6 +164,8 @@ fn outfall_status(s: OutfallStatus) -> (&'static str, &'static str, Rgba) {
         OutfallStatus::SewageDirect => ("污水直排", "sewage direct", [215, 25, 28, 255]),
         OutfallStatus::CrossConnection => ("雨污混接", "cross-connection", [253, 141, 60, 255]),
         OutfallStatus::PlantEffluent => ("污水厂尾水", "plant effluent", [0, 150, 136, 255]),
+        OutfallStatus::DryWeatherFlow => ("晴天排水", "dry-weather flow", [49, 130, 189, 255]),
+        OutfallStatus::Polluted => ("雨天污水", "polluted storm water", [128, 0, 64, 255]),
     }
 }
 
@@ -158,6 +224,16 @@ pub fn styles(schedule: &[DeadlineRule]) -> Vec<LayerStyle> {
             title: "组团 Clusters",
             shape: Shape::Polygon,
             renderer: Renderer::Categorized { field: "deadline", categories: deadlines },
+            outline: Some(Outline {
+                field: "readiness",
+                categories: vec![
+                    cat("ready", "已达标", "ready", [26, 152, 80, 255]),
+                    cat("not_ready", "未达标", "not ready", [80, 80, 80, 255]),
+                    cat("veto", "否决", "vetoed", [165, 0, 38, 255]),
+                    cat("out_of_scope", "不纳入", "out of scope", [150, 150, 150, 255]),
+                ],
+                width: 1.2,
+            }),
             marker: ("circle", 2.0),
             width: 0.6,
             fill_alpha: 110,
@@ -178,6 +254,7 @@ pub fn styles(schedule: &[DeadlineRule]) -> Vec<LayerStyle> {
                     .map(|c| cat(c.as_str(), c.label_zh(), c.label_en(), code_color(*c)))
                     .collect(),
             },
+            outline: None,
             marker: ("diamond", 3.2),
             width: 0.3,
             fill_alpha: 255,
@@ -198,6 +275,7 @@ pub fn styles(schedule: &[DeadlineRule]) -> Vec<LayerStyle> {
                 })
                 .collect(),
             },
+            outline: None,
             marker: ("triangle", 3.6),
             width: 0.3,
             fill_alpha: 255,
@@ -218,6 +296,7 @@ pub fn styles(schedule: &[DeadlineRule]) -> Vec<LayerStyle> {
                     })
                     .collect(),
             },
+            outline: None,
             marker: ("circle", 2.0),
             width: 0.5,
             fill_alpha: 255,
@@ -237,6 +316,7 @@ pub fn styles(schedule: &[DeadlineRule]) -> Vec<LayerStyle> {
                     cat("outside", "组团外", "outside every cluster", [150, 150, 150, 255]),
                 ],
             },
+            outline: None,
             marker: ("circle", 2.4),
             width: 0.2,
             fill_alpha: 255,
@@ -256,6 +336,7 @@ pub fn styles(schedule: &[DeadlineRule]) -> Vec<LayerStyle> {
                     cat("unknown", "负荷未知", "load unknown", [150, 150, 150, 255]),
                 ],
             },
+            outline: None,
             marker: ("square", 4.2),
             width: 0.4,
             fill_alpha: 255,
@@ -273,6 +354,7 @@ pub fn styles(schedule: &[DeadlineRule]) -> Vec<LayerStyle> {
                     cat("provincial", "省级园区", "provincial-level park", [117, 107, 177, 255]),
                 ],
             },
+            outline: None,
             marker: ("circle", 2.0),
             width: 0.8,
             fill_alpha: 0,
@@ -290,6 +372,7 @@ pub fn styles(schedule: &[DeadlineRule]) -> Vec<LayerStyle> {
                     cat("false", "其他河流", "other rivers", [107, 174, 214, 255]),
                 ],
             },
+            outline: None,
             marker: ("circle", 2.0),
             width: 1.2,
             fill_alpha: 255,
@@ -301,6 +384,7 @@ pub fn styles(schedule: &[DeadlineRule]) -> Vec<LayerStyle> {
             title: "长江沿线带 Yangtze corridor band",
             shape: Shape::Polygon,
             renderer: Renderer::Single { color: [158, 202, 225, 255] },
+            outline: None,
             marker: ("circle", 2.0),
             width: 0.3,
             fill_alpha: 90,
@@ -338,7 +422,7 @@ mod tests {
         for kind in PipeKind::ALL {
             assert!(values("pipes").contains(&kind.as_str().to_string()));
         }
-        assert_eq!(values("outfalls").len(), 5);
+        assert_eq!(values("outfalls").len(), OutfallStatus::ALL.len());
     }
 
     #[test]

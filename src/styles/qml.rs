@@ -23,8 +23,9 @@ fn options(pairs: &[(&str, String)]) -> String {
     format!(r#"<Option type="Map">{inner}</Option>"#)
 }
 
-/// One symbol (marker, line or fill) of `color`, named `name`.
-fn symbol(style: &LayerStyle, name: &str, color: Rgba) -> String {
+/// One symbol (marker, line or fill) of `color`, named `name`; a polygon's outline in
+/// `outline` (colour, width in mm) when given, else in its own colour.
+fn symbol(style: &LayerStyle, name: &str, color: Rgba, outline: Option<(Rgba, f64)>) -> String {
     let dark = "35,35,35,255".to_string();
     match style.shape {
         Shape::Point => format!(
@@ -84,8 +85,11 @@ fn symbol(style: &LayerStyle, name: &str, color: Rgba) -> String {
                         "style",
                         if style.fill_alpha == 0 { "no" } else { "solid" }.into()
                     ),
-                    ("outline_color", rgba(color)),
-                    ("outline_width", format!("{}", style.width)),
+                    ("outline_color", rgba(outline.map_or(color, |o| o.0))),
+                    (
+                        "outline_width",
+                        format!("{}", outline.map_or(style.width, |o| o.1))
+                    ),
                     ("outline_width_unit", "MM".into()),
                 ])
             )
@@ -98,27 +102,41 @@ pub fn renderer(style: &LayerStyle) -> String {
     match &style.renderer {
         Renderer::Single { color } => format!(
             r#"<renderer-v2 type="singleSymbol" symbollevels="0" enableorderby="0" forceraster="0"><symbols>{}</symbols></renderer-v2>"#,
-            symbol(style, "0", *color)
+            symbol(style, "0", *color, None)
         ),
-        Renderer::Categorized { field, categories } => {
-            let cats: String = categories
+        Renderer::Categorized { .. } => {
+            let classes = style.classes();
+            // One field is the attribute itself; two are joined into one expression.
+            let attr = match classes.first().map(|c| c.when.len()) {
+                Some(2) => format!(
+                    "concat(\"{}\", '|', \"{}\")",
+                    classes[0].when[0].0, classes[0].when[1].0
+                ),
+                _ => classes
+                    .first()
+                    .map(|c| c.when[0].0.to_string())
+                    .unwrap_or_default(),
+            };
+            let cats: String = classes
                 .iter()
                 .enumerate()
                 .map(|(i, c)| {
+                    let value: Vec<&str> = c.when.iter().map(|(_, v)| v.as_str()).collect();
                     format!(
                         r#"<category symbol="{i}" value="{}" label="{}" render="true"/>"#,
-                        escape(c.value.as_str()),
+                        escape(value.join("|").as_str()),
                         escape(c.label.as_str())
                     )
                 })
                 .collect();
-            let symbols: String = categories
+            let symbols: String = classes
                 .iter()
                 .enumerate()
-                .map(|(i, c)| symbol(style, &i.to_string(), c.color))
+                .map(|(i, c)| symbol(style, &i.to_string(), c.color, c.outline))
                 .collect();
             format!(
-                r#"<renderer-v2 type="categorizedSymbol" attr="{field}" symbollevels="0" enableorderby="0" forceraster="0"><categories>{cats}</categories><symbols>{symbols}</symbols></renderer-v2>"#
+                r#"<renderer-v2 type="categorizedSymbol" attr="{}" symbollevels="0" enableorderby="0" forceraster="0"><categories>{cats}</categories><symbols>{symbols}</symbols></renderer-v2>"#,
+                escape(attr.as_str())
             )
         }
     }

@@ -15,7 +15,7 @@ fn hex(c: Rgba) -> String {
     format!("#{:02x}{:02x}{:02x}", c[0], c[1], c[2])
 }
 
-fn symbolizer(style: &LayerStyle, color: Rgba) -> String {
+fn symbolizer(style: &LayerStyle, color: Rgba, outline: Option<(Rgba, f64)>) -> String {
     let stroke = |c: Rgba, w: f64| {
         format!(
             r#"<Stroke><CssParameter name="stroke">{}</CssParameter><CssParameter name="stroke-width">{}</CssParameter></Stroke>"#,
@@ -42,7 +42,10 @@ fn symbolizer(style: &LayerStyle, color: Rgba) -> String {
             r#"<PolygonSymbolizer><Fill><CssParameter name="fill">{}</CssParameter><CssParameter name="fill-opacity">{:.2}</CssParameter></Fill>{}</PolygonSymbolizer>"#,
             hex(color),
             style.fill_alpha as f64 / 255.0,
-            stroke(color, style.width)
+            stroke(
+                outline.map_or(color, |o| o.0),
+                outline.map_or(style.width, |o| o.1)
+            )
         ),
     }
 }
@@ -53,17 +56,27 @@ pub fn sld(style: &LayerStyle) -> String {
         Renderer::Single { color } => format!(
             "<Rule><Title>{}</Title>{}</Rule>",
             escape(style.title),
-            symbolizer(style, *color)
+            symbolizer(style, *color, None)
         ),
-        Renderer::Categorized { field, categories } => categories
+        Renderer::Categorized { .. } => style
+            .classes()
             .iter()
             .map(|c| {
+                let equals: Vec<String> = c
+                    .when
+                    .iter()
+                    .map(|(field, value)| format!("<ogc:PropertyIsEqualTo><ogc:PropertyName>{field}</ogc:PropertyName><ogc:Literal>{}</ogc:Literal></ogc:PropertyIsEqualTo>", escape(value.as_str())))
+                    .collect();
+                let filter = match equals.as_slice() {
+                    [one] => one.clone(),
+                    many => format!("<ogc:And>{}</ogc:And>", many.concat()),
+                };
+                let name: Vec<&str> = c.when.iter().map(|(_, v)| v.as_str()).collect();
                 format!(
-                    "<Rule><Name>{}</Name><Title>{}</Title><ogc:Filter><ogc:PropertyIsEqualTo><ogc:PropertyName>{field}</ogc:PropertyName><ogc:Literal>{}</ogc:Literal></ogc:PropertyIsEqualTo></ogc:Filter>{}</Rule>",
-                    escape(c.value.as_str()),
+                    "<Rule><Name>{}</Name><Title>{}</Title><ogc:Filter>{filter}</ogc:Filter>{}</Rule>",
+                    escape(name.join("|").as_str()),
                     escape(c.label.as_str()),
-                    escape(c.value.as_str()),
-                    symbolizer(style, c.color)
+                    symbolizer(style, c.color, c.outline)
                 )
             })
             .collect(),

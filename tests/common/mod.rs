@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod fixture;
+pub mod readiness_fixture;
 
 use std::path::{Path, PathBuf};
 

@@ -1,0 +1,245 @@
+//! Readiness as JSON, for `readiness.json`, `/api/clusters/{id}/readiness` and the
+//! clusters' columns: each item with its points and what counted, the veto, what is still
+//! unanswered, and the plan's actions in words a bureau can act on.
+
+use serde_json::{Value, json};
+
+use super::plan::Plan;
+use super::score::Counted;
+use super::state::{Action, ClusterState};
+use super::{ClusterReadiness, Readiness};
+use crate::contract::{LayerKind, manual_field};
+use crate::project::Rubric;
+use crate::project::rubric::Formula;
+
+/// Points as shown: rounded to hundredths.
+pub fn round2(v: f64) -> f64 {
+    (v * 100.0).round() / 100.0
+}
+
+/// A field's Chinese name, for action labels.
+fn field_zh(layer: LayerKind, field: &str) -> &'static str {
+    if let Some(m) = manual_field(layer, field) {
+        return m.label_zh;
+    }
+    match field {
+        "permit_no" => "排污许可证编号",
+        "diameter_mm" => "管径",
+        "credit_code" => "统一社会信用代码",
+        "industry" => "行业类别",
+        "wastewater_tpd" => "废水量",
+        "receiving_water" => "受纳水体",
+        "from_node" => "起点井",
+        "to_node" => "终点井",
+        _ => "属性",
+    }
+}
+
+/// One planned action in words, with the feature it is about.
+pub fn action(
+    cluster_id: &str,
+    state: &ClusterState,
+    a: &Action,
+    item: Option<&str>,
+    points: f64,
+) -> Value {
+    let mut v = match a {
+        Action::Fix(p) => {
+            let p = &state.problems[*p];
+            json!({
+                "action": "fix_problem",
+                "layer": p.layer.name(),
+                "feature_id": p.feature_id,
+                "problem_id": p.problem_id,
+                "code": p.code.as_str(),
+                "label_zh": format!("整改 {} ({} {})", p.code.label_zh(), p.layer.label().split(' ').next().unwrap_or(""), p.feature_id),
+                "label_en": format!("Fix {} ({} {})", p.code.label_en().to_lowercase(), p.layer.name(), p.feature_id),
+            })
+        }
+        Action::Answer(field) => json!({
+            "action": "answer",
+            "layer": "clusters",
+            "feature_id": cluster_id,
+            "fields": [field],
+            "label_zh": format!("填报 {}: 是", field_zh(LayerKind::Clusters, field)),
+            "label_en": format!("Answer {field} yes for the cluster"),
+        }),
+        Action::AnswerMember(of, m, fields) => {
+            let id = &state
+                .members(*of)
+                .into_iter()
+                .find(|(i, _)| i == m)
+                .map(|(_, x)| x.id.clone())
+                .unwrap_or_default();
+            let zh: Vec<&str> = fields.iter().map(|f| field_zh(of.layer(), f)).collect();
+            json!({
+                "action": "answer_member",
+                "layer": of.layer().name(),
+                "feature_id": id,
+                "fields": fields,
+                "label_zh": format!("{} {id}: {} 填报为是", of.layer().label().split(' ').next().unwrap_or(""), zh.join("、")),
+                "label_en": format!("Answer {} yes for {} {id}", fields.join(" and "), of.layer().name()),
+            })
+        }
+        Action::GiveField(of, m, field) => {
+            let id = state
+                .members(*of)
+                .into_iter()
+                .find(|(i, _)| i == m)
+                .map(|(_, x)| x.id.clone())
+                .unwrap_or_default();
+            json!({
+                "action": "give_field",
+                "layer": of.layer().name(),
+                "feature_id": id,
+                "fields": [field],
+                "label_zh": format!("补录 {} {id} 的{}", of.layer().label().split(' ').next().unwrap_or(""), field_zh(of.layer(), field)),
+                "label_en": format!("Give {} {id} its {field}", of.layer().name()),
+            })
+        }
+        Action::InspectDry(o) => {
+            let id = &state.outfalls[*o].id;
+            json!({
+                "action": "inspect_dry",
+                "layer": "outfalls",
+                "feature_id": id,
+                "label_zh": format!("晴天排查 排口 {id} (无水)"),
+                "label_en": format!("Inspect outfall {id} in dry weather and find it dry"),
+            })
+        }
+    };
+    v["item"] = json!(item.unwrap_or("veto"));
+    v["points"] = json!(round2(points));
+    v
+}
+
+fn counted_text(c: &Counted, of: &str) -> String {
+    match c {
+        Counted::Share { met, of: n } => format!("{met} of {n} {of}"),
+        Counted::Deduction { problems } => format!("{problems} problems"),
+        Counted::Presence { members } => format!("{members} {of}"),
+        Counted::ReceivingPlants { receiving, failing } => {
+            format!("{receiving} receiving plants, {failing} failing")
+        }
+        Counted::Manual { answered, holds } => match (answered, holds) {
+            (false, _) => "unanswered".into(),
+            (true, true) => "yes".into(),
+            (true, false) => "no".into(),
+        },
+    }
+}
+
+/// The plan as JSON.
+pub fn plan(cluster_id: &str, r: &ClusterReadiness) -> Value {
+    match &r.plan {
+        Plan::Ready => json!({ "status": "ready", "actions_to_ready": 0, "actions": [] }),
+        Plan::Actions {
+            actions,
+            score_after,
+        } => json!({
+            "status": "actions",
+            "actions_to_ready": actions.len(),
+            "score_after": round2(*score_after),
+            "actions": actions
+                .iter()
+                .map(|a| action(cluster_id, &r.state, &a.action, a.item.as_deref(), a.points))
+                .collect::<Vec<_>>(),
+        }),
+        Plan::Unreachable { best_score, reason } => json!({
+            "status": "unreachable",
+            "actions_to_ready": null,
+            "best_score": round2(*best_score),
+            "reason": reason,
+            "actions": [],
+        }),
+    }
+}
+
+/// One cluster's readiness: items with what counted, veto, unanswered, plan.
+pub fn cluster(cluster_id: &str, r: &ClusterReadiness, rubric: &Rubric) -> Value {
+    let items: Vec<Value> = rubric
+        .items
+        .iter()
+        .zip(&r.items)
+        .map(|(item, s)| {
+            let of = match &item.formula {
+                Formula::Share { of, .. } | Formula::Presence { of } => of.as_str(),
+                _ => "",
+            };
+            json!({
+                "id": item.id,
+                "dimension": item.dimension,
+                "name_zh": item.name_zh,
+                "name_en": item.name_en,
+                "points": round2(s.points),
+                "max": s.max,
+                "counted": s.counted,
+                "counted_text": counted_text(&s.counted, of),
+            })
+        })
+        .collect();
+    json!({
+        "cluster_id": cluster_id,
+        "in_scope": true,
+        "provisional": rubric.provisional,
+        "score": round2(r.score),
+        "pass_line": rubric.pass_line,
+        "ready": r.ready,
+        "veto": {
+            "vetoed": !r.veto.is_empty(),
+            "problems": r.veto,
+        },
+        "items": items,
+        "unanswered_count": r.unanswered.len(),
+        "unanswered": r.unanswered,
+        "plan": plan(cluster_id, r),
+    })
+}
+
+/// The rubric as scored with.
+pub fn rubric(rubric: &Rubric) -> Value {
+    json!({
+        "name": rubric.name,
+        "provisional": rubric.provisional,
+        "note": if rubric.provisional {
+            "暂行: the official 评分细则 was not available; these items are zdz's provisional reading (src/project/rubric.toml)"
+        } else {
+            "the rubric given by the project file"
+        },
+        "pass_line": rubric.pass_line,
+        "total": rubric.total(),
+        "veto": rubric.veto.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
+        "dimensions": rubric.dimensions,
+        "items": rubric.items,
+    })
+}
+
+/// `readiness.json`: the rubric and every cluster (out-of-scope ones say so).
+pub fn document(cluster_ids: &[&str], deadlines: &[&str], readiness: &Readiness) -> Value {
+    let clusters: Vec<Value> = cluster_ids
+        .iter()
+        .zip(deadlines)
+        .zip(&readiness.clusters)
+        .map(|((id, deadline), r)| {
+            let mut v = match r {
+                Some(r) => cluster(id, r, &readiness.rubric),
+                None => {
+                    json!({ "cluster_id": id, "in_scope": false, "score": null, "ready": null })
+                }
+            };
+            v["deadline"] = json!(deadline);
+            v
+        })
+        .collect();
+    let scored: Vec<&ClusterReadiness> = readiness.clusters.iter().flatten().collect();
+    json!({
+        "rubric": rubric(&readiness.rubric),
+        "counts": {
+            "in_scope": scored.len(),
+            "ready": scored.iter().filter(|r| r.ready).count(),
+            "vetoed": scored.iter().filter(|r| !r.veto.is_empty()).count(),
+            "unreachable": scored.iter().filter(|r| r.actions_to_ready().is_none()).count(),
+        },
+        "clusters": clusters,
+    })
+}
