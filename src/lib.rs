@@ -11,8 +11,12 @@ pub mod contract;
 pub mod crs;
 /// The synthetic Chongqing demo workspace generator.
 pub mod demo;
+/// Fault points the crash and outage tests pause zdz at.
+pub mod fault;
 /// R-trees for every spatial query.
 pub mod index;
+/// The problem ledger: runs, entries, changes, users and progress.
+pub mod ledger;
 /// Read a workspace into domain types in the working CRS.
 pub mod load;
 /// Domain types shared by every stage.

@@ -3,14 +3,12 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Instant;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 
-use zdz::analysis;
-use zdz::load;
-use zdz::publish::{self, summary::Timings};
+/// The subcommands, one file each.
+mod cmd;
 
 #[derive(Parser)]
 #[command(
@@ -45,6 +43,9 @@ enum Command {
         /// A filled-in survey.xlsx whose manual answers (在线监控, 雨污分流 …) override the layers'.
         #[arg(long)]
         survey: Option<PathBuf>,
+        /// Record the run in this ledger (a SQLite file or postgres://…) and reconcile it.
+        #[arg(long)]
+        ledger: Option<String>,
     },
     /// Analyse the workspace and serve it over HTTP (OGC API – Features and /api/).
     Serve {
@@ -62,6 +63,17 @@ enum Command {
         /// Longest time a request may take, in seconds.
         #[arg(long, default_value_t = 30)]
         timeout_s: u64,
+        /// Record every load and reload in this ledger and serve its endpoints (with tokens).
+        #[arg(long)]
+        ledger: Option<String>,
+        /// Show the ledger's status, recurrences, due date and unit on the public problems.
+        #[arg(long, requires = "ledger")]
+        public_ledger: bool,
+    },
+    /// The problem ledger: list, change, import, report, users.
+    Ledger {
+        #[command(subcommand)]
+        command: cmd::ledger::LedgerCommand,
     },
     /// Build the synthetic Chongqing demo workspace around the real rivers.
     Demo {
@@ -108,135 +120,6 @@ fn demo_workspace() -> String {
         .into_owned()
 }
 
-fn analyze(
-    workspace: &str,
-    out: &Path,
-    force: bool,
-    (maps, no_maps): (bool, bool),
-    survey: Option<&Path>,
-) -> Result<()> {
-    let t0 = Instant::now();
-    let mut loaded = load::load(workspace)?;
-    if let Some(survey) = survey {
-        let applied = load::survey::apply(&mut loaded.layers, survey)?;
-        eprintln!(
-            "zdz: {}: {} answers applied, {} rows skipped",
-            survey.display(),
-            applied.answers,
-            applied.skipped_rows
-        );
-    }
-    let loaded = loaded;
-    let out = publish::prepare_out_dir(out, &loaded, force)?;
-    let t1 = Instant::now();
-    let draw_maps = !no_maps && (maps || loaded.layers.clusters.len() <= publish::MAX_AUTO_MAPS);
-    // The workspace's own layers go into results.gpkg while the analysis runs, and while
-    // the other files are written after it.
-    let (result, readiness, timings) = std::thread::scope(|s| -> Result<_> {
-        let early = s.spawn(|| publish::start_gpkg(&out, &loaded));
-        let result = analysis::analyze(&loaded.layers, &loaded.project);
-        let readiness = zdz::timing::phase("readiness: score and plan", || {
-            zdz::readiness::assess(
-                &loaded.layers,
-                &result,
-                &loaded.project.rubric,
-                &Default::default(),
-            )
-        });
-        let t2 = Instant::now();
-        let mut timings = Timings {
-            load_ms: (t1 - t0).as_millis(),
-            analyze_ms: (t2 - t1).as_millis(),
-            write_ms: 0,
-        };
-        let gpkg = move || {
-            early
-                .join()
-                .unwrap_or_else(|_| Err(anyhow::anyhow!("writing results.gpkg failed")))
-        };
-        let o = zdz::outcome::Outcome {
-            loaded: &loaded,
-            analysis: &result,
-            readiness: &readiness,
-        };
-        publish::write_all(&out, o, &timings, draw_maps, (gpkg, t2))?;
-        timings.write_ms = t2.elapsed().as_millis();
-        Ok((result, readiness, timings))
-    })?;
-
-    let l = &loaded.layers;
-    eprintln!(
-        "zdz: {} → {} (working CRS {})",
-        loaded.origin,
-        out.display(),
-        loaded.working_crs
-    );
-    eprintln!(
-        "  loaded {} parks, {} clusters, {} enterprises, {} pipes, {} outfalls, {} plants, {} rivers in {} ms",
-        l.parks.len(),
-        l.clusters.len(),
-        l.enterprises.len(),
-        l.pipes.len(),
-        l.outfalls.len(),
-        l.plants.len(),
-        l.rivers.len(),
-        timings.load_ms
-    );
-    eprintln!(
-        "  {} problems in {} ms; written in {} ms",
-        result.problems.len(),
-        timings.analyze_ms,
-        timings.write_ms
-    );
-    let scored: Vec<&zdz::readiness::ClusterReadiness> =
-        readiness.clusters.iter().flatten().collect();
-    eprintln!(
-        "  readiness{}: {} of {} in-scope clusters ready (≥ {}), {} vetoed, {} one or two actions away, {} unreachable",
-        if readiness.rubric.provisional {
-            " (暂行 provisional rubric)"
-        } else {
-            ""
-        },
-        scored.iter().filter(|r| r.ready).count(),
-        scored.len(),
-        readiness.rubric.pass_line,
-        scored.iter().filter(|r| !r.veto.is_empty()).count(),
-        scored
-            .iter()
-            .filter(|r| matches!(r.actions_to_ready(), Some(1 | 2)))
-            .count(),
-        scored
-            .iter()
-            .filter(|r| r.actions_to_ready().is_none())
-            .count(),
-    );
-    let mut counts = std::collections::BTreeMap::new();
-    for p in &result.problems {
-        *counts.entry(p.code).or_insert(0) += 1;
-    }
-    for (code, n) in counts {
-        eprintln!("  {:>6}  {:<28} {}", n, code.as_str(), code.label_zh());
-    }
-    for finding in l
-        .findings
-        .iter()
-        .filter(|f| f.kind != zdz::model::FindingKind::Geometry)
-    {
-        eprintln!(
-            "  note: {} {}: {}",
-            finding.layer.name(),
-            finding.feature_id,
-            finding.message
-        );
-    }
-    // The process ends here: handing millions of features back to the allocator one by
-    // one would only delay the exit (seconds at national scale); the OS takes it all.
-    std::mem::forget(result);
-    std::mem::forget(readiness);
-    std::mem::forget(loaded);
-    Ok(())
-}
-
 fn demo(out: &Path, rivers: &Path, seed: u64, scale: usize, force: bool) -> Result<()> {
     std::fs::create_dir_all(out)?;
     if !force && std::fs::read_dir(out)?.next().is_some() {
@@ -263,107 +146,6 @@ fn serve(workspace: String, options: zdz::serve::Options) -> Result<()> {
         .enable_all()
         .build()?
         .block_on(zdz::serve::run(workspace, options))
-}
-
-fn check(workspace: &str) -> Result<()> {
-    let loaded = load::load(workspace)?;
-    println!(
-        "workspace {} (working CRS {})",
-        loaded.origin, loaded.working_crs
-    );
-    for r in &loaded.reports {
-        println!(
-            "{:<12} {} [layer {}, {}] CRS {}{}{}: {} features",
-            r.layer.name(),
-            r.source,
-            r.layer_name,
-            r.driver,
-            r.crs,
-            r.coords
-                .map(|c| format!(", coords {c:?}"))
-                .unwrap_or_default(),
-            r.encoding
-                .as_deref()
-                .map(|e| format!(", encoding {e}"))
-                .unwrap_or_default(),
-            r.feature_count
-        );
-        if let Some(b) = r.bounds_wgs84 {
-            println!(
-                "{:<12} bounds lon {:.5}…{:.5}, lat {:.5}…{:.5}",
-                "", b[0], b[2], b[1], b[3]
-            );
-        }
-        for (field, source) in &r.fields {
-            println!("{:<12}   {field:<16} ← {source}", "");
-        }
-    }
-    for kind in &loaded.layers.missing {
-        println!(
-            "{:<12} not in the workspace ({})",
-            kind.name(),
-            kind.aliases().join(", ")
-        );
-    }
-    let p = &loaded.project;
-    println!(
-        "parameters   {}",
-        p.params
-            .all()
-            .iter()
-            .map(|(k, v)| format!("{k} = {v}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
-    let r = &p.rubric;
-    println!(
-        "rubric       {}{}: pass line {}, veto {}",
-        r.name,
-        if r.provisional {
-            " (暂行 provisional)"
-        } else {
-            ""
-        },
-        r.pass_line,
-        r.veto
-            .iter()
-            .map(|c| c.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
-    for item in &r.items {
-        println!(
-            "{:<12} {:<4} {:<6} {:>5}  {} {}",
-            "", item.id, item.dimension, item.points, item.name_zh, item.name_en
-        );
-    }
-    for (code, ran) in zdz::analysis::rules_ran(&loaded.layers) {
-        if !ran {
-            println!(
-                "rule         {} ({}) cannot run: it needs {}",
-                code.as_str(),
-                code.label_zh(),
-                code.needs()
-                    .iter()
-                    .map(|(layer, fields)| if fields.is_empty() {
-                        format!("the {} layer", layer.name())
-                    } else {
-                        format!("{}.{}", layer.name(), fields.join(" or "))
-                    })
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
-        }
-    }
-    for f in &loaded.layers.findings {
-        println!(
-            "finding: {} {}: {}",
-            f.layer.name(),
-            f.feature_id,
-            f.message
-        );
-    }
-    Ok(())
 }
 
 // A run allocates millions of small values (feature properties, index entries) across
@@ -397,6 +179,9 @@ fn sqlite_without_memory_statistics() {
 }
 
 fn main() -> ExitCode {
+    // Piped into `head`, zdz stops quietly as other tools do, instead of panicking.
+    // SAFETY: restores the default disposition of one signal before any thread starts.
+    unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
     sqlite_without_memory_statistics();
     let cli = Cli::parse();
     let result = match cli.command {
@@ -407,14 +192,19 @@ fn main() -> ExitCode {
             maps,
             no_maps,
             survey,
+            ledger,
         } => {
             keep_freed_memory();
-            analyze(
+            cmd::analyze::analyze(
                 &workspace.unwrap_or_else(demo_workspace),
-                &out,
-                force,
-                (maps, no_maps),
-                survey.as_deref(),
+                cmd::analyze::Options {
+                    out: &out,
+                    force,
+                    maps,
+                    no_maps,
+                    survey: survey.as_deref(),
+                    ledger: ledger.as_deref(),
+                },
             )
         }
         Command::Demo {
@@ -430,6 +220,8 @@ fn main() -> ExitCode {
             cors,
             watch,
             timeout_s,
+            ledger,
+            public_ledger,
         } => serve(
             workspace.unwrap_or_else(demo_workspace),
             zdz::serve::Options {
@@ -437,13 +229,18 @@ fn main() -> ExitCode {
                 cors,
                 watch,
                 timeout: std::time::Duration::from_secs(timeout_s),
+                ledger,
+                public_ledger,
             },
         ),
+        Command::Ledger { command } => cmd::ledger::run(command),
         Command::Styles { out } => {
             let schedule = zdz::project::Project::defaults(Path::new(".")).deadlines;
             zdz::styles::write_all(&out, &schedule)
         }
-        Command::Check { workspace } => check(&workspace.unwrap_or_else(demo_workspace)),
+        Command::Check { workspace } => {
+            cmd::check::check(&workspace.unwrap_or_else(demo_workspace))
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

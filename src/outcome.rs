@@ -3,6 +3,7 @@
 //! service and the reports read one run without copying it.
 
 use crate::analysis::Analysis;
+use crate::ledger;
 use crate::load::Loaded;
 use crate::readiness::Readiness;
 
@@ -11,4 +12,6 @@ pub struct Outcome<'a> {
     pub loaded: &'a Loaded,
     pub analysis: &'a Analysis,
     pub readiness: &'a Readiness,
+    /// The ledger as the outputs show it (status, recurrences …), when there is one to show.
+    pub ledger: Option<&'a ledger::View>,
 }

@@ -337,11 +337,7 @@ fn fill_in(from: &std::path::Path, to: &std::path::Path) {
         for (r, row) in range.rows().enumerate() {
             for (c, cell) in row.iter().enumerate() {
                 let mut text = cell.to_string();
-                if name == "源 企业"
-                    && r > 0
-                    && row[0] == patch
-                    && header[c] == "初期雨水"
-                {
+                if name == "源 企业" && r > 0 && row[0] == patch && header[c] == "初期雨水" {
                     text = "是".into();
                 }
                 ws.write_string(r as u32, c as u16, &text).unwrap();

@@ -40,7 +40,7 @@ fn metres(d: f64) -> f64 {
 pub fn by_name(layer: &str, o: Outcome) -> Option<Vec<OutFeature>> {
     Some(match layer {
         "clusters" => clusters(o),
-        "problems" => problems(o.analysis),
+        "problems" => problems(o),
         "outfalls" => outfalls(o.loaded, o.analysis),
         "enterprises" => enterprises(o.loaded, o.analysis),
         _ => return from_workspace(layer, o.loaded),
@@ -172,8 +172,8 @@ pub fn clusters(o: Outcome) -> Vec<OutFeature> {
         .collect()
 }
 
-pub fn problems(analysis: &Analysis) -> Vec<OutFeature> {
-    analysis
+pub fn problems(o: Outcome) -> Vec<OutFeature> {
+    o.analysis
         .problems
         .iter()
         .map(|p| {
@@ -194,6 +194,20 @@ pub fn problems(analysis: &Analysis) -> Vec<OutFeature> {
             if let Some(t) = &p.trace {
                 props.insert("upstream_pipe_ids".into(), json!(t.pipe_ids));
                 props.insert("upstream_enterprise_ids".into(), json!(t.enterprise_ids));
+            }
+            if let Some(l) = o.ledger {
+                let e = l.entries.get(&p.problem_id);
+                props.insert("status".into(), json!(e.map(|e| e.status.as_str())));
+                props.insert("status_zh".into(), json!(e.map(|e| e.status.zh())));
+                props.insert("recurrences".into(), json!(e.map_or(0, |e| e.recurrences)));
+                props.insert(
+                    "recurrent".into(),
+                    json!(e.is_some_and(|e| e.recurrences > 0)),
+                );
+                props.insert("due".into(), json!(e.and_then(|e| e.due.clone())));
+                props.insert("unit".into(), json!(e.and_then(|e| e.unit.clone())));
+                props.insert("measure".into(), json!(e.and_then(|e| e.measure.clone())));
+                props.insert("change".into(), json!(l.change_of(&p.problem_id)));
             }
             OutFeature {
                 id: p.problem_id.clone(),

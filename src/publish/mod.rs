@@ -10,8 +10,12 @@ pub mod gpkg;
 pub mod layers;
 /// PNG overview maps, one per cluster.
 pub mod overview;
+/// The ledger's progress workbook.
+pub mod progress;
 /// `zdz.qgs`, the QGIS project over `results.gpkg`.
 pub mod qgis;
+/// All-or-nothing output folders: written beside, swapped in whole.
+pub mod staging;
 /// `summary.json`: counts per code, deadline and cluster, and the run's parameters.
 pub mod summary;
 /// `survey.xlsx`, the "源、网、厂" survey workbook.
@@ -20,7 +24,7 @@ pub mod survey;
 /// Above this many clusters, overview maps are not drawn unless asked for.
 pub const MAX_AUTO_MAPS: usize = 500;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
@@ -39,16 +43,12 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     std::fs::rename(&tmp, path).with_context(|| format!("{}: cannot write", path.display()))
 }
 
-/// Check that `out` may be written: not the workspace's own folder, and empty unless `force`.
-pub fn prepare_out_dir(out: &Path, loaded: &Loaded, force: bool) -> Result<PathBuf> {
-    if out.exists() && !out.is_dir() {
-        bail!(
-            "{}: --out must be a folder, and this is a file",
-            out.display()
-        );
-    }
-    std::fs::create_dir_all(out).with_context(|| format!("{}: cannot create", out.display()))?;
-    let out = out.canonicalize()?;
+/// Refuse an output folder that holds a layer of the workspace: zdz never writes into the
+/// workspace, with or without `--force`.
+pub fn refuse_workspace_folder(out: &Path, loaded: &Loaded) -> Result<()> {
+    let Some(out) = out.canonicalize().ok() else {
+        return Ok(());
+    };
     for report in &loaded.reports {
         let source = Path::new(&report.source);
         let folder = if source.is_dir() {
@@ -67,14 +67,7 @@ pub fn prepare_out_dir(out: &Path, loaded: &Loaded, force: bool) -> Result<PathB
             );
         }
     }
-    let non_empty = std::fs::read_dir(&out)?.next().is_some();
-    if non_empty && !force {
-        bail!(
-            "{}: folder is not empty; zdz will not overwrite it (pass --force to replace zdz's own files in it)",
-            out.display()
-        );
-    }
-    Ok(out)
+    Ok(())
 }
 
 /// Start `results.gpkg` in `out` with the layers that come from the workspace alone

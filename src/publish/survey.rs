@@ -322,10 +322,107 @@ pub fn sheets(o: Outcome) -> Vec<Sheet> {
             .collect(),
     };
 
-    let problems = Sheet {
-        name: "问题清单",
+    let problems = problem_sheet(o);
+
+    vec![clusters, sources, net, plants, outfalls, problems]
+}
+
+/// The 问题清单: every problem of the run, and with a ledger its current values (the
+/// columns a bureau fills in and imports back) and the ledger's entries of this workspace
+/// the run no longer finds.
+fn problem_sheet(o: Outcome) -> Sheet {
+    use crate::ledger::import::{DUE, ID, MEASURE, NOTE, SHEET, STATUS, UNIT, VERSION};
+    let ledger = o.ledger;
+    let entry = |id: &str| ledger.and_then(|l| l.entries.get(id));
+    let ledger_cells = |id: &str| -> Vec<Cell> {
+        let e = entry(id);
+        vec![
+            opt_text(e.and_then(|e| e.measure.as_ref())),
+            opt_text(e.and_then(|e| e.unit.as_ref())),
+            opt_text(e.and_then(|e| e.due.as_ref())),
+            text(e.map_or("待整改", |e| e.status.zh())),
+            opt_text(e.and_then(|e| e.note.as_ref())),
+            e.map_or(Cell::Empty, |e| yes_no(e.detected)),
+            e.map_or(Cell::Empty, |e| Cell::Number(e.recurrences as f64)),
+            ledger
+                .and_then(|l| l.change_of(id))
+                .map_or(Cell::Empty, |c| {
+                    text(match c {
+                        "new" => "新发现",
+                        "recurred" => "反复",
+                        "not_detected" => "不再检出",
+                        _ => "再次检出",
+                    })
+                }),
+            e.map_or(Cell::Empty, |e| Cell::Number(e.version as f64)),
+        ]
+    };
+    let mut rows: Vec<Vec<Cell>> = o
+        .analysis
+        .problems
+        .iter()
+        .map(|p| {
+            let mut row = vec![
+                text(p.problem_id.clone()),
+                text(p.code.as_str()),
+                text(p.code.label_zh()),
+                text(p.code.label_en()),
+                text(p.code.severity().as_str()),
+                text(p.layer.name()),
+                text(p.feature_id.clone()),
+                opt_text(p.cluster_id.as_ref()),
+                opt_text(p.deadline.as_ref()),
+                text(p.detail.clone()),
+                opt_number(p.distance_m),
+            ];
+            row.extend(ledger_cells(&p.problem_id));
+            row
+        })
+        .collect();
+    if let Some(l) = ledger {
+        let found: std::collections::HashSet<&str> = o
+            .analysis
+            .problems
+            .iter()
+            .map(|p| p.problem_id.as_str())
+            .collect();
+        let clusters: std::collections::HashSet<&str> = o
+            .loaded
+            .layers
+            .clusters
+            .iter()
+            .map(|c| c.id.as_str())
+            .collect();
+        let mut gone: Vec<&crate::ledger::entry::Entry> = l
+            .entries
+            .values()
+            .filter(|e| !found.contains(e.problem_id.as_str()))
+            .filter(|e| e.cluster_ids.iter().any(|c| clusters.contains(c.as_str())))
+            .collect();
+        gone.sort_by(|a, b| (&a.code, &a.problem_id).cmp(&(&b.code, &b.problem_id)));
+        for e in gone {
+            let code = crate::contract::ProblemCode::from_name(&e.code);
+            let mut row = vec![
+                text(e.problem_id.clone()),
+                text(e.code.clone()),
+                code.map_or(Cell::Empty, |c| text(c.label_zh())),
+                code.map_or(Cell::Empty, |c| text(c.label_en())),
+                code.map_or(Cell::Empty, |c| text(c.severity().as_str())),
+                text(e.layer.clone()),
+                text(e.feature_id.clone()),
+                opt_text(e.cluster_id.as_ref()),
+                Cell::Empty,
+                opt_text(e.detail.as_ref()),
+                Cell::Empty,
+            ];
+            row.extend(ledger_cells(&e.problem_id));
+            rows.push(row);
+        }
+    }
+    Sheet {
+        name: SHEET,
         headers: headers(&[
-            "问题编号",
+            ID,
             "问题代码",
             "问题类型",
             "Problem",
@@ -336,37 +433,18 @@ pub fn sheets(o: Outcome) -> Vec<Sheet> {
             "组团验收时限",
             "说明",
             "距离(m)",
-            "整改措施",
-            "责任单位",
-            "完成时限",
-            "整改状态",
+            MEASURE,
+            UNIT,
+            DUE,
+            STATUS,
+            NOTE,
+            "是否仍检出",
+            "反复次数",
+            "本次变化",
+            VERSION,
         ]),
-        rows: analysis
-            .problems
-            .iter()
-            .map(|p| {
-                vec![
-                    text(p.problem_id.clone()),
-                    text(p.code.as_str()),
-                    text(p.code.label_zh()),
-                    text(p.code.label_en()),
-                    text(p.code.severity().as_str()),
-                    text(p.layer.name()),
-                    text(p.feature_id.clone()),
-                    opt_text(p.cluster_id.as_ref()),
-                    opt_text(p.deadline.as_ref()),
-                    text(p.detail.clone()),
-                    opt_number(p.distance_m),
-                    Cell::Empty,
-                    Cell::Empty,
-                    Cell::Empty,
-                    text("待整改"),
-                ]
-            })
-            .collect(),
-    };
-
-    vec![clusters, sources, net, plants, outfalls, problems]
+        rows,
+    }
 }
 
 /// Display width of text in Excel's character units: Chinese characters take two.

@@ -11,6 +11,8 @@ pub struct ApiError {
     pub status: StatusCode,
     pub code: &'static str,
     pub description: String,
+    /// With a 409 of the ledger: the entry as it now is.
+    pub current: Option<serde_json::Value>,
 }
 
 impl ApiError {
@@ -19,6 +21,7 @@ impl ApiError {
             status: StatusCode::BAD_REQUEST,
             code: "InvalidParameterValue",
             description: description.into(),
+            current: None,
         }
     }
 
@@ -27,6 +30,7 @@ impl ApiError {
             status: StatusCode::NOT_FOUND,
             code: "NotFound",
             description: description.into(),
+            current: None,
         }
     }
 
@@ -36,6 +40,53 @@ impl ApiError {
             status: StatusCode::INTERNAL_SERVER_ERROR,
             code: "ServerError",
             description: e.to_string(),
+            current: None,
+        }
+    }
+
+    pub fn unauthorized(description: impl Into<String>) -> Self {
+        ApiError {
+            status: StatusCode::UNAUTHORIZED,
+            code: "Unauthorized",
+            description: description.into(),
+            current: None,
+        }
+    }
+
+    pub fn forbidden(description: impl Into<String>) -> Self {
+        ApiError {
+            status: StatusCode::FORBIDDEN,
+            code: "Forbidden",
+            description: description.into(),
+            current: None,
+        }
+    }
+
+    /// The ledger's database does not answer: reads of the snapshot go on.
+    pub fn unavailable(description: impl Into<String>) -> Self {
+        ApiError {
+            status: StatusCode::SERVICE_UNAVAILABLE,
+            code: "Unavailable",
+            description: description.into(),
+            current: None,
+        }
+    }
+
+    /// A ledger failure as the client should see it.
+    pub fn from_ledger(e: anyhow::Error) -> Self {
+        use crate::ledger::LedgerError as L;
+        match e.downcast::<L>() {
+            Ok(L::NotFound(m)) => ApiError::not_found(m),
+            Ok(L::Unauthorized(m)) => ApiError::unauthorized(m),
+            Ok(L::Forbidden(m)) => ApiError::forbidden(m),
+            Ok(L::Invalid(m)) => ApiError::bad_parameter(m),
+            Ok(L::Conflict { message, current }) | Ok(L::Refused { message, current }) => {
+                ApiError {
+                    current: Some(current.json()),
+                    ..ApiError::conflict(message)
+                }
+            }
+            Err(other) => ApiError::unavailable(format!("the ledger is unavailable: {other:#}")),
         }
     }
 
@@ -44,14 +95,25 @@ impl ApiError {
             status: StatusCode::CONFLICT,
             code: "Conflict",
             description: description.into(),
+            current: None,
         }
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = json!({ "code": self.code, "description": self.description });
-        (self.status, Json(body)).into_response()
+        let mut body = json!({ "code": self.code, "description": self.description });
+        if let Some(current) = self.current {
+            body["current"] = current;
+        }
+        let mut response = (self.status, Json(body)).into_response();
+        if self.status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Bearer realm=\"zdz ledger\""),
+            );
+        }
+        response
     }
 }
 

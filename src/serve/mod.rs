@@ -12,6 +12,8 @@ pub mod collection;
 pub mod crs;
 /// The JSON error type every handler returns.
 pub mod error;
+/// The ledger's endpoints, with tokens and roles.
+pub mod ledger_api;
 /// OGC API – Features handlers.
 pub mod ogc;
 /// The OpenAPI 3.0 document and the documentation page.
@@ -48,6 +50,10 @@ pub struct Options {
     pub watch: bool,
     /// Longest time a request may take.
     pub timeout: Duration,
+    /// The ledger every load and reload is recorded in, with its endpoints.
+    pub ledger: Option<String>,
+    /// Show ledger fields on the public problems collection.
+    pub public_ledger: bool,
 }
 
 pub fn router(state: Arc<AppState>, options: &Options) -> Router {
@@ -71,9 +77,28 @@ pub fn router(state: Arc<AppState>, options: &Options) -> Router {
         .route("/api/reload", post(api::reload))
         .route("/healthz", get(api::healthz))
         .route("/zdz.qlr", get(api::layer_definition))
+        .route("/api/ledger/problems", get(ledger_api::list))
+        .route(
+            "/api/ledger/problems/{id}",
+            get(ledger_api::get).post(ledger_api::set),
+        )
+        .route("/api/ledger/evidence/{sha256}", get(ledger_api::download))
+        .route("/api/ledger/progress", get(ledger_api::progress))
         .fallback(|| async { error::ApiError::not_found("no such endpoint; see /openapi") })
+        .with_state(state.clone())
+        .layer(RequestBodyLimitLayer::new(64 * 1024));
+    // Evidence uploads alone may be larger: up to four files of 20 MiB.
+    let upload_limit = crate::ledger::change::EVIDENCE_MAX_BYTES * 4 + 64 * 1024;
+    let uploads = Router::new()
+        .route(
+            "/api/ledger/problems/{id}/evidence",
+            post(ledger_api::upload),
+        )
         .with_state(state)
-        .layer(RequestBodyLimitLayer::new(64 * 1024))
+        .layer(axum::extract::DefaultBodyLimit::max(upload_limit))
+        .layer(RequestBodyLimitLayer::new(upload_limit));
+    let router = uploads
+        .merge(router)
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
             options.timeout,
@@ -112,10 +137,26 @@ async fn shutdown_signal() {
 /// Load and analyse `workspace`, then serve it until SIGTERM or Ctrl-C.
 pub async fn run(workspace: String, options: Options) -> Result<()> {
     let ws = workspace.clone();
-    let first = tokio::task::spawn_blocking(move || Snapshot::build(&ws, 1)).await??;
+    let (url, public) = (options.ledger.clone(), options.public_ledger);
+    let (first, ledger) = tokio::task::spawn_blocking(move || -> Result<_> {
+        let ledger = url
+            .as_deref()
+            .map(crate::ledger::Ledger::open)
+            .transpose()?
+            .map(std::sync::Arc::new);
+        let first = Snapshot::build(&ws, 1, ledger.as_deref(), public)?;
+        Ok((first, ledger))
+    })
+    .await??;
     let watched: Vec<PathBuf> = first.watch_dirs();
     let collections = first.collections.len();
-    let state = AppState::new(workspace, first, !options.cors.is_empty());
+    let state = AppState::new(
+        workspace,
+        first,
+        !options.cors.is_empty(),
+        ledger,
+        options.public_ledger,
+    );
     if options.watch {
         state
             .watch(watched.clone(), Duration::from_millis(500))

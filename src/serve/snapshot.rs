@@ -87,17 +87,30 @@ const COLLECTIONS: [(&str, &str, &str); 8] = [
 ];
 
 impl Snapshot {
-    /// Load and analyse `workspace`, then build the collections.
-    pub fn build(workspace: &str, version: u64) -> Result<Snapshot> {
+    /// Load and analyse `workspace` (recording the run in `ledger`, when given), then build
+    /// the collections; `public_ledger` shows ledger fields on the problems.
+    pub fn build(
+        workspace: &str,
+        version: u64,
+        ledger: Option<&crate::ledger::Ledger>,
+        public_ledger: bool,
+    ) -> Result<Snapshot> {
         let t0 = Instant::now();
         let loaded = load(workspace)?;
         let t1 = Instant::now();
         let analysis = analyze(&loaded.layers, &loaded.project);
+        let (view, dismissed) = match ledger {
+            Some(l) => {
+                let (v, d) = crate::ledger::record_run_in(l, &loaded, &analysis)?;
+                (Some(v), d)
+            }
+            None => (None, Default::default()),
+        };
         let readiness = crate::readiness::assess(
             &loaded.layers,
             &analysis,
             &loaded.project.rubric,
-            &Default::default(),
+            &dismissed,
         );
         let timings = summary::Timings {
             load_ms: (t1 - t0).as_millis(),
@@ -108,6 +121,7 @@ impl Snapshot {
             loaded: &loaded,
             analysis: &analysis,
             readiness: &readiness,
+            ledger: view.as_ref().filter(|_| public_ledger),
         };
         Snapshot::from_outcome(o, &timings, version)
     }

@@ -8,10 +8,15 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use std::collections::HashMap;
+
 use arc_swap::ArcSwap;
 use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
 
 use super::snapshot::Snapshot;
+use crate::ledger::Ledger;
+use crate::ledger::users::Actor;
 
 pub struct AppState {
     snapshot: ArcSwap<Snapshot>,
@@ -20,10 +25,26 @@ pub struct AppState {
     versions: AtomicU64,
     last_error: Mutex<Option<String>>,
     pub cors: bool,
+    /// The ledger every load is recorded in, and whose endpoints the service answers.
+    pub ledger: Option<Arc<Ledger>>,
+    /// Whether the public problems collection shows ledger fields.
+    pub public_ledger: bool,
+    /// Tokens already checked (by their SHA-256), so argon2 runs once per token.
+    tokens: Mutex<HashMap<String, Actor>>,
+}
+
+fn token_key(token: &str) -> String {
+    crate::ledger::hex(&Sha256::digest(token.as_bytes()))
 }
 
 impl AppState {
-    pub fn new(workspace: String, first: Snapshot, cors: bool) -> Arc<AppState> {
+    pub fn new(
+        workspace: String,
+        first: Snapshot,
+        cors: bool,
+        ledger: Option<Arc<Ledger>>,
+        public_ledger: bool,
+    ) -> Arc<AppState> {
         Arc::new(AppState {
             versions: AtomicU64::new(first.version),
             snapshot: ArcSwap::from_pointee(first),
@@ -31,7 +52,25 @@ impl AppState {
             reloading: AtomicBool::new(false),
             last_error: Mutex::new(None),
             cors,
+            ledger,
+            public_ledger,
+            tokens: Mutex::new(HashMap::new()),
         })
+    }
+
+    pub fn cached_actor(&self, token: &str) -> Option<Actor> {
+        self.tokens
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&token_key(token))
+            .cloned()
+    }
+
+    pub fn cache_actor(&self, token: &str, actor: &Actor) {
+        self.tokens
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(token_key(token), actor.clone());
     }
 
     /// The snapshot to answer one request with.
@@ -48,8 +87,11 @@ impl AppState {
         tokio::spawn(async move {
             let version = state.versions.fetch_add(1, Ordering::SeqCst) + 1;
             let workspace = state.workspace.clone();
-            let built =
-                tokio::task::spawn_blocking(move || Snapshot::build(&workspace, version)).await;
+            let (ledger, public) = (state.ledger.clone(), state.public_ledger);
+            let built = tokio::task::spawn_blocking(move || {
+                Snapshot::build(&workspace, version, ledger.as_deref(), public)
+            })
+            .await;
             match built {
                 Ok(Ok(snapshot)) => {
                     tracing::info!(version, "reloaded {}", state.workspace);
@@ -79,6 +121,11 @@ impl AppState {
             "built_at": s.built_at,
             "reloading": self.reloading.load(Ordering::SeqCst),
             "last_reload_error": *self.last_error.lock().unwrap_or_else(|e| e.into_inner()),
+            "ledger": self.ledger.as_ref().map(|l| json!({
+                "engine": l.store().engine(),
+                "location": l.store().location(),
+                "reachable": l.store().check().is_ok(),
+            })),
         })
     }
 

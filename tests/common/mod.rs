@@ -5,6 +5,7 @@
 
 pub mod fixture;
 pub mod readiness_fixture;
+pub mod server;
 
 use std::path::{Path, PathBuf};
 

@@ -88,7 +88,10 @@ for name in ["组团 Clusters", "管网 Pipes", "问题 Problems"]:
         r = layer.renderer()
         if r.type() == "categorizedSymbol":
             for c in r.categories():
-                wanted[f"{name}:{c.value()}"] = c.symbol().color().getRgb()[:3]
+                # A translucent fill shows as its colour over the white background.
+                rgba = c.symbol().color().getRgb()
+                a = rgba[3] / 255 if c.symbol().type() == 2 else 1.0
+                wanted[f"{name}:{c.value()}"] = tuple(round(v * a + 255 * (1 - a)) for v in rgba[:3])
 counts = {k: 0 for k in wanted}
 non_white = 0
 for y in range(0, image.height(), 2):

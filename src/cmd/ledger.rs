@@ -1,0 +1,305 @@
+//! `zdz ledger …`: list entries, change one, import a filled-in problem sheet, write the
+//! progress workbook, add a user. The command line is trusted as the city role, unless
+//! `--by` names a registered user, whose role then applies.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use clap::Subcommand;
+
+use zdz::ledger::change::{Change, EvidenceFile};
+use zdz::ledger::entry::Filter;
+use zdz::ledger::status::Status;
+use zdz::ledger::users::{self, Actor, Role};
+use zdz::ledger::{Ledger, now};
+
+#[derive(Subcommand)]
+pub enum LedgerCommand {
+    /// List entries (the problem list), optionally narrowed.
+    #[command(
+        after_help = "Examples:\n  zdz ledger list --ledger ledger.db --cluster CQJK-A\n  zdz ledger list --ledger ledger.db --status 待整改 --json"
+    )]
+    List {
+        /// A SQLite file or postgres://user@host:port/database.
+        #[arg(long)]
+        ledger: String,
+        #[arg(long)]
+        cluster: Option<String>,
+        #[arg(long)]
+        district: Option<String>,
+        /// open, in_progress, awaiting_review, closed, dismissed (or 待整改 … 不予认定).
+        #[arg(long)]
+        status: Option<String>,
+        /// Print a JSON array.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change one entry: its status, measure, unit, due date, a note, evidence.
+    #[command(
+        after_help = "Examples:\n  zdz ledger set --ledger ledger.db P3c9e1a2b4f60 --status in_progress --by 张工 --unit 园区管委会 --measure 封堵混接点 --due 2025-10-31\n  zdz ledger set --ledger ledger.db P3c9e1a2b4f60 --status closed --by 李处 --evidence 照片.jpg"
+    )]
+    Set {
+        #[arg(long)]
+        ledger: String,
+        problem_id: String,
+        #[arg(long)]
+        status: Option<String>,
+        /// Who makes the change (recorded in the history).
+        #[arg(long)]
+        by: String,
+        #[arg(long)]
+        note: Option<String>,
+        #[arg(long)]
+        unit: Option<String>,
+        #[arg(long)]
+        measure: Option<String>,
+        /// Due date, YYYY-MM-DD.
+        #[arg(long)]
+        due: Option<String>,
+        /// A photo or PDF (≤ 20 MiB), stored by its SHA-256; repeatable.
+        #[arg(long)]
+        evidence: Vec<PathBuf>,
+        /// Close although the latest run still detected it, and why (city role).
+        #[arg(long)]
+        force_reason: Option<String>,
+    },
+    /// Apply a filled-in 问题清单 sheet of survey.xlsx as changes.
+    #[command(
+        after_help = "Example:\n  zdz ledger import --ledger ledger.db zdz-out/survey.xlsx --by 张工"
+    )]
+    Import {
+        #[arg(long)]
+        ledger: String,
+        workbook: PathBuf,
+        #[arg(long)]
+        by: String,
+    },
+    /// Write the progress workbook (整改工作进展情况表).
+    #[command(after_help = "Example:\n  zdz ledger report --ledger ledger.db --out progress.xlsx")]
+    Report {
+        #[arg(long)]
+        ledger: String,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        district: Option<String>,
+    },
+    /// Manage the users of the service's ledger endpoints.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum UserCommand {
+    /// Add a user and print its token (once, alone on the last line).
+    #[command(
+        after_help = "Example:\n  zdz ledger user add --ledger ledger.db 南岸区环境局 --role district --district 南岸区"
+    )]
+    Add {
+        #[arg(long)]
+        ledger: String,
+        name: String,
+        /// city, district or viewer.
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        district: Option<String>,
+    },
+}
+
+/// The actor `--by` names: a registered user's role, else the command line's (city).
+fn actor(ledger: &Ledger, by: &str) -> Result<Actor> {
+    Ok(users::by_name(ledger.store(), by)?.unwrap_or(Actor {
+        name: by.to_string(),
+        role: Role::City,
+        district: None,
+    }))
+}
+
+fn media_type(path: &Path) -> &'static str {
+    match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("png") => "image/png",
+        Some("pdf") => "application/pdf",
+        Some("heic") => "image/heic",
+        _ => "application/octet-stream",
+    }
+}
+
+pub fn run(command: LedgerCommand) -> Result<()> {
+    match command {
+        LedgerCommand::List {
+            ledger,
+            cluster,
+            district,
+            status,
+            json,
+        } => {
+            let ledger = Ledger::open(&ledger)?;
+            let filter = Filter {
+                cluster,
+                district,
+                status: status
+                    .as_deref()
+                    .map(Status::parse)
+                    .transpose()
+                    .map_err(anyhow::Error::msg)?,
+                code: None,
+            };
+            let entries = ledger.list(&filter)?;
+            if json {
+                let list: Vec<_> = entries.iter().map(|e| e.json()).collect();
+                println!("{}", serde_json::to_string_pretty(&list)?);
+            } else {
+                println!(
+                    "{:<14} {:<26} {:<10} {:<6} {:<4} {:>3} {:<10} 责任单位",
+                    "problem_id", "code", "cluster", "状态", "检出", "反复", "完成时限"
+                );
+                for e in &entries {
+                    println!(
+                        "{:<14} {:<26} {:<10} {:<6} {:<4} {:>3} {:<10} {}",
+                        e.problem_id,
+                        e.code,
+                        e.cluster_id.as_deref().unwrap_or("-"),
+                        e.status.zh(),
+                        if e.detected { "是" } else { "否" },
+                        e.recurrences,
+                        e.due.as_deref().unwrap_or("-"),
+                        e.unit.as_deref().unwrap_or("")
+                    );
+                }
+                eprintln!("{} entries", entries.len());
+            }
+            Ok(())
+        }
+        LedgerCommand::Set {
+            ledger,
+            problem_id,
+            status,
+            by,
+            note,
+            unit,
+            measure,
+            due,
+            evidence,
+            force_reason,
+        } => {
+            let ledger = Ledger::open(&ledger)?;
+            let actor = actor(&ledger, &by)?;
+            let evidence = evidence
+                .iter()
+                .map(|p| {
+                    Ok(EvidenceFile {
+                        file_name: p
+                            .file_name()
+                            .map(|n| n.to_string_lossy().into_owned())
+                            .unwrap_or_default(),
+                        media_type: media_type(p).into(),
+                        bytes: std::fs::read(p)
+                            .with_context(|| format!("{}: cannot read", p.display()))?,
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?;
+            let change = Change {
+                status: status
+                    .as_deref()
+                    .map(Status::parse)
+                    .transpose()
+                    .map_err(anyhow::Error::msg)?,
+                note,
+                unit,
+                measure,
+                due,
+                evidence,
+                force_reason,
+                expected_version: None,
+            };
+            let e =
+                zdz::ledger::change::apply(ledger.store(), &problem_id, &change, &actor, &now())?;
+            eprintln!(
+                "zdz: {} is {} ({}), version {}",
+                e.problem_id,
+                e.status.as_str(),
+                e.status.zh(),
+                e.version
+            );
+            Ok(())
+        }
+        LedgerCommand::Import {
+            ledger,
+            workbook,
+            by,
+        } => {
+            let ledger = Ledger::open(&ledger)?;
+            let actor = actor(&ledger, &by)?;
+            let report = zdz::ledger::import::import(ledger.store(), &workbook, &actor, &now())?;
+            for s in &report.skipped {
+                eprintln!("  skipped row {} ({}): {}", s.row, s.problem_id, s.reason);
+            }
+            println!(
+                "{} applied, {} skipped, {} unchanged",
+                report.applied,
+                report.skipped.len(),
+                report.unchanged
+            );
+            if !report.skipped.is_empty() {
+                bail!("{} rows were skipped", report.skipped.len());
+            }
+            Ok(())
+        }
+        LedgerCommand::Report {
+            ledger,
+            out,
+            district,
+        } => {
+            let ledger = Ledger::open(&ledger)?;
+            let filter = Filter {
+                district,
+                ..Filter::default()
+            };
+            let p = zdz::ledger::progress::progress(
+                ledger.store(),
+                &filter,
+                zdz::ledger::progress::today(),
+            )?;
+            zdz::publish::progress::write_progress(&out, &p)?;
+            eprintln!(
+                "zdz: {}: {} problems in {} clusters of {} districts; {} closed, {} overdue, {} recurrences",
+                out.display(),
+                p.total.found,
+                p.clusters.len(),
+                p.districts.len(),
+                p.total.closed,
+                p.total.overdue,
+                p.total.recurrences
+            );
+            Ok(())
+        }
+        LedgerCommand::User {
+            command:
+                UserCommand::Add {
+                    ledger,
+                    name,
+                    role,
+                    district,
+                },
+        } => {
+            let ledger = Ledger::open(&ledger)?;
+            let role = Role::parse(&role)?;
+            let token = users::add(ledger.store(), &name, role, district.as_deref(), &now())?;
+            eprintln!(
+                "zdz: user {name} ({}) added; its token, shown only now:",
+                role.as_str()
+            );
+            println!("{token}");
+            Ok(())
+        }
+    }
+}

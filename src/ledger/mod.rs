@@ -1,0 +1,200 @@
+//! The problem ledger (问题清单 → 整改 → 销号): every run recorded and reconciled by the
+//! stable `problem_id`, every change of an entry checked and kept in an append-only
+//! history, evidence stored by content, users with roles, and the progress report. In a
+//! SQLite file by default, or a PostgreSQL database for a city-wide ledger; both run the
+//! same migrations and the same code, through one storage interface.
+//!
+//! Downstream of the analysis: it reads problems and writes nothing back into them, except
+//! that dismissed problems are left out of counts and scores (`dismissed`).
+
+/// Changing an entry: status, measure, unit, due date, note, evidence.
+pub mod change;
+/// An entry and reading entries back.
+pub mod entry;
+/// A filled-in problem sheet of the survey workbook, applied as changes.
+pub mod import;
+/// The schema, in numbered migrations both engines run.
+pub mod migrate;
+/// The ledger in PostgreSQL.
+pub mod postgres;
+/// Progress per district and cluster (整改工作进展情况).
+pub mod progress;
+/// Recording a run and reconciling its problems.
+pub mod reconcile;
+/// The ledger in a SQLite file.
+pub mod sqlite;
+/// The statuses 待整改 → 整改中 → 待验收 → 已销号, and 不予认定.
+pub mod status;
+/// The storage interface both engines implement.
+pub mod store;
+/// Users, roles and tokens.
+pub mod users;
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use anyhow::Result;
+
+use crate::project::is_connection_string;
+use entry::{Entry, Filter};
+use store::{Store, with};
+
+/// What went wrong with a ledger request, for the command line's exit code and the
+/// service's HTTP status.
+#[derive(Debug)]
+pub enum LedgerError {
+    NotFound(String),
+    Unauthorized(String),
+    Forbidden(String),
+    /// The entry changed since the version the client saw (or meanwhile).
+    Conflict {
+        message: String,
+        current: Box<Entry>,
+    },
+    /// The change breaks a rule (closing a problem still detected).
+    Refused {
+        message: String,
+        current: Box<Entry>,
+    },
+    Invalid(String),
+}
+
+impl std::fmt::Display for LedgerError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LedgerError::NotFound(m)
+            | LedgerError::Unauthorized(m)
+            | LedgerError::Forbidden(m)
+            | LedgerError::Invalid(m) => f.write_str(m),
+            LedgerError::Conflict { message, .. } | LedgerError::Refused { message, .. } => {
+                f.write_str(message)
+            }
+        }
+    }
+}
+
+impl std::error::Error for LedgerError {}
+
+/// Bytes as lowercase hex (SHA-256 digests, token parts).
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Now, as the ledger writes times: UTC, ISO 8601, to the second.
+pub fn now() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// What a run's outputs show of the ledger: where it is, what this run changed, and every
+/// entry as it stands after it.
+#[derive(Debug, Clone)]
+pub struct View {
+    pub location: String,
+    pub run: reconcile::RunSummary,
+    pub entries: HashMap<String, Entry>,
+}
+
+impl View {
+    /// What changed for a problem in this run: new, recurred (反复), no longer detected
+    /// (不再检出), detected again; none when nothing did.
+    pub fn change_of(&self, problem_id: &str) -> Option<&'static str> {
+        let r = &self.run;
+        let has = |list: &Vec<String>| list.iter().any(|p| p == problem_id);
+        if has(&r.new) {
+            Some("new")
+        } else if has(&r.recurred) {
+            Some("recurred")
+        } else if has(&r.not_detected) {
+            Some("not_detected")
+        } else if has(&r.detected_again) {
+            Some("detected_again")
+        } else {
+            None
+        }
+    }
+}
+
+/// Record a run of `loaded` and `analysis` in the ledger at `url`: the ledger as the run's
+/// outputs show it, and the dismissed problems scores leave out.
+pub fn record_run(
+    url: &str,
+    loaded: &crate::load::Loaded,
+    analysis: &crate::analysis::Analysis,
+) -> Result<(View, HashSet<String>)> {
+    record_run_in(&Ledger::open(url)?, loaded, analysis)
+}
+
+/// `record_run` in a ledger already open.
+pub fn record_run_in(
+    ledger: &Ledger,
+    loaded: &crate::load::Loaded,
+    analysis: &crate::analysis::Analysis,
+) -> Result<(View, HashSet<String>)> {
+    let input = reconcile::RunInput::new(loaded, analysis);
+    let run = reconcile::reconcile(ledger.store(), &input, &now())?;
+    let dismissed = ledger.dismissed()?;
+    Ok((
+        View {
+            location: ledger.store().location(),
+            run,
+            entries: ledger.entries()?,
+        },
+        dismissed,
+    ))
+}
+
+/// An open ledger, at the latest schema.
+pub struct Ledger {
+    store: Box<dyn Store>,
+}
+
+impl Ledger {
+    /// Open the ledger at `url`: a SQLite file (created if missing) or `postgres://…`.
+    pub fn open(url: &str) -> Result<Ledger> {
+        let store: Box<dyn Store> = if is_connection_string(url) {
+            if url.to_ascii_lowercase().starts_with("pg:") {
+                anyhow::bail!(
+                    "{}: give the ledger as a postgres://user@host:port/database URL",
+                    postgres::redact(url)
+                );
+            }
+            Box::new(postgres::Postgres::open(url)?)
+        } else {
+            Box::new(sqlite::Sqlite::open(Path::new(url))?)
+        };
+        migrate::migrate(store.as_ref())?;
+        Ok(Ledger { store })
+    }
+
+    pub fn store(&self) -> &dyn Store {
+        self.store.as_ref()
+    }
+
+    /// Entries matching `filter`.
+    pub fn list(&self, filter: &Filter) -> Result<Vec<Entry>> {
+        with(self.store(), |tx| entry::list(tx, filter))
+    }
+
+    /// Every entry by problem id, for outputs that carry ledger fields.
+    pub fn entries(&self) -> Result<HashMap<String, Entry>> {
+        Ok(self
+            .list(&Filter::default())?
+            .into_iter()
+            .map(|e| (e.problem_id.clone(), e))
+            .collect())
+    }
+
+    /// Ids of dismissed problems (不予认定): left out of counts and scores.
+    pub fn dismissed(&self) -> Result<HashSet<String>> {
+        with(self.store(), |tx| {
+            Ok(tx
+                .query(
+                    "SELECT problem_id FROM entries WHERE status = 'dismissed'",
+                    &[],
+                )?
+                .into_iter()
+                .filter_map(|r| r[0].string())
+                .collect())
+        })
+    }
+}

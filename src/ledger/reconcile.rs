@@ -1,0 +1,415 @@
+//! Record a run in the ledger and reconcile its problems with the entries, by the stable
+//! `problem_id` (issue 12): a new problem becomes an `open` entry due at its cluster's
+//! deadline; one found again has its `last_seen` moved on; one a run no longer finds,
+//! though its rule ran, is marked not detected (never closed: the data may be
+//! incomplete), and a rule that did not run changes nothing; a closed problem found again
+//! is reopened and counted as a recurrence (反复). The whole run is one transaction.
+//!
+//! A run only reconciles the entries of its own workspace: those of its clusters, and
+//! those without a cluster that the same workspace found. A city-wide ledger fed by each
+//! district's workspace keeps every district's entries apart.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+
+use anyhow::Result;
+use serde::Serialize;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use super::entry::{join_list, split_list};
+use super::status::Status;
+use super::store::{Store, Tx, Val, with};
+use crate::analysis::Analysis;
+use crate::load::Loaded;
+
+/// One problem of the run, as the ledger keeps it.
+#[derive(Debug, Clone)]
+pub struct RunProblem {
+    pub problem_id: String,
+    pub code: String,
+    pub layer: String,
+    pub feature_id: String,
+    pub cluster_ids: Vec<String>,
+    pub districts: Vec<String>,
+    pub detail: String,
+    /// Its cluster's deadline, when that is a date.
+    pub due: Option<String>,
+}
+
+/// A cluster the run saw: id, name, district, deadline.
+#[derive(Debug, Clone)]
+pub struct RunCluster {
+    pub id: String,
+    pub name: Option<String>,
+    pub district: Option<String>,
+    pub deadline: String,
+}
+
+/// Everything a run hands the ledger.
+#[derive(Debug, Clone)]
+pub struct RunInput {
+    pub workspace: String,
+    pub fingerprint: String,
+    pub params: Value,
+    pub rules_ran: BTreeMap<String, bool>,
+    pub problems: Vec<RunProblem>,
+    pub clusters: Vec<RunCluster>,
+}
+
+/// What the reconcile changed, by problem id.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RunSummary {
+    pub run_id: i64,
+    pub new: Vec<String>,
+    pub recurred: Vec<String>,
+    pub not_detected: Vec<String>,
+    pub detected_again: Vec<String>,
+}
+
+/// Files up to this size are hashed whole for the fingerprint; larger ones by size, time
+/// and their first and last MiB (a national GeoPackage is gigabytes).
+const HASH_WHOLE: u64 = 64 * 1024 * 1024;
+
+/// A hash of what the run read: every source file's content (or, for very large ones, its
+/// size, modification time, first and last MiB), and the project's settings.
+pub fn fingerprint(loaded: &Loaded) -> String {
+    let mut h = Sha256::new();
+    let mut sources: Vec<&str> = loaded.reports.iter().map(|r| r.source.as_str()).collect();
+    sources.sort();
+    sources.dedup();
+    for s in sources {
+        h.update(s.as_bytes());
+        let path = Path::new(s);
+        let Ok(meta) = std::fs::metadata(path) else {
+            continue;
+        };
+        h.update(meta.len().to_le_bytes());
+        if meta.len() <= HASH_WHOLE {
+            if let Ok(bytes) = std::fs::read(path) {
+                h.update(&bytes);
+            }
+        } else {
+            use std::io::{Read, Seek, SeekFrom};
+            if let Ok(t) = meta.modified() {
+                h.update(format!("{t:?}").as_bytes());
+            }
+            if let Ok(mut f) = std::fs::File::open(path) {
+                let mut buf = vec![0u8; 1 << 20];
+                for at in [SeekFrom::Start(0), SeekFrom::End(-(1 << 20))] {
+                    if f.seek(at).is_ok() && f.read_exact(&mut buf).is_ok() {
+                        h.update(&buf);
+                    }
+                }
+            }
+        }
+    }
+    h.update(format!("{:?}", loaded.project.params).as_bytes());
+    super::hex(&h.finalize())
+}
+
+impl RunInput {
+    /// The run as the ledger records it, from the loaded workspace and its analysis.
+    pub fn new(loaded: &Loaded, analysis: &Analysis) -> RunInput {
+        let l = &loaded.layers;
+        let district = |c: usize| {
+            analysis.clusters[c]
+                .park
+                .and_then(|p| l.parks[p].district.clone())
+        };
+        let index = crate::analysis::context::by_id(l.clusters.iter().map(|c| c.id.as_str()));
+        let is_date = |d: &str| crate::load::values::parse_date(d).is_ok() && d.len() == 10;
+        let problems = analysis
+            .problems
+            .iter()
+            .map(|p| {
+                let clusters: Vec<usize> = p
+                    .cluster_ids
+                    .iter()
+                    .filter_map(|id| index.get(id.as_str()).copied())
+                    .collect();
+                let mut districts: Vec<String> =
+                    clusters.iter().filter_map(|c| district(*c)).collect();
+                districts.sort();
+                districts.dedup();
+                RunProblem {
+                    problem_id: p.problem_id.clone(),
+                    code: p.code.as_str().into(),
+                    layer: p.layer.name().into(),
+                    feature_id: p.feature_id.clone(),
+                    cluster_ids: p.cluster_ids.clone(),
+                    districts,
+                    detail: p.detail.clone(),
+                    due: p.deadline.clone().filter(|d| is_date(d)),
+                }
+            })
+            .collect();
+        RunInput {
+            workspace: loaded
+                .project
+                .info
+                .name
+                .clone()
+                .unwrap_or_else(|| loaded.origin.clone()),
+            fingerprint: fingerprint(loaded),
+            params: serde_json::to_value(loaded.project.params).unwrap_or(Value::Null),
+            rules_ran: analysis
+                .rules_ran
+                .iter()
+                .map(|(c, r)| (c.as_str().to_string(), *r))
+                .collect(),
+            problems,
+            clusters: l
+                .clusters
+                .iter()
+                .zip(&analysis.clusters)
+                .enumerate()
+                .map(|(i, (c, r))| RunCluster {
+                    id: c.id.clone(),
+                    name: c.name.clone(),
+                    district: district(i),
+                    deadline: r.deadline.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// An entry as reconciling needs it.
+struct Known {
+    status: Status,
+    detected: bool,
+    code: String,
+    cluster_ids: Vec<String>,
+    districts: Vec<String>,
+    detail: Option<String>,
+    workspace: String,
+    seq: i64,
+}
+
+/// Record `run` and reconcile it with the ledger, at time `now`, in one transaction.
+pub fn reconcile(store: &dyn Store, run: &RunInput, now: &str) -> Result<RunSummary> {
+    with(store, |tx| reconcile_in(tx, run, now))
+}
+
+fn history(
+    tx: &mut dyn Tx,
+    (problem_id, seq): (&str, i64),
+    (now, run_id): (&str, i64),
+    change: &str,
+    (from, to): (Option<Status>, Option<Status>),
+) -> Result<()> {
+    tx.execute(
+        "INSERT INTO history (problem_id, seq, at, by_name, run_id, change, from_status, to_status) VALUES ($1, $2, $3, 'zdz', $4, $5, $6, $7)",
+        &[
+            problem_id.into(),
+            Val::Int(seq),
+            now.into(),
+            Val::Int(run_id),
+            change.into(),
+            from.map(|s| s.as_str()).into(),
+            to.map(|s| s.as_str()).into(),
+        ],
+    )?;
+    Ok(())
+}
+
+fn reconcile_in(tx: &mut dyn Tx, run: &RunInput, now: &str) -> Result<RunSummary> {
+    // The counter's row is locked until commit: concurrent runs take turns.
+    let run_id = super::store::scalar(
+        tx,
+        "UPDATE counters SET value = value + 1 WHERE name = 'run' RETURNING value",
+        &[],
+    )?
+    .and_then(|v| v.int())
+    .ok_or_else(|| anyhow::anyhow!("the ledger has no run counter"))?;
+
+    let run_clusters: HashSet<&str> = run.clusters.iter().map(|c| c.id.as_str()).collect();
+    let seqs: HashMap<String, i64> = tx
+        .query(
+            "SELECT problem_id, MAX(seq) FROM history GROUP BY problem_id",
+            &[],
+        )?
+        .into_iter()
+        .filter_map(|r| Some((r[0].string()?, r[1].int()?)))
+        .collect();
+    let mut known: HashMap<String, Known> = HashMap::new();
+    for r in tx.query(
+        "SELECT problem_id, status, detected, code, cluster_ids, districts, detail, workspace FROM entries",
+        &[],
+    )? {
+        let id = r[0].string().unwrap_or_default();
+        let cluster_ids = split_list(r[4].text().unwrap_or(""));
+        let workspace = r[7].string().unwrap_or_default();
+        let in_scope = workspace == run.workspace
+            || cluster_ids.iter().any(|c| run_clusters.contains(c.as_str()));
+        if !in_scope {
+            continue;
+        }
+        known.insert(
+            id.clone(),
+            Known {
+                status: Status::parse(r[1].text().unwrap_or("open")).unwrap_or(Status::Open),
+                detected: r[2].int() == Some(1),
+                code: r[3].string().unwrap_or_default(),
+                cluster_ids,
+                districts: split_list(r[5].text().unwrap_or("")),
+                detail: r[6].string(),
+                workspace,
+                seq: seqs.get(&id).copied().unwrap_or(0),
+            },
+        );
+    }
+
+    let mut summary = RunSummary {
+        run_id,
+        ..RunSummary::default()
+    };
+    let mut seen: HashSet<&str> = HashSet::new();
+    let half = run.problems.len() / 2;
+    for (i, p) in run.problems.iter().enumerate() {
+        if i == half {
+            crate::fault::point("reconcile");
+        }
+        seen.insert(&p.problem_id);
+        let at = (now, run_id);
+        match known.get(&p.problem_id) {
+            None => {
+                tx.execute(
+                    "INSERT INTO entries (problem_id, code, layer, feature_id, cluster_id, cluster_ids, district, districts, workspace, detail, status, detected, recurrences, first_seen, last_seen, first_run, last_run, due, version, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'open', 1, 0, $11, $11, $12, $12, $13, 1, $11)",
+                    &[
+                        (&p.problem_id).into(),
+                        (&p.code).into(),
+                        (&p.layer).into(),
+                        (&p.feature_id).into(),
+                        p.cluster_ids.first().into(),
+                        join_list(&p.cluster_ids).into(),
+                        p.districts.first().into(),
+                        join_list(&p.districts).into(),
+                        (&run.workspace).into(),
+                        (&p.detail).into(),
+                        now.into(),
+                        Val::Int(run_id),
+                        p.due.clone().into(),
+                    ],
+                )?;
+                history(
+                    tx,
+                    (&p.problem_id, 1),
+                    at,
+                    "new",
+                    (None, Some(Status::Open)),
+                )?;
+                summary.new.push(p.problem_id.clone());
+            }
+            Some(k) => {
+                let moved = k.cluster_ids != p.cluster_ids
+                    || k.districts != p.districts
+                    || k.detail.as_deref() != Some(p.detail.as_str())
+                    || k.workspace != run.workspace;
+                if moved {
+                    tx.execute(
+                        "UPDATE entries SET cluster_id = $2, cluster_ids = $3, district = $4, districts = $5, detail = $6, workspace = $7 WHERE problem_id = $1",
+                        &[
+                            (&p.problem_id).into(),
+                            p.cluster_ids.first().into(),
+                            join_list(&p.cluster_ids).into(),
+                            p.districts.first().into(),
+                            join_list(&p.districts).into(),
+                            (&p.detail).into(),
+                            (&run.workspace).into(),
+                        ],
+                    )?;
+                }
+                if k.status == Status::Closed {
+                    // 反复: closed, and found again.
+                    tx.execute(
+                        "UPDATE entries SET status = 'open', detected = 1, recurrences = recurrences + 1, last_seen = $2, last_run = $3, version = version + 1, updated_at = $2 WHERE problem_id = $1",
+                        &[(&p.problem_id).into(), now.into(), Val::Int(run_id)],
+                    )?;
+                    history(
+                        tx,
+                        (&p.problem_id, k.seq + 1),
+                        at,
+                        "recurred",
+                        (Some(Status::Closed), Some(Status::Open)),
+                    )?;
+                    summary.recurred.push(p.problem_id.clone());
+                } else if !k.detected {
+                    tx.execute(
+                        "UPDATE entries SET detected = 1, last_seen = $2, last_run = $3, version = version + 1, updated_at = $2 WHERE problem_id = $1",
+                        &[(&p.problem_id).into(), now.into(), Val::Int(run_id)],
+                    )?;
+                    history(
+                        tx,
+                        (&p.problem_id, k.seq + 1),
+                        at,
+                        "detected_again",
+                        (None, None),
+                    )?;
+                    summary.detected_again.push(p.problem_id.clone());
+                } else {
+                    tx.execute(
+                        "UPDATE entries SET last_seen = $2, last_run = $3 WHERE problem_id = $1",
+                        &[(&p.problem_id).into(), now.into(), Val::Int(run_id)],
+                    )?;
+                }
+            }
+        }
+    }
+    // Entries of this workspace the run did not find, where their rule ran.
+    let mut gone: Vec<(&String, &Known)> = known
+        .iter()
+        .filter(|(id, k)| {
+            !seen.contains(id.as_str())
+                && k.detected
+                && run.rules_ran.get(&k.code).copied().unwrap_or(false)
+        })
+        .collect();
+    gone.sort_by(|a, b| a.0.cmp(b.0));
+    for (id, k) in gone {
+        tx.execute(
+            "UPDATE entries SET detected = 0, version = version + 1, updated_at = $2 WHERE problem_id = $1",
+            &[id.into(), now.into()],
+        )?;
+        history(
+            tx,
+            (id, k.seq + 1),
+            (now, run_id),
+            "not_detected",
+            (None, None),
+        )?;
+        summary.not_detected.push(id.clone());
+    }
+
+    for c in &run.clusters {
+        tx.execute(
+            "INSERT INTO clusters (cluster_id, name, district, deadline, workspace, last_run) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (cluster_id) DO UPDATE SET name = $2, district = $3, deadline = $4, workspace = $5, last_run = $6",
+            &[
+                (&c.id).into(),
+                c.name.clone().into(),
+                c.district.clone().into(),
+                (&c.deadline).into(),
+                (&run.workspace).into(),
+                Val::Int(run_id),
+            ],
+        )?;
+    }
+    tx.execute(
+        "INSERT INTO runs (run_id, at, workspace, fingerprint, params, rules_ran, problems, new_count, recurred_count, not_detected_count, zdz_version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        &[
+            Val::Int(run_id),
+            now.into(),
+            (&run.workspace).into(),
+            (&run.fingerprint).into(),
+            run.params.to_string().into(),
+            json!(run.rules_ran).to_string().into(),
+            Val::Int(run.problems.len() as i64),
+            Val::Int(summary.new.len() as i64),
+            Val::Int(summary.recurred.len() as i64),
+            Val::Int(summary.not_detected.len() as i64),
+            env!("CARGO_PKG_VERSION").into(),
+        ],
+    )?;
+    Ok(summary)
+}

@@ -1,0 +1,299 @@
+//! The ledger over HTTP (`zdz serve --ledger`): entries, one entry with its history and
+//! evidence, changes with optimistic concurrency, evidence upload and download by content
+//! hash, and progress. Every endpoint needs `Authorization: Bearer <token>`; a district
+//! user sees and changes only its district's problems. Ledger calls run on blocking
+//! threads; when the database does not answer they are 503 and the rest of the service
+//! goes on from its snapshot.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::error::{ApiError, ApiResult};
+use super::state::AppState;
+use crate::ledger::change::{self, Change, EVIDENCE_MAX_BYTES, EvidenceFile};
+use crate::ledger::entry::{self, Filter};
+use crate::ledger::status::Status;
+use crate::ledger::store::with;
+use crate::ledger::users::{Actor, Role};
+use crate::ledger::{Ledger, now};
+
+/// The ledger, or 404 when the service runs without one.
+fn ledger(state: &AppState) -> ApiResult<Arc<Ledger>> {
+    state.ledger.clone().ok_or_else(|| {
+        ApiError::not_found("this service runs without a ledger (zdz serve --ledger)")
+    })
+}
+
+/// Run a ledger call off the async reactor.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> anyhow::Result<T> + Send + 'static,
+) -> ApiResult<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(ApiError::from_ledger)
+}
+
+/// The user the request's bearer token belongs to.
+async fn who(state: &Arc<AppState>, headers: &HeaderMap) -> ApiResult<Actor> {
+    let ledger = ledger(state)?;
+    let Some(token) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|h| h.to_str().ok())
+        .and_then(|h| h.strip_prefix("Bearer "))
+        .map(|t| t.trim().to_string())
+    else {
+        return Err(ApiError::unauthorized(
+            "the ledger needs `Authorization: Bearer <token>` (zdz ledger user add)",
+        ));
+    };
+    if let Some(actor) = state.cached_actor(&token) {
+        return Ok(actor);
+    }
+    let t = token.clone();
+    let actor = blocking(move || crate::ledger::users::authenticate(ledger.store(), &t)).await?;
+    state.cache_actor(&token, &actor);
+    Ok(actor)
+}
+
+fn may_read(actor: &Actor, e: &entry::Entry) -> ApiResult<()> {
+    match (&actor.role, &actor.district) {
+        (Role::District, Some(d)) if !e.in_district(d) => Err(ApiError::forbidden(format!(
+            "{} may read only problems of its district ({d})",
+            actor.name
+        ))),
+        (Role::District, None) => Err(ApiError::forbidden("a district user without a district")),
+        _ => Ok(()),
+    }
+}
+
+const LIST_PARAMS: [&str; 4] = ["cluster", "district", "status", "code"];
+
+/// `GET /api/ledger/problems?cluster=&district=&status=&code=`
+pub async fn list(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(params): Query<HashMap<String, String>>,
+) -> ApiResult<Json<Value>> {
+    let actor = who(&state, &headers).await?;
+    if let Some(k) = params.keys().find(|k| !LIST_PARAMS.contains(&k.as_str())) {
+        return Err(ApiError::bad_parameter(format!(
+            "unknown parameter `{k}`; this endpoint takes {}",
+            LIST_PARAMS.join(", ")
+        )));
+    }
+    let status = params
+        .get("status")
+        .map(|s| Status::parse(s))
+        .transpose()
+        .map_err(ApiError::bad_parameter)?;
+    if let Some(code) = params.get("code")
+        && crate::contract::ProblemCode::from_name(code).is_none()
+    {
+        return Err(ApiError::bad_parameter(format!(
+            "code = `{code}` is not a problem code"
+        )));
+    }
+    let mut filter = Filter {
+        cluster: params.get("cluster").cloned(),
+        district: params.get("district").cloned(),
+        status,
+        code: params.get("code").cloned(),
+    };
+    // A district user lists its own district only.
+    if actor.role == Role::District {
+        filter.district = actor.district.clone();
+    }
+    let ledger = ledger(&state)?;
+    let entries = blocking(move || ledger.list(&filter)).await?;
+    Ok(Json(Value::Array(
+        entries.iter().map(|e| e.json()).collect(),
+    )))
+}
+
+/// `GET /api/ledger/problems/{id}`: the entry with its history and evidence.
+pub async fn get(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
+    let actor = who(&state, &headers).await?;
+    let ledger = ledger(&state)?;
+    let found = blocking(move || {
+        with(ledger.store(), |tx| {
+            let Some(e) = entry::get(tx, &id)? else {
+                return Ok(None);
+            };
+            Ok(Some((
+                e,
+                entry::history(tx, &id)?,
+                entry::evidence(tx, &id)?,
+            )))
+        })
+    })
+    .await?;
+    let Some((e, history, evidence)) = found else {
+        return Err(ApiError::not_found("no such problem in the ledger"));
+    };
+    may_read(&actor, &e)?;
+    let mut v = e.json();
+    v["history"] = json!(history);
+    v["evidence"] = json!(evidence);
+    Ok(Json(v))
+}
+
+/// What `POST /api/ledger/problems/{id}` takes.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeBody {
+    pub version: i64,
+    pub status: Option<String>,
+    pub note: Option<String>,
+    pub unit: Option<String>,
+    pub measure: Option<String>,
+    pub due: Option<String>,
+    pub force_reason: Option<String>,
+}
+
+/// `POST /api/ledger/problems/{id}`: change an entry at the version the client saw.
+pub async fn set(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> ApiResult<Json<Value>> {
+    let actor = who(&state, &headers).await?;
+    let body: ChangeBody = serde_json::from_slice(&body)
+        .map_err(|e| ApiError::bad_parameter(format!("the body is not a change: {e}")))?;
+    let change = Change {
+        status: body
+            .status
+            .as_deref()
+            .map(Status::parse)
+            .transpose()
+            .map_err(ApiError::bad_parameter)?,
+        note: body.note,
+        unit: body.unit,
+        measure: body.measure,
+        due: body.due,
+        evidence: Vec::new(),
+        force_reason: body.force_reason,
+        expected_version: Some(body.version),
+    };
+    let ledger = ledger(&state)?;
+    let e = blocking(move || change::apply(ledger.store(), &id, &change, &actor, &now())).await?;
+    Ok(Json(e.json()))
+}
+
+/// `POST /api/ledger/problems/{id}/evidence`: multipart, one or more files (≤ 20 MiB each).
+pub async fn upload(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    mut multipart: Multipart,
+) -> ApiResult<Json<Value>> {
+    let actor = who(&state, &headers).await?;
+    let mut files = Vec::new();
+    let mut note = None;
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| ApiError::bad_parameter(format!("multipart: {e}")))?
+    {
+        if field.name() == Some("note") {
+            note = Some(
+                field
+                    .text()
+                    .await
+                    .map_err(|e| ApiError::bad_parameter(e.to_string()))?,
+            );
+            continue;
+        }
+        let file_name = field.file_name().unwrap_or("evidence").to_string();
+        let media_type = field
+            .content_type()
+            .unwrap_or("application/octet-stream")
+            .to_string();
+        let bytes = field
+            .bytes()
+            .await
+            .map_err(|e| ApiError::bad_parameter(format!("multipart: {e}")))?;
+        if bytes.len() > EVIDENCE_MAX_BYTES {
+            return Err(ApiError::bad_parameter(format!(
+                "{file_name} is larger than {EVIDENCE_MAX_BYTES} bytes"
+            )));
+        }
+        files.push(EvidenceFile {
+            file_name,
+            media_type,
+            bytes: bytes.to_vec(),
+        });
+    }
+    if files.is_empty() {
+        return Err(ApiError::bad_parameter("no file in the upload"));
+    }
+    let change = Change {
+        evidence: files,
+        note,
+        ..Change::default()
+    };
+    let ledger = ledger(&state)?;
+    let e = blocking(move || change::apply(ledger.store(), &id, &change, &actor, &now())).await?;
+    Ok(Json(e.json()))
+}
+
+/// `GET /api/ledger/evidence/{sha256}`: a file, by its content hash only.
+pub async fn download(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(sha256): Path<String>,
+) -> ApiResult<Response> {
+    who(&state, &headers).await?;
+    let ledger = ledger(&state)?;
+    let found = blocking(move || change::evidence_content(ledger.store(), &sha256)).await?;
+    let Some((media, bytes)) = found else {
+        return Err(ApiError::not_found("no evidence with that SHA-256"));
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, media),
+            (
+                header::CACHE_CONTROL,
+                "private, max-age=31536000, immutable".into(),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// `GET /api/ledger/progress`: per district and cluster, as `zdz ledger report` writes it.
+pub async fn progress(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+) -> ApiResult<Json<Value>> {
+    let actor = who(&state, &headers).await?;
+    let filter = Filter {
+        district: (actor.role == Role::District)
+            .then(|| actor.district.clone())
+            .flatten(),
+        ..Filter::default()
+    };
+    let ledger = ledger(&state)?;
+    let p = blocking(move || {
+        crate::ledger::progress::progress(ledger.store(), &filter, crate::ledger::progress::today())
+    })
+    .await?;
+    let mut v = json!(p);
+    v["overdue"] = json!(p.overdue.iter().map(|e| e.json()).collect::<Vec<_>>());
+    v["recurrent"] = json!(p.recurrent.iter().map(|e| e.json()).collect::<Vec<_>>());
+    Ok(Json(v))
+}
