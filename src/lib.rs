@@ -35,5 +35,7 @@ pub mod readiness;
 pub mod serve;
 /// QGIS and SLD styles generated from one rule model.
 pub mod styles;
+/// Vector tiles cut per request from the in-memory collections.
+pub mod tiles;
 /// Wall time per named step of a run.
 pub mod timing;

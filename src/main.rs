@@ -69,6 +69,10 @@ enum Command {
         /// Show the ledger's status, recurrences, due date and unit on the public problems.
         #[arg(long, requires = "ledger")]
         public_ledger: bool,
+        /// An XYZ raster basemap under the web map, e.g. https://host/{z}/{x}/{y}.png (none by
+        /// default: the map works offline on the workspace's own rivers and outlines).
+        #[arg(long)]
+        basemap: Option<String>,
     },
     /// The problem ledger: list, change, import, report, users.
     Ledger {
@@ -222,6 +226,7 @@ fn main() -> ExitCode {
             timeout_s,
             ledger,
             public_ledger,
+            basemap,
         } => serve(
             workspace.unwrap_or_else(demo_workspace),
             zdz::serve::Options {
@@ -231,6 +236,7 @@ fn main() -> ExitCode {
                 timeout: std::time::Duration::from_secs(timeout_s),
                 ledger,
                 public_ledger,
+                basemap,
             },
         ),
         Command::Ledger { command } => cmd::ledger::run(command),

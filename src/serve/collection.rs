@@ -264,3 +264,18 @@ impl Collection {
         }
     }
 }
+
+/// A collection is a tile source's features.
+impl crate::tiles::source::Features for Collection {
+    fn count(&self) -> usize {
+        self.items.len()
+    }
+
+    fn lonlat(&self, i: usize) -> Option<&Geometry> {
+        self.items[i].lonlat.as_ref()
+    }
+
+    fn properties(&self, i: usize) -> &JsonObject {
+        &self.items[i].properties
+    }
+}

@@ -16,6 +16,10 @@ pub mod error;
 pub mod ledger_api;
 /// OGC API – Features handlers.
 pub mod ogc;
+/// Vector tiles, TileJSON and the map's style.
+pub mod tiles_api;
+/// The web map page and its embedded assets.
+pub mod web;
 /// The OpenAPI 3.0 document and the documentation page.
 pub mod openapi;
 /// One analysed state of the workspace.
@@ -54,11 +58,13 @@ pub struct Options {
     pub ledger: Option<String>,
     /// Show ledger fields on the public problems collection.
     pub public_ledger: bool,
+    /// An XYZ raster basemap for the web map (`{z}/{x}/{y}` template); none by default.
+    pub basemap: Option<String>,
 }
 
 pub fn router(state: Arc<AppState>, options: &Options) -> Router {
     let router = Router::new()
-        .route("/", get(ogc::landing))
+        .route("/", get(web::landing))
         .route("/conformance", get(ogc::conformance))
         .route("/openapi", get(openapi::openapi))
         .route("/docs", get(openapi::docs))
@@ -84,6 +90,11 @@ pub fn router(state: Arc<AppState>, options: &Options) -> Router {
         )
         .route("/api/ledger/evidence/{sha256}", get(ledger_api::download))
         .route("/api/ledger/progress", get(ledger_api::progress))
+        .route("/tiles/{file}", get(tiles_api::document))
+        .route("/tiles/{collection}/{z}/{x}/{y}", get(tiles_api::tile))
+        .route("/map", get(web::page))
+        .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
+        .route("/map/{*file}", get(web::asset))
         .fallback(|| async { error::ApiError::not_found("no such endpoint; see /openapi") })
         .with_state(state.clone())
         .layer(RequestBodyLimitLayer::new(64 * 1024));
@@ -153,9 +164,12 @@ pub async fn run(workspace: String, options: Options) -> Result<()> {
     let state = AppState::new(
         workspace,
         first,
-        !options.cors.is_empty(),
-        ledger,
-        options.public_ledger,
+        state::Settings {
+            cors: !options.cors.is_empty(),
+            ledger,
+            public_ledger: options.public_ledger,
+            basemap: options.basemap.clone(),
+        },
     );
     if options.watch {
         state
@@ -168,6 +182,7 @@ pub async fn run(workspace: String, options: Options) -> Result<()> {
         .with_context(|| format!("cannot listen on {}", options.addr))?;
     let url = format!("http://{}", listener.local_addr()?);
     eprintln!("zdz: serving {collections} collections at {url}");
+    eprintln!("     map (一张图): {url}/map");
     eprintln!("     QGIS: Layer ▸ Add Layer ▸ Add WFS / OGC API – Features layer, URL {url}");
     eprintln!("     or drag {url}/zdz.qlr into QGIS for every layer, styled");
     eprintln!("     GDAL: ogrinfo OAPIF:{url}    API: {url}/openapi    docs: {url}/docs");

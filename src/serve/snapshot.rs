@@ -44,6 +44,8 @@ pub struct Snapshot {
     pub sources: Vec<String>,
     /// The deadline schedule, for styling clusters.
     pub schedule: Vec<crate::project::DeadlineRule>,
+    /// Each collection as a tile source, in the order of `collections`.
+    pub tiles: Vec<crate::tiles::source::TileIndex>,
 }
 
 /// The collections, in the order the service lists them: id, title, description.
@@ -198,7 +200,15 @@ impl Snapshot {
                 (c.id.clone(), v)
             })
             .collect();
+        let tiles = {
+            use rayon::prelude::*;
+            collections
+                .par_iter()
+                .map(|c| crate::tiles::source::TileIndex::build(&c.id, c, crate::tiles::rule(&c.id)))
+                .collect()
+        };
         Ok(Snapshot {
+            tiles,
             version,
             built_at: std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
@@ -232,5 +242,11 @@ impl Snapshot {
 
     pub fn collection(&self, id: &str) -> Option<&Collection> {
         self.collections.iter().find(|c| c.id == id)
+    }
+
+    /// A collection and its tile source.
+    pub fn tile_source(&self, id: &str) -> Option<(&Collection, &crate::tiles::source::TileIndex)> {
+        let i = self.collections.iter().position(|c| c.id == id)?;
+        Some((&self.collections[i], &self.tiles[i]))
     }
 }

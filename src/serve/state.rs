@@ -31,20 +31,31 @@ pub struct AppState {
     pub public_ledger: bool,
     /// Tokens already checked (by their SHA-256), so argon2 runs once per token.
     tokens: Mutex<HashMap<String, Actor>>,
+    /// An XYZ raster basemap under the web map (`--basemap`); none by default.
+    pub basemap: Option<String>,
 }
 
 fn token_key(token: &str) -> String {
     crate::ledger::hex(&Sha256::digest(token.as_bytes()))
 }
 
+/// How the service was started, beyond its workspace.
+#[derive(Default)]
+pub struct Settings {
+    pub cors: bool,
+    pub ledger: Option<Arc<Ledger>>,
+    pub public_ledger: bool,
+    pub basemap: Option<String>,
+}
+
 impl AppState {
-    pub fn new(
-        workspace: String,
-        first: Snapshot,
-        cors: bool,
-        ledger: Option<Arc<Ledger>>,
-        public_ledger: bool,
-    ) -> Arc<AppState> {
+    pub fn new(workspace: String, first: Snapshot, settings: Settings) -> Arc<AppState> {
+        let Settings {
+            cors,
+            ledger,
+            public_ledger,
+            basemap,
+        } = settings;
         Arc::new(AppState {
             versions: AtomicU64::new(first.version),
             snapshot: ArcSwap::from_pointee(first),
@@ -55,6 +66,7 @@ impl AppState {
             ledger,
             public_ledger,
             tokens: Mutex::new(HashMap::new()),
+            basemap,
         })
     }
 

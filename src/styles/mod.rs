@@ -3,6 +3,8 @@
 //! `zdz styles` writes them into `styles/`, where they are kept as source files; a test
 //! checks that the committed files are what the model generates.
 
+/// The web map's MapLibre style.
+pub mod maplibre;
 /// The rule model: layers, fields, categories, colours, labels.
 pub mod model;
 /// QGIS `.qml`.

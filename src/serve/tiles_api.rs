@@ -1,0 +1,105 @@
+//! `/tiles/{collection}/{z}/{x}/{y}.mvt`, `/tiles/{collection}.json` (TileJSON 3.0) and
+//! `/tiles/style.json` (the map's MapLibre style): thin handlers over `crate::tiles`. The
+//! ETag is the snapshot's version, so a reload changes it and no client keeps stale tiles.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use super::error::{ApiError, ApiResult};
+use super::ogc::base_url;
+use super::state::AppState;
+use crate::tiles::grid::TileId;
+
+pub const MVT: &str = "application/vnd.mapbox-vector-tile";
+
+fn etag(version: u64) -> String {
+    format!("\"zdz-{version}\"")
+}
+
+/// Whether the client already holds this version.
+fn fresh(headers: &HeaderMap, tag: &str) -> bool {
+    headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == tag || t.trim() == "*"))
+}
+
+fn cached(mut r: Response, tag: &str) -> Response {
+    let h = r.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(tag) {
+        h.insert(header::ETAG, v);
+    }
+    // Revalidate every time (a 304 is cheap): a reload must never leave stale tiles.
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    r
+}
+
+/// `GET /tiles/{collection}/{z}/{x}/{y}.mvt`
+pub async fn tile(
+    State(state): State<Arc<AppState>>,
+    Path((collection, z, x, y)): Path<(String, String, String, String)>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let num = |s: &str, what: &str| {
+        s.parse::<u32>()
+            .map_err(|_| ApiError::bad_parameter(format!("{what} `{s}` is not a tile number")))
+    };
+    let Some(y) = y.strip_suffix(".mvt") else {
+        return Err(ApiError::not_found("tiles end in .mvt: /tiles/{collection}/{z}/{x}/{y}.mvt"));
+    };
+    let t = TileId::new(num(&z, "z")?, num(&x, "x")?, num(y, "y")?)
+        .map_err(ApiError::bad_parameter)?;
+    let s = state.current();
+    if s.tile_source(&collection).is_none() {
+        return Err(ApiError::not_found(format!("no collection `{collection}` to tile")));
+    }
+    let tag = etag(s.version);
+    if fresh(&headers, &tag) {
+        return Ok(cached(StatusCode::NOT_MODIFIED.into_response(), &tag));
+    }
+    let bytes = tokio::task::spawn_blocking(move || {
+        let (c, index) = s.tile_source(&collection).expect("checked above");
+        index.tile(c, t)
+    })
+    .await
+    .map_err(ApiError::internal)?
+    .map_err(ApiError::internal)?;
+    Ok(cached(([(header::CONTENT_TYPE, MVT)], bytes).into_response(), &tag))
+}
+
+/// `GET /tiles/{collection}.json` (TileJSON) and `GET /tiles/style.json`.
+pub async fn document(
+    State(state): State<Arc<AppState>>,
+    Path(file): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let s = state.current();
+    let base = base_url(&headers);
+    let tag = etag(s.version);
+    if fresh(&headers, &tag) {
+        return Ok(cached(StatusCode::NOT_MODIFIED.into_response(), &tag));
+    }
+    let body = if file == "style.json" {
+        let styles = crate::styles::model::styles(&s.schedule);
+        let present: Vec<&str> = s
+            .collections
+            .iter()
+            .filter(|c| !c.is_empty())
+            .map(|c| c.id.as_str())
+            .collect();
+        crate::styles::maplibre::style(&styles, &present, &base, state.basemap.as_deref())
+    } else {
+        let Some(name) = file.strip_suffix(".json") else {
+            return Err(ApiError::not_found("TileJSON is at /tiles/{collection}.json"));
+        };
+        let Some((c, index)) = s.tile_source(name) else {
+            return Err(ApiError::not_found(format!("no collection `{name}` to tile")));
+        };
+        crate::tiles::tilejson(&base, name, &c.title, index, s.version)
+    };
+    Ok(cached(Json(body).into_response(), &tag))
+}

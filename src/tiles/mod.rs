@@ -1,0 +1,103 @@
+//! Mapbox Vector Tiles (2.1, Web Mercator, zoom 0–18) cut per request from the
+//! service's in-memory collections: no database, no pre-rendered pyramid. One source per
+//! collection behind one interface (`source::TileIndex` over `source::Features`), the tile
+//! math in `grid`, clipping in `clip`; nothing about HTTP here.
+
+/// Clip and snap geometry to a tile's grid.
+pub mod clip;
+/// Tile addresses, Web Mercator and the tile grid.
+pub mod grid;
+/// A collection as a tile source.
+pub mod source;
+
+use serde_json::{Map, Value, json};
+
+use source::Rule;
+
+fn text<'a>(p: &'a Map<String, Value>, k: &str) -> &'a str {
+    p.get(k).and_then(Value::as_str).unwrap_or("")
+}
+
+fn problem_importance(p: &Map<String, Value>) -> f32 {
+    match text(p, "severity") {
+        "high" => 3.0,
+        "medium" => 2.0,
+        _ => 1.0,
+    }
+}
+
+fn outfall_importance(p: &Map<String, Value>) -> f32 {
+    let codes = p
+        .get("problem_codes")
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len);
+    1.0 + codes as f32
+}
+
+fn pipe_importance(p: &Map<String, Value>) -> f32 {
+    let kind = match text(p, "kind") {
+        "sewage" | "combined" => 2.0,
+        _ => 1.0,
+    };
+    let defect = p
+        .get("defect_grade")
+        .and_then(Value::as_i64)
+        .is_some_and(|g| g >= 3) as u8 as f32;
+    kind + defect + p.get("diameter_mm").and_then(Value::as_f64).unwrap_or(0.0) as f32 / 10_000.0
+}
+
+fn enterprise_importance(p: &Map<String, Value>) -> f32 {
+    if text(p, "status") == "covered" { 1.0 } else { 2.0 }
+}
+
+fn river_importance(p: &Map<String, Value>) -> f32 {
+    if p.get("main_stem").and_then(Value::as_bool) == Some(true) {
+        2.0
+    } else {
+        1.0
+    }
+}
+
+fn flat(_: &Map<String, Value>) -> f32 {
+    1.0
+}
+
+/// How each collection is tiled: problems and outfalls are never left out from zoom 12.
+pub fn rule(collection: &str) -> Rule {
+    let (keep_from, importance): (Option<u8>, fn(&Map<String, Value>) -> f32) = match collection
+    {
+        "problems" => (Some(12), problem_importance),
+        "outfalls" => (Some(12), outfall_importance),
+        "pipes" => (None, pipe_importance),
+        "enterprises" => (None, enterprise_importance),
+        "rivers" => (None, river_importance),
+        _ => (None, flat),
+    };
+    Rule {
+        keep_from,
+        importance,
+    }
+}
+
+/// TileJSON 3.0 for one collection's tiles at `base`.
+pub fn tilejson(
+    base: &str,
+    collection: &str,
+    title: &str,
+    index: &source::TileIndex,
+    version: u64,
+) -> Value {
+    let bounds = index.bounds.unwrap_or([-180.0, -85.0, 180.0, 85.0]);
+    json!({
+        "tilejson": "3.0.0",
+        "name": title,
+        "version": format!("1.0.{version}"),
+        "scheme": "xyz",
+        "tiles": [format!("{base}/tiles/{collection}/{{z}}/{{x}}/{{y}}.mvt")],
+        "minzoom": 0,
+        "maxzoom": grid::MAX_ZOOM,
+        "bounds": bounds,
+        "center": [(bounds[0] + bounds[2]) / 2.0, (bounds[1] + bounds[3]) / 2.0, 8],
+        "vector_layers": [index.vector_layer(title)],
+    })
+}

@@ -1,0 +1,365 @@
+//! One collection as a tile source: its features in Web Mercator in an R-tree, built once
+//! per snapshot; a tile is a buffered search, a move into the tile's grid, a
+//! simplification, a clip, a snap to integers and an encode. Features keep their place in
+//! the collection (the tile's feature id is that place + 1) and their properties stay in
+//! the collection, read when a tile is cut.
+//!
+//! A tile is capped at `MAX_TILE_BYTES`: past that, the least important features are left
+//! out at low zoom; problems and outfalls are never left out from zoom 12 on.
+
+use std::collections::BTreeMap;
+
+use anyhow::Result;
+use fast_mvt::{MvtGeomType, MvtLayerBuilder};
+use geo::{BoundingRect, Geometry, LineString, Simplify};
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::{AABB, RTree};
+use serde_json::{Map, Value, json};
+
+use super::clip::{self, Box2};
+use super::grid::{BUFFER, EXTENT, MAX_ZOOM, TileId, mercator};
+
+/// The largest tile served (≈ 500 KB).
+pub const MAX_TILE_BYTES: usize = 500 * 1024;
+
+/// A layer's features as a tile source reads them (the service's collections).
+pub trait Features: Sync {
+    fn count(&self) -> usize;
+    /// The feature's geometry in WGS84 lon/lat.
+    fn lonlat(&self, i: usize) -> Option<&Geometry>;
+    fn properties(&self, i: usize) -> &Map<String, Value>;
+}
+
+/// How a collection is tiled: how important each feature is, and from which zoom none
+/// may be left out.
+#[derive(Debug, Clone, Copy)]
+pub struct Rule {
+    pub keep_from: Option<u8>,
+    pub importance: fn(&Map<String, Value>) -> f32,
+}
+
+type Envelope = GeomWithData<Rectangle<[f64; 2]>, usize>;
+
+pub struct TileIndex {
+    layer: String,
+    mercator: Vec<Option<Geometry>>,
+    importance: Vec<f32>,
+    tree: RTree<Envelope>,
+    rule: Rule,
+    /// Property name → JSON type, for TileJSON's `vector_layers`.
+    fields: BTreeMap<String, &'static str>,
+    /// lon/lat: west, south, east, north.
+    pub bounds: Option<[f64; 4]>,
+}
+
+fn project(g: &Geometry) -> Geometry {
+    use geo::MapCoords;
+    g.map_coords(|c| {
+        let (x, y) = mercator(c.x, c.y);
+        geo::coord! { x: x, y: y }
+    })
+}
+
+fn json_type(v: &Value) -> Option<&'static str> {
+    match v {
+        Value::String(_) | Value::Array(_) => Some("String"),
+        Value::Bool(_) => Some("Boolean"),
+        Value::Number(_) => Some("Number"),
+        _ => None,
+    }
+}
+
+/// Arrays longer than this (trace ids …) stay out of tiles; the API has them.
+const MAX_ARRAY: usize = 10;
+
+impl TileIndex {
+    pub fn build(layer: &str, f: &dyn Features, rule: Rule) -> TileIndex {
+        let n = f.count();
+        let mut mercator_geoms = Vec::with_capacity(n);
+        let mut importance = Vec::with_capacity(n);
+        let mut envelopes = Vec::with_capacity(n);
+        let mut fields = BTreeMap::new();
+        let mut bounds: Option<[f64; 4]> = None;
+        for i in 0..n {
+            let props = f.properties(i);
+            for (k, v) in props {
+                if let Some(t) = json_type(v) {
+                    fields.entry(k.clone()).or_insert(t);
+                }
+            }
+            importance.push((rule.importance)(props));
+            let m = f.lonlat(i).map(|g| {
+                if let Some(r) = g.bounding_rect() {
+                    let b = bounds.get_or_insert([r.min().x, r.min().y, r.max().x, r.max().y]);
+                    b[0] = b[0].min(r.min().x);
+                    b[1] = b[1].min(r.min().y);
+                    b[2] = b[2].max(r.max().x);
+                    b[3] = b[3].max(r.max().y);
+                }
+                project(g)
+            });
+            if let Some(r) = m.as_ref().and_then(|g| g.bounding_rect()) {
+                envelopes.push(Envelope::new(
+                    Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
+                    i,
+                ));
+            }
+            mercator_geoms.push(m);
+        }
+        TileIndex {
+            layer: layer.to_string(),
+            mercator: mercator_geoms,
+            importance,
+            tree: RTree::bulk_load(envelopes),
+            rule,
+            fields,
+            bounds,
+        }
+    }
+
+    /// The layer's entry in TileJSON's `vector_layers`.
+    pub fn vector_layer(&self, description: &str) -> Value {
+        json!({
+            "id": self.layer,
+            "description": description,
+            "minzoom": 0,
+            "maxzoom": MAX_ZOOM,
+            "fields": self.fields,
+        })
+    }
+
+    /// The features whose envelope meets the tile's buffered box, in collection order.
+    fn candidates(&self, t: TileId) -> Vec<usize> {
+        let [w, s, e, n] = t.buffered();
+        let mut hits: Vec<usize> = self
+            .tree
+            .locate_in_envelope_intersecting(&AABB::from_corners([w, s], [e, n]))
+            .map(|e| e.data)
+            .collect();
+        hits.sort_unstable();
+        hits
+    }
+
+    /// Cut tile `t`: an MVT with one layer named after the collection (empty bytes when no
+    /// feature falls in it).
+    pub fn tile(&self, f: &dyn Features, t: TileId) -> Result<Vec<u8>> {
+        let mut hits = self.candidates(t);
+        if hits.is_empty() {
+            return Ok(Vec::new());
+        }
+        let droppable = self.rule.keep_from.is_none_or(|z| t.z < z);
+        // At low zoom many points fall on one grid cell: keep the most important.
+        if droppable {
+            hits.sort_by(|a, b| self.importance[*b].total_cmp(&self.importance[*a]).then(a.cmp(b)));
+        }
+        let mut bytes = self.encode(f, t, &hits, droppable)?;
+        let mut keep = hits.len();
+        while droppable && bytes.len() > MAX_TILE_BYTES && keep > 1 {
+            keep = ((keep as f64) * MAX_TILE_BYTES as f64 / bytes.len() as f64 * 0.9) as usize;
+            keep = keep.max(1);
+            bytes = self.encode(f, t, &hits[..keep], droppable)?;
+        }
+        Ok(bytes)
+    }
+
+    fn encode(
+        &self,
+        f: &dyn Features,
+        t: TileId,
+        hits: &[usize],
+        dedupe_points: bool,
+    ) -> Result<Vec<u8>> {
+        let edge = BUFFER;
+        let clip_box: Box2 = [-edge, -edge, EXTENT as f64 + edge, EXTENT as f64 + edge];
+        let mut layer = MvtLayerBuilder::new(self.layer.clone())?;
+        let mut seen_points = std::collections::HashSet::new();
+        let mut written = 0;
+        for &i in hits {
+            let Some(g) = &self.mercator[i] else {
+                continue;
+            };
+            let Some(shape) = cut(g, t, &clip_box) else {
+                continue;
+            };
+            if let Shape::Points(ps) = &shape
+                && dedupe_points
+                && ps.len() == 1
+                && !seen_points.insert(ps[0])
+            {
+                continue;
+            }
+            let mut feature = match &shape {
+                Shape::Points(_) => layer.feature_of(MvtGeomType::Point),
+                Shape::Lines(_) => layer.feature_of(MvtGeomType::LineString),
+                Shape::Polygons(_) => layer.feature_of(MvtGeomType::Polygon),
+            };
+            match &shape {
+                Shape::Points(ps) => {
+                    feature.points(ps.iter().map(|p| geo::coord! { x: p.0, y: p.1 }))?;
+                }
+                Shape::Lines(ls) => {
+                    for l in ls {
+                        feature.line(l.iter().map(|p| geo::coord! { x: p.0, y: p.1 }))?;
+                    }
+                }
+                Shape::Polygons(polys) => {
+                    for rings in polys {
+                        for (k, r) in rings.iter().enumerate() {
+                            feature.ring(r.iter().map(|p| geo::coord! { x: p.0, y: p.1 }), k == 0)?;
+                        }
+                    }
+                }
+            }
+            feature.id(Some(i as u64 + 1));
+            for (k, v) in f.properties(i) {
+                match v {
+                    Value::String(s) => {
+                        feature.tag_string(k, s)?;
+                    }
+                    Value::Bool(b) => {
+                        feature.tag_bool(k, *b)?;
+                    }
+                    Value::Number(n) => match n.as_i64() {
+                        Some(v) => {
+                            feature.tag_sint(k, v)?;
+                        }
+                        None => {
+                            feature.tag_double(k, n.as_f64().unwrap_or_default())?;
+                        }
+                    },
+                    Value::Array(a) if a.len() <= MAX_ARRAY => {
+                        let items: Vec<String> = a
+                            .iter()
+                            .filter_map(|x| match x {
+                                Value::String(s) => Some(s.clone()),
+                                Value::Null => None,
+                                other => Some(other.to_string()),
+                            })
+                            .collect();
+                        feature.tag_string(k, items.join(","))?;
+                    }
+                    _ => {}
+                }
+            }
+            layer = feature.end();
+            written += 1;
+        }
+        Ok(if written == 0 {
+            Vec::new()
+        } else {
+            layer.encode()
+        })
+    }
+}
+
+/// A feature's geometry cut for one tile, in integer grid units.
+enum Shape {
+    Points(Vec<(i32, i32)>),
+    Lines(Vec<Vec<(i32, i32)>>),
+    /// Each polygon: its exterior ring, then its holes.
+    Polygons(Vec<Vec<Vec<(i32, i32)>>>),
+}
+
+/// Grid units a simplification may move a vertex by: less than a pixel at 256 px a tile.
+const SIMPLIFY: f64 = 4.0;
+
+fn to_grid(ls: &LineString, t: TileId) -> Vec<(f64, f64)> {
+    let tolerance = SIMPLIFY / EXTENT as f64 * t.size();
+    // A ring or line not much larger than the tolerance would collapse: kept as it is.
+    let small = ls
+        .bounding_rect()
+        .is_none_or(|r| r.width().max(r.height()) < 8.0 * tolerance);
+    let simplified;
+    let coords = if small {
+        &ls.0
+    } else {
+        simplified = ls.simplify(tolerance);
+        &simplified.0
+    };
+    coords.iter().map(|c| t.to_grid(c.x, c.y)).collect()
+}
+
+/// Side, in grid units, of the square a polygon too small to see is drawn as (about a
+/// pixel at 256 px a tile), so small clusters stay on the map at national zooms.
+const TINY: i32 = 16;
+
+/// A polygon smaller than `TINY` in both directions, as a `TINY` square at its centre.
+fn tiny_square(ring: &[(f64, f64)]) -> Option<Vec<(i32, i32)>> {
+    let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+    for p in ring {
+        x0 = x0.min(p.0);
+        y0 = y0.min(p.1);
+        x1 = x1.max(p.0);
+        y1 = y1.max(p.1);
+    }
+    if !(x1 - x0 < TINY as f64 && y1 - y0 < TINY as f64) {
+        return None;
+    }
+    let (cx, cy) = (((x0 + x1) / 2.0).round() as i32, ((y0 + y1) / 2.0).round() as i32);
+    let h = TINY / 2;
+    Some(vec![(cx - h, cy - h), (cx + h, cy - h), (cx + h, cy + h), (cx - h, cy + h), (cx - h, cy - h)])
+}
+
+fn cut(g: &Geometry, t: TileId, clip_box: &Box2) -> Option<Shape> {
+    let inside = |p: &(f64, f64)| {
+        p.0 >= clip_box[0] && p.0 <= clip_box[2] && p.1 >= clip_box[1] && p.1 <= clip_box[3]
+    };
+    let lines = |ls: &[&LineString]| -> Option<Shape> {
+        let out: Vec<Vec<(i32, i32)>> = ls
+            .iter()
+            .flat_map(|l| clip::line(&to_grid(l, t), clip_box))
+            .map(|piece| clip::snap(&piece))
+            .filter(|p| p.len() >= 2)
+            .collect();
+        (!out.is_empty()).then_some(Shape::Lines(out))
+    };
+    let polygons = |ps: &[&geo::Polygon]| -> Option<Shape> {
+        let mut out = Vec::new();
+        for p in ps {
+            let grid = to_grid(p.exterior(), t);
+            if let Some(square) = tiny_square(&grid) {
+                let c = (square[0].0 + TINY / 2, square[0].1 + TINY / 2);
+                if inside(&(c.0 as f64, c.1 as f64)) {
+                    out.push(vec![square]);
+                }
+                continue;
+            }
+            let exterior = clip::snap(&clip::ring(&grid, clip_box));
+            if exterior.len() < 4 || clip::area2(&exterior) == 0 {
+                continue;
+            }
+            let mut rings = vec![exterior];
+            for hole in p.interiors() {
+                let h = clip::snap(&clip::ring(&to_grid(hole, t), clip_box));
+                if h.len() >= 4 && clip::area2(&h) != 0 {
+                    rings.push(h);
+                }
+            }
+            out.push(rings);
+        }
+        (!out.is_empty()).then_some(Shape::Polygons(out))
+    };
+    match g {
+        Geometry::Point(p) => {
+            let q = t.to_grid(p.x(), p.y());
+            inside(&q).then(|| Shape::Points(vec![(q.0.round() as i32, q.1.round() as i32)]))
+        }
+        Geometry::MultiPoint(mp) => {
+            let ps: Vec<(i32, i32)> = mp
+                .iter()
+                .map(|p| t.to_grid(p.x(), p.y()))
+                .filter(inside)
+                .map(|q| (q.0.round() as i32, q.1.round() as i32))
+                .collect();
+            (!ps.is_empty()).then_some(Shape::Points(ps))
+        }
+        Geometry::LineString(l) => lines(&[l]),
+        Geometry::MultiLineString(m) => lines(&m.0.iter().collect::<Vec<_>>()),
+        Geometry::Polygon(p) => polygons(&[p]),
+        Geometry::MultiPolygon(m) => polygons(&m.0.iter().collect::<Vec<_>>()),
+        Geometry::Line(l) => lines(&[&LineString::from(vec![l.start, l.end])]),
+        Geometry::Rect(r) => polygons(&[&r.to_polygon()]),
+        Geometry::Triangle(tr) => polygons(&[&tr.to_polygon()]),
+        Geometry::GeometryCollection(_) => None,
+    }
+}

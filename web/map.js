@@ -1,0 +1,394 @@
+// zdz 一张图: the web map of `zdz serve`. Everything it loads comes from the server it was
+// served by (tiles, style, API, MapLibre itself): it works on a network with no internet.
+// Every text that comes from data is put in the page with textContent, never as HTML.
+import * as maplibregl from "/map/vendor/maplibre-gl.mjs";
+
+const UI = {
+  zh: {
+    title: "工业园区“污水零直排区”一张图", filters: "筛选", deadline: "完成时限", district: "区县",
+    park: "园区", readiness: "验收状态", code: "问题类型", ledger_status: "整改状态", clusters: "组团",
+    search: "搜索组团、园区、区县", cluster: "组团", score: "得分", problems: "问题", legend: "图例",
+    provisional: "得分依暂行评分细则（正式细则未到）", all: "全部", lang: "English",
+    ready: "已达标", not_ready: "未达标", veto: "否决", out_of_scope: "不纳入",
+    trace: "上游溯源", trace_pipes: "上游管段", trace_enterprises: "上游企业", items: "评分细则",
+    actions: "达标最少措施", reached: "已达标，无需措施", unreachable: "无法达到90分",
+    downstream: "污水去向（接收污水厂）", none: "无", loading: "加载中…", of: "共",
+    item: "项目", points: "得分", max: "满分", counted: "计数", action: "措施", in_view: "个要素在视野内",
+  },
+  en: {
+    title: "Zero direct sewage discharge zones — one map", filters: "Filters", deadline: "Deadline",
+    district: "District", park: "Park", readiness: "Readiness", code: "Problem", ledger_status: "Status",
+    clusters: "Clusters", search: "Search clusters, parks, districts", cluster: "Cluster", score: "Score",
+    problems: "Problems", legend: "Legend", provisional: "Scores use the provisional rubric (official one not in hand)",
+    all: "All", lang: "中文", ready: "ready", not_ready: "not ready", veto: "vetoed", out_of_scope: "out of scope",
+    trace: "Upstream trace", trace_pipes: "Upstream pipes", trace_enterprises: "Upstream enterprises",
+    items: "Rubric items", actions: "Fewest actions to ready", reached: "Ready: no action needed",
+    unreachable: "Cannot reach 90", downstream: "Where its sewage goes (receiving plants)", none: "none",
+    loading: "loading…", of: "of", item: "Item", points: "Points", max: "Max", counted: "Counted",
+    action: "Action", in_view: "features in view",
+  },
+};
+
+// Feature states are keyed by each collection's stable id (the style's promoteId).
+// What the URL carries: view, filters, selection, language.
+const state = {
+  lang: "zh", deadline: "", district: "", park: "", readiness: "", code: "", status: "",
+  sel: "", sort: "deadline", dir: 1, search: "",
+};
+let labels = { fields: {}, values: {} };
+let clusters = [];        // cluster features of /api/clusters
+let legend = [];
+let map;
+const highlighted = [];   // feature states set for the current selection
+const clusterMarkers = [];
+
+const t = (k) => (UI[state.lang] && UI[state.lang][k]) || UI.zh[k] || k;
+const el = (tag, props = {}, ...children) => {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (k === "class") e.className = v; else if (k === "text") e.textContent = v;
+    else if (k.startsWith("on")) e.addEventListener(k.slice(2), v); else e.setAttribute(k, v);
+  }
+  for (const c of children) e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  return e;
+};
+const fieldLabel = (k) => {
+  const l = labels.fields[k];
+  return l ? (state.lang === "zh" ? `${l} ${k}` : k) : k;
+};
+const valueLabel = (field, v, layer) => {
+  const l = labels.values[`${layer}.${field}:${v}`] || labels.values[`${field}:${v}`];
+  return l ? (state.lang === "zh" ? l.zh : l.en) : String(v);
+};
+const setStatus = (s) => { document.getElementById("status").textContent = s; };
+
+// ---------- URL state ----------
+function readHash() {
+  const h = new URLSearchParams(location.hash.slice(1));
+  for (const k of Object.keys(state)) if (h.has(k)) state[k] = k === "dir" ? Number(h.get(k)) : h.get(k);
+  const m = h.get("map");
+  if (m) {
+    const [z, lat, lon] = m.split("/").map(Number);
+    if ([z, lat, lon].every(Number.isFinite)) return { zoom: z, center: [lon, lat] };
+  }
+  return null;
+}
+function writeHash() {
+  const h = new URLSearchParams();
+  if (map) {
+    const c = map.getCenter();
+    h.set("map", `${map.getZoom().toFixed(2)}/${c.lat.toFixed(5)}/${c.lng.toFixed(5)}`);
+  }
+  for (const [k, v] of Object.entries(state)) {
+    if (v !== "" && !(k === "lang" && v === "zh") && !(k === "sort" && v === "deadline") && !(k === "dir" && v === 1)) h.set(k, v);
+  }
+  history.replaceState(null, "", `#${h.toString()}`);
+}
+
+// ---------- filters ----------
+function options(select, values, label) {
+  const current = state[select.id.slice(2)];
+  select.replaceChildren(el("option", { value: "", text: t("all") }));
+  for (const v of values) select.append(el("option", { value: v, text: label ? label(v) : v }));
+  select.value = current;
+}
+function fillFilters() {
+  const props = clusters.map((f) => f.properties);
+  const uniq = (k) => [...new Set(props.map((p) => p[k]).filter((v) => v !== null && v !== undefined && v !== ""))].sort();
+  options(document.getElementById("f-deadline"), uniq("deadline"), (v) => valueLabel("deadline", v));
+  options(document.getElementById("f-district"), uniq("district"));
+  options(document.getElementById("f-park"), uniq("park_id"), (v) => {
+    const p = props.find((x) => x.park_id === v);
+    return p && p.park_name ? `${p.park_name} (${v})` : v;
+  });
+  options(document.getElementById("f-readiness"), ["ready", "not_ready", "veto", "out_of_scope"], (v) => t(v));
+  const codes = (legend.find((l) => l.layer === "problems") || { classes: [] }).classes.map((c) => c.value);
+  options(document.getElementById("f-code"), codes, (v) => valueLabel("code", v));
+  options(document.getElementById("f-status"), ["open", "in_progress", "awaiting_review", "closed", "dismissed"], (v) => valueLabel("status", v));
+}
+/** The clusters passing the cluster-level filters and the search. */
+function visibleClusters() {
+  const q = state.search.trim().toLowerCase();
+  return clusters.filter((f) => {
+    const p = f.properties;
+    if (state.deadline && p.deadline !== state.deadline) return false;
+    if (state.district && p.district !== state.district) return false;
+    if (state.park && p.park_id !== state.park) return false;
+    if (state.readiness && p.readiness !== state.readiness) return false;
+    if (q && ![p.cluster_id, p.name, p.park_name, p.district].some((v) => v && String(v).toLowerCase().includes(q))) return false;
+    return true;
+  });
+}
+function applyFilters() {
+  if (!map || !map.getStyle()) return;
+  const ids = visibleClusters().map((f) => f.properties.cluster_id);
+  const clusterFiltered = state.deadline || state.district || state.park || state.readiness || state.search;
+  const inClusters = ["in", ["get", "cluster_id"], ["literal", ids]];
+  const set = (layer, filter) => { if (map.getLayer(layer)) map.setFilter(layer, filter); };
+  const cf = clusterFiltered ? inClusters : null;
+  set("clusters-fill", cf);
+  set("clusters-outline", cf);
+  const problem = ["all"];
+  if (clusterFiltered) problem.push(inClusters);
+  if (state.code) problem.push(["==", ["get", "code"], state.code]);
+  if (state.status) problem.push(["==", ["get", "status"], state.status]);
+  set("problems-circle", problem.length > 1 ? problem : null);
+  const outfall = ["all"];
+  if (clusterFiltered) outfall.push(inClusters);
+  if (state.code) outfall.push(["in", state.code, ["to-string", ["get", "problem_codes"]]]);
+  set("outfalls-circle", outfall.length > 1 ? outfall : null);
+  set("enterprises-circle", clusterFiltered ? inClusters : null);
+  renderTable();
+  placeLabels();
+  writeHash();
+}
+
+// ---------- the cluster table ----------
+function renderTable() {
+  const rows = visibleClusters().slice();
+  const k = state.sort, dir = state.dir;
+  rows.sort((a, b) => {
+    const x = a.properties[k], y = b.properties[k];
+    if (x === y) return String(a.properties.cluster_id).localeCompare(String(b.properties.cluster_id));
+    if (x === null || x === undefined) return 1;
+    if (y === null || y === undefined) return -1;
+    return (typeof x === "number" ? x - y : String(x).localeCompare(String(y))) * dir;
+  });
+  const body = document.querySelector("#table tbody");
+  body.replaceChildren(...rows.map((f) => {
+    const p = f.properties;
+    const tr = el("tr", { "data-id": p.cluster_id, onclick: () => selectCluster(p.cluster_id, true) },
+      el("td", { text: p.name || p.cluster_id, title: p.cluster_id }),
+      el("td", { text: valueLabel("deadline", p.deadline) }),
+      el("td", { class: "num", text: p.score === null || p.score === undefined ? "—" : p.score }),
+      el("td", { class: "num", text: p.problem_count }));
+    if (state.sel === `clusters:${p.cluster_id}`) tr.classList.add("selected");
+    return tr;
+  }));
+  for (const th of document.querySelectorAll("#table th")) {
+    th.classList.toggle("asc", th.dataset.sort === k && dir === 1);
+    th.classList.toggle("desc", th.dataset.sort === k && dir === -1);
+  }
+}
+
+// ---------- the legend ----------
+function renderLegend() {
+  const box = document.getElementById("legend");
+  box.replaceChildren();
+  const shape = { clusters: "", parks: "ring", rivers: "line", pipes: "line" };
+  for (const l of legend) {
+    box.append(el("h3", { text: state.lang === "zh" ? l.title : l.title.replace(/^\S+\s/, "") }));
+    for (const c of l.classes) {
+      const sw = el("span", { class: `swatch ${shape[l.layer] || ""}` });
+      sw.style.background = c.color; sw.style.borderColor = c.color;
+      box.append(el("div", {}, sw, labelText(c.label)));
+    }
+    for (const c of l.outline || []) {
+      const sw = el("span", { class: "swatch ring" });
+      sw.style.borderColor = c.color;
+      box.append(el("div", {}, sw, labelText(c.label)));
+    }
+  }
+}
+/** A "中文 English" label in the page's language. */
+function labelText(label) {
+  const i = label.search(/[A-Za-z]/);
+  if (i <= 0) return label;
+  return state.lang === "zh" ? label.slice(0, i).trim() : label.slice(i);
+}
+
+// ---------- cluster labels (the page's own text, so no glyph server is needed) ----------
+function placeLabels() {
+  for (const m of clusterMarkers.splice(0)) m.remove();
+  if (!map || map.getZoom() < 9) return;
+  const b = map.getBounds();
+  const shown = visibleClusters().filter((f) => {
+    const c = f.properties._center;
+    return c && b.contains(c);
+  }).slice(0, 300);
+  for (const f of shown) {
+    const m = new maplibregl.Marker({ element: el("div", { class: "cluster-label", text: f.properties.name || f.properties.cluster_id }) })
+      .setLngLat(f.properties._center).addTo(map);
+    clusterMarkers.push(m);
+  }
+}
+
+// ---------- selection, popups and the trace ----------
+function clearHighlight() {
+  for (const h of highlighted.splice(0)) map.removeFeatureState(h);
+}
+function mark(source, id, key) {
+  if (id === undefined || id === null || !map.getSource(source)) return;
+  const h = { source, sourceLayer: source, id };
+  map.setFeatureState(h, { [key]: true });
+  highlighted.push(h);
+}
+function showDetail(...nodes) {
+  const d = document.getElementById("detail");
+  document.getElementById("detail-body").replaceChildren(...nodes);
+  d.hidden = false;
+}
+function propsTable(props, layer) {
+  const rows = Object.entries(props).filter(([k, v]) => v !== null && v !== "" && !k.startsWith("_") && typeof v !== "object");
+  return el("table", {}, ...rows.map(([k, v]) => el("tr", {}, el("th", { text: fieldLabel(k) }), el("td", { text: valueLabel(k, v, layer) }))));
+}
+async function getJson(path) {
+  const r = await fetch(path, { headers: { Accept: "application/json" } });
+  if (!r.ok) throw new Error(`${path}: ${r.status}`);
+  return r.json();
+}
+async function selectOutfall(id, props) {
+  clearHighlight();
+  state.sel = `outfalls:${id}`;
+  writeHash();
+  const head = el("h3", { text: `${valueLabel("layer", "outfalls")} ${id}` });
+  showDetail(head, propsTable(props || {}, "outfalls"), el("p", { text: t("loading") }));
+  const trace = await getJson(`/api/outfalls/${encodeURIComponent(id)}/trace`);
+  const pipes = [], enterprises = [];
+  for (const f of trace.features) {
+    const p = f.properties;
+    if (p.role === "pipe") { mark("pipes", p.pipe_id, "trace"); pipes.push(p.pipe_id); }
+    else if (p.role === "enterprise") { mark("enterprises", p.enterprise_id, "trace"); enterprises.push(p.enterprise_id); }
+    else if (p.role === "outfall") { mark("outfalls", p.outfall_id, "selected"); props = props || p; }
+  }
+  window.zdzTrace = { outfall: id, pipes, enterprises };
+  showDetail(head, propsTable(props || {}, "outfalls"),
+    el("h4", { text: `${t("trace_pipes")} (${pipes.length})` }), el("ul", {}, ...pipes.map((p) => el("li", { text: p }))),
+    el("h4", { text: `${t("trace_enterprises")} (${enterprises.length})` }), el("ul", {}, ...enterprises.map((e) => el("li", { text: e }))));
+}
+async function selectCluster(id, fly) {
+  clearHighlight();
+  state.sel = `clusters:${id}`;
+  writeHash();
+  const f = clusters.find((c) => c.properties.cluster_id === id);
+  if (!f) return;
+  if (fly && f.properties._bbox) map.fitBounds(f.properties._bbox, { padding: 60, duration: 0, maxZoom: 15 });
+  mark("clusters", id, "selected");
+  renderTable();
+  const head = el("h3", { text: f.properties.name || id },
+    " ", el("span", { class: `badge ${f.properties.readiness}`, text: t(f.properties.readiness) }));
+  showDetail(head, propsTable(f.properties, "clusters"), el("p", { text: t("loading") }));
+  const [r, down] = await Promise.all([
+    getJson(`/api/clusters/${encodeURIComponent(id)}/readiness`),
+    getJson(`/api/clusters/${encodeURIComponent(id)}/downstream`),
+  ]);
+  const parts = [head];
+  if (r.in_scope) {
+    parts.push(el("p", { text: `${t("score")} ${r.score} / 100${r.provisional ? " (暂行)" : ""}` }));
+    parts.push(el("h4", { text: t("items") }), el("table", {},
+      el("tr", {}, el("th", { text: t("item") }), el("th", { text: t("points") }), el("th", { text: t("max") }), el("th", { text: t("counted") })),
+      ...r.items.map((i) => el("tr", {}, el("td", { text: `${i.id} ${state.lang === "zh" ? i.name_zh : i.name_en}` }),
+        el("td", { class: "num", text: i.points }), el("td", { class: "num", text: i.max }), el("td", { text: i.counted_text })))));
+    parts.push(el("h4", { text: t("actions") }));
+    if (r.plan.status === "ready") parts.push(el("p", { text: t("reached") }));
+    else if (r.plan.status === "unreachable") parts.push(el("p", { text: `${t("unreachable")}: ${r.plan.reason}` }));
+    else parts.push(el("ol", {}, ...r.plan.actions.map((a) => el("li", { text: `${state.lang === "zh" ? a.label_zh : a.label_en} (+${a.points}, ${a.item})` }))));
+  }
+  const plants = down.features.filter((x) => x.properties.role === "plant");
+  for (const x of down.features) if (x.properties.role === "pipe") mark("pipes", x.properties.pipe_id, "trace");
+  parts.push(el("h4", { text: t("downstream") }),
+    plants.length ? el("ul", {}, ...plants.map((p) => el("li", { text: `${p.properties.name || ""} ${p.properties.plant_id}` }))) : el("p", { text: t("none") }));
+  showDetail(...parts);
+}
+function popupFor(layerId, f) {
+  const p = f.properties;
+  if (layerId === "outfalls-circle") return selectOutfall(p.outfall_id, p);
+  if (layerId.startsWith("clusters")) return selectCluster(p.cluster_id, false);
+  clearHighlight();
+  const layer = layerId.split("-")[0];
+  const idField = { problems: "problem_id", pipes: "pipe_id", enterprises: "enterprise_id", plants: "plant_id", parks: "park_id", rivers: "name" }[layer];
+  state.sel = `${layer}:${p[idField]}`;
+  writeHash();
+  showDetail(el("h3", { text: `${valueLabel("layer", layer)} ${p[idField] || ""}` }), propsTable(p, layer));
+}
+
+// ---------- start ----------
+function arrowImage() {
+  const size = 32, c = document.createElement("canvas");
+  c.width = c.height = size;
+  const g = c.getContext("2d");
+  g.fillStyle = "#fff";
+  g.beginPath(); g.moveTo(8, 6); g.lineTo(26, 16); g.lineTo(8, 26); g.lineTo(12, 16); g.closePath(); g.fill();
+  return g.getImageData(0, 0, size, size);
+}
+function bboxOf(geometry) {
+  let b = [Infinity, Infinity, -Infinity, -Infinity];
+  const walk = (c) => { if (typeof c[0] === "number") { b = [Math.min(b[0], c[0]), Math.min(b[1], c[1]), Math.max(b[2], c[0]), Math.max(b[3], c[1])]; } else c.forEach(walk); };
+  if (geometry) walk(geometry.coordinates);
+  return Number.isFinite(b[0]) ? [[b[0], b[1]], [b[2], b[3]]] : null;
+}
+function translate() {
+  document.documentElement.lang = state.lang === "zh" ? "zh-CN" : "en";
+  document.title = `${t("title")} · zdz`;
+  for (const e of document.querySelectorAll("[data-i18n]")) e.textContent = t(e.dataset.i18n);
+  for (const e of document.querySelectorAll("[data-i18n-placeholder]")) e.placeholder = t(e.dataset.i18nPlaceholder);
+  document.getElementById("lang").textContent = t("lang");
+  fillFilters(); renderLegend(); renderTable();
+}
+
+async function start() {
+  const view = readHash();
+  const [style, table, lab] = await Promise.all([getJson("/tiles/style.json"), getJson("/api/clusters"), getJson("/map/labels.json")]);
+  labels = lab;
+  legend = style.metadata["zdz:legend"];
+  clusters = table.features;
+  clusters.forEach((f, i) => {
+    const b = bboxOf(f.geometry);
+    f.properties._bbox = b;
+    f.properties._center = b ? [(b[0][0] + b[1][0]) / 2, (b[0][1] + b[1][1]) / 2] : null;
+  });
+  if (clusters.some((f) => f.properties.status !== undefined)) document.getElementById("ledger-filter").hidden = false;
+  const all = clusters.map((f) => f.properties._bbox).filter(Boolean);
+  const bounds = all.length ? [[Math.min(...all.map((b) => b[0][0])), Math.min(...all.map((b) => b[0][1]))], [Math.max(...all.map((b) => b[1][0])), Math.max(...all.map((b) => b[1][1]))]] : [[73, 18], [135, 53]];
+  map = new maplibregl.Map({
+    container: "map", style, attributionControl: { compact: true },
+    ...(view ? { center: view.center, zoom: view.zoom } : { bounds, fitBoundsOptions: { padding: 30 } }),
+    maxZoom: 18, hash: false, canvasContextAttributes: { preserveDrawingBuffer: true },
+  });
+  window.zdzMap = map;
+  map.addControl(new maplibregl.NavigationControl(), "top-right");
+  map.addControl(new maplibregl.ScaleControl({ unit: "metric" }), "bottom-left");
+  map.on("styleimagemissing", (e) => { if (e.id === "zdz-arrow" && !map.hasImage("zdz-arrow")) map.addImage("zdz-arrow", arrowImage(), { sdf: true }); });
+  map.on("load", () => {
+    applyFilters();
+    const [layer, id] = state.sel.split(":");
+    if (layer === "clusters" && id) selectCluster(id, !view);
+    if (layer === "outfalls" && id) selectOutfall(id, null);
+  });
+  map.on("idle", () => { window.zdzIdle = true; });
+  map.on("moveend", () => { writeHash(); placeLabels(); });
+  const clickable = ["outfalls-circle", "problems-circle", "plants-circle", "enterprises-circle", "pipes-line", "clusters-fill"];
+  map.on("click", (e) => {
+    const layers = clickable.filter((l) => map.getLayer(l));
+    const box = [[e.point.x - 4, e.point.y - 4], [e.point.x + 4, e.point.y + 4]];
+    const hits = map.queryRenderedFeatures(box, { layers });
+    if (!hits.length) return;
+    hits.sort((a, b) => layers.indexOf(a.layer.id) - layers.indexOf(b.layer.id));
+    popupFor(hits[0].layer.id, hits[0]);
+  });
+  for (const l of clickable) {
+    map.on("mouseenter", l, () => { map.getCanvas().style.cursor = "pointer"; });
+    map.on("mouseleave", l, () => { map.getCanvas().style.cursor = ""; });
+  }
+  for (const id of ["deadline", "district", "park", "readiness", "code", "status"]) {
+    document.getElementById(`f-${id}`).addEventListener("change", (e) => { state[id] = e.target.value; applyFilters(); });
+  }
+  document.getElementById("search").value = state.search;
+  document.getElementById("search").addEventListener("input", (e) => { state.search = e.target.value; applyFilters(); });
+  for (const th of document.querySelectorAll("#table th")) {
+    th.addEventListener("click", () => {
+      state.dir = state.sort === th.dataset.sort ? -state.dir : 1;
+      state.sort = th.dataset.sort;
+      renderTable(); writeHash();
+    });
+  }
+  document.getElementById("lang").addEventListener("click", () => { state.lang = state.lang === "zh" ? "en" : "zh"; translate(); writeHash(); });
+  document.getElementById("close").addEventListener("click", () => {
+    document.getElementById("detail").hidden = true; clearHighlight(); state.sel = ""; writeHash(); renderTable();
+  });
+  translate();
+  setStatus(`${clusters.length} ${t("clusters")}`);
+  window.zdzReady = true;
+}
+
+start().catch((e) => { setStatus(String(e)); window.zdzError = String(e); });
