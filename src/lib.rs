@@ -3,6 +3,9 @@
 //!
 //! Data flows one way: **load → index → analyze → publish**.
 
+// The command line's messages in English and Chinese (locales/zdz.yml).
+rust_i18n::i18n!("locales", fallback = "en");
+
 /// Pure analyses: matching, traces, coverage, corridor, deadlines, problems.
 pub mod analysis;
 /// The layer contract and the problem codes (SPEC §3–§4), defined once.
@@ -13,8 +16,12 @@ pub mod crs;
 pub mod demo;
 /// Fault points the crash and outage tests pause zdz at.
 pub mod fault;
+/// The language of messages: Chinese when the locale is, English otherwise.
+pub mod i18n;
 /// R-trees for every spatial query.
 pub mod index;
+/// `zdz init`: a bureau's folder mapped to the contract, as a commented zdz.toml.
+pub mod init;
 /// The problem ledger: runs, entries, changes, users and progress.
 pub mod ledger;
 /// Read a workspace into domain types in the working CRS.
@@ -31,6 +38,10 @@ pub mod project;
 pub mod publish;
 /// Acceptance readiness: the score on the rubric, the veto, and the fewest fixes to ready.
 pub mod readiness;
+/// Maps and charts as SVG, for the PNG overviews and the reports.
+pub mod render;
+/// Reports: per cluster, the city overview, outfall signboards, as PDF and HTML.
+pub mod report;
 /// `zdz serve`: OGC API – Features and JSON endpoints over HTTP.
 pub mod serve;
 /// QGIS and SLD styles generated from one rule model.

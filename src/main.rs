@@ -5,10 +5,13 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Result;
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 /// The subcommands, one file each.
 mod cmd;
+
+// The same message catalogue as the library's (locales/zdz.yml).
+rust_i18n::i18n!("locales", fallback = "en");
 
 #[derive(Parser)]
 #[command(
@@ -24,6 +27,9 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run every analysis and write clusters, problems, outfalls and summary files.
+    #[command(
+        after_help = "Examples:\n  zdz analyze                                   # the demo workspace in data/ → zdz-out/\n  zdz analyze 巴南区数据/ --out 结果 --force\n  zdz analyze 巴南区数据/zdz.toml --survey 结果/survey.xlsx --ledger ledger.db\n  zdz analyze 'PG:host=127.0.0.1 dbname=gis user=zdz' --out 结果 --no-maps"
+    )]
     Analyze {
         /// A GeoPackage, a folder of layer files, a zdz.toml, or a PG: connection string
         /// (default: the demo workspace in data/).
@@ -48,6 +54,9 @@ enum Command {
         ledger: Option<String>,
     },
     /// Analyse the workspace and serve it over HTTP (OGC API – Features and /api/).
+    #[command(
+        after_help = "Examples:\n  zdz serve                                     # the demo on http://127.0.0.1:8080\n  zdz serve 巴南区数据/ --addr 0.0.0.0:8080 --watch\n  zdz serve 巴南区数据/ --ledger ledger.db --public-ledger --cors https://gis.example.gov.cn"
+    )]
     Serve {
         /// As for analyze (default: the demo workspace in data/).
         workspace: Option<String>,
@@ -74,12 +83,47 @@ enum Command {
         #[arg(long)]
         basemap: Option<String>,
     },
+    /// Write the reports: per cluster a 排查整治报告, the city's overview, outfall signboards.
+    #[command(
+        after_help = "Examples:\n  zdz report --out 报告                           # every in-scope cluster of the demo\n  zdz report 巴南区数据/ --out 报告 --cluster BNJS-A --ledger ledger.db\n  zdz report 巴南区数据/ --out 报告 --format html --base-url http://10.1.2.3:8080"
+    )]
+    Report {
+        /// As for analyze (default: the demo workspace in data/).
+        workspace: Option<String>,
+        /// Folder to write into; must be empty unless --force.
+        #[arg(long, default_value = "zdz-report")]
+        out: PathBuf,
+        /// Replace zdz's own files in a non-empty --out folder.
+        #[arg(long)]
+        force: bool,
+        /// A cluster to report on (repeatable); all in-scope clusters by default.
+        #[arg(long = "cluster")]
+        clusters: Vec<String>,
+        /// Show this ledger's status, unit, measure, due date and changes (read only).
+        #[arg(long)]
+        ledger: Option<String>,
+        /// pdf, html or pdf,html.
+        #[arg(long, default_value = "pdf,html", value_delimiter = ',')]
+        format: Vec<String>,
+        /// Where the web map is served, for the signboards' QR codes.
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        base_url: String,
+        /// A filled-in survey.xlsx whose manual answers override the layers'.
+        #[arg(long)]
+        survey: Option<PathBuf>,
+    },
     /// The problem ledger: list, change, import, report, users.
+    #[command(
+        after_help = "Examples:\n  zdz ledger list --ledger ledger.db --cluster CQJK-A\n  zdz ledger set --ledger ledger.db P3c9e1a2b4f60 --status in_progress --by 张工\n  zdz ledger report --ledger ledger.db --out progress.xlsx"
+    )]
     Ledger {
         #[command(subcommand)]
         command: cmd::ledger::LedgerCommand,
     },
     /// Build the synthetic Chongqing demo workspace around the real rivers.
+    #[command(
+        after_help = "Examples:\n  zdz demo --out data --force\n  zdz demo --out /tmp/national --scale 1191    # about 2,000,000 pipes"
+    )]
     Demo {
         /// Folder to write the layer files into; must be empty unless --force.
         #[arg(long, default_value = "data")]
@@ -101,15 +145,49 @@ enum Command {
         force: bool,
     },
     /// Write the QGIS (.qml) and SLD styles of every output layer into a folder.
+    #[command(after_help = "Example:\n  zdz styles --out styles")]
     Styles {
         #[arg(long, default_value = "styles")]
         out: PathBuf,
     },
+    /// Look at a folder of a bureau's layers and write the zdz.toml that maps them.
+    #[command(
+        after_help = "Examples:\n  zdz init 巴南区数据/                            # writes 巴南区数据/zdz.toml, then checks it\n  zdz init 巴南区数据/ --force                    # write it anew (the old one is kept as zdz.toml.bak)"
+    )]
+    Init {
+        /// The folder holding the layer files (Shapefiles, GeoPackages, CSV …).
+        folder: PathBuf,
+        /// Replace a zdz.toml already there (kept as zdz.toml.bak).
+        #[arg(long)]
+        force: bool,
+    },
     /// Load and validate a workspace: per layer its source, CRS, encoding, fields and findings.
+    #[command(
+        after_help = "Examples:\n  zdz check\n  zdz check 巴南区数据/\n  LANG=zh_CN.UTF-8 zdz check 巴南区数据/          # in Chinese"
+    )]
     Check {
         /// As for analyze (default: the demo workspace in data/).
         workspace: Option<String>,
     },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    #[command(
+        after_help = "Examples:\n  zdz completions bash > /etc/bash_completion.d/zdz\n  zdz completions zsh > ~/.zfunc/_zdz"
+    )]
+    Completions { shell: clap_complete::Shell },
+    /// Write the man pages (zdz.1 and one per command) into a folder.
+    #[command(after_help = "Example:\n  zdz man --out /usr/share/man/man1")]
+    Man {
+        #[arg(long, default_value = "man")]
+        out: PathBuf,
+    },
+}
+
+/// zdz.1 and a page per command (zdz-analyze.1 …), from the command-line definition.
+fn man_pages(out: &Path) -> Result<()> {
+    std::fs::create_dir_all(out)?;
+    let cmd = Cli::command();
+    clap_mangen::generate_to(cmd, out)?;
+    Ok(())
 }
 
 /// The demo workspace: `data/` in the current folder, else beside the sources.
@@ -187,6 +265,7 @@ fn main() -> ExitCode {
     // SAFETY: restores the default disposition of one signal before any thread starts.
     unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
     sqlite_without_memory_statistics();
+    zdz::i18n::init_from_env();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Analyze {
@@ -239,11 +318,42 @@ fn main() -> ExitCode {
                 basemap,
             },
         ),
+        Command::Report {
+            workspace,
+            out,
+            force,
+            clusters,
+            ledger,
+            format,
+            base_url,
+            survey,
+        } => cmd::report::report(
+            &workspace.unwrap_or_else(demo_workspace),
+            cmd::report::Options {
+                out: &out,
+                force,
+                clusters,
+                ledger: ledger.as_deref(),
+                formats: &format,
+                base_url: &base_url,
+                survey: survey.as_deref(),
+            },
+        ),
         Command::Ledger { command } => cmd::ledger::run(command),
         Command::Styles { out } => {
             let schedule = zdz::project::Project::defaults(Path::new(".")).deadlines;
             zdz::styles::write_all(&out, &schedule)
         }
+        Command::Init { folder, force } => match cmd::init::init(&folder, force) {
+            Ok(cmd::init::Done::Complete) => Ok(()),
+            Ok(cmd::init::Done::Undecided) => return ExitCode::FAILURE,
+            Err(e) => Err(e),
+        },
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "zdz", &mut std::io::stdout());
+            Ok(())
+        }
+        Command::Man { out } => man_pages(&out),
         Command::Check { workspace } => {
             cmd::check::check(&workspace.unwrap_or_else(demo_workspace))
         }
@@ -251,7 +361,7 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("zdz: error: {e:#}");
+            eprintln!("{} {e:#}", rust_i18n::t!("error.prefix"));
             ExitCode::FAILURE
         }
     }

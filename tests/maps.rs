@@ -14,10 +14,11 @@ fn every_cluster_gets_an_overview_map_in_its_deadline_colour() {
     let summary: Value = read_json(&out.join("summary.json"));
     let maps = summary["overviews"].as_object().unwrap();
     assert_eq!(maps.len(), 22);
-    // CQJK-A is a demonstration cluster: due 2024, drawn in the 2024 red (215, 48, 39).
+    // CQJK-A is a demonstration cluster: due 2024, filled in the 2024 red (215, 48, 39) at
+    // opacity 0.45 over white, (237, 162, 158), and outlined by readiness.
     let map = &maps["CQJK-A"];
     assert!(map["scale_bar_m"].as_f64().unwrap() > 0.0);
-    let png = tiny_skia::Pixmap::load_png(out.join(map["png"].as_str().unwrap())).unwrap();
+    let png = resvg::tiny_skia::Pixmap::load_png(out.join(map["png"].as_str().unwrap())).unwrap();
     let pixels = png.pixels();
     let non_white = pixels
         .iter()
@@ -31,10 +32,10 @@ fn every_cluster_gets_an_overview_map_in_its_deadline_colour() {
     let outline = pixels
         .iter()
         .filter(|p| {
-            p.red().abs_diff(215) < 8 && p.green().abs_diff(48) < 8 && p.blue().abs_diff(39) < 8
+            p.red().abs_diff(237) < 8 && p.green().abs_diff(162) < 8 && p.blue().abs_diff(158) < 8
         })
         .count();
-    assert!(outline > 500, "{outline} pixels of the 2024 colour");
+    assert!(outline > 500, "{outline} pixels of the 2024 fill");
 }
 
 #[test]

@@ -600,11 +600,21 @@ fn the_services_qlr_gives_qgis_every_collection_live_and_styled() {
     let report = pyqgis("qlr_check.py", &[qlr.as_os_str()], dir.path());
     assert_eq!(report["loaded"], true, "{report}");
     let layers = report["layers"].as_object().unwrap();
-    assert_eq!(layers.len(), 8);
-    for (name, l) in layers {
+    let (tiles, features): (Vec<_>, Vec<_>) = layers
+        .iter()
+        .partition(|(name, _)| name.ends_with("(tiles)"));
+    assert_eq!(features.len(), 8, "{report}");
+    for (name, l) in features {
         assert_eq!(l["valid"], true, "{name}: {l}");
         assert_eq!(l["provider"], "OAPIF", "{name}");
         assert_eq!(l["renderer"], "categorizedSymbol", "{name}");
+    }
+    // The same collections as vector tiles, with QGIS's own tile renderer.
+    assert_eq!(tiles.len(), 8, "{report}");
+    for (name, l) in tiles {
+        assert_eq!(l["valid"], true, "{name}: {l}");
+        assert_eq!(l["renderer"], "basic", "{name}");
+        assert_eq!(l["group"], "矢量瓦片 Vector tiles", "{name}");
     }
     assert_eq!(layers["问题 Problems"]["features"], 65);
     assert_eq!(layers["问题 Problems"]["group"], "问题 Problems");

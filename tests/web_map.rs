@@ -10,49 +10,17 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
+use common::browser::{browser_tools, demo_copy_naming};
 use common::server::Server;
-use common::*;
 use serde_json::Value;
 
 const XSS: &str = "<img src=x onerror=alert(1)>";
-
-fn browser_tools() -> std::path::PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
-    assert!(
-        Path::new("/usr/bin/chromium").exists(),
-        "Debian's chromium is missing (./dev test installs it)"
-    );
-    if !dir.join("node_modules/playwright-core").exists() {
-        let ok = Command::new("npm")
-            .args(["ci", "--no-audit", "--no-fund"])
-            .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
-            .current_dir(&dir)
-            .status()
-            .expect("npm (Node.js) is needed for the browser tests");
-        assert!(ok.success(), "npm ci in tests/browser failed");
-    }
-    dir
-}
 
 #[test]
 fn the_demo_map_renders_filters_traces_and_escapes_in_a_real_browser() {
     let tools = browser_tools();
     let dir = tempfile::tempdir().unwrap();
-    let ws = dir.path().join("ws");
-    std::fs::create_dir_all(&ws).unwrap();
-    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
-    for e in std::fs::read_dir(&data).unwrap() {
-        let p = e.unwrap().path();
-        std::fs::copy(&p, ws.join(p.file_name().unwrap())).unwrap();
-    }
-    let path = ws.join("clusters.geojson");
-    let mut fc: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    for f in fc["features"].as_array_mut().unwrap() {
-        if f["properties"]["组团编号"] == "CQJK-C" {
-            f["properties"]["组团名称"] = Value::from(XSS);
-        }
-    }
-    std::fs::write(&path, fc.to_string()).unwrap();
+    let ws = demo_copy_naming(dir.path(), "CQJK-C", XSS);
 
     let server = Server::start(&ws, &[]);
     let shot = dir.path().join("map.png");
@@ -71,8 +39,17 @@ fn the_demo_map_renders_filters_traces_and_escapes_in_a_real_browser() {
     assert!(r["error"].is_null(), "{}", r["error"]);
     assert_eq!(r["webgl"], true);
     assert_eq!(r["cjk_font"], true, "fonts-noto-cjk renders the Chinese UI");
-    assert_eq!(r["outside"], Value::Array(vec![]), "requests left the server: {}", r["outside"]);
-    assert_eq!(r["dialogs"], Value::Array(vec![]), "a dialog opened: the name ran as code");
+    assert_eq!(
+        r["outside"],
+        Value::Array(vec![]),
+        "requests left the server: {}",
+        r["outside"]
+    );
+    assert_eq!(
+        r["dialogs"],
+        Value::Array(vec![]),
+        "a dialog opened: the name ran as code"
+    );
 
     for k in ["clusters", "outfalls", "problems"] {
         assert_eq!(r["rendered"][k], r["expected"][k], "{k} in view: {r}");
@@ -83,7 +60,12 @@ fn the_demo_map_renders_filters_traces_and_escapes_in_a_real_browser() {
         r["filtered"]["clusters"].as_u64() < r["rendered"]["clusters"].as_u64(),
         "the deadline filter changed nothing: {r}"
     );
-    assert!(r["hash_after_filter"].as_str().unwrap().contains("deadline=2027-12-31"));
+    assert!(
+        r["hash_after_filter"]
+            .as_str()
+            .unwrap()
+            .contains("deadline=2027-12-31")
+    );
 
     assert_eq!(r["xss_cell"], XSS, "the hostile name is shown as text");
     assert_eq!(r["injected_img"], 0);
@@ -117,12 +99,25 @@ fn the_demo_map_renders_filters_traces_and_escapes_in_a_real_browser() {
     assert!(!lit.is_empty());
     assert!(lit.iter().all(|p| api.contains(p)), "{lit:?} ⊄ {api:?}");
     assert!(r["detail_text"].as_str().unwrap().contains("CQJK-A-WS-X1"));
-    assert!(r["hash_after_click"].as_str().unwrap().contains("sel=outfalls%3ACQJK-A-YS2"));
+    assert!(
+        r["hash_after_click"]
+            .as_str()
+            .unwrap()
+            .contains("sel=outfalls%3ACQJK-A-YS2")
+    );
 
-    assert!(r["colours"].as_u64().unwrap() > 20, "the map looks blank: {}", r["colours"]);
+    assert!(
+        r["colours"].as_u64().unwrap() > 20,
+        "the map looks blank: {}",
+        r["colours"]
+    );
     assert!(std::fs::metadata(&shot).unwrap().len() > 50_000);
     if std::env::var("ZDZ_UPDATE_DOCS").is_ok() {
-        std::fs::copy(&shot, Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/web-map.png")).unwrap();
+        std::fs::copy(
+            &shot,
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/web-map.png"),
+        )
+        .unwrap();
     }
     drop(server);
 }

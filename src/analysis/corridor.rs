@@ -71,3 +71,18 @@ pub fn corridor(
         reason,
     }
 }
+
+/// The band within `d` metres of the main stem (a GEOS buffer of each main-stem feature,
+/// unioned), for maps; `None` without a main stem.
+pub fn band(rivers: &[crate::model::River], d: f64) -> anyhow::Result<Option<geo::Geometry>> {
+    use gdal::vector::ToGdal;
+    let mut band: Option<gdal::vector::Geometry> = None;
+    for river in rivers.iter().filter(|r| r.main_stem) {
+        let buffered = river.geom.to_gdal()?.buffer(d, 8)?;
+        band = Some(match band {
+            Some(b) => b.union(&buffered).unwrap_or(b),
+            None => buffered,
+        });
+    }
+    band.map(|b| b.to_geo()).transpose().map_err(Into::into)
+}

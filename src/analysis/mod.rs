@@ -31,6 +31,8 @@ pub mod plants;
 pub mod problem;
 /// Find sewers that end nowhere known.
 pub mod sewers;
+/// What changes results without failing the run: said highlighted where users look.
+pub mod warnings;
 
 use std::collections::BTreeMap;
 

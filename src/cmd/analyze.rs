@@ -5,6 +5,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use anyhow::Result;
+use rust_i18n::t;
 
 use zdz::analysis;
 use zdz::load;
@@ -34,10 +35,13 @@ pub fn analyze(workspace: &str, opts: Options) -> Result<()> {
     if let Some(survey) = survey {
         let applied = load::survey::apply(&mut loaded.layers, survey)?;
         eprintln!(
-            "zdz: {}: {} answers applied, {} rows skipped",
-            survey.display(),
-            applied.answers,
-            applied.skipped_rows
+            "{}",
+            t!(
+                "analyze.survey",
+                file = survey.display(),
+                answers = applied.answers,
+                skipped = applied.skipped_rows
+            )
         );
     }
     let loaded = loaded;
@@ -92,60 +96,75 @@ pub fn analyze(workspace: &str, opts: Options) -> Result<()> {
 
     let l = &loaded.layers;
     eprintln!(
-        "zdz: {} → {} (working CRS {})",
-        loaded.origin,
-        out.display(),
-        loaded.working_crs
+        "{}",
+        t!(
+            "analyze.written",
+            origin = loaded.origin,
+            out = out.display(),
+            crs = loaded.working_crs
+        )
     );
     eprintln!(
-        "  loaded {} parks, {} clusters, {} enterprises, {} pipes, {} outfalls, {} plants, {} rivers in {} ms",
-        l.parks.len(),
-        l.clusters.len(),
-        l.enterprises.len(),
-        l.pipes.len(),
-        l.outfalls.len(),
-        l.plants.len(),
-        l.rivers.len(),
-        timings.load_ms
+        "{}",
+        t!(
+            "analyze.loaded",
+            parks = l.parks.len(),
+            clusters = l.clusters.len(),
+            enterprises = l.enterprises.len(),
+            pipes = l.pipes.len(),
+            outfalls = l.outfalls.len(),
+            plants = l.plants.len(),
+            rivers = l.rivers.len(),
+            ms = timings.load_ms
+        )
     );
     eprintln!(
-        "  {} problems in {} ms; written in {} ms",
-        result.problems.len(),
-        timings.analyze_ms,
-        timings.write_ms
+        "{}",
+        t!(
+            "analyze.problems",
+            n = result.problems.len(),
+            ms = timings.analyze_ms,
+            write = timings.write_ms
+        )
     );
     let scored: Vec<&zdz::readiness::ClusterReadiness> =
         readiness.clusters.iter().flatten().collect();
     eprintln!(
-        "  readiness{}: {} of {} in-scope clusters ready (≥ {}), {} vetoed, {} one or two actions away, {} unreachable",
-        if readiness.rubric.provisional {
-            " (暂行 provisional rubric)"
-        } else {
-            ""
-        },
-        scored.iter().filter(|r| r.ready).count(),
-        scored.len(),
-        readiness.rubric.pass_line,
-        scored.iter().filter(|r| !r.veto.is_empty()).count(),
-        scored
-            .iter()
-            .filter(|r| matches!(r.actions_to_ready(), Some(1 | 2)))
-            .count(),
-        scored
-            .iter()
-            .filter(|r| r.actions_to_ready().is_none())
-            .count(),
+        "{}",
+        t!(
+            "analyze.readiness",
+            provisional = if readiness.rubric.provisional {
+                t!("analyze.provisional").into_owned()
+            } else {
+                String::new()
+            },
+            ready = scored.iter().filter(|r| r.ready).count(),
+            scored = scored.len(),
+            line = readiness.rubric.pass_line,
+            vetoed = scored.iter().filter(|r| !r.veto.is_empty()).count(),
+            near = scored
+                .iter()
+                .filter(|r| matches!(r.actions_to_ready(), Some(1 | 2)))
+                .count(),
+            unreachable = scored
+                .iter()
+                .filter(|r| r.actions_to_ready().is_none())
+                .count()
+        )
     );
     if let Some(v) = &view {
         eprintln!(
-            "  ledger {}: run {}: {} new, {} 反复 recurred, {} 不再检出 no longer detected, {} detected again; {} dismissed problems left out of scores",
-            v.location,
-            v.run.run_id,
-            v.run.new.len(),
-            v.run.recurred.len(),
-            v.run.not_detected.len(),
-            v.run.detected_again.len(),
-            readiness.excluded.len()
+            "{}",
+            t!(
+                "analyze.ledger",
+                location = v.location,
+                run = v.run.run_id,
+                new = v.run.new.len(),
+                recurred = v.run.recurred.len(),
+                gone = v.run.not_detected.len(),
+                again = v.run.detected_again.len(),
+                dismissed = readiness.excluded.len()
+            )
         );
     }
     let mut counts = std::collections::BTreeMap::new();
@@ -161,12 +180,16 @@ pub fn analyze(workspace: &str, opts: Options) -> Result<()> {
         .filter(|f| f.kind != zdz::model::FindingKind::Geometry)
     {
         eprintln!(
-            "  note: {} {}: {}",
-            finding.layer.name(),
-            finding.feature_id,
-            finding.message
+            "{}",
+            t!(
+                "note",
+                layer = finding.layer.name(),
+                id = finding.feature_id,
+                message = finding.message
+            )
         );
     }
+    super::warn::print(&zdz::analysis::warnings::warnings(&loaded));
     // The process ends here: handing millions of features back to the allocator one by
     // one would only delay the exit (seconds at national scale); the OS takes it all.
     std::mem::forget(result);

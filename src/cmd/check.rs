@@ -2,18 +2,23 @@
 //! layer was read as, which rules can run, the parameters and the rubric.
 
 use anyhow::Result;
+use rust_i18n::t;
 
 use zdz::load;
 
 pub fn check(workspace: &str) -> Result<()> {
     let loaded = load::load(workspace)?;
     println!(
-        "workspace {} (working CRS {})",
-        loaded.origin, loaded.working_crs
+        "{}",
+        t!(
+            "check.workspace",
+            origin = loaded.origin,
+            crs = loaded.working_crs
+        )
     );
     for r in &loaded.reports {
         println!(
-            "{:<12} {} [layer {}, {}] CRS {}{}{}: {} features",
+            "{:<12} {} [layer {}, {}] CRS {}{}{}: {} {}",
             r.layer.name(),
             r.source,
             r.layer_name,
@@ -26,12 +31,21 @@ pub fn check(workspace: &str) -> Result<()> {
                 .as_deref()
                 .map(|e| format!(", encoding {e}"))
                 .unwrap_or_default(),
-            r.feature_count
+            r.feature_count,
+            t!("check.features")
         );
         if let Some(b) = r.bounds_wgs84 {
+            let f = |v: f64| format!("{v:.5}");
             println!(
-                "{:<12} bounds lon {:.5}…{:.5}, lat {:.5}…{:.5}",
-                "", b[0], b[2], b[1], b[3]
+                "{:<12} {}",
+                "",
+                t!(
+                    "check.bounds",
+                    w = f(b[0]),
+                    e = f(b[2]),
+                    s = f(b[1]),
+                    n = f(b[3])
+                )
             );
         }
         for (field, source) in &r.fields {
@@ -40,14 +54,15 @@ pub fn check(workspace: &str) -> Result<()> {
     }
     for kind in &loaded.layers.missing {
         println!(
-            "{:<12} not in the workspace ({})",
+            "{:<12} {}",
             kind.name(),
-            kind.aliases().join(", ")
+            t!("check.missing", aliases = kind.aliases().join(", "))
         );
     }
     let p = &loaded.project;
     println!(
-        "parameters   {}",
+        "{:<12} {}",
+        t!("check.parameters"),
         p.params
             .all()
             .iter()
@@ -57,19 +72,23 @@ pub fn check(workspace: &str) -> Result<()> {
     );
     let r = &p.rubric;
     println!(
-        "rubric       {}{}: pass line {}, veto {}",
-        r.name,
-        if r.provisional {
-            " (暂行 provisional)"
-        } else {
-            ""
-        },
-        r.pass_line,
-        r.veto
-            .iter()
-            .map(|c| c.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
+        "{}",
+        t!(
+            "check.rubric",
+            name = r.name,
+            provisional = if r.provisional {
+                t!("analyze.provisional").into_owned()
+            } else {
+                String::new()
+            },
+            line = r.pass_line,
+            veto = r
+                .veto
+                .iter()
+                .map(|c| c.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
     );
     for item in &r.items {
         println!(
@@ -77,30 +96,16 @@ pub fn check(workspace: &str) -> Result<()> {
             "", item.id, item.dimension, item.points, item.name_zh, item.name_en
         );
     }
-    for (code, ran) in zdz::analysis::rules_ran(&loaded.layers) {
-        if !ran {
-            println!(
-                "rule         {} ({}) cannot run: it needs {}",
-                code.as_str(),
-                code.label_zh(),
-                code.needs()
-                    .iter()
-                    .map(|(layer, fields)| if fields.is_empty() {
-                        format!("the {} layer", layer.name())
-                    } else {
-                        format!("{}.{}", layer.name(), fields.join(" or "))
-                    })
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
-        }
-    }
+    super::warn::print(&zdz::analysis::warnings::warnings(&loaded));
     for f in &loaded.layers.findings {
         println!(
-            "finding: {} {}: {}",
-            f.layer.name(),
-            f.feature_id,
-            f.message
+            "{}",
+            t!(
+                "check.finding",
+                layer = f.layer.name(),
+                id = f.feature_id,
+                message = f.message
+            )
         );
     }
     Ok(())

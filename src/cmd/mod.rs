@@ -4,5 +4,11 @@
 pub mod analyze;
 /// `zdz check`.
 pub mod check;
+/// `zdz init`.
+pub mod init;
 /// `zdz ledger …`.
 pub mod ledger;
+/// `zdz report`.
+pub mod report;
+/// Warnings, highlighted on the terminal.
+pub mod warn;

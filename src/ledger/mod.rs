@@ -143,6 +143,24 @@ pub fn record_run_in(
     ))
 }
 
+/// The ledger as it stands, without recording anything: every entry, and what the latest
+/// run recorded for `loaded`'s workspace changed (empty when none was recorded). For
+/// reports, which read the ledger but leave the recording to `zdz analyze` and `zdz serve`.
+pub fn read_view(url: &str, loaded: &crate::load::Loaded) -> Result<(View, HashSet<String>)> {
+    let ledger = Ledger::open(url)?;
+    let workspace = reconcile::workspace_name(loaded);
+    let run = with(ledger.store(), |tx| reconcile::last_run(tx, &workspace))?;
+    let dismissed = ledger.dismissed()?;
+    Ok((
+        View {
+            location: ledger.store().location(),
+            run,
+            entries: ledger.entries()?,
+        },
+        dismissed,
+    ))
+}
+
 /// An open ledger, at the latest schema.
 pub struct Ledger {
     store: Box<dyn Store>,

@@ -145,12 +145,7 @@ impl RunInput {
             })
             .collect();
         RunInput {
-            workspace: loaded
-                .project
-                .info
-                .name
-                .clone()
-                .unwrap_or_else(|| loaded.origin.clone()),
+            workspace: workspace_name(loaded),
             fingerprint: fingerprint(loaded),
             params: serde_json::to_value(loaded.project.params).unwrap_or(Value::Null),
             rules_ran: analysis
@@ -173,6 +168,53 @@ impl RunInput {
                 .collect(),
         }
     }
+}
+
+/// The name a workspace's runs and entries go under in the ledger: the project's name, else
+/// where it was loaded from.
+pub fn workspace_name(loaded: &Loaded) -> String {
+    loaded
+        .project
+        .info
+        .name
+        .clone()
+        .unwrap_or_else(|| loaded.origin.clone())
+}
+
+/// What the latest run recorded for `workspace` changed, read back from the history; an
+/// empty summary with run id 0 when the workspace has no run.
+pub fn last_run(tx: &mut dyn Tx, workspace: &str) -> Result<RunSummary> {
+    let run_id = tx
+        .query(
+            "SELECT MAX(run_id) FROM runs WHERE workspace = $1",
+            &[workspace.into()],
+        )?
+        .first()
+        .and_then(|r| r[0].int())
+        .unwrap_or(0);
+    let mut summary = RunSummary {
+        run_id,
+        ..Default::default()
+    };
+    if run_id == 0 {
+        return Ok(summary);
+    }
+    for row in tx.query(
+        "SELECT problem_id, change FROM history WHERE run_id = $1 ORDER BY problem_id",
+        &[run_id.into()],
+    )? {
+        let (Some(id), Some(change)) = (row[0].string(), row[1].string()) else {
+            continue;
+        };
+        match change.as_str() {
+            "new" => summary.new.push(id),
+            "recurred" => summary.recurred.push(id),
+            "not_detected" => summary.not_detected.push(id),
+            "detected_again" => summary.detected_again.push(id),
+            _ => {}
+        }
+    }
+    Ok(summary)
 }
 
 /// An entry as reconciling needs it.

@@ -15,6 +15,8 @@ pub mod encoding;
 pub mod gdal_messages;
 /// Geometry hygiene: validity, repair, multi-part splitting, representative points.
 pub mod geometry;
+/// What a source layer holds before it is matched to the contract.
+pub mod inventory;
 /// Open one GDAL layer and read its features into the working CRS.
 pub mod read;
 /// Resolve a workspace argument to one source per layer.
@@ -29,6 +31,7 @@ pub mod values;
 use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
+use rust_i18n::t;
 
 use crate::contract::LayerKind;
 use crate::crs;
@@ -57,17 +60,18 @@ pub fn load(arg: &str) -> Result<Loaded> {
         if !workspace.sources.contains_key(&kind) {
             let found: Vec<_> = workspace.sources.keys().map(|k| k.name()).collect();
             bail!(
-                "{}: no {} layer: name a file or layer `{}` (or {}), or map it under [layers.{}] in zdz.toml; layers found: {}",
-                workspace.origin,
-                kind.name(),
-                kind.name(),
-                kind.aliases().join(", "),
-                kind.name(),
-                if found.is_empty() {
-                    "none".to_string()
-                } else {
-                    found.join(", ")
-                }
+                "{}",
+                t!(
+                    "err.no_required_layer",
+                    origin = workspace.origin,
+                    layer = kind.name(),
+                    aliases = kind.aliases().join(", "),
+                    found = if found.is_empty() {
+                        "none".to_string()
+                    } else {
+                        found.join(", ")
+                    }
+                )
             );
         }
     }
@@ -110,8 +114,11 @@ pub fn load(arg: &str) -> Result<Loaded> {
         .unwrap_or_else(|| working.to_wkt().unwrap_or_default());
 
     let progress = ProgressBar::new(opened.len() as u64).with_style(
-        ProgressStyle::with_template("{spinner} reading layers [{pos}/{len}]")
-            .expect("valid progress template"),
+        ProgressStyle::with_template(&format!(
+            "{{spinner}} {} [{{pos}}/{{len}}]",
+            t!("progress.reading")
+        ))
+        .expect("valid progress template"),
     );
     // Layers are read and built in parallel, one GDAL dataset per thread.
     let project = &workspace.project;
@@ -161,6 +168,13 @@ pub fn load(arg: &str) -> Result<Loaded> {
         .filter(|k| !workspace.sources.contains_key(k))
         .collect();
     inspections_of_known_outfalls(&mut layers);
+    if !layers.rivers.is_empty() && !layers.rivers.iter().any(|r| r.main_stem) {
+        // Say which fields the names could be in: this changes every deadline.
+        if let Some(r) = reports.iter_mut().find(|r| r.layer == LayerKind::Rivers) {
+            r.name_fields = inventory::text_fields(&r.source, &r.layer_name, r.encoding.clone())
+                .unwrap_or_default();
+        }
+    }
 
     Ok(Loaded {
         origin: workspace.origin,
@@ -193,14 +207,17 @@ fn check_all_in_china_or_none(opened: &[OpenedLayer], bounds: &[Option<[f64; 4]>
     }
     if let Some((layer, b)) = placed.iter().find(|(_, b)| !centre_in_china(b)) {
         bail!(
-            "{}: its features lie at lon {:.3}…{:.3}, lat {:.3}…{:.3}, outside China, while other layers are in China: is its coordinate system ({}) right? Set `crs` for [layers.{}] in zdz.toml",
-            layer.place(),
-            b[0],
-            b[2],
-            b[1],
-            b[3],
-            layer.crs_name(),
-            layer.source.kind.name()
+            "{}",
+            t!(
+                "err.outside_china",
+                place = layer.place(),
+                w = format!("{:.3}", b[0]),
+                e = format!("{:.3}", b[2]),
+                s = format!("{:.3}", b[1]),
+                n = format!("{:.3}", b[3]),
+                crs = layer.crs_name(),
+                layer = layer.source.kind.name()
+            )
         );
     }
     Ok(())

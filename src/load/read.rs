@@ -24,6 +24,7 @@ use super::swmm;
 use crate::contract::LayerKind;
 use crate::crs;
 use crate::project::{CoordTag, LayerConfig};
+use rust_i18n::t;
 
 /// One feature as read: its fid, the contract fields found (as text) and its geometry in
 /// the working CRS, or why there is none.
@@ -53,6 +54,12 @@ pub struct LayerReport {
     pub fields: BTreeMap<&'static str, String>,
     /// Bounds in WGS84 lon/lat: west, south, east, north.
     pub bounds_wgs84: Option<[f64; 4]>,
+    /// The source declared no CRS and one was taken by default (a CSV as WGS84 lon/lat).
+    pub crs_assumed: bool,
+    /// For a rivers layer none of whose features is the main stem: its text fields and a
+    /// few of their values, to say which one holds the names.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub name_fields: Vec<(String, Vec<String>)>,
 }
 
 /// A layer opened and checked, ready to read.
@@ -70,6 +77,8 @@ pub struct OpenedLayer {
     srs_name: String,
     coords: Option<CoordTag>,
     encoding: Option<String>,
+    /// No CRS was declared and one was taken by default.
+    crs_assumed: bool,
     /// Where a message should point: file and layer.
     place: String,
 }
@@ -107,31 +116,7 @@ impl OpenedLayer {
             .unwrap_or("")
             .to_ascii_lowercase();
 
-        let mut options: Vec<String> = Vec::new();
-        let mut encoding = source.config.encoding.clone();
-        if ext == "shp" || ext == "dbf" {
-            if encoding.is_none() {
-                encoding = shapefile_encoding(path)?;
-            }
-            if let Some(enc) = &encoding {
-                options.push(format!("ENCODING={enc}"));
-            }
-        }
-        if ext == "xlsx" || ext == "ods" {
-            // The first row holds the field names, whatever the cells below hold.
-            options.push("HEADERS=FORCE".into());
-        }
-        if ext == "csv" {
-            options.extend(
-                [
-                    "X_POSSIBLE_NAMES=lon,lng,longitude,经度,x",
-                    "Y_POSSIBLE_NAMES=lat,latitude,纬度,y",
-                    "KEEP_GEOM_COLUMNS=NO",
-                    "AUTODETECT_TYPE=YES",
-                ]
-                .map(String::from),
-            );
-        }
+        let (options, encoding) = open_options(path, source.config.encoding.clone())?;
         // A SWMM model is read as the GeoJSON of one of its layers, in GDAL's memory.
         let (gdal_path, source) = if ext == "inp" {
             swmm_source(source)?
@@ -142,11 +127,14 @@ impl OpenedLayer {
         let dataset = open_dataset(&gdal_path, &options).map_err(|e| {
             let detail = e.to_string();
             let detail = if detail.ends_with("Error msg: ''") {
-                "it is not in a format GDAL reads, or the file is broken".to_string()
+                t!("err.not_a_format").into_owned()
             } else {
                 detail
             };
-            anyhow!("{}: GDAL cannot open it: {detail}", source.dataset)
+            anyhow!(
+                "{}",
+                t!("err.gdal_open", path = source.dataset, detail = detail)
+            )
         })?;
 
         let layer_name = pick_layer(&dataset, source)?;
@@ -161,6 +149,14 @@ impl OpenedLayer {
             (l.spatial_ref(), l.defn().geom_fields().count() > 0)
         };
 
+        // GeoJSON, KML and GPX are WGS84 by their specifications; a CSV only by custom.
+        let crs_assumed = source.config.crs.is_none()
+            && declared.is_none()
+            && has_geometry
+            && !matches!(
+                driver.as_str(),
+                "GeoJSON" | "GeoJSONSeq" | "KML" | "LIBKML" | "GPX"
+            );
         let srs = match (&source.config.crs, declared) {
             // A plain table (inspections in a spreadsheet) has no coordinates to place.
             (None, None) if !has_geometry => crs::wgs84(),
@@ -173,19 +169,21 @@ impl OpenedLayer {
             }
             (None, None) if LONLAT_DRIVERS.contains(&driver.as_str()) => crs::wgs84(),
             (None, None) => bail!(
-                "{place}: no coordinate system (a Shapefile without .prj?); give one with `crs = \"EPSG:…\"` under [layers.{}] in zdz.toml",
-                source.kind.name()
+                "{}",
+                t!("err.no_crs", place = place, layer = source.kind.name())
             ),
         };
         let coords = source.config.coords.filter(|c| *c != CoordTag::Wgs84);
         if coords.is_some() && !srs.is_geographic() {
+            let tag = serde_json::to_value(coords).unwrap_or_default();
             bail!(
-                "{place}: tagged `coords = \"{}\"`, but its CRS {} is not lon/lat",
-                serde_json::to_value(coords)
-                    .unwrap_or_default()
-                    .as_str()
-                    .unwrap_or(""),
-                crs::describe(&srs)
+                "{}",
+                t!(
+                    "err.coords_not_lonlat",
+                    place = place,
+                    tag = tag.as_str().unwrap_or(""),
+                    crs = crs::describe(&srs)
+                )
             );
         }
         Ok(OpenedLayer {
@@ -199,6 +197,7 @@ impl OpenedLayer {
             srs_name: crs::describe(&srs),
             coords,
             encoding,
+            crs_assumed,
             place,
         })
     }
@@ -235,14 +234,17 @@ impl OpenedLayer {
         let srs = self.srs()?;
         if srs.is_geographic() && (b[0] < -180.0 || b[2] > 180.0 || b[1] < -90.0 || b[3] > 90.0) {
             bail!(
-                "{}: coordinates span x {:.1}…{:.1}, y {:.1}…{:.1}, which cannot be degrees of {}; metres declared as lon/lat? Set the right `crs` for [layers.{}] in zdz.toml",
-                self.place,
-                b[0],
-                b[2],
-                b[1],
-                b[3],
-                self.srs_name,
-                self.source.kind.name()
+                "{}",
+                t!(
+                    "err.not_degrees",
+                    place = self.place,
+                    x0 = format!("{:.1}", b[0]),
+                    x1 = format!("{:.1}", b[2]),
+                    y0 = format!("{:.1}", b[1]),
+                    y1 = format!("{:.1}", b[3]),
+                    crs = self.srs_name,
+                    layer = self.source.kind.name()
+                )
             );
         }
         let to_wgs84 = crs::transform(&srs, &crs::wgs84())?;
@@ -269,10 +271,14 @@ impl OpenedLayer {
             let index = if let Some(mapped) = config.fields.get(spec.name) {
                 let Some(i) = present.iter().position(|p| p.eq_ignore_ascii_case(mapped)) else {
                     bail!(
-                        "{}: zdz.toml maps `{}` to field `{mapped}`, which the layer does not have; its fields are: {}",
-                        self.place,
-                        spec.name,
-                        present.join(", ")
+                        "{}",
+                        t!(
+                            "err.mapped_field_missing",
+                            place = self.place,
+                            field = spec.name,
+                            mapped = mapped,
+                            fields = present.join(", ")
+                        )
                     );
                 };
                 Some(i)
@@ -284,16 +290,19 @@ impl OpenedLayer {
                     found.insert(spec.name, (i, present[i].clone()));
                 }
                 None if spec.required => bail!(
-                    "{}: the {} layer needs field `{}` (or {}), which is missing; its fields are: {}",
-                    self.place,
-                    self.source.kind.name(),
-                    spec.name,
-                    spec.aliases.join(", "),
-                    if present.is_empty() {
-                        "none".to_string()
-                    } else {
-                        present.join(", ")
-                    }
+                    "{}",
+                    t!(
+                        "err.required_field",
+                        place = self.place,
+                        layer = self.source.kind.name(),
+                        field = spec.name,
+                        aliases = spec.aliases.join(", "),
+                        fields = if present.is_empty() {
+                            "none".to_string()
+                        } else {
+                            present.join(", ")
+                        }
+                    )
                 ),
                 None => {}
             }
@@ -405,6 +414,8 @@ impl OpenedLayer {
             coords: self.coords,
             encoding: self.encoding.clone(),
             feature_count,
+            crs_assumed: self.crs_assumed,
+            name_fields: Vec::new(),
             fields: field_report,
             bounds_wgs84,
         }
@@ -503,7 +514,47 @@ type FidRanges = (String, Vec<(i64, i64)>);
 /// parallel FID ranges; below it, feature by feature on one thread.
 const PARALLEL_READ_MIN: u64 = 100_000;
 
-fn open_dataset(path: &str, options: &[String]) -> gdal::errors::Result<Dataset> {
+/// The open options zdz gives GDAL for a file, and the encoding of a Shapefile's .dbf
+/// (`configured` when zdz.toml gives one, else as `shapefile_encoding` finds it).
+pub fn open_options(
+    path: &Path,
+    configured: Option<String>,
+) -> Result<(Vec<String>, Option<String>)> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let mut options: Vec<String> = Vec::new();
+    let mut encoding = configured;
+    if ext == "shp" || ext == "dbf" {
+        if encoding.is_none() {
+            encoding = shapefile_encoding(path)?;
+        }
+        if let Some(enc) = &encoding {
+            options.push(format!("ENCODING={enc}"));
+        }
+    }
+    if ext == "xlsx" || ext == "ods" {
+        // The first row holds the field names, whatever the cells below hold.
+        options.push("HEADERS=FORCE".into());
+    }
+    if ext == "csv" {
+        options.extend(
+            [
+                "X_POSSIBLE_NAMES=lon,lng,longitude,经度,x",
+                "Y_POSSIBLE_NAMES=lat,latitude,纬度,y",
+                "KEEP_GEOM_COLUMNS=NO",
+                "AUTODETECT_TYPE=YES",
+            ]
+            .map(String::from),
+        );
+    }
+    Ok((options, encoding))
+}
+
+/// Open a vector dataset read-only with `options`.
+pub fn open_dataset(path: &str, options: &[String]) -> gdal::errors::Result<Dataset> {
     let option_refs: Vec<&str> = options.iter().map(String::as_str).collect();
     Dataset::open_ex(
         path,
@@ -767,25 +818,32 @@ fn pick_layer(dataset: &Dataset, source: &LayerSource) -> Result<String> {
             .cloned()
             .ok_or_else(|| {
                 anyhow!(
-                    "{}: no layer `{wanted}`; its layers are: {}",
-                    source.dataset,
-                    names.join(", ")
+                    "{}",
+                    t!(
+                        "err.no_layer_named",
+                        path = source.dataset,
+                        wanted = wanted,
+                        layers = names.join(", ")
+                    )
                 )
             });
     }
     match names.as_slice() {
         [only] => Ok(only.clone()),
-        [] => bail!("{}: holds no vector layer", source.dataset),
+        [] => bail!("{}", t!("err.no_vector_layer", path = source.dataset)),
         many => many
             .iter()
             .find(|n| source.kind.matches_name(n))
             .cloned()
             .ok_or_else(|| {
                 anyhow!(
-                    "{}: holds several layers ({}); say which is the {} layer with `layer = \"…\"` in zdz.toml",
-                    source.dataset,
-                    many.join(", "),
-                    source.kind.name()
+                    "{}",
+                    t!(
+                        "err.several_layers",
+                        path = source.dataset,
+                        layers = many.join(", "),
+                        layer = source.kind.name()
+                    )
                 )
             }),
     }

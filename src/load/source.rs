@@ -5,6 +5,7 @@
 //!
 //! This module only decides where each layer is; `read` opens and reads it.
 
+use rust_i18n::t;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -53,7 +54,7 @@ pub fn resolve(arg: &str) -> Result<Workspace> {
     }
     let path = Path::new(arg);
     if !path.exists() {
-        bail!("{arg}: no such file or folder");
+        bail!("{}", t!("err.no_such_path", path = arg));
     }
     let (project, discover_dir): (Project, Option<PathBuf>) = if path.is_dir() {
         let toml = path.join("zdz.toml");
@@ -127,21 +128,19 @@ fn insert_unique(
     where_: &str,
 ) -> Result<()> {
     if let Some(previous) = found.get(&source.kind) {
+        let with_layer = |s: &LayerSource| match &s.layer {
+            Some(l) => format!("{} (layer {l})", s.dataset),
+            None => s.dataset.clone(),
+        };
         bail!(
-            "{where_}: two sources for the {} layer: {}{} and {}{}; rename one or map the layer in zdz.toml",
-            source.kind.name(),
-            previous.dataset,
-            previous
-                .layer
-                .as_deref()
-                .map(|l| format!(" (layer {l})"))
-                .unwrap_or_default(),
-            source.dataset,
-            source
-                .layer
-                .as_deref()
-                .map(|l| format!(" (layer {l})"))
-                .unwrap_or_default(),
+            "{}",
+            t!(
+                "err.two_sources",
+                place = where_,
+                layer = source.kind.name(),
+                a = with_layer(previous),
+                b = with_layer(&source)
+            )
         );
     }
     found.insert(source.kind, source);

@@ -4,6 +4,7 @@
 //! have, or an answer that cannot be read, is reported with its sheet and row and changes
 //! nothing; an empty cell leaves the layer's answer as it was.
 
+use rust_i18n::t;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -56,7 +57,13 @@ pub fn apply(layers: &mut Layers, path: &Path) -> Result<Applied> {
             .collect();
         let Some(id_col) = header.iter().position(|h| h == id_header) else {
             bail!(
-                "{place}, sheet {sheet}: no `{id_header}` column; is this zdz's survey workbook?"
+                "{}",
+                t!(
+                    "err.survey_no_column",
+                    place = place,
+                    sheet = sheet,
+                    column = id_header
+                )
             );
         };
         let columns: Vec<(usize, &crate::contract::ManualField)> = MANUAL_FIELDS
@@ -120,9 +127,7 @@ pub fn apply(layers: &mut Layers, path: &Path) -> Result<Applied> {
         }
     }
     if !found_any {
-        bail!(
-            "{place}: has neither a 组团园区 nor a 源 企业 sheet; pass the survey.xlsx zdz wrote, filled in"
-        );
+        bail!("{}", t!("err.survey_no_sheet", place = place));
     }
     Ok(applied)
 }

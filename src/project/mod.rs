@@ -4,6 +4,7 @@
 //! Defaults live in `defaults.toml` beside this file, so the Chongqing schedule is data, not
 //! code. This module parses and merges; it does not open any layer.
 
+use rust_i18n::t;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -199,7 +200,7 @@ impl Project {
 
     pub fn from_file(path: &Path) -> Result<Project> {
         let text = std::fs::read_to_string(path)
-            .with_context(|| format!("{}: cannot read the project file", path.display()))?;
+            .with_context(|| t!("err.cannot_read_project", path = path.display()).into_owned())?;
         let base = path.parent().unwrap_or(Path::new("."));
         Project::parse(&text, base).with_context(|| format!("{}", path.display()))
     }
@@ -226,12 +227,21 @@ impl Project {
             .context("[params]: unknown parameter or a value that is not a number")?;
         for (name, value) in params.all() {
             if !(value.is_finite() && value >= 0.0) {
-                let unit = if name.ends_with("_mgl") {
-                    "a concentration in mg/L"
-                } else {
-                    "a distance in metres"
+                let unit = match (name.ends_with("_mgl"), crate::i18n::chinese()) {
+                    (true, false) => "a concentration in mg/L",
+                    (false, false) => "a distance in metres",
+                    (true, true) => "浓度（mg/L）",
+                    (false, true) => "距离（米）",
                 };
-                bail!("[params]: {name} = {value} must be {unit} ≥ 0");
+                bail!(
+                    "{}",
+                    t!(
+                        "err.params_negative",
+                        name = name,
+                        value = value,
+                        unit = unit
+                    )
+                );
             }
         }
 
@@ -250,8 +260,12 @@ impl Project {
         for (name, config) in raw.layers {
             let Some(kind) = LayerKind::from_name(&name) else {
                 bail!(
-                    "[layers.{name}]: unknown layer; expected one of {}",
-                    LayerKind::ALL.map(|k| k.name()).join(", ")
+                    "{}",
+                    t!(
+                        "err.unknown_layer",
+                        name = name,
+                        expected = LayerKind::ALL.map(|k| k.name()).join(", ")
+                    )
                 );
             };
             for field in config
@@ -262,13 +276,19 @@ impl Project {
             {
                 if !kind.fields().iter().any(|f| f.name == field) {
                     bail!(
-                        "[layers.{name}]: unknown field `{field}`; the {} layer has {}",
-                        kind.name(),
-                        kind.fields()
-                            .iter()
-                            .map(|f| f.name)
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        "{}",
+                        t!(
+                            "err.unknown_field",
+                            name = name,
+                            field = field,
+                            layer = kind.name(),
+                            fields = kind
+                                .fields()
+                                .iter()
+                                .map(|f| f.name)
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )
                     );
                 }
             }

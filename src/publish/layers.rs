@@ -432,24 +432,15 @@ pub fn rivers(loaded: &Loaded) -> Vec<OutFeature> {
         .collect()
 }
 
-/// The band within `corridor_m` of the Yangtze main stem (GEOS buffer), for the map.
+/// The band within `corridor_m` of the Yangtze main stem, for the map.
 pub fn yangtze_band(loaded: &Loaded) -> anyhow::Result<Vec<OutFeature>> {
-    use gdal::vector::ToGdal;
     let d = loaded.project.params.corridor_m;
-    let mut band: Option<gdal::vector::Geometry> = None;
-    for river in loaded.layers.rivers.iter().filter(|r| r.main_stem) {
-        let buffered = river.geom.to_gdal()?.buffer(d, 8)?;
-        band = Some(match band {
-            Some(b) => b.union(&buffered).unwrap_or(b),
-            None => buffered,
-        });
-    }
-    let Some(band) = band else {
+    let Some(band) = crate::analysis::corridor::band(&loaded.layers.rivers, d)? else {
         return Ok(Vec::new());
     };
     Ok(vec![OutFeature {
         id: "yangtze_band".into(),
-        geom: Some(band.to_geo()?),
+        geom: Some(band),
         properties: object(
             json!({ "distance_m": d, "name": format!("长江干流 {d} m 范围 Yangtze main stem ± {d} m") }),
         ),

@@ -24,6 +24,7 @@ pub mod survey;
 /// Above this many clusters, overview maps are not drawn unless asked for.
 pub const MAX_AUTO_MAPS: usize = 500;
 
+use rust_i18n::t;
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
@@ -60,10 +61,13 @@ pub fn refuse_workspace_folder(out: &Path, loaded: &Loaded) -> Result<()> {
             && folder == out
         {
             bail!(
-                "{}: this folder holds the workspace's {} layer ({}); zdz never writes into the workspace: choose another --out",
-                out.display(),
-                report.layer.name(),
-                report.source
+                "{}",
+                t!(
+                    "err.out_is_workspace",
+                    out = out.display(),
+                    layer = report.layer.name(),
+                    source = report.source
+                )
             );
         }
     }
@@ -172,11 +176,8 @@ pub fn write_all(
             crate::timing::phase("write: survey.xlsx", || {
                 survey::write(&out.join("survey.xlsx"), &sheets)
             })?;
-            maps.then(|| {
-                let band = layers::yangtze_band(loaded)?;
-                overview::write(&out.join("overview"), loaded, analysis, &styles, &band)
-            })
-            .transpose()
+            maps.then(|| overview::write(&out.join("overview"), o))
+                .transpose()
         },
     );
     gpkg_written?;

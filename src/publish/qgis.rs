@@ -139,7 +139,76 @@ pub fn project(styles: &[&LayerStyle], working_crs: &str, wkt: &str, title: &str
 pub fn live_layers(styles: &[&LayerStyle], base_url: &str, wgs84_wkt: &str) -> String {
     let srs = srs_xml("EPSG:4326", wgs84_wkt);
     let (tree, layers, _) = tree_and_layers(styles, &Source::Service(base_url), &srs);
+    let (tiles_tree, tiles) = vector_tile_layers(styles, base_url);
     format!(
-        "<!DOCTYPE qgis-layer-definition>\n<qlr><layer-tree-group name=\"zdz\" checked=\"Qt::Checked\" expanded=\"1\"><customproperties/>{tree}</layer-tree-group><maplayers>{layers}</maplayers></qlr>\n"
+        "<!DOCTYPE qgis-layer-definition>\n<qlr><layer-tree-group name=\"zdz\" checked=\"Qt::Checked\" expanded=\"1\"><customproperties/>{tree}{tiles_tree}</layer-tree-group><maplayers>{layers}{tiles}</maplayers></qlr>\n"
     )
+}
+
+/// A QGIS expression selecting one class: `"f" = 'v' AND …`.
+fn class_expression(class: &crate::styles::model::Class) -> String {
+    class
+        .when
+        .iter()
+        .map(|(f, v)| format!("\"{f}\" = '{}'", v.replace('\'', "''")))
+        .collect::<Vec<_>>()
+        .join(" AND ")
+}
+
+/// The same layers as vector tiles from the service (`/tiles/{layer}/{z}/{x}/{y}.mvt`,
+/// EPSG:3857), each with QGIS's own vector tile renderer: one style per class of the rule
+/// model. Unchecked: a user turns them on for large workspaces, where tiles draw faster
+/// than features.
+fn vector_tile_layers(styles: &[&LayerStyle], base_url: &str) -> (String, String) {
+    let mut tree = String::from(
+        r#"<layer-tree-group name="矢量瓦片 Vector tiles" checked="Qt::Unchecked" expanded="0"><customproperties/>"#,
+    );
+    let mut layers = String::new();
+    for s in styles {
+        let id = format!("zdz_tiles_{}", s.layer);
+        let source = format!(
+            "type=xyz&url={base_url}/tiles/{}/{{z}}/{{x}}/{{y}}.mvt&zmin=0&zmax={}",
+            s.layer,
+            crate::tiles::grid::MAX_ZOOM
+        );
+        tree += &format!(
+            r#"<layer-tree-layer id="{id}" name="{} (tiles)" source="{}" providerKey="vectortile" checked="Qt::Unchecked" expanded="0"><customproperties/></layer-tree-layer>"#,
+            escape(s.title),
+            escape(source.as_str())
+        );
+        let geometry = qml::geometry_type(s.shape);
+        let classes = s.classes();
+        let styles_xml: String = if classes.is_empty() {
+            let color = match &s.renderer {
+                crate::styles::model::Renderer::Single { color } => *color,
+                _ => [128, 128, 128, 255],
+            };
+            format!(
+                r#"<style name="{}" layer="{}" geometry="{geometry}" enabled="1" expression="" min-zoom="-1" max-zoom="-1"><symbols>{}</symbols></style>"#,
+                escape(s.title),
+                s.layer,
+                qml::symbol(s, "0", color, None)
+            )
+        } else {
+            classes
+                .iter()
+                .map(|c| {
+                    format!(
+                        r#"<style name="{}" layer="{}" geometry="{geometry}" enabled="1" expression="{}" min-zoom="-1" max-zoom="-1"><symbols>{}</symbols></style>"#,
+                        escape(c.label.as_str()),
+                        s.layer,
+                        escape(class_expression(c).as_str()),
+                        qml::symbol(s, "0", c.color, c.outline)
+                    )
+                })
+                .collect()
+        };
+        layers += &format!(
+            r#"<maplayer type="vector-tile" autoRefreshEnabled="0"><id>{id}</id><datasource>{}</datasource><layername>{} (tiles)</layername><srs><spatialrefsys><authid>EPSG:3857</authid></spatialrefsys></srs><renderer type="basic"><styles>{styles_xml}</styles></renderer><labeling type="basic"><styles/></labeling></maplayer>"#,
+            escape(source.as_str()),
+            escape(s.title)
+        );
+    }
+    tree += "</layer-tree-group>";
+    (tree, layers)
 }

@@ -7,6 +7,7 @@
 //! of the user's is lost. Temporary folders a killed run left behind are removed by the
 //! next run, never taken for output.
 
+use rust_i18n::t;
 use std::ffi::CString;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
@@ -135,17 +136,11 @@ impl Staging {
     /// something only when `force` (then zdz's own files are replaced and the rest kept).
     pub fn begin(out: &Path, force: bool) -> Result<Staging> {
         if out.exists() && !out.is_dir() {
-            bail!(
-                "{}: --out must be a folder, and this is a file",
-                out.display()
-            );
+            bail!("{}", t!("err.out_is_file", out = out.display()));
         }
         let non_empty = out.is_dir() && std::fs::read_dir(out)?.next().is_some();
         if non_empty && !force {
-            bail!(
-                "{}: folder is not empty; zdz will not overwrite it (pass --force to replace zdz's own files in it)",
-                out.display()
-            );
+            bail!("{}", t!("err.out_not_empty", out = out.display()));
         }
         let parent = out
             .parent()

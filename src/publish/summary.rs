@@ -97,33 +97,8 @@ pub fn summary(o: Outcome, timings: &Timings) -> Value {
             missing.name()
         ));
     }
-    if !layers.missing.contains(&crate::contract::LayerKind::Rivers)
-        && !layers.rivers.iter().any(|r| r.main_stem)
-    {
-        notes.push(format!(
-            "no river feature is named {}: no cluster is along the Yangtze by distance",
-            loaded.project.corridor.main_stem.join(" / ")
-        ));
-    }
-
-    for (code, ran) in &analysis.rules_ran {
-        if !ran {
-            notes.push(format!(
-                "{} ({}) could not run: it needs {}; its silence says nothing",
-                code.as_str(),
-                code.label_zh(),
-                code.needs()
-                    .iter()
-                    .map(|(layer, fields)| if fields.is_empty() {
-                        format!("the {} layer", layer.name())
-                    } else {
-                        format!("{}.{}", layer.name(), fields.join(" or "))
-                    })
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
-        }
-    }
+    let warnings = crate::analysis::warnings::warnings(loaded);
+    notes.extend(warnings.iter().map(|w| w.message.clone()));
     if readiness.rubric.provisional {
         notes.push(
             "scores use zdz's provisional rubric (暂行): the official 评分细则 was not available"
@@ -180,6 +155,7 @@ pub fn summary(o: Outcome, timings: &Timings) -> Value {
         "rules_ran": analysis.rules_ran.iter().map(|(c, r)| (c.as_str(), *r)).collect::<BTreeMap<_, _>>(),
         "findings": findings,
         "notes": notes,
+        "warnings": warnings,
         "timings_ms": timings,
         "phases_ms": crate::timing::take()
             .into_iter()

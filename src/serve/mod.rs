@@ -16,16 +16,16 @@ pub mod error;
 pub mod ledger_api;
 /// OGC API – Features handlers.
 pub mod ogc;
-/// Vector tiles, TileJSON and the map's style.
-pub mod tiles_api;
-/// The web map page and its embedded assets.
-pub mod web;
 /// The OpenAPI 3.0 document and the documentation page.
 pub mod openapi;
 /// One analysed state of the workspace.
 pub mod snapshot;
 /// The current snapshot, reloads and the file watcher.
 pub mod state;
+/// Vector tiles, TileJSON and the map's style.
+pub mod tiles_api;
+/// The web map page and its embedded assets.
+pub mod web;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

@@ -100,6 +100,9 @@ impl Snapshot {
         let t0 = Instant::now();
         let loaded = load(workspace)?;
         let t1 = Instant::now();
+        for w in crate::analysis::warnings::warnings(&loaded) {
+            tracing::warn!(code = w.code, "警告 {}", w.message);
+        }
         let analysis = analyze(&loaded.layers, &loaded.project);
         let (view, dismissed) = match ledger {
             Some(l) => {
@@ -204,7 +207,9 @@ impl Snapshot {
             use rayon::prelude::*;
             collections
                 .par_iter()
-                .map(|c| crate::tiles::source::TileIndex::build(&c.id, c, crate::tiles::rule(&c.id)))
+                .map(|c| {
+                    crate::tiles::source::TileIndex::build(&c.id, c, crate::tiles::rule(&c.id))
+                })
                 .collect()
         };
         Ok(Snapshot {

@@ -133,6 +133,7 @@ impl AppState {
             "built_at": s.built_at,
             "reloading": self.reloading.load(Ordering::SeqCst),
             "last_reload_error": *self.last_error.lock().unwrap_or_else(|e| e.into_inner()),
+            "warnings": s.summary.get("warnings").cloned().unwrap_or_else(|| json!([])),
             "ledger": self.ledger.as_ref().map(|l| json!({
                 "engine": l.store().engine(),
                 "location": l.store().location(),

@@ -49,13 +49,17 @@ pub async fn tile(
             .map_err(|_| ApiError::bad_parameter(format!("{what} `{s}` is not a tile number")))
     };
     let Some(y) = y.strip_suffix(".mvt") else {
-        return Err(ApiError::not_found("tiles end in .mvt: /tiles/{collection}/{z}/{x}/{y}.mvt"));
+        return Err(ApiError::not_found(
+            "tiles end in .mvt: /tiles/{collection}/{z}/{x}/{y}.mvt",
+        ));
     };
-    let t = TileId::new(num(&z, "z")?, num(&x, "x")?, num(y, "y")?)
-        .map_err(ApiError::bad_parameter)?;
+    let t =
+        TileId::new(num(&z, "z")?, num(&x, "x")?, num(y, "y")?).map_err(ApiError::bad_parameter)?;
     let s = state.current();
     if s.tile_source(&collection).is_none() {
-        return Err(ApiError::not_found(format!("no collection `{collection}` to tile")));
+        return Err(ApiError::not_found(format!(
+            "no collection `{collection}` to tile"
+        )));
     }
     let tag = etag(s.version);
     if fresh(&headers, &tag) {
@@ -68,7 +72,10 @@ pub async fn tile(
     .await
     .map_err(ApiError::internal)?
     .map_err(ApiError::internal)?;
-    Ok(cached(([(header::CONTENT_TYPE, MVT)], bytes).into_response(), &tag))
+    Ok(cached(
+        ([(header::CONTENT_TYPE, MVT)], bytes).into_response(),
+        &tag,
+    ))
 }
 
 /// `GET /tiles/{collection}.json` (TileJSON) and `GET /tiles/style.json`.
@@ -94,10 +101,14 @@ pub async fn document(
         crate::styles::maplibre::style(&styles, &present, &base, state.basemap.as_deref())
     } else {
         let Some(name) = file.strip_suffix(".json") else {
-            return Err(ApiError::not_found("TileJSON is at /tiles/{collection}.json"));
+            return Err(ApiError::not_found(
+                "TileJSON is at /tiles/{collection}.json",
+            ));
         };
         let Some((c, index)) = s.tile_source(name) else {
-            return Err(ApiError::not_found(format!("no collection `{name}` to tile")));
+            return Err(ApiError::not_found(format!(
+                "no collection `{name}` to tile"
+            )));
         };
         crate::tiles::tilejson(&base, name, &c.title, index, s.version)
     };

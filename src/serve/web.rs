@@ -208,11 +208,17 @@ pub fn labels() -> Value {
         if let Some(o) = &style.outline {
             for c in &o.categories {
                 let (zh, en) = split_label(&c.label);
-                values.insert(format!("{}:{}", o.field, c.value), json!({ "zh": zh, "en": en }));
+                values.insert(
+                    format!("{}:{}", o.field, c.value),
+                    json!({ "zh": zh, "en": en }),
+                );
             }
         }
         let (zh, en) = split_label(style.title);
-        values.insert(format!("layer:{}", style.layer), json!({ "zh": zh, "en": en }));
+        values.insert(
+            format!("layer:{}", style.layer),
+            json!({ "zh": zh, "en": en }),
+        );
     }
     for s in crate::ledger::status::Status::ALL {
         values.insert(
@@ -244,7 +250,10 @@ mod tests {
     fn labels_split_into_chinese_and_english() {
         assert_eq!(
             split_label("2025-12-31 前完成 due 2025-12-31"),
-            ("2025-12-31 前完成".to_string(), "due 2025-12-31".to_string())
+            (
+                "2025-12-31 前完成".to_string(),
+                "due 2025-12-31".to_string()
+            )
         );
         assert_eq!(
             split_label("雨污混接 cross-connection"),

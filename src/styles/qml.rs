@@ -25,7 +25,7 @@ fn options(pairs: &[(&str, String)]) -> String {
 
 /// One symbol (marker, line or fill) of `color`, named `name`; a polygon's outline in
 /// `outline` (colour, width in mm) when given, else in its own colour.
-fn symbol(style: &LayerStyle, name: &str, color: Rgba, outline: Option<(Rgba, f64)>) -> String {
+pub fn symbol(style: &LayerStyle, name: &str, color: Rgba, outline: Option<(Rgba, f64)>) -> String {
     let dark = "35,35,35,255".to_string();
     match style.shape {
         Shape::Point => format!(
@@ -159,7 +159,7 @@ pub fn labeling(style: &LayerStyle) -> String {
     )
 }
 
-fn geometry_type(shape: Shape) -> u8 {
+pub fn geometry_type(shape: Shape) -> u8 {
     match shape {
         Shape::Point => 0,
         Shape::Line => 1,

@@ -154,7 +154,10 @@ mod tests {
         let pieces = line(&[(-50.0, 50.0), (150.0, 50.0)], &BOX);
         assert_eq!(pieces, vec![vec![(0.0, 50.0), (100.0, 50.0)]]);
         // Leaving and coming back makes two pieces.
-        let two = line(&[(10.0, 10.0), (10.0, 200.0), (90.0, 200.0), (90.0, 10.0)], &BOX);
+        let two = line(
+            &[(10.0, 10.0), (10.0, 200.0), (90.0, 200.0), (90.0, 10.0)],
+            &BOX,
+        );
         assert_eq!(two.len(), 2);
         assert!(line(&[(200.0, 0.0), (300.0, 50.0)], &BOX).is_empty());
     }
@@ -162,7 +165,13 @@ mod tests {
     #[test]
     fn a_ring_larger_than_the_box_becomes_the_box() {
         let r = ring(
-            &[(-10.0, -10.0), (110.0, -10.0), (110.0, 110.0), (-10.0, 110.0), (-10.0, -10.0)],
+            &[
+                (-10.0, -10.0),
+                (110.0, -10.0),
+                (110.0, 110.0),
+                (-10.0, 110.0),
+                (-10.0, -10.0),
+            ],
             &BOX,
         );
         let s = snap(&r);
@@ -172,7 +181,15 @@ mod tests {
 
     #[test]
     fn a_ring_outside_the_box_vanishes() {
-        let r = ring(&[(200.0, 200.0), (300.0, 200.0), (300.0, 300.0), (200.0, 200.0)], &BOX);
+        let r = ring(
+            &[
+                (200.0, 200.0),
+                (300.0, 200.0),
+                (300.0, 300.0),
+                (200.0, 200.0),
+            ],
+            &BOX,
+        );
         assert!(r.is_empty());
     }
 }

@@ -27,11 +27,16 @@ impl TileId {
     /// A tile address, or why it is none: zoom 0–18, x and y within the zoom's grid.
     pub fn new(z: u32, x: u32, y: u32) -> Result<TileId, String> {
         if z > MAX_ZOOM as u32 {
-            return Err(format!("zoom {z} is beyond the deepest zoom served ({MAX_ZOOM})"));
+            return Err(format!(
+                "zoom {z} is beyond the deepest zoom served ({MAX_ZOOM})"
+            ));
         }
         let n = 1u32 << z;
         if x >= n || y >= n {
-            return Err(format!("tile {z}/{x}/{y} is outside the zoom's grid (0…{})", n - 1));
+            return Err(format!(
+                "tile {z}/{x}/{y} is outside the zoom's grid (0…{})",
+                n - 1
+            ));
         }
         Ok(TileId { z: z as u8, x, y })
     }
@@ -68,7 +73,10 @@ impl TileId {
 pub fn mercator(lon: f64, lat: f64) -> (f64, f64) {
     let lat = lat.clamp(-MAX_LAT, MAX_LAT);
     let x = lon.to_radians() * R;
-    let y = (std::f64::consts::FRAC_PI_4 + lat.to_radians() / 2.0).tan().ln() * R;
+    let y = (std::f64::consts::FRAC_PI_4 + lat.to_radians() / 2.0)
+        .tan()
+        .ln()
+        * R;
     (x, y)
 }
 

@@ -47,7 +47,11 @@ fn pipe_importance(p: &Map<String, Value>) -> f32 {
 }
 
 fn enterprise_importance(p: &Map<String, Value>) -> f32 {
-    if text(p, "status") == "covered" { 1.0 } else { 2.0 }
+    if text(p, "status") == "covered" {
+        1.0
+    } else {
+        2.0
+    }
 }
 
 fn river_importance(p: &Map<String, Value>) -> f32 {
@@ -62,10 +66,12 @@ fn flat(_: &Map<String, Value>) -> f32 {
     1.0
 }
 
+/// How much a feature matters when a tile must leave some out (higher: kept longer).
+type Importance = fn(&Map<String, Value>) -> f32;
+
 /// How each collection is tiled: problems and outfalls are never left out from zoom 12.
 pub fn rule(collection: &str) -> Rule {
-    let (keep_from, importance): (Option<u8>, fn(&Map<String, Value>) -> f32) = match collection
-    {
+    let (keep_from, importance): (Option<u8>, Importance) = match collection {
         "problems" => (Some(12), problem_importance),
         "outfalls" => (Some(12), outfall_importance),
         "pipes" => (None, pipe_importance),

@@ -150,7 +150,11 @@ impl TileIndex {
         let droppable = self.rule.keep_from.is_none_or(|z| t.z < z);
         // At low zoom many points fall on one grid cell: keep the most important.
         if droppable {
-            hits.sort_by(|a, b| self.importance[*b].total_cmp(&self.importance[*a]).then(a.cmp(b)));
+            hits.sort_by(|a, b| {
+                self.importance[*b]
+                    .total_cmp(&self.importance[*a])
+                    .then(a.cmp(b))
+            });
         }
         let mut bytes = self.encode(f, t, &hits, droppable)?;
         let mut keep = hits.len();
@@ -205,7 +209,8 @@ impl TileIndex {
                 Shape::Polygons(polys) => {
                     for rings in polys {
                         for (k, r) in rings.iter().enumerate() {
-                            feature.ring(r.iter().map(|p| geo::coord! { x: p.0, y: p.1 }), k == 0)?;
+                            feature
+                                .ring(r.iter().map(|p| geo::coord! { x: p.0, y: p.1 }), k == 0)?;
                         }
                     }
                 }
@@ -295,9 +300,18 @@ fn tiny_square(ring: &[(f64, f64)]) -> Option<Vec<(i32, i32)>> {
     if !(x1 - x0 < TINY as f64 && y1 - y0 < TINY as f64) {
         return None;
     }
-    let (cx, cy) = (((x0 + x1) / 2.0).round() as i32, ((y0 + y1) / 2.0).round() as i32);
+    let (cx, cy) = (
+        ((x0 + x1) / 2.0).round() as i32,
+        ((y0 + y1) / 2.0).round() as i32,
+    );
     let h = TINY / 2;
-    Some(vec![(cx - h, cy - h), (cx + h, cy - h), (cx + h, cy + h), (cx - h, cy + h), (cx - h, cy - h)])
+    Some(vec![
+        (cx - h, cy - h),
+        (cx + h, cy - h),
+        (cx + h, cy + h),
+        (cx - h, cy + h),
+        (cx - h, cy - h),
+    ])
 }
 
 fn cut(g: &Geometry, t: TileId, clip_box: &Box2) -> Option<Shape> {

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod browser;
+pub mod bureau_fixture;
 pub mod fixture;
 pub mod readiness_fixture;
 pub mod server;

@@ -23,7 +23,7 @@ for tree_layer in project.layerTreeRoot().findLayers():
         "valid": bool(layer and layer.isValid()),
         "provider": layer.providerType() if layer else None,
         "renderer": layer.renderer().type() if layer and layer.renderer() else None,
-        "features": layer.featureCount() if layer else -1,
+        "features": layer.featureCount() if layer and hasattr(layer, "featureCount") else -1,
         "group": tree_layer.parent().name(),
     }
     del layer

@@ -1,0 +1,65 @@
+"""Pick a fixed list of tiles (those holding the workspace's outfalls, a deterministic
+sample per zoom), fetch each from zdz and from martin, and check they hold the same
+features, by stable id, per layer; write the lists for wrk and the largest zdz tile per
+zoom. Exits 1 when they disagree.
+    compare.py ZDZ_URL MARTIN_URL WORKSPACE.gpkg PER_ZOOM OUTDIR"""
+import json, math, os, random, sqlite3, sys, urllib.request
+import mapbox_vector_tile
+
+zdz, martin, ws, per_zoom, out = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
+os.makedirs(out, exist_ok=True)
+ID = {"pipes": "pipe_id", "outfalls": "outfall_id", "clusters": "cluster_id"}
+
+def fetch(url):
+    with urllib.request.urlopen(url) as r:
+        return r.read()
+
+# Outfall positions in lon/lat, from the OGC API of zdz (every outfall).
+items = json.loads(fetch(f"{zdz}/collections/outfalls/items?limit=10000"))
+points = []
+start = 0
+while True:
+    page = json.loads(fetch(f"{zdz}/collections/outfalls/items?limit=10000&offset={start}"))
+    points += [f["geometry"]["coordinates"] for f in page["features"] if f["geometry"]]
+    start += 10000
+    if start >= page["numberMatched"]:
+        break
+
+def tile_of(lon, lat, z):
+    n = 2 ** z
+    x = int((lon + 180) / 360 * n)
+    y = int((1 - math.log(math.tan(math.radians(lat)) + 1 / math.cos(math.radians(lat))) / math.pi) / 2 * n)
+    return z, x, y
+
+rng = random.Random(2024)
+largest = {}
+bad = []
+for z in (10, 12, 14):
+    tiles = sorted({tile_of(lon, lat, z) for lon, lat in points})
+    rng.shuffle(tiles)
+    tiles = sorted(tiles[:per_zoom])
+    for layer in ID:
+        with open(f"{out}/{layer}-{z}.txt", "w") as f:
+            f.write("".join(f"{a}/{b}/{c}\n" for a, b, c in tiles))
+        thinned = 0
+        for (a, b, c) in tiles:
+            zt = fetch(f"{zdz}/tiles/{layer}/{a}/{b}/{c}.mvt")
+            mt = fetch(f"{martin}/{layer}/{a}/{b}/{c}")
+            largest[z] = max(largest.get(z, 0), len(zt))
+            ids = lambda data, name: {f["properties"].get(ID[name]) for l in mapbox_vector_tile.decode(data).values() for f in l["features"]} if data else set()
+            zi, mi = ids(zt, layer), ids(mt, layer)
+            if zi != mi:
+                missing, extra = mi - zi, zi - mi
+                # zdz leaves features out of tiles over 500 KB at low zoom, and draws
+                # sub-pixel clusters as squares martin drops: reported, not failed.
+                if (z < 12 and not extra) or (layer == "clusters" and not missing):
+                    thinned += 1
+                else:
+                    bad.append((layer, a, b, c, sorted(missing)[:5], sorted(extra)[:5]))
+        print(f"z{z} {layer}: {len(tiles)} tiles compared, {thinned} differ by zdz's thinning or tiny squares", file=sys.stderr)
+with open(f"{out}/largest.txt", "w") as f:
+    f.write(", ".join(f"z{z} {n}" for z, n in sorted(largest.items())))
+if bad:
+    print(f"{len(bad)} tiles disagree, e.g. {bad[:3]}", file=sys.stderr)
+    sys.exit(1)
+print("zdz and martin hold the same features in every tile compared", file=sys.stderr)

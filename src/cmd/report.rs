@@ -1,0 +1,107 @@
+//! `zdz report`: load, analyse, read the ledger when given one (without recording a run),
+//! score, and write the reports into a folder swapped in whole.
+
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::{Result, bail};
+use rust_i18n::t;
+
+use zdz::{analysis, load, publish, report};
+
+/// What `zdz report` was asked to do.
+pub struct Options<'a> {
+    pub out: &'a Path,
+    pub force: bool,
+    pub clusters: Vec<String>,
+    pub ledger: Option<&'a str>,
+    pub formats: &'a [String],
+    pub base_url: &'a str,
+    pub survey: Option<&'a Path>,
+}
+
+/// `pdf,html` → (pdf, html); a clear error on anything else.
+fn formats(list: &[String]) -> Result<(bool, bool)> {
+    let (mut pdf, mut html) = (false, false);
+    for f in list.iter().flat_map(|f| f.split(',')).map(str::trim) {
+        match f.to_ascii_lowercase().as_str() {
+            "pdf" => pdf = true,
+            "html" => html = true,
+            "" => {}
+            other => bail!("{}", t!("report.bad_format", format = other)),
+        }
+    }
+    if !pdf && !html {
+        bail!("{}", t!("report.bad_format", format = ""));
+    }
+    Ok((pdf, html))
+}
+
+pub fn report(workspace: &str, opts: Options) -> Result<()> {
+    let (pdf, html) = formats(opts.formats)?;
+    let t0 = Instant::now();
+    let mut loaded = load::load(workspace)?;
+    if let Some(survey) = opts.survey {
+        load::survey::apply(&mut loaded.layers, survey)?;
+    }
+    let loaded = loaded;
+    publish::refuse_workspace_folder(opts.out, &loaded)?;
+    let ledger = opts
+        .ledger
+        .map(str::to_string)
+        .or_else(|| loaded.project.ledger.clone());
+    let result = analysis::analyze(&loaded.layers, &loaded.project);
+    let (view, dismissed) = match &ledger {
+        Some(url) => {
+            let (v, d) = zdz::ledger::read_view(url, &loaded)?;
+            (Some(v), d)
+        }
+        None => (None, Default::default()),
+    };
+    let readiness =
+        zdz::readiness::assess(&loaded.layers, &result, &loaded.project.rubric, &dismissed);
+    let staging = publish::staging::Staging::begin(opts.out, opts.force)?;
+    let o = zdz::outcome::Outcome {
+        loaded: &loaded,
+        analysis: &result,
+        readiness: &readiness,
+        ledger: view.as_ref(),
+    };
+    let files = zdz::timing::phase("report: typeset", || {
+        report::write(
+            o,
+            staging.path(),
+            &report::Options {
+                clusters: opts.clusters,
+                pdf,
+                html,
+                base_url: opts.base_url.trim_end_matches('/').to_string(),
+            },
+        )
+    })?;
+    zdz::fault::point("write");
+    let out = staging.commit()?;
+    eprintln!(
+        "{}",
+        t!(
+            "report.written",
+            origin = loaded.origin,
+            out = out.display(),
+            files = files.len(),
+            ms = t0.elapsed().as_millis()
+        )
+    );
+    super::warn::print(&zdz::analysis::warnings::warnings(&loaded));
+    if let Some(v) = &view {
+        eprintln!(
+            "{}",
+            t!(
+                "report.ledger",
+                location = v.location,
+                entries = v.entries.len(),
+                run = v.run.run_id
+            )
+        );
+    }
+    Ok(())
+}

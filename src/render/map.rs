@@ -1,0 +1,586 @@
+//! Maps as SVG, in the style model's colours and with real text: a cluster's map (the
+//! Yangtze band, rivers, park, the cluster filled by deadline and outlined by readiness,
+//! pipes by kind, outfalls by status, problems by code, labels, legend, scale bar with its
+//! length, north arrow, the data's CRS), the city overview of every cluster, and a small
+//! map of one outfall's trace. Drawn in the working CRS (metres, north up).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use geo::{BoundingRect, Coord, Geometry, InteriorPoint, LineString, Polygon, Rect};
+
+use super::svg::{Svg, Swatch, diamond, rgb, scale_length, triangle};
+use crate::index::{LineIndex, PointIndex};
+use crate::outcome::Outcome;
+use crate::publish::layers::readiness_class;
+use crate::styles::model::{LayerStyle, Renderer, Rgba};
+
+/// Category colours and labels of a styled layer, by value.
+fn palette(styles: &[LayerStyle], layer: &str) -> HashMap<String, (Rgba, String)> {
+    match styles
+        .iter()
+        .find(|s| s.layer == layer)
+        .map(|s| &s.renderer)
+    {
+        Some(Renderer::Categorized { categories, .. }) => categories
+            .iter()
+            .map(|c| (c.value.clone(), (c.color, c.label.clone())))
+            .collect(),
+        _ => HashMap::new(),
+    }
+}
+
+fn outline_palette(styles: &[LayerStyle]) -> HashMap<String, (Rgba, String)> {
+    styles
+        .iter()
+        .find(|s| s.layer == "clusters")
+        .and_then(|s| s.outline.as_ref())
+        .map(|o| {
+            o.categories
+                .iter()
+                .map(|c| (c.value.clone(), (c.color, c.label.clone())))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The spatial indexes and palettes every map of one run shares, built once.
+pub struct MapIndex<'a> {
+    o: Outcome<'a>,
+    pipes: LineIndex,
+    pipe_geoms: Vec<Geometry>,
+    rivers: LineIndex,
+    outfalls: PointIndex,
+    problem_at: Vec<Option<Coord>>,
+    problems: PointIndex,
+    band: Option<Geometry>,
+    deadline: HashMap<String, (Rgba, String)>,
+    readiness: HashMap<String, (Rgba, String)>,
+    pipe_kind: HashMap<String, (Rgba, String)>,
+    outfall_status: HashMap<String, (Rgba, String)>,
+    problem_code: HashMap<String, (Rgba, String)>,
+    /// The working CRS as people read it (`CGCS2000 / 3-degree Gauss-Kruger CM 108E`).
+    pub crs_name: String,
+}
+
+/// Working-CRS metres to SVG pixels.
+#[derive(Clone, Copy)]
+struct View {
+    min: Coord,
+    scale: f64,
+    h: f64,
+    ox: f64,
+    oy: f64,
+}
+
+impl View {
+    fn fit(extent: Rect, w: f64, h: f64) -> View {
+        let (ew, eh) = (extent.width().max(1.0), extent.height().max(1.0));
+        let scale = (w / ew).min(h / eh);
+        View {
+            min: extent.min(),
+            scale,
+            h,
+            ox: (w - ew * scale) / 2.0,
+            oy: (h - eh * scale) / 2.0,
+        }
+    }
+
+    fn px(&self, c: Coord) -> (f64, f64) {
+        (
+            self.ox + (c.x - self.min.x) * self.scale,
+            self.h - self.oy - (c.y - self.min.y) * self.scale,
+        )
+    }
+
+    fn ring(&self, ls: &LineString) -> Vec<(f64, f64)> {
+        ls.0.iter().map(|c| self.px(*c)).collect()
+    }
+
+    fn polygons(&self, g: &Geometry) -> String {
+        let mut d = String::new();
+        let mut add = |p: &Polygon| {
+            d += &Svg::path_data(&self.ring(p.exterior()), true);
+            for r in p.interiors() {
+                d += &Svg::path_data(&self.ring(r), true);
+            }
+        };
+        match g {
+            Geometry::Polygon(p) => add(p),
+            Geometry::MultiPolygon(mp) => mp.0.iter().for_each(&mut add),
+            _ => {}
+        }
+        d
+    }
+
+    fn lines(&self, g: &Geometry) -> String {
+        match g {
+            Geometry::LineString(ls) => Svg::path_data(&self.ring(ls), false),
+            Geometry::MultiLineString(m) => {
+                m.0.iter()
+                    .map(|ls| Svg::path_data(&self.ring(ls), false))
+                    .collect()
+            }
+            Geometry::Polygon(_) | Geometry::MultiPolygon(_) => self.polygons(g),
+            _ => String::new(),
+        }
+    }
+}
+
+impl<'a> MapIndex<'a> {
+    pub fn new(o: Outcome<'a>) -> MapIndex<'a> {
+        let l = &o.loaded.layers;
+        let styles = crate::styles::model::styles(&o.loaded.project.deadlines);
+        let pipe_geoms: Vec<Geometry> = l
+            .pipes
+            .iter()
+            .map(|p| Geometry::LineString(p.geom.clone()))
+            .collect();
+        let problem_at: Vec<Option<Coord>> = o
+            .analysis
+            .problems
+            .iter()
+            .map(|p| {
+                p.geom
+                    .as_ref()
+                    .and_then(|g| g.interior_point())
+                    .map(|pt| pt.0)
+            })
+            .collect();
+        let crs_name = crate::crs::spatial_ref(&o.loaded.working_crs)
+            .ok()
+            .and_then(|s| s.name())
+            .map(|n| format!("{n} ({})", o.loaded.working_crs))
+            .unwrap_or_else(|| o.loaded.working_crs.clone());
+        MapIndex {
+            pipes: LineIndex::new(pipe_geoms.iter().enumerate()),
+            pipe_geoms,
+            rivers: LineIndex::new(l.rivers.iter().enumerate().map(|(i, r)| (i, &r.geom))),
+            outfalls: PointIndex::new(l.outfalls.iter().enumerate().map(|(i, o)| (i, o.geom.0))),
+            problems: PointIndex::new(
+                problem_at
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, c)| c.map(|c| (i, c))),
+            ),
+            problem_at,
+            band: crate::analysis::corridor::band(&l.rivers, o.loaded.project.params.corridor_m)
+                .ok()
+                .flatten(),
+            deadline: palette(&styles, "clusters"),
+            readiness: outline_palette(&styles),
+            pipe_kind: palette(&styles, "pipes"),
+            outfall_status: palette(&styles, "outfalls"),
+            problem_code: palette(&styles, "problems"),
+            crs_name,
+            o,
+        }
+    }
+
+    fn color(map: &HashMap<String, (Rgba, String)>, key: &str) -> Rgba {
+        map.get(key).map(|c| c.0).unwrap_or([128, 128, 128, 255])
+    }
+
+    fn entry(
+        map: &HashMap<String, (Rgba, String)>,
+        key: &str,
+        shape: Swatch,
+    ) -> (Swatch, Rgba, String) {
+        let (c, label) = map
+            .get(key)
+            .cloned()
+            .unwrap_or(([128, 128, 128, 255], key.to_string()));
+        (shape, c, label)
+    }
+
+    /// Draw everything of the workspace inside `extent` (working CRS) into `svg`; the
+    /// legend's entries of what was drawn.
+    fn draw(
+        &self,
+        svg: &mut Svg,
+        view: View,
+        extent: Rect,
+        highlight: &[usize],
+    ) -> Vec<(Swatch, Rgba, String)> {
+        let l = &self.o.loaded.layers;
+        let a = self.o.analysis;
+        let area = Geometry::Rect(extent);
+        let mut legend: BTreeMap<(u8, String), (Swatch, Rgba, String)> = BTreeMap::new();
+        if let Some(b) = &self.band {
+            svg.path(
+                &view.polygons(b),
+                "#9ecae1",
+                "none",
+                0.0,
+                r#"fill-opacity="0.45""#,
+            );
+            legend.insert(
+                (0, "band".into()),
+                (
+                    Swatch::Fill,
+                    [158, 202, 225, 255],
+                    format!(
+                        "长江干流 {} m 范围 Yangtze band",
+                        self.o.loaded.project.params.corridor_m
+                    ),
+                ),
+            );
+        }
+        for (i, _) in self.rivers.within(&area, 0.0) {
+            let r = &l.rivers[i];
+            let (c, w) = if r.main_stem {
+                ("#08519c", 3.5)
+            } else {
+                ("#6baed6", 2.0)
+            };
+            svg.path(
+                &view.lines(&r.geom),
+                "none",
+                c,
+                w,
+                r#"stroke-linejoin="round""#,
+            );
+        }
+        for (i, (c, r)) in l.clusters.iter().zip(&a.clusters).enumerate() {
+            let Some(bb) = c.geom.bounding_rect() else {
+                continue;
+            };
+            if !rects_meet(&bb, &extent) {
+                continue;
+            }
+            let fill = Self::color(&self.deadline, &r.deadline);
+            let class = readiness_class(self.o, i);
+            let outline = Self::color(&self.readiness, class);
+            let g = Geometry::MultiPolygon(c.geom.clone());
+            svg.path(
+                &view.polygons(&g),
+                &rgb(fill),
+                &rgb(outline),
+                2.5,
+                r#"fill-opacity="0.45""#,
+            );
+            legend.insert(
+                (1, r.deadline.clone()),
+                Self::entry(&self.deadline, &r.deadline, Swatch::Fill),
+            );
+            legend.insert(
+                (2, class.to_string()),
+                Self::entry(&self.readiness, class, Swatch::Outline),
+            );
+        }
+        let drawn_pipes = self.pipes.within(&area, 0.0);
+        for (i, _) in &drawn_pipes {
+            let kind = l.pipes[*i].kind.as_str();
+            let c = Self::color(&self.pipe_kind, kind);
+            let lit = highlight.contains(i);
+            let stroke = if lit { "#e6007e".to_string() } else { rgb(c) };
+            svg.path(
+                &view.lines(&self.pipe_geoms[*i]),
+                "none",
+                &stroke,
+                if lit { 3.5 } else { 1.3 },
+                r#"stroke-linecap="round""#,
+            );
+            legend.insert(
+                (3, kind.to_string()),
+                Self::entry(&self.pipe_kind, kind, Swatch::Line),
+            );
+        }
+        // Flow direction: an arrowhead at the middle of each pipe, when few enough to read.
+        if drawn_pipes.len() <= 600 {
+            for (i, _) in &drawn_pipes {
+                let ls = &l.pipes[*i].geom;
+                if ls.0.len() < 2 {
+                    continue;
+                }
+                let mid = ls.0.len() / 2;
+                let (p, q) = if ls.0.len() == 2 {
+                    (ls.0[0], ls.0[1])
+                } else {
+                    (ls.0[mid - 1], ls.0[mid])
+                };
+                let (a1, b1) = (view.px(p), view.px(q));
+                let (mx, my) = ((a1.0 + b1.0) / 2.0, (a1.1 + b1.1) / 2.0);
+                let ang = (b1.1 - a1.1).atan2(b1.0 - a1.0);
+                let pt = |dx: f64, dy: f64| {
+                    (
+                        mx + dx * ang.cos() - dy * ang.sin(),
+                        my + dx * ang.sin() + dy * ang.cos(),
+                    )
+                };
+                let d = Svg::path_data(&[pt(3.5, 0.0), pt(-2.5, 2.5), pt(-2.5, -2.5)], true);
+                let c = Self::color(&self.pipe_kind, l.pipes[*i].kind.as_str());
+                svg.path(&d, &rgb(c), "none", 0.0, "");
+            }
+        }
+        let centre = extent.center();
+        let radius = extent.width().max(extent.height());
+        let mut labelled = 0;
+        for (i, _) in self.outfalls.within(centre, radius) {
+            let at = l.outfalls[i].geom.0;
+            if !inside(&extent, at) {
+                continue;
+            }
+            let status = a.outfalls[i].status.as_str();
+            let (x, y) = view.px(at);
+            svg.path(
+                &triangle(x, y, 6.5),
+                &rgb(Self::color(&self.outfall_status, status)),
+                "#222",
+                0.8,
+                "",
+            );
+            legend.insert(
+                (4, status.to_string()),
+                Self::entry(&self.outfall_status, status, Swatch::Triangle),
+            );
+            if !a.outfalls[i].codes.is_empty() && labelled < 40 {
+                svg.label(x + 8.0, y - 6.0, 11.0, &l.outfalls[i].id, "normal", "start");
+                labelled += 1;
+            }
+        }
+        for (i, _) in self.problems.within(centre, radius) {
+            let Some(at) = self.problem_at[i] else {
+                continue;
+            };
+            if !inside(&extent, at) {
+                continue;
+            }
+            let code = a.problems[i].code.as_str();
+            let (x, y) = view.px(at);
+            svg.path(
+                &diamond(x, y, 4.5),
+                &rgb(Self::color(&self.problem_code, code)),
+                "#222",
+                0.7,
+                "",
+            );
+            legend.insert(
+                (5, code.to_string()),
+                Self::entry(&self.problem_code, code, Swatch::Diamond),
+            );
+        }
+        for p in &l.plants {
+            if inside(&extent, p.rep) {
+                let (x, y) = view.px(p.rep);
+                svg.raw(&format!(r##"<rect x="{:.1}" y="{:.1}" width="10" height="10" fill="#2ca25f" stroke="#222"/>"##, x - 5.0, y - 5.0));
+                svg.label(
+                    x + 8.0,
+                    y + 4.0,
+                    11.0,
+                    p.name.as_deref().unwrap_or(&p.id),
+                    "normal",
+                    "start",
+                );
+                legend.insert(
+                    (6, "plant".into()),
+                    (
+                        Swatch::Square,
+                        [44, 162, 95, 255],
+                        "污水厂 treatment plant".into(),
+                    ),
+                );
+            }
+        }
+        legend.into_values().collect()
+    }
+
+    /// Scale bar, north arrow and CRS along the frame.
+    fn furniture(&self, svg: &mut Svg, view: View) {
+        let metres = scale_length(svg.w / view.scale);
+        svg.scale_bar(18.0, svg.h - 18.0, metres * view.scale, metres);
+        svg.north_arrow(svg.w - 28.0, 20.0);
+        let crs = format!("坐标系 CRS: {}", self.crs_name);
+        svg.label(svg.w - 10.0, svg.h - 8.0, 10.0, &crs, "normal", "end");
+    }
+
+    /// A cluster's map, `w` × `h` px; with its scale bar's length in metres.
+    pub fn cluster(&self, cluster: usize, w: f64, h: f64) -> (String, f64) {
+        let l = &self.o.loaded.layers;
+        let c = &l.clusters[cluster];
+        let bb = c
+            .geom
+            .bounding_rect()
+            .unwrap_or(Rect::new((0.0, 0.0), (1.0, 1.0)));
+        // Its outfalls may stand outside it, on the bank: take them into the frame.
+        let mut ext = bb;
+        for (o, r) in l.outfalls.iter().zip(&self.o.analysis.outfalls) {
+            if r.cluster == Some(cluster) {
+                ext = union(ext, Rect::new(o.geom.0, o.geom.0));
+            }
+        }
+        let pad = ext.width().max(ext.height()) * 0.12 + 150.0;
+        let extent = grow(ext, pad);
+        let view = View::fit(extent, w, h);
+        let frame = frame_of(view, w, h);
+        let mut svg = Svg::new(w, h);
+        let legend = self.draw(&mut svg, view, frame, &[]);
+        let (cx, cy) = view.px(c.rep);
+        svg.label(
+            cx,
+            cy,
+            15.0,
+            c.name.as_deref().unwrap_or(&c.id),
+            "bold",
+            "middle",
+        );
+        svg.legend(10.0, 10.0, "图例 Legend", &legend);
+        self.furniture(&mut svg, view);
+        let metres = scale_length(w / view.scale);
+        (svg.finish(), metres)
+    }
+
+    /// A small map of one outfall and its upstream trace (highlighted).
+    pub fn trace(&self, outfall: usize, w: f64, h: f64) -> String {
+        let l = &self.o.loaded.layers;
+        let r = &self.o.analysis.outfalls[outfall];
+        let mut ext = Rect::new(l.outfalls[outfall].geom.0, l.outfalls[outfall].geom.0);
+        for p in &r.upstream_pipes {
+            if let Some(b) = l.pipes[*p].geom.bounding_rect() {
+                ext = union(ext, b);
+            }
+        }
+        let extent = grow(ext, ext.width().max(ext.height()) * 0.15 + 60.0);
+        let view = View::fit(extent, w, h);
+        let mut svg = Svg::new(w, h);
+        self.draw(&mut svg, view, frame_of(view, w, h), &r.upstream_pipes);
+        let (x, y) = view.px(l.outfalls[outfall].geom.0);
+        svg.label(
+            x + 9.0,
+            y + 14.0,
+            12.0,
+            &l.outfalls[outfall].id,
+            "bold",
+            "start",
+        );
+        self.furniture(&mut svg, view);
+        svg.finish()
+    }
+
+    /// Every cluster, coloured by deadline, over the rivers and the band: the city map.
+    pub fn overview(&self, w: f64, h: f64, clusters: &BTreeSet<usize>) -> String {
+        let l = &self.o.loaded.layers;
+        let mut ext: Option<Rect> = None;
+        for i in clusters {
+            if let Some(b) = l.clusters[*i].geom.bounding_rect() {
+                ext = Some(ext.map_or(b, |e| union(e, b)));
+            }
+        }
+        let ext = ext.unwrap_or(Rect::new((0.0, 0.0), (1000.0, 1000.0)));
+        let extent = grow(ext, ext.width().max(ext.height()) * 0.05 + 2000.0);
+        let view = View::fit(extent, w, h);
+        let frame = frame_of(view, w, h);
+        let mut svg = Svg::new(w, h);
+        let area = Geometry::Rect(frame);
+        if let Some(b) = &self.band {
+            svg.path(
+                &view.polygons(b),
+                "#9ecae1",
+                "none",
+                0.0,
+                r#"fill-opacity="0.45""#,
+            );
+        }
+        for (i, _) in self.rivers.within(&area, 0.0) {
+            let r = &l.rivers[i];
+            let (c, wd) = if r.main_stem {
+                ("#08519c", 2.5)
+            } else {
+                ("#6baed6", 1.4)
+            };
+            svg.path(&view.lines(&r.geom), "none", c, wd, "");
+        }
+        let mut legend: BTreeMap<String, (Swatch, Rgba, String)> = BTreeMap::new();
+        for i in clusters {
+            let (c, r) = (&l.clusters[*i], &self.o.analysis.clusters[*i]);
+            let fill = Self::color(&self.deadline, &r.deadline);
+            // A cluster smaller than 4 px is drawn as a 4 px square, so it shows.
+            let (x, y) = view.px(c.rep);
+            let bb = c.geom.bounding_rect().unwrap_or(Rect::new(c.rep, c.rep));
+            if bb.width().max(bb.height()) * view.scale < 4.0 {
+                svg.raw(&format!(
+                    r#"<rect x="{:.1}" y="{:.1}" width="4" height="4" fill="{}"/>"#,
+                    x - 2.0,
+                    y - 2.0,
+                    rgb(fill)
+                ));
+            } else {
+                let g = Geometry::MultiPolygon(c.geom.clone());
+                svg.path(
+                    &view.polygons(&g),
+                    &rgb(fill),
+                    &rgb(fill),
+                    0.8,
+                    r#"fill-opacity="0.7""#,
+                );
+            }
+            legend.insert(
+                r.deadline.clone(),
+                Self::entry(&self.deadline, &r.deadline, Swatch::Fill),
+            );
+        }
+        if clusters.len() <= 60 {
+            for i in clusters {
+                let c = &l.clusters[*i];
+                let (x, y) = view.px(c.rep);
+                svg.label(
+                    x + 6.0,
+                    y - 4.0,
+                    10.0,
+                    c.name.as_deref().unwrap_or(&c.id),
+                    "normal",
+                    "start",
+                );
+            }
+        }
+        let entries: Vec<_> = legend.into_values().collect();
+        svg.legend(10.0, 10.0, "完成时限 Deadline", &entries);
+        self.furniture(&mut svg, view);
+        svg.finish()
+    }
+}
+
+fn inside(r: &Rect, c: Coord) -> bool {
+    c.x >= r.min().x && c.x <= r.max().x && c.y >= r.min().y && c.y <= r.max().y
+}
+
+fn rects_meet(a: &Rect, b: &Rect) -> bool {
+    a.min().x <= b.max().x
+        && a.max().x >= b.min().x
+        && a.min().y <= b.max().y
+        && a.max().y >= b.min().y
+}
+
+fn union(a: Rect, b: Rect) -> Rect {
+    Rect::new(
+        Coord {
+            x: a.min().x.min(b.min().x),
+            y: a.min().y.min(b.min().y),
+        },
+        Coord {
+            x: a.max().x.max(b.max().x),
+            y: a.max().y.max(b.max().y),
+        },
+    )
+}
+
+fn grow(r: Rect, d: f64) -> Rect {
+    Rect::new(
+        r.min() - Coord { x: d, y: d },
+        r.max() + Coord { x: d, y: d },
+    )
+}
+
+/// The working-CRS rectangle the whole picture shows.
+fn frame_of(view: View, w: f64, h: f64) -> Rect {
+    let a = Coord {
+        x: view.min.x - view.ox / view.scale,
+        y: view.min.y - view.oy / view.scale,
+    };
+    Rect::new(
+        a,
+        a + Coord {
+            x: w / view.scale,
+            y: h / view.scale,
+        },
+    )
+}

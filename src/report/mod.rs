@@ -1,0 +1,127 @@
+//! Reports a bureau can submit (`zdz report`): per cluster a 排查整治报告 with its map, 源 网
+//! 厂 口, the score and the fewest fixes, and the problem list (with the ledger's status when
+//! given); the city's overview; and outfall signboards with QR codes. PDF through the typst
+//! engine, with the fonts embedded; HTML self-contained. Written into a folder swapped in
+//! whole, like `zdz analyze`'s.
+
+/// The city's overview.
+pub mod city;
+/// One cluster's report.
+pub mod cluster;
+/// Reports as blocks both writers render.
+pub mod doc;
+/// Blocks to self-contained HTML.
+pub mod html;
+/// Outfall signboards with QR codes.
+pub mod signboards;
+/// Blocks to PDF through typst.
+pub mod typst;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Result, bail};
+use rayon::prelude::*;
+
+use crate::outcome::Outcome;
+use crate::render::map::MapIndex;
+use doc::Document;
+
+/// Metres as read: `850 m`, `1.2 km`.
+pub fn fmt_m(m: f64) -> String {
+    if m >= 1000.0 {
+        format!("{:.1} km", m / 1000.0)
+    } else {
+        format!("{m:.0} m")
+    }
+}
+
+pub fn yes_no(b: bool) -> &'static str {
+    if b { "是" } else { "否" }
+}
+
+/// What `zdz report` writes.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Cluster ids to report on; empty: every in-scope cluster.
+    pub clusters: Vec<String>,
+    pub pdf: bool,
+    pub html: bool,
+    /// Where the web map is, for the signboards' QR codes.
+    pub base_url: String,
+}
+
+fn write_doc(dir: &Path, stem: &str, d: &Document, opts: &Options) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    if opts.pdf {
+        let p = dir.join(format!("{stem}.pdf"));
+        crate::publish::write_atomically(&p, &typst::pdf(d)?)?;
+        out.push(p);
+    }
+    if opts.html {
+        let p = dir.join(format!("{stem}.html"));
+        crate::publish::write_atomically(&p, html::html(d).as_bytes())?;
+        out.push(p);
+    }
+    Ok(out)
+}
+
+/// Write the reports into `dir` (which exists); the files written.
+pub fn write(o: Outcome, dir: &Path, opts: &Options) -> Result<Vec<PathBuf>> {
+    let l = &o.loaded.layers;
+    let chosen: Vec<usize> = if opts.clusters.is_empty() {
+        (0..l.clusters.len())
+            .filter(|i| o.analysis.clusters[*i].in_scope())
+            .collect()
+    } else {
+        let mut v = Vec::new();
+        for id in &opts.clusters {
+            match l.clusters.iter().position(|c| &c.id == id) {
+                Some(i) => v.push(i),
+                None => bail!(
+                    "{}",
+                    rust_i18n::t!(
+                        "report.no_cluster",
+                        id = id,
+                        some = l
+                            .clusters
+                            .iter()
+                            .take(20)
+                            .map(|c| c.id.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                ),
+            }
+        }
+        v
+    };
+    let maps = MapIndex::new(o);
+    let mut files: Vec<PathBuf> = chosen
+        .par_iter()
+        .map(|i| {
+            let d = cluster::document(o, &maps, *i);
+            write_doc(
+                dir,
+                &crate::publish::overview::sanitize(&l.clusters[*i].id),
+                &d,
+                opts,
+            )
+        })
+        .collect::<Result<Vec<_>>>()?
+        .into_iter()
+        .flatten()
+        .collect();
+    files.extend(write_doc(
+        dir,
+        "overview",
+        &city::document(o, &maps)?,
+        opts,
+    )?);
+    if opts.pdf {
+        let d = signboards::document(o, &chosen, &opts.base_url)?;
+        let p = dir.join("signboards.pdf");
+        crate::publish::write_atomically(&p, &typst::pdf(&d)?)?;
+        files.push(p);
+    }
+    Ok(files)
+}

@@ -1,0 +1,112 @@
+//! Outfall signboards (排口标识牌, 一口一码): one A5 page per outfall with its name, code,
+//! kind, receiving water, cluster and responsible body, and a QR code that opens the outfall
+//! on the web map, so an inspector at the river bank reaches its trace.
+
+use qrcode::QrCode;
+use qrcode::render::svg;
+
+use super::doc::{Block, Document, Paper};
+use crate::model::OutfallKind;
+use crate::outcome::Outcome;
+
+/// The web map's link to an outfall.
+pub fn outfall_url(base: &str, id: &str) -> String {
+    let encoded: String = id
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    format!("{}/map#sel=outfalls:{encoded}", base.trim_end_matches('/'))
+}
+
+/// A QR code of `text` as SVG.
+pub fn qr_svg(text: &str) -> anyhow::Result<String> {
+    let code = QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M)?;
+    Ok(code
+        .render::<svg::Color>()
+        .min_dimensions(300, 300)
+        .quiet_zone(true)
+        .dark_color(svg::Color("#000000"))
+        .light_color(svg::Color("#ffffff"))
+        .build())
+}
+
+fn kind_zh(k: Option<OutfallKind>) -> &'static str {
+    match k {
+        Some(OutfallKind::Storm) => "雨水排口",
+        Some(OutfallKind::Sewage) => "污水排口",
+        Some(OutfallKind::Combined) => "合流排口",
+        Some(OutfallKind::Plant) => "污水厂排口",
+        None => "类型未注明",
+    }
+}
+
+/// The signboards of the outfalls of `clusters`, in outfall order.
+pub fn document(o: Outcome, clusters: &[usize], base: &str) -> anyhow::Result<Document> {
+    let l = &o.loaded.layers;
+    let mut b = Vec::new();
+    for (of, r) in l.outfalls.iter().zip(&o.analysis.outfalls) {
+        let Some(c) = r.cluster.filter(|c| clusters.contains(c)) else {
+            continue;
+        };
+        let cluster = &l.clusters[c];
+        if !b.is_empty() {
+            b.push(Block::PageBreak);
+        }
+        let url = outfall_url(base, &of.id);
+        b.push(Block::Heading(1, "排口标识牌 Outfall signboard".into()));
+        b.push(Block::KeyValues(vec![
+            (
+                "排口名称".into(),
+                of.name.clone().unwrap_or_else(|| of.id.clone()),
+            ),
+            ("排口编码".into(), of.id.clone()),
+            ("排口类型".into(), kind_zh(of.kind).into()),
+            (
+                "受纳水体".into(),
+                of.receiving_water
+                    .clone()
+                    .unwrap_or_else(|| "未注明".into()),
+            ),
+            (
+                "所在组团".into(),
+                format!(
+                    "{} ({})",
+                    cluster.name.clone().unwrap_or_default(),
+                    cluster.id
+                ),
+            ),
+            (
+                "责任主体".into(),
+                cluster
+                    .answers
+                    .get("responsible_body")
+                    .map(|a| match a {
+                        crate::model::Answer::Text(t) => t.clone(),
+                        crate::model::Answer::YesNo(_) => "待填报".into(),
+                    })
+                    .unwrap_or_else(|| "待填报".into()),
+            ),
+        ]));
+        b.push(Block::Qr {
+            svg: qr_svg(&url)?,
+            size_mm: 55.0,
+            text: format!("扫码查看排口溯源 Scan for the outfall's trace: {url}"),
+        });
+    }
+    if b.is_empty() {
+        b.push(Block::Para("所选组团没有排口。".into()));
+    }
+    Ok(Document {
+        title: "排口标识牌 Outfall signboards".into(),
+        ident: "zdz-signboards".into(),
+        header: "排口标识牌 · 一口一码 · zdz".into(),
+        paper: Paper::A5,
+        blocks: b,
+    })
+}
