@@ -3,7 +3,8 @@
 //! milliseconds (default 5,000), after saying so on stderr, so a test can act at a known
 //! moment instead of guessing one. Without the variable a point costs one environment
 //! lookup. The points: `reconcile` (half-way through a ledger run, in its transaction),
-//! `write` (every output written into the temporary folder, before the swap).
+//! `write` (every output written into the temporary folder, before the swap), `rename`
+//! (a single file written beside its target, before it replaces it).
 
 use std::time::Duration;
 

@@ -639,30 +639,6 @@ fn over_http_tokens_roles_versions_and_evidence_behave_on_both_engines() {
     }
 }
 
-/// Start `zdz analyze` paused at fault point `point`, and return it once it says so.
-fn paused_at(point: &str, args: &[&str]) -> std::process::Child {
-    use std::io::{BufRead, BufReader};
-    let mut child = Command::new(zdz_bin())
-        .args(args)
-        .env("ZDZ_FAULT_PAUSE", point)
-        .env("ZDZ_FAULT_PAUSE_MS", "60000")
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    loop {
-        let line = lines
-            .next()
-            .expect("zdz exited before the fault point")
-            .unwrap();
-        if line.contains(&format!("fault point {point}")) {
-            break;
-        }
-    }
-    std::thread::spawn(move || for _ in lines {});
-    child
-}
-
 fn runs(ledger: &str) -> i64 {
     let l = zdz::ledger::Ledger::open(ledger).unwrap();
     l.store().check().unwrap();
@@ -687,6 +663,7 @@ fn kill_9_in_the_middle_of_reconciling_leaves_the_ledger_whole_without_that_run(
         fix_cross_connection(&ws);
         let mut child = paused_at(
             "reconcile",
+            60_000,
             &[
                 "analyze",
                 ws.to_str().unwrap(),

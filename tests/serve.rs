@@ -58,10 +58,18 @@ fn landing_page_conformance_and_openapi_give_what_qgis_needs() {
         "application/vnd.oai.openapi+json;version=3.0"
     );
     let doc: Value = r.json().unwrap();
+    // The page size QGIS starts from; a larger limit is answered with 10,000 features
+    // (OGC API – Features, /req/core/fc-limit-response-1), so the schema sets no maximum.
     let limit = &doc["components"]["parameters"]["limit"]["schema"];
     assert_eq!(
-        (limit["default"].as_u64(), limit["maximum"].as_u64()),
-        (Some(100), Some(10_000))
+        (limit["default"].as_u64(), limit["minimum"].as_u64()),
+        (Some(100), Some(1))
+    );
+    assert!(limit["maximum"].is_null());
+    let page: Value = server.json("/collections/pipes/items?limit=50000");
+    assert_eq!(
+        page["numberReturned"], 1459,
+        "a limit past 10,000 is answered, not refused"
     );
     let params = doc["paths"]["/collections/clusters/items"]["get"]["parameters"]
         .as_array()
@@ -178,13 +186,23 @@ fn every_bad_request_is_a_4xx_with_a_json_message() {
     let server = Server::start(&demo(), &[]);
     for (path, status, words) in [
         ("/collections/nope/items", 404, "no collection `nope`"),
-        ("/collections/pipes/items?limit=10001", 400, "limit"),
+        ("/collections/pipes/items?limit=0", 400, "limit"),
         ("/collections/pipes/items?limit=abc", 400, "limit"),
         ("/collections/pipes/items?bbox=1,2,3", 400, "4 numbers"),
         (
-            "/collections/pipes/items?bbox=1,5,3,2",
+            "/collections/pipes/items?bbox=1,5,3,north",
             400,
-            "south is above north",
+            "decimal numbers",
+        ),
+        (
+            "/api/clusters?deadline=2031",
+            400,
+            "not a deadline of the schedule",
+        ),
+        (
+            "/collections/pipes/items?diameter_mm=wide",
+            400,
+            "not a number",
         ),
         (
             "/collections/pipes/items?crs=EPSG:3857",
@@ -214,6 +232,19 @@ fn every_bad_request_is_a_4xx_with_a_json_message() {
             "{path}: {body}"
         );
     }
+    // What axum itself refuses is the same JSON error: a method a path does not take.
+    let r = reqwest::blocking::Client::new()
+        .delete(format!("{}/collections", server.url))
+        .send()
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 405);
+    assert!(r.headers().contains_key("allow"));
+    let body: Value = r.json().unwrap();
+    assert_eq!(body["code"], "MethodNotAllowed");
+    // Corners given the other way round are the same box.
+    let a = server.json("/collections/pipes/items?bbox=106.4,29.4,106.8,29.8&limit=1");
+    let b = server.json("/collections/pipes/items?bbox=106.8,29.8,106.4,29.4&limit=1");
+    assert_eq!(a["numberMatched"], b["numberMatched"]);
 }
 
 #[test]

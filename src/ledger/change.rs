@@ -124,9 +124,10 @@ pub fn apply_in(
             && entry.status != Status::Dismissed
             && note.clone().flatten().is_none()
         {
-            return Err(LedgerError::Invalid(format!(
-                "dismissing {problem_id} (不予认定) needs a reason: give a note"
-            ))
+            return Err(LedgerError::Refused {
+                message: format!("dismissing {problem_id} (不予认定) needs a reason: give a note"),
+                current: Box::new(entry),
+            }
             .into());
         }
         if to == Status::Closed && entry.status != Status::Closed && entry.detected {

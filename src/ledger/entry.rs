@@ -125,6 +125,18 @@ pub struct Filter {
     pub code: Option<String>,
 }
 
+/// A value as a LIKE pattern that matches it literally (`\` escapes `%`, `_`, `\`).
+fn like_literal(v: &str) -> String {
+    let mut out = String::with_capacity(v.len());
+    for c in v.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 pub fn list(tx: &mut dyn Tx, filter: &Filter) -> Result<Vec<Entry>> {
     let mut sql = format!("SELECT {COLUMNS} FROM entries e WHERE 1 = 1");
     let mut params: Vec<Val> = Vec::new();
@@ -132,17 +144,19 @@ pub fn list(tx: &mut dyn Tx, filter: &Filter) -> Result<Vec<Entry>> {
         params.push(v);
         sql.push_str(&clause.replace("?", &format!("${}", params.len())));
     };
+    // Values are bound, never spliced into the SQL; LIKE's own wildcards in them are
+    // escaped, so a cluster named `%` matches only itself.
     if let Some(c) = &filter.cluster {
         add(
-            " AND e.cluster_ids LIKE ?",
-            format!("%|{c}|%").into(),
+            " AND e.cluster_ids LIKE ? ESCAPE '\\'",
+            format!("%|{}|%", like_literal(c)).into(),
             &mut params,
         );
     }
     if let Some(d) = &filter.district {
         add(
-            " AND e.districts LIKE ?",
-            format!("%|{d}|%").into(),
+            " AND e.districts LIKE ? ESCAPE '\\'",
+            format!("%|{}|%", like_literal(d)).into(),
             &mut params,
         );
     }

@@ -43,6 +43,18 @@ impl Status {
     }
 
     /// A status in English (`in_progress`, `in progress`) or Chinese (整改中).
+    /// A status exactly as the API's enum spells it: `open` … or `待整改` ….
+    pub fn parse_exact(s: &str) -> Result<Status, String> {
+        Status::ALL
+            .into_iter()
+            .find(|st| st.as_str() == s || st.zh() == s)
+            .ok_or_else(|| {
+                Status::parse(s)
+                    .err()
+                    .unwrap_or_else(|| format!("`{s}` is not spelt as a status"))
+            })
+    }
+
     pub fn parse(s: &str) -> Result<Status, String> {
         let t = s.trim();
         let key = t.to_lowercase().replace([' ', '-'], "_");

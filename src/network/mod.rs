@@ -163,6 +163,11 @@ impl Network {
         Network { graph, pipe_nodes }
     }
 
+    /// The node a pipe starts at.
+    pub fn upstream_node(&self, pipe: usize) -> NodeIndex {
+        self.pipe_nodes[pipe].0
+    }
+
     /// The downstream node of a pipe.
     pub fn downstream_node(&self, pipe: usize) -> NodeIndex {
         self.pipe_nodes[pipe].1

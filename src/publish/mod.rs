@@ -41,6 +41,7 @@ pub const GEOJSON_LAYERS: [&str; 3] = ["clusters", "problems", "outfalls"];
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let tmp = path.with_extension("zdz-tmp");
     std::fs::write(&tmp, bytes).with_context(|| format!("{}: cannot write", tmp.display()))?;
+    crate::fault::point("rename");
     std::fs::rename(&tmp, path).with_context(|| format!("{}: cannot write", path.display()))
 }
 

@@ -530,5 +530,6 @@ pub fn write(path: &Path, sheets: &[Sheet]) -> Result<()> {
     let tmp = path.with_extension("xlsx.zdz-tmp");
     book.save(&tmp)
         .with_context(|| format!("{}: cannot write", tmp.display()))?;
+    crate::fault::point("rename");
     std::fs::rename(&tmp, path).with_context(|| format!("{}: cannot write", path.display()))
 }

@@ -79,6 +79,15 @@ pub async fn clusters(
         )));
     }
     let s = state.current();
+    if let Some(d) = params.get("deadline") {
+        let known = super::openapi::deadline_values(&s);
+        if !known.contains(d) {
+            return Err(ApiError::bad_parameter(format!(
+                "deadline = `{d}` is not a deadline of the schedule; give one of {}",
+                known.join(", ")
+            )));
+        }
+    }
     let c = s
         .collection("clusters")
         .expect("every snapshot has clusters");
@@ -239,7 +248,7 @@ pub async fn summary(State(state): State<Arc<AppState>>) -> Json<Value> {
 /// `POST /api/reload`: 202 when a reload starts, 409 when one is already running.
 pub async fn reload(State(state): State<Arc<AppState>>) -> Response {
     if state.start_reload() {
-        (StatusCode::ACCEPTED, Json(state.status())).into_response()
+        (StatusCode::ACCEPTED, Json(status_of(state).await)).into_response()
     } else {
         ApiError::conflict("a reload is already running").into_response()
     }
@@ -275,6 +284,15 @@ pub async fn layer_definition(
         .into_response())
 }
 
+/// The service's status, asked off the async reactor: it pings the ledger's database, and
+/// a blocking client (PostgreSQL's) may not run on the reactor's threads.
+async fn status_of(state: Arc<AppState>) -> Value {
+    let s = Arc::clone(&state);
+    tokio::task::spawn_blocking(move || s.status())
+        .await
+        .unwrap_or_else(|e| json!({ "status": "error", "error": e.to_string() }))
+}
+
 pub async fn healthz(State(state): State<Arc<AppState>>) -> Json<Value> {
-    Json(state.status())
+    Json(status_of(state).await)
 }

@@ -37,6 +37,8 @@ pub struct Selection {
     pub bbox: Option<[f64; 4]>,
     /// Property equals value (compared as text).
     pub equals: Vec<(String, String)>,
+    /// Select nothing (a box that lies nowhere on the earth).
+    pub nothing: bool,
 }
 
 pub struct Collection {
@@ -191,6 +193,9 @@ impl Collection {
 
     /// Indexes of the items matching `s`, in collection order.
     pub fn select(&self, s: &Selection) -> Vec<usize> {
+        if s.nothing {
+            return Vec::new();
+        }
         let mut hits: Vec<usize> = match s.bbox {
             Some([w, so, e, n]) => {
                 let rect = Rect::new(coord! { x: w, y: so }, coord! { x: e, y: n });

@@ -118,3 +118,60 @@ impl IntoResponse for ApiError {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// Every error answer as the one JSON shape the OpenAPI document declares, whoever made
+/// it: axum's own rejections (a query that does not parse, a method a path does not take,
+/// 405 with its `Allow` kept), the body limit's 413, the timeout's 503.
+pub async fn json_errors(response: Response) -> Response {
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if status.as_u16() < 400 || is_json {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let text = axum::body::to_bytes(body, 16 * 1024)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).trim().to_string())
+        .unwrap_or_default();
+    let code = match status {
+        StatusCode::BAD_REQUEST => "InvalidParameterValue",
+        StatusCode::NOT_FOUND => "NotFound",
+        StatusCode::METHOD_NOT_ALLOWED => "MethodNotAllowed",
+        StatusCode::PAYLOAD_TOO_LARGE => "PayloadTooLarge",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "UnsupportedMediaType",
+        StatusCode::UNPROCESSABLE_ENTITY => "InvalidParameterValue",
+        StatusCode::REQUEST_TIMEOUT => "Timeout",
+        StatusCode::SERVICE_UNAVAILABLE => "Unavailable",
+        s if s.is_server_error() => "ServerError",
+        _ => "Error",
+    };
+    let description = if text.is_empty() {
+        match status {
+            StatusCode::METHOD_NOT_ALLOWED => format!(
+                "this path does not take that method; it takes {}",
+                parts
+                    .headers
+                    .get(axum::http::header::ALLOW)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("GET")
+            ),
+            StatusCode::SERVICE_UNAVAILABLE => {
+                "the request took longer than the service's timeout".to_string()
+            }
+            s => s.canonical_reason().unwrap_or("error").to_string(),
+        }
+    } else {
+        text
+    };
+    let body = json!({ "code": code, "description": description }).to_string();
+    parts.headers.insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("application/json"),
+    );
+    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+    Response::from_parts(parts, axum::body::Body::from(body))
+}

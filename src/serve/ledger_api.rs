@@ -92,11 +92,13 @@ pub async fn list(
     }
     let status = params
         .get("status")
-        .map(|s| Status::parse(s))
+        .map(|s| Status::parse_exact(s))
         .transpose()
         .map_err(ApiError::bad_parameter)?;
     if let Some(code) = params.get("code")
-        && crate::contract::ProblemCode::from_name(code).is_none()
+        && !crate::contract::ProblemCode::ALL
+            .iter()
+            .any(|c| c.as_str() == code)
     {
         return Err(ApiError::bad_parameter(format!(
             "code = `{code}` is not a problem code"
@@ -159,8 +161,15 @@ pub struct ChangeBody {
     pub note: Option<String>,
     pub unit: Option<String>,
     pub measure: Option<String>,
-    pub due: Option<String>,
+    /// Absent: unchanged; `null`: cleared; a date `YYYY-MM-DD`: set.
+    #[serde(default, deserialize_with = "present")]
+    pub due: Option<Option<String>>,
     pub force_reason: Option<String>,
+}
+
+/// A field that may be absent (`None`), `null` (`Some(None)`) or a value.
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+    Ok(Some(Option::deserialize(d)?))
 }
 
 /// `POST /api/ledger/problems/{id}`: change an entry at the version the client saw.
@@ -173,17 +182,28 @@ pub async fn set(
     let actor = who(&state, &headers).await?;
     let body: ChangeBody = serde_json::from_slice(&body)
         .map_err(|e| ApiError::bad_parameter(format!("the body is not a change: {e}")))?;
+    // The API takes a due date as the document says, YYYY-MM-DD, or null to clear it.
+    let due = match body.due {
+        None => None,
+        Some(None) => Some(String::new()),
+        Some(Some(d)) => {
+            chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(|_| {
+                ApiError::bad_parameter(format!("due = `{d}` is not a date YYYY-MM-DD"))
+            })?;
+            Some(d)
+        }
+    };
     let change = Change {
         status: body
             .status
             .as_deref()
-            .map(Status::parse)
+            .map(Status::parse_exact)
             .transpose()
             .map_err(ApiError::bad_parameter)?,
         note: body.note,
         unit: body.unit,
         measure: body.measure,
-        due: body.due,
+        due,
         evidence: Vec::new(),
         force_reason: body.force_reason,
         expected_version: Some(body.version),
@@ -193,7 +213,8 @@ pub async fn set(
     Ok(Json(e.json()))
 }
 
-/// `POST /api/ledger/problems/{id}/evidence`: multipart, one or more files (≤ 20 MiB each).
+/// `POST /api/ledger/problems/{id}/evidence`: multipart, one or more `file` parts (≤ 20 MiB
+/// each).
 pub async fn upload(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -202,20 +223,16 @@ pub async fn upload(
 ) -> ApiResult<Json<Value>> {
     let actor = who(&state, &headers).await?;
     let mut files = Vec::new();
-    let mut note = None;
     while let Some(field) = multipart
         .next_field()
         .await
         .map_err(|e| ApiError::bad_parameter(format!("multipart: {e}")))?
     {
-        if field.name() == Some("note") {
-            note = Some(
-                field
-                    .text()
-                    .await
-                    .map_err(|e| ApiError::bad_parameter(e.to_string()))?,
-            );
-            continue;
+        if field.name() != Some("file") {
+            return Err(ApiError::bad_parameter(format!(
+                "multipart part `{}`: the upload takes `file` parts only (a note goes with POST /api/ledger/problems/{{id}})",
+                field.name().unwrap_or("")
+            )));
         }
         let file_name = field.file_name().unwrap_or("evidence").to_string();
         let media_type = field
@@ -242,7 +259,6 @@ pub async fn upload(
     }
     let change = Change {
         evidence: files,
-        note,
         ..Change::default()
     };
     let ledger = ledger(&state)?;

@@ -114,6 +114,7 @@ pub fn router(state: Arc<AppState>, options: &Options) -> Router {
             StatusCode::SERVICE_UNAVAILABLE,
             options.timeout,
         ))
+        .layer(axum::middleware::map_response(error::json_errors))
         .layer(TraceLayer::new_for_http());
     match options.cors.as_slice() {
         [] => router,
@@ -186,8 +187,59 @@ pub async fn run(workspace: String, options: Options) -> Result<()> {
     eprintln!("     QGIS: Layer ▸ Add Layer ▸ Add WFS / OGC API – Features layer, URL {url}");
     eprintln!("     or drag {url}/zdz.qlr into QGIS for every layer, styled");
     eprintln!("     GDAL: ogrinfo OAPIF:{url}    API: {url}/openapi    docs: {url}/docs");
-    axum::serve(listener, router(state, &options))
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    serve_connections(listener, router(state, &options)).await;
     Ok(())
+}
+
+/// At most this many connections are served at once; more wait in the listen queue.
+pub const MAX_CONNECTIONS: usize = 512;
+/// A client gets this long to send its request's headers (a slow or stalled client does
+/// not hold a connection past it).
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Accept and serve connections until SIGTERM or Ctrl-C, then finish those in flight: at
+/// most `MAX_CONNECTIONS` at a time (the next is accepted when one ends), each given
+/// `HEADER_READ_TIMEOUT` to send its headers.
+async fn serve_connections(listener: tokio::net::TcpListener, app: Router) {
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    use hyper_util::server::conn::auto::Builder;
+    use hyper_util::service::TowerToHyperService;
+
+    let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown_signal());
+    let mut builder = Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(HEADER_READ_TIMEOUT);
+    loop {
+        let slot = tokio::select! {
+            slot = Arc::clone(&slots).acquire_owned() => slot.expect("the semaphore is never closed"),
+            _ = &mut shutdown => break,
+        };
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait a moment, go on.
+                    tracing::warn!("accept failed: {e}");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let service = TowerToHyperService::new(app.clone());
+        let conn = builder
+            .serve_connection_with_upgrades(TokioIo::new(stream), service)
+            .into_owned();
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            let _ = conn.await;
+            drop(slot);
+        });
+    }
+    graceful.shutdown().await;
 }

@@ -175,10 +175,36 @@ pub async fn schema(
 }
 
 /// `?bbox=w,s,e,n` (4 numbers; 6 with heights, which are ignored).
+/// A decimal number as the document's `bbox` pattern spells it: `-?D{1,15}(.D{1,15})?`
+/// with an optional exponent of one or two digits.
+fn decimal(s: &str) -> bool {
+    let digits = |t: &str, max: usize| {
+        !t.is_empty() && t.len() <= max && t.bytes().all(|b| b.is_ascii_digit())
+    };
+    let s = s.strip_prefix('-').unwrap_or(s);
+    let (mantissa, exponent) = match s.find(['e', 'E']) {
+        Some(i) => (&s[..i], Some(&s[i + 1..])),
+        None => (s, None),
+    };
+    let (int, frac) = match mantissa.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (mantissa, None),
+    };
+    digits(int, 15)
+        && frac.is_none_or(|f| digits(f, 15))
+        && exponent.is_none_or(|e| digits(e.strip_prefix(['-', '+']).unwrap_or(e), 2))
+}
+
 pub fn parse_bbox(v: &str) -> ApiResult<[f64; 4]> {
-    let nums: Vec<f64> = v
-        .split(',')
-        .map(|p| p.trim().parse::<f64>())
+    let parts: Vec<&str> = v.split(',').collect();
+    if !parts.iter().all(|p| decimal(p)) {
+        return Err(ApiError::bad_parameter(format!(
+            "bbox `{v}` is not a list of decimal numbers"
+        )));
+    }
+    let nums: Vec<f64> = parts
+        .iter()
+        .map(|p| p.parse::<f64>())
         .collect::<Result<_, _>>()
         .map_err(|_| ApiError::bad_parameter(format!("bbox `{v}` is not a list of numbers")))?;
     let b = match nums.as_slice() {
@@ -190,16 +216,47 @@ pub fn parse_bbox(v: &str) -> ApiResult<[f64; 4]> {
             )));
         }
     };
-    if b.iter().any(|x| !x.is_finite()) || b[1] > b[3] {
+    if b.iter().any(|x| !x.is_finite()) {
         return Err(ApiError::bad_parameter(format!(
-            "bbox `{v}`: south is above north or a value is not finite"
+            "bbox `{v}`: a value is not finite"
         )));
     }
-    Ok(b)
+    // Corners given the other way round are the same box.
+    Ok([
+        b[0].min(b[2]),
+        b[1].min(b[3]),
+        b[0].max(b[2]),
+        b[1].max(b[3]),
+    ])
+}
+
+/// A queryable's value must be of the type the schema gives it.
+fn check_type(name: &str, v: &str, kind: &str) -> ApiResult<()> {
+    let ok = match kind {
+        "number" => v.trim().parse::<f64>().is_ok_and(f64::is_finite),
+        "integer" => {
+            let digits = v.strip_prefix('-').unwrap_or(v);
+            !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+        }
+        "boolean" => matches!(v, "true" | "false"),
+        _ => true,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::bad_parameter(format!(
+            "{name} = `{v}` is not a {kind}"
+        )))
+    }
 }
 
 pub fn parse_count(name: &str, v: &str, min: usize, max: usize) -> ApiResult<usize> {
-    match v.trim().parse::<usize>() {
+    // A count past what a usize holds is as many as there can be (an offset past the end).
+    let parsed = match v.parse::<usize>() {
+        Err(_) if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) => Ok(usize::MAX),
+        other => other,
+    };
+    match parsed {
         Ok(n) if (min..=max).contains(&n) => Ok(n),
         _ => Err(ApiError::bad_parameter(format!(
             "{name} = `{v}` must be an integer from {min} to {max}"
@@ -229,7 +286,9 @@ fn parse_items_query(
     let mut keep = Vec::new();
     for (k, v) in params {
         match k.as_str() {
-            "limit" => limit = parse_count("limit", v, 1, MAX_LIMIT)?,
+            // A larger limit is answered with MAX_LIMIT features (OGC API – Features,
+            // /req/core/fc-limit-response-1), not refused.
+            "limit" => limit = parse_count("limit", v, 1, usize::MAX)?.min(MAX_LIMIT),
             "offset" => {
                 offset = parse_count("offset", v, 0, usize::MAX)?;
                 continue;
@@ -238,7 +297,11 @@ fn parse_items_query(
             "bbox" => bbox = Some(parse_bbox(v)?),
             "bbox-crs" => bbox_crs = crs::parse(v, epsg)?,
             "f" if v == "json" || v == "geojson" => {}
-            name if c.queryables().any(|(q, _)| q == name) => equals.push((k.clone(), v.clone())),
+            name if c.queryables().any(|(q, _)| q == name) => {
+                let kind: Option<&str> = c.queryables().find(|(q, _)| *q == name).map(|(_, t)| *t);
+                check_type(name, v, kind.unwrap_or("string"))?;
+                equals.push((k.clone(), v.clone()))
+            }
             other => {
                 return Err(ApiError::bad_parameter(format!(
                     "unknown parameter `{other}`; items take limit, offset, bbox, bbox-crs, crs and the queryables of `{}`: {}",
@@ -252,14 +315,21 @@ fn parse_items_query(
         }
         keep.push((k.clone(), v.clone()));
     }
-    let bbox = bbox
-        .map(|b| crs::bbox_to_lonlat(b, bbox_crs, &s.working_crs))
-        .transpose()?;
+    // A box in the working zone that cannot be placed on the earth holds no feature.
+    let (bbox, nothing) = match bbox.map(|b| crs::bbox_to_lonlat(b, bbox_crs, &s.working_crs)) {
+        None => (None, false),
+        Some(Ok(b)) => (Some(b), false),
+        Some(Err(_)) => (None, true),
+    };
     Ok(ItemsQuery {
         limit,
         offset,
         crs: out_crs,
-        selection: Selection { bbox, equals },
+        selection: Selection {
+            bbox,
+            equals,
+            nothing,
+        },
         keep,
     })
 }
@@ -339,8 +409,27 @@ pub async fn items(
         page.len(),
         Value::Array(links)
     );
-    let body = c.feature_collection(&page, q.crs, &members);
-    Ok(geojson_response(body, &q.crs.uri(working_epsg(&s))))
+    let uri = q.crs.uri(working_epsg(&s));
+    // Pages are written a few at a time, off the reactor: however many clients ask for
+    // 10,000 features at once, at most `BUILDERS` pages are being built.
+    let _permit = builders().acquire().await.map_err(ApiError::internal)?;
+    let crs = q.crs;
+    let body = tokio::task::spawn_blocking(move || {
+        let c = s.collection(&id).expect("found above");
+        c.feature_collection(&page, crs, &members)
+    })
+    .await
+    .map_err(ApiError::internal)?;
+    Ok(geojson_response(body, &uri))
+}
+
+/// Pages being built at once: twice the cores.
+fn builders() -> &'static tokio::sync::Semaphore {
+    static BUILDERS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    BUILDERS.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        tokio::sync::Semaphore::new(2 * cores)
+    })
 }
 
 pub async fn item(

@@ -1,7 +1,12 @@
-//! The OpenAPI 3.0 document (`service-desc`) and a readable page (`service-doc`). QGIS
-//! takes its page size from `components.parameters.limit.schema` and its simple queryables
-//! from the form parameters declared on each `/collections/{id}/items` path, so every
-//! collection gets its own items path listing its queryables.
+//! The OpenAPI 3.0 document (`service-desc`) and a readable page (`service-doc`). The
+//! document says exactly what the server accepts and answers: each collection's CRS list,
+//! the problem codes, the deadlines of the schedule, the ledger statuses as enums; every
+//! status an operation can answer with, each 4xx and 5xx as the one JSON error shape; the
+//! ledger's operations behind a bearer token. schemathesis checks it against the running
+//! server (tests/openapi.rs). QGIS takes its page size from
+//! `components.parameters.limit.schema` and its simple queryables from the form parameters
+//! declared on each `/collections/{id}/items` path, so every collection gets its own items
+//! path listing its queryables.
 
 use std::sync::Arc;
 
@@ -10,11 +15,19 @@ use axum::http::{HeaderMap, header};
 use axum::response::{Html, IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
+use super::crs::advertised;
 use super::ogc::{DEFAULT_LIMIT, GEOJSON, MAX_LIMIT, base_url};
 use super::snapshot::Snapshot;
 use super::state::AppState;
+use super::tiles_api::MVT;
+use crate::contract::ProblemCode;
+use crate::ledger::status::Status;
+use crate::tiles::grid::MAX_ZOOM;
 
 pub const MEDIA_TYPE: &str = "application/vnd.oai.openapi+json;version=3.0";
+
+/// Four or six comma-separated decimal numbers, as `bbox` takes them (`parse_bbox`).
+pub const BBOX_PATTERN: &str = r"^(-?[0-9]{1,15}(\.[0-9]{1,15})?([eE][-+]?[0-9]{1,2})?,){3}-?[0-9]{1,15}(\.[0-9]{1,15})?([eE][-+]?[0-9]{1,2})?(,-?[0-9]{1,15}(\.[0-9]{1,15})?([eE][-+]?[0-9]{1,2})?,-?[0-9]{1,15}(\.[0-9]{1,15})?([eE][-+]?[0-9]{1,2})?)?$";
 
 fn param_ref(name: &str) -> Value {
     json!({ "$ref": format!("#/components/parameters/{name}") })
@@ -24,107 +37,213 @@ fn query(name: &str, description: &str, schema: Value) -> Value {
     json!({ "name": name, "in": "query", "required": false, "style": "form", "explode": false, "description": description, "schema": schema })
 }
 
-fn get(summary: &str, parameters: Vec<Value>, media: &str) -> Value {
-    json!({ "get": {
-        "summary": summary,
-        "parameters": parameters,
-        "responses": {
-            "200": { "description": "OK", "content": { media: {} } },
-            "400": { "description": "a parameter is wrong; the body says which", "content": { "application/json": {} } },
-            "404": { "description": "no such collection or feature", "content": { "application/json": {} } },
+fn path(name: &str, schema: Value) -> Value {
+    json!({ "name": name, "in": "path", "required": true, "schema": schema })
+}
+
+/// The JSON error every 4xx and 5xx is.
+fn error(description: &str) -> Value {
+    json!({ "description": description, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } })
+}
+
+/// Success `media` types, then the error statuses the operation can answer with.
+fn responses(ok: (&str, &[&str]), errors: &[(&str, &str)]) -> Value {
+    let mut r = Map::new();
+    let mut content = Map::new();
+    for m in ok.1 {
+        content.insert((*m).into(), json!({}));
+    }
+    r.insert(
+        ok.0.into(),
+        if content.is_empty() {
+            json!({ "description": "OK" })
+        } else {
+            json!({ "description": "OK", "content": content })
         },
-    }})
+    );
+    for (code, why) in errors {
+        r.insert((*code).into(), error(why));
+    }
+    r.insert("503".into(), error("the request took longer than the service's timeout, or the ledger's database does not answer"));
+    Value::Object(r)
+}
+
+const BAD: (&str, &str) = ("400", "a parameter is wrong; the body says which");
+const MISSING: (&str, &str) = (
+    "404",
+    "no such collection, feature, cluster, outfall or file",
+);
+
+fn get(summary: &str, parameters: Vec<Value>, media: &[&str], errors: &[(&str, &str)]) -> Value {
+    json!({ "get": { "summary": summary, "parameters": parameters, "responses": responses(("200", media), errors) } })
+}
+
+/// A ledger operation (or a path item of one GET): a bearer token, and the answers of
+/// the token and the roles.
+fn secured(mut item: Value) -> Value {
+    let op = if item.get("get").is_some() {
+        &mut item["get"]
+    } else {
+        &mut item
+    };
+    op["security"] = json!([{ "bearer": [] }]);
+    let r = &mut op["responses"];
+    r["401"] = error("no token, or a token the ledger does not know");
+    r["403"] = error("the user's role may not do this, or not in this district");
+    r["404"] = error("no such problem or evidence, or the service runs without a ledger");
+    item
+}
+
+/// The deadlines `/api/clusters?deadline=` takes: each deadline of the schedule, the year
+/// of each dated one, and `out_of_scope`.
+pub fn deadline_values(s: &Snapshot) -> Vec<String> {
+    let mut v: Vec<String> = s.schedule.iter().map(|r| r.deadline.clone()).collect();
+    for r in &s.schedule {
+        if r.deadline.len() == 10 && r.deadline.as_bytes()[4] == b'-' {
+            v.push(r.deadline[..4].to_string());
+        }
+    }
+    v.push("out_of_scope".into());
+    v.sort();
+    v.dedup();
+    v
+}
+
+fn codes() -> Vec<&'static str> {
+    ProblemCode::ALL.iter().map(|c| c.as_str()).collect()
+}
+
+fn statuses() -> Vec<&'static str> {
+    Status::ALL
+        .iter()
+        .flat_map(|s| [s.as_str(), s.zh()])
+        .collect()
+}
+
+fn items_path(c: &super::collection::Collection, crs: &[String]) -> Value {
+    let mut params = vec![param_ref("limit"), param_ref("offset"), param_ref("bbox")];
+    params.push(query(
+        "bbox-crs",
+        "the CRS of bbox (CRS84 by default)",
+        json!({"type": "string", "enum": crs}),
+    ));
+    params.push(query(
+        "crs",
+        "the CRS of the geometry answered (CRS84 by default)",
+        json!({"type": "string", "enum": crs}),
+    ));
+    params.push(param_ref("f"));
+    for (name, kind) in c.queryables() {
+        params.push(query(
+            name,
+            &format!("features whose `{name}` equals this"),
+            json!({ "type": kind }),
+        ));
+    }
+    let mut op = get(
+        &format!("{}: features", c.title),
+        params,
+        &[GEOJSON],
+        &[BAD],
+    );
+    op["get"]["responses"]["200"]["headers"] = json!({ "Content-Crs": { "schema": { "type": "string" }, "description": "the CRS of the geometry, as <URI>" } });
+    op
 }
 
 pub fn document(s: &Snapshot, base: &str) -> Value {
+    let crs = advertised(super::crs::epsg_code(&s.working_crs));
+    let ids: Vec<&str> = s.collections.iter().map(|c| c.id.as_str()).collect();
+    let collection_id = || path("collectionId", json!({ "type": "string", "enum": ids }));
+    let tiled: Vec<&str> = s
+        .collections
+        .iter()
+        .filter(|c| s.tile_source(&c.id).is_some())
+        .map(|c| c.id.as_str())
+        .collect();
+    let json = &["application/json"];
     let mut paths = Map::new();
-    paths.insert("/".into(), get("Landing page", vec![], "application/json"));
+    paths.insert(
+        "/".into(),
+        get(
+            "Landing page (JSON), or the web map for a browser asking for text/html",
+            vec![],
+            &["application/json", "text/html"],
+            &[],
+        ),
+    );
     paths.insert(
         "/conformance".into(),
-        get("Conformance classes", vec![], "application/json"),
+        get("Conformance classes", vec![], json, &[]),
     );
     paths.insert(
         "/collections".into(),
-        get("The collections", vec![], "application/json"),
+        get("The collections", vec![], json, &[]),
     );
     paths.insert(
         "/collections/{collectionId}".into(),
-        get(
-            "One collection",
-            vec![param_ref("collectionId")],
-            "application/json",
-        ),
+        get("One collection", vec![collection_id()], json, &[MISSING]),
     );
-    let common = || {
-        ["limit", "offset", "bbox", "bbox-crs", "crs"]
-            .map(param_ref)
-            .to_vec()
-    };
     for c in &s.collections {
-        let mut params = common();
-        for (name, kind) in c.queryables() {
-            params.push(query(
-                name,
-                &format!("features whose `{name}` equals this"),
-                json!({ "type": kind }),
-            ));
-        }
-        paths.insert(
-            format!("/collections/{}/items", c.id),
-            get(&format!("{}: features", c.title), params, GEOJSON),
-        );
+        paths.insert(format!("/collections/{}/items", c.id), items_path(c, &crs));
     }
     paths.insert(
         "/collections/{collectionId}/items/{featureId}".into(),
         get(
             "One feature",
             vec![
-                param_ref("collectionId"),
-                param_ref("featureId"),
-                param_ref("crs"),
+                collection_id(),
+                path("featureId", json!({ "type": "string" })),
+                query(
+                    "crs",
+                    "the CRS of the geometry answered (CRS84 by default)",
+                    json!({"type": "string", "enum": crs}),
+                ),
+                param_ref("f"),
             ],
-            GEOJSON,
+            &[GEOJSON],
+            &[BAD, MISSING],
         ),
     );
-    paths.insert(
-        "/collections/{collectionId}/queryables".into(),
-        get(
-            "Queryable properties",
-            vec![param_ref("collectionId")],
-            "application/schema+json",
-        ),
-    );
-    paths.insert(
-        "/collections/{collectionId}/schema".into(),
-        get(
-            "Schema of the features",
-            vec![param_ref("collectionId")],
-            "application/schema+json",
-        ),
-    );
+    for (p, what) in [
+        ("queryables", "Queryable properties"),
+        ("schema", "Schema of the features"),
+    ] {
+        paths.insert(
+            format!("/collections/{{collectionId}}/{p}"),
+            get(
+                what,
+                vec![collection_id()],
+                &["application/schema+json"],
+                &[MISSING],
+            ),
+        );
+    }
+    let boolean = |name: &str, what: &str| query(name, what, json!({"type": "boolean"}));
     paths.insert(
         "/api/clusters".into(),
         get(
-            "Clusters by deadline (a year such as 2025, a date, or out_of_scope), corridor, park and park level, with problem counts",
+            "Clusters by deadline (a deadline of the schedule, its year, or out_of_scope), corridor, park and park level, readiness, with problem counts",
             vec![
-                query("deadline", "2025, 2025-12-31 or out_of_scope", json!({"type": "string"})),
-                query("in_corridor", "along the Yangtze", json!({"type": "boolean"})),
+                query("deadline", "a deadline of the schedule, its year, or out_of_scope", json!({"type": "string", "enum": deadline_values(s)})),
+                boolean("in_corridor", "along the Yangtze"),
                 query("park_id", "the park", json!({"type": "string"})),
                 query("park_level", "national or provincial", json!({"type": "string", "enum": ["national", "provincial"]})),
-                query("ready", "score at or above the pass line and no veto", json!({"type": "boolean"})),
-                query("veto", "a veto problem holds", json!({"type": "boolean"})),
+                boolean("ready", "score at or above the pass line and no veto"),
+                boolean("veto", "a veto problem holds"),
                 query("readiness", "ready, not_ready, veto or out_of_scope", json!({"type": "string", "enum": super::api::READINESS})),
             ],
-            GEOJSON,
+            &[GEOJSON],
+            &[BAD],
         ),
     );
-    let cluster_id = || json!({"name": "clusterId", "in": "path", "required": true, "schema": {"type": "string"}});
+    let cluster_id = || path("clusterId", json!({"type": "string"}));
     paths.insert(
         "/api/clusters/{clusterId}/readiness".into(),
         get(
             "The cluster's score item by item, its veto, unanswered manual items and the fewest actions to ready",
             vec![cluster_id()],
-            "application/json",
+            json,
+            &[MISSING],
         ),
     );
     paths.insert(
@@ -132,7 +251,8 @@ pub fn document(s: &Snapshot, base: &str) -> Value {
         get(
             "The pipes downstream of the cluster's sewers and the plants that receive its sewage",
             vec![cluster_id()],
-            GEOJSON,
+            &[GEOJSON],
+            &[MISSING],
         ),
     );
     paths.insert(
@@ -140,18 +260,24 @@ pub fn document(s: &Snapshot, base: &str) -> Value {
         get(
             "Problem outfalls (at least one problem code)",
             vec![
-                query("code", "a problem code", json!({"type": "string"})),
+                query(
+                    "code",
+                    "a problem code",
+                    json!({"type": "string", "enum": codes()}),
+                ),
                 query("cluster_id", "the cluster", json!({"type": "string"})),
             ],
-            GEOJSON,
+            &[GEOJSON],
+            &[BAD],
         ),
     );
     paths.insert(
         "/api/outfalls/{outfallId}/trace".into(),
         get(
             "The outfall, its upstream pipes and the enterprises draining into them",
-            vec![json!({"name": "outfallId", "in": "path", "required": true, "schema": {"type": "string"}})],
-            GEOJSON,
+            vec![path("outfallId", json!({"type": "string"}))],
+            &[GEOJSON],
+            &[MISSING],
         ),
     );
     paths.insert(
@@ -159,37 +285,216 @@ pub fn document(s: &Snapshot, base: &str) -> Value {
         get(
             "Counts per code, deadline and cluster; the run's parameters",
             vec![],
-            "application/json",
+            json,
+            &[],
         ),
     );
     paths.insert(
         "/api/reload".into(),
-        json!({ "post": { "summary": "Re-read and re-analyse the workspace in the background; the old result is served until the new one is ready", "responses": { "202": { "description": "reload started" }, "409": { "description": "a reload is already running" } } } }),
+        json!({ "post": { "summary": "Re-read and re-analyse the workspace in the background; the old result is served until the new one is ready", "responses": {
+            "202": { "description": "reload started", "content": { "application/json": {} } },
+            "409": error("a reload is already running"),
+            "503": error("the request took longer than the service's timeout"),
+        } } }),
     );
     paths.insert(
         "/healthz".into(),
         get(
-            "Liveness, snapshot version and the last reload error",
+            "Liveness, snapshot version, the last reload error and the warnings of the run",
             vec![],
-            "application/json",
+            json,
+            &[],
         ),
     );
+    paths.insert(
+        "/zdz.qlr".into(),
+        get(
+            "A QGIS layer definition of every collection, styled",
+            vec![],
+            &["application/xml"],
+            &[],
+        ),
+    );
+    paths.insert(
+        "/openapi".into(),
+        get("This document", vec![], &[MEDIA_TYPE], &[]),
+    );
+    paths.insert(
+        "/docs".into(),
+        get("This document as a page", vec![], &["text/html"], &[]),
+    );
+    paths.insert(
+        "/map".into(),
+        get("The web map", vec![], &["text/html"], &[]),
+    );
+    paths.insert(
+        "/map/{file}".into(),
+        get(
+            "The web map's script, stylesheet, labels and the vendored MapLibre GL JS",
+            vec![path(
+                "file",
+                json!({"type": "string", "enum": super::web::ASSETS}),
+            )],
+            &[
+                "text/javascript",
+                "text/css",
+                "text/plain",
+                "application/json",
+            ],
+            &[MISSING],
+        ),
+    );
+    paths.insert(
+        "/favicon.ico".into(),
+        json!({ "get": { "summary": "No icon", "responses": { "204": { "description": "no content" }, "503": error("timeout") } } }),
+    );
+    let tile_number = |name: &str, max: u64| {
+        path(
+            name,
+            json!({"type": "integer", "minimum": 0, "maximum": max}),
+        )
+    };
+    let mut tile = get(
+        "A Mapbox Vector Tile (2.1) of a collection, Web Mercator; a tile beyond the grid at its zoom is 404",
+        vec![
+            path("collection", json!({"type": "string", "enum": tiled})),
+            tile_number("z", MAX_ZOOM as u64),
+            tile_number("x", (1u64 << MAX_ZOOM) - 1),
+            tile_number("y", (1u64 << MAX_ZOOM) - 1),
+        ],
+        &[MVT],
+        &[BAD, MISSING],
+    );
+    tile["get"]["responses"]["200"]["headers"] = json!({ "ETag": { "schema": { "type": "string" }, "description": "the snapshot's version" } });
+    paths.insert("/tiles/{collection}/{z}/{x}/{y}.mvt".into(), tile);
+    paths.insert(
+        "/tiles/{collection}.json".into(),
+        get(
+            "TileJSON 3.0 of a collection's tiles",
+            vec![path("collection", json!({"type": "string", "enum": tiled}))],
+            json,
+            &[MISSING],
+        ),
+    );
+    paths.insert(
+        "/tiles/style.json".into(),
+        get("The web map's MapLibre style", vec![], json, &[]),
+    );
+    ledger_paths(&mut paths);
 
     json!({
         "openapi": "3.0.3",
-        "info": { "title": "zdz", "version": env!("CARGO_PKG_VERSION"), "description": "工业园区污水零直排区: clusters, deadlines, problems and the sewer network, as OGC API – Features and plain JSON." },
+        "info": { "title": "zdz", "version": env!("CARGO_PKG_VERSION"), "description": "工业园区污水零直排区: clusters, deadlines, problems and the sewer network, as OGC API – Features and plain JSON; vector tiles; the problem ledger." },
         "servers": [{ "url": base }],
         "paths": paths,
-        "components": { "parameters": {
-            "limit": query("limit", "features per page", json!({"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT})),
-            "offset": query("offset", "features to skip", json!({"type": "integer", "minimum": 0, "default": 0})),
-            "bbox": query("bbox", "minx,miny,maxx,maxy in bbox-crs (CRS84 by default)", json!({"type": "array", "items": {"type": "number"}, "minItems": 4, "maxItems": 6})),
-            "bbox-crs": query("bbox-crs", "CRS of bbox", json!({"type": "string", "format": "uri"})),
-            "crs": query("crs", "CRS of the response geometry", json!({"type": "string", "format": "uri"})),
-            "collectionId": { "name": "collectionId", "in": "path", "required": true, "schema": { "type": "string" } },
-            "featureId": { "name": "featureId", "in": "path", "required": true, "schema": { "type": "string" } },
-        }},
+        "components": {
+            "parameters": {
+                // No `maximum`: a larger limit is answered with MAX_LIMIT features, as OGC API –
+                // Features asks (/req/core/fc-limit-response-1).
+                "limit": query("limit", &format!("features per page (at most {MAX_LIMIT} are answered)"), json!({"type": "integer", "minimum": 1, "default": DEFAULT_LIMIT})),
+                "offset": query("offset", "features to skip", json!({"type": "integer", "minimum": 0, "default": 0})),
+                "bbox": query("bbox", "minx,miny,maxx,maxy, or minx,miny,minz,maxx,maxy,maxz, in bbox-crs (CRS84 by default)", json!({"type": "string", "pattern": BBOX_PATTERN})),
+                "f": query("f", "the format: GeoJSON", json!({"type": "string", "enum": ["json", "geojson"]})),
+            },
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "required": ["code", "description"],
+                    "properties": {
+                        "code": { "type": "string", "description": "OGC-style: InvalidParameterValue, NotFound, Unauthorized, Forbidden, Conflict, Unavailable, MethodNotAllowed, PayloadTooLarge …" },
+                        "description": { "type": "string", "description": "what was wrong, naming the parameter or the entry" },
+                        "current": { "type": "object", "description": "with a 409 of the ledger: the entry as it now is" },
+                    },
+                },
+                "Change": {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "required": ["version"],
+                    "properties": {
+                        "version": { "type": "integer", "minimum": 1, "maximum": 9_007_199_254_740_991u64, "description": "the entry's version the client saw (optimistic concurrency: another version is a 409)" },
+                        "status": { "type": "string", "enum": statuses() },
+                        "note": { "type": "string" },
+                        "unit": { "type": "string", "description": "the unit responsible (责任单位); empty clears it" },
+                        "measure": { "type": "string", "description": "the measure (整改措施); empty clears it" },
+                        "due": { "type": "string", "format": "date", "nullable": true, "description": "the due date; null clears it" },
+                        "force_reason": { "type": "string", "description": "close although the latest run still detected it (city role)" },
+                    },
+                },
+            },
+            "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer", "description": "a token from `zdz ledger user add`" } },
+        },
     })
+}
+
+fn ledger_paths(paths: &mut Map<String, Value>) {
+    let problem_id = || path("problemId", json!({"type": "string"}));
+    let conflict = (
+        "409",
+        "the entry changed since the version given, or the change breaks a rule (closing a problem still detected, dismissing without a note); `current` is the entry as it is",
+    );
+    paths.insert(
+        "/api/ledger/problems".into(),
+        secured(get(
+            "The ledger's entries (问题清单), narrowed by cluster, district, status, code; a district user sees its district only",
+            vec![
+                query("cluster", "the cluster", json!({"type": "string"})),
+                query("district", "the district", json!({"type": "string"})),
+                query("status", "the status", json!({"type": "string", "enum": statuses()})),
+                query("code", "the problem code", json!({"type": "string", "enum": codes()})),
+            ],
+            &["application/json"],
+            &[BAD],
+        )),
+    );
+    let mut one = secured(get(
+        "One entry with its history and evidence",
+        vec![problem_id()],
+        &["application/json"],
+        &[],
+    ));
+    let post = secured(json!({
+        "summary": "Change an entry at the version the client saw",
+        "parameters": [problem_id()],
+        "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Change" } } } },
+        "responses": responses(("200", &["application/json"]), &[BAD, conflict, ("413", "the body is larger than 64 KiB")]),
+    }));
+    one["post"] = post;
+    paths.insert("/api/ledger/problems/{problemId}".into(), one);
+    paths.insert(
+        "/api/ledger/problems/{problemId}/evidence".into(),
+        json!({ "post": secured(json!({
+            "summary": "Attach evidence (photos, PDFs; at most 20 MiB each), stored by content hash",
+            "parameters": [problem_id()],
+            "requestBody": { "required": true, "content": { "multipart/form-data": { "schema": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["file"],
+                "properties": { "file": { "type": "string", "format": "binary" } },
+            } } } },
+            "responses": responses(("200", &["application/json"]), &[BAD, ("413", "a file is larger than 20 MiB")]),
+        })) }),
+    );
+    paths.insert(
+        "/api/ledger/evidence/{sha256}".into(),
+        secured(get(
+            "A piece of evidence, by the SHA-256 of its content",
+            vec![path(
+                "sha256",
+                json!({"type": "string", "pattern": "^[0-9a-f]{64}$"}),
+            )],
+            &["*/*"],
+            &[BAD],
+        )),
+    );
+    paths.insert(
+        "/api/ledger/progress".into(),
+        secured(get(
+            "Progress per district and cluster (整改工作进展情况), overdue and recurrent problems",
+            vec![],
+            &["application/json"],
+            &[],
+        )),
+    );
 }
 
 pub async fn openapi(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {

@@ -44,17 +44,25 @@ pub async fn tile(
     Path((collection, z, x, y)): Path<(String, String, String, String)>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
+    // What is not a tile number names no tile.
     let num = |s: &str, what: &str| {
         s.parse::<u32>()
-            .map_err(|_| ApiError::bad_parameter(format!("{what} `{s}` is not a tile number")))
+            .map_err(|_| ApiError::not_found(format!("{what} `{s}` is not a tile number")))
     };
     let Some(y) = y.strip_suffix(".mvt") else {
         return Err(ApiError::not_found(
             "tiles end in .mvt: /tiles/{collection}/{z}/{x}/{y}.mvt",
         ));
     };
-    let t =
-        TileId::new(num(&z, "z")?, num(&x, "x")?, num(y, "y")?).map_err(ApiError::bad_parameter)?;
+    let (z, x, y) = (num(&z, "z")?, num(&x, "x")?, num(y, "y")?);
+    if z > crate::tiles::grid::MAX_ZOOM as u32 {
+        return Err(ApiError::bad_parameter(format!(
+            "zoom {z} is beyond the deepest zoom served ({})",
+            crate::tiles::grid::MAX_ZOOM
+        )));
+    }
+    // A tile number beyond the grid at its zoom names no tile.
+    let t = TileId::new(z, x, y).map_err(ApiError::not_found)?;
     let s = state.current();
     if s.tile_source(&collection).is_none() {
         return Err(ApiError::not_found(format!(

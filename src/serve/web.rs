@@ -76,6 +76,17 @@ pub async fn page(State(state): State<Arc<AppState>>) -> Response {
     page_response(&state)
 }
 
+/// The files under `/map/`.
+pub const ASSETS: [&str; 7] = [
+    "map.js",
+    "map.css",
+    "vendor/maplibre-gl.mjs",
+    "vendor/maplibre-gl-worker.mjs",
+    "vendor/maplibre-gl.css",
+    "vendor/LICENSE.txt",
+    "labels.json",
+];
+
 /// `GET /map/{file}`: the page's script, stylesheet, labels and the vendored MapLibre.
 pub async fn asset(Path(file): Path<String>) -> ApiResult<Response> {
     let (kind, body): (&str, &str) = match file.as_str() {

@@ -6,6 +6,7 @@
 pub mod browser;
 pub mod bureau_fixture;
 pub mod fixture;
+pub mod pg;
 pub mod readiness_fixture;
 pub mod server;
 
@@ -261,4 +262,29 @@ pub fn shared(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../shared/data")
         .join(path)
+}
+
+/// Start `zdz args…` paused at fault point `point` for `ms` milliseconds, and return it
+/// once it says so (its stderr drained from then on).
+pub fn paused_at(point: &str, ms: u64, args: &[&str]) -> std::process::Child {
+    use std::io::{BufRead, BufReader};
+    let mut child = std::process::Command::new(zdz_bin())
+        .args(args)
+        .env("ZDZ_FAULT_PAUSE", point)
+        .env("ZDZ_FAULT_PAUSE_MS", ms.to_string())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    loop {
+        let line = lines
+            .next()
+            .expect("zdz exited before the fault point")
+            .unwrap();
+        if line.contains(&format!("fault point {point}")) {
+            break;
+        }
+    }
+    std::thread::spawn(move || for _ in lines {});
+    child
 }
