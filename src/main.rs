@@ -224,11 +224,21 @@ fn serve(workspace: String, options: zdz::serve::Options) -> Result<()> {
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
+    // Blocking work (ledger transactions, pages, tiles, reloads) runs on a bounded set of
+    // threads that live as long as the service: a thread that ends leaves its allocator
+    // heap behind, and a service that starts and ends threads for every burst of
+    // requests grows by those heaps (bench/soak.sh).
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .max_blocking_threads(BLOCKING_THREADS)
+        .thread_keep_alive(std::time::Duration::from_secs(24 * 3600))
         .build()?
         .block_on(zdz::serve::run(workspace, options))
 }
+
+/// Threads for blocking work in `zdz serve`: enough for every ledger transaction of a
+/// busy office at once; more requests wait their turn.
+const BLOCKING_THREADS: usize = 64;
 
 // A run allocates millions of small values (feature properties, index entries) across
 // threads; mimalloc does that markedly faster than glibc's malloc (bench/RESULTS.md).

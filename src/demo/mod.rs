@@ -831,7 +831,7 @@ pub fn generate(rivers_path: &Path, out: &Path, seed: u64, scale: usize) -> Resu
         ("outfalls", layers.outfalls),
         ("plants", layers.plants),
     ] {
-        write(&out.join(format!("{name}.geojson")), features, &to_wgs84)?;
+        write(&out.join(format!("{name}.geojson")), &features, &to_wgs84)?;
     }
     write_inspections(&out.join("inspections.csv"), &layers.inspections)?;
     // Copy the bytes, not the permissions: the shared data is read-only.

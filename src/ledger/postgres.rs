@@ -2,17 +2,15 @@
 //! small pool of connections; each operation is one transaction (READ COMMITTED: the
 //! ledger's writes guard themselves with row versions and the run counter's row lock).
 
-use std::sync::Mutex;
-
 use anyhow::{Context, Result, bail};
 use postgres::types::{ToSql, Type};
 use postgres::{Client, NoTls};
 
-use super::store::{Row, Store, Tx, Val};
+use super::store::{Idle, Row, Store, Tx, Val};
 
 pub struct Postgres {
     url: String,
-    pool: Mutex<Vec<Client>>,
+    pool: Idle<Client>,
 }
 
 /// A URL without its password, for messages.
@@ -121,14 +119,10 @@ impl Postgres {
     pub fn open(url: &str) -> Result<Postgres> {
         let store = Postgres {
             url: url.to_string(),
-            pool: Mutex::new(Vec::new()),
+            pool: Idle::default(),
         };
         let client = store.connect()?;
-        store
-            .pool
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(client);
+        store.pool.give_back(client);
         Ok(store)
     }
 
@@ -154,8 +148,7 @@ impl Store for Postgres {
     }
 
     fn transaction(&self, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<()> {
-        let pooled = self.pool.lock().unwrap_or_else(|e| e.into_inner()).pop();
-        let mut client = match pooled {
+        let mut client = match self.pool.take() {
             Some(c) if !c.is_closed() => c,
             _ => self.connect()?,
         };
@@ -168,10 +161,7 @@ impl Store for Postgres {
         })();
         // A connection that broke (the server went away) is not kept.
         if !client.is_closed() {
-            self.pool
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push(client);
+            self.pool.give_back(client);
         }
         result.with_context(|| format!("ledger {}", redact(&self.url)))
     }

@@ -3,19 +3,18 @@
 //! (`BEGIN IMMEDIATE`), so two writers queue instead of deadlocking.
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use rusqlite::types::{Value, ValueRef};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
-use super::store::{Row, Store, Tx, Val};
+use super::store::{Idle, Row, Store, Tx, Val};
 
 pub struct Sqlite {
     path: PathBuf,
     /// Open connections, reused: opening one costs more than a transaction.
-    pool: Mutex<Vec<Connection>>,
+    pool: Idle<Connection>,
 }
 
 /// SQLite numbers its parameters `?1`; the ledger's SQL writes `$1` as PostgreSQL does.
@@ -94,7 +93,7 @@ impl Sqlite {
         }
         let store = Sqlite {
             path: path.to_path_buf(),
-            pool: Mutex::new(Vec::new()),
+            pool: Idle::default(),
         };
         drop(store.connect()?);
         Ok(store)
@@ -127,8 +126,7 @@ impl Store for Sqlite {
     }
 
     fn transaction(&self, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<()> {
-        let pooled = self.pool.lock().unwrap_or_else(|e| e.into_inner()).pop();
-        let mut conn = match pooled {
+        let mut conn = match self.pool.take() {
             Some(c) => c,
             None => self.connect()?,
         };
@@ -139,10 +137,7 @@ impl Store for Sqlite {
             wrapped.0.commit()?;
             Ok(())
         })();
-        self.pool
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(conn);
+        self.pool.give_back(conn);
         result
     }
 

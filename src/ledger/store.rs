@@ -91,6 +91,36 @@ pub trait Tx {
     fn batch(&mut self, sql: &str) -> Result<()>;
 }
 
+/// Connections kept open between transactions. More may be open at once (one per
+/// concurrent transaction); the rest are closed when returned, so a burst of requests
+/// does not leave dozens of connections, each with its own page cache, for the life of
+/// `zdz serve`.
+pub const IDLE_CONNECTIONS: usize = 4;
+
+/// Connections waiting for the next transaction, at most [`IDLE_CONNECTIONS`].
+pub struct Idle<C>(std::sync::Mutex<Vec<C>>);
+
+impl<C> Default for Idle<C> {
+    fn default() -> Self {
+        Idle(std::sync::Mutex::new(Vec::new()))
+    }
+}
+
+impl<C> Idle<C> {
+    /// One waiting connection, if any.
+    pub fn take(&self) -> Option<C> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).pop()
+    }
+
+    /// Keep `c` for the next transaction, or close it when enough are waiting.
+    pub fn give_back(&self, c: C) {
+        let mut idle = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if idle.len() < IDLE_CONNECTIONS {
+            idle.push(c);
+        }
+    }
+}
+
 /// A database the ledger lives in.
 pub trait Store: Send + Sync {
     /// `sqlite` or `postgresql`, for messages.

@@ -7,9 +7,9 @@ use anyhow::Result;
 use gdal::spatial_ref::CoordTransform;
 use geo::orient::{Direction, Orient};
 use geo::{Geometry, MapCoordsInPlace};
-use geojson::{Feature, FeatureCollection, GeometryValue, JsonObject, feature::Id};
+use geojson::{Feature, GeometryValue, JsonObject, feature::Id};
 
-use super::write_atomically;
+use super::write_atomically_with;
 use crate::crs;
 
 /// A feature to write: id, geometry in the working CRS, properties.
@@ -37,27 +37,29 @@ pub fn to_rfc7946(geom: &Geometry, to_wgs84: &CoordTransform) -> Result<geojson:
     Ok(geojson::Geometry::new(GeometryValue::from(&g)))
 }
 
-pub fn write(path: &Path, features: Vec<OutFeature>, to_wgs84: &CoordTransform) -> Result<()> {
-    let features = features
-        .into_iter()
-        .map(|f| {
-            Ok(Feature {
+/// Write `features` as one FeatureCollection, streamed: each feature is made and written
+/// in turn, never the whole collection in memory.
+pub fn write(path: &Path, features: &[OutFeature], to_wgs84: &CoordTransform) -> Result<()> {
+    write_atomically_with(path, |w| {
+        w.write_all(br#"{"type":"FeatureCollection","features":["#)?;
+        for (i, f) in features.iter().enumerate() {
+            if i > 0 {
+                w.write_all(b",")?;
+            }
+            let feature = Feature {
                 bbox: None,
                 geometry: f
                     .geom
                     .as_ref()
                     .map(|g| to_rfc7946(g, to_wgs84))
                     .transpose()?,
-                id: Some(Id::String(f.id)),
-                properties: Some(f.properties),
+                id: Some(Id::String(f.id.clone())),
+                properties: Some(f.properties.clone()),
                 foreign_members: None,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    let fc = FeatureCollection {
-        bbox: None,
-        features,
-        foreign_members: None,
-    };
-    write_atomically(path, serde_json::to_string(&fc)?.as_bytes())
+            };
+            serde_json::to_writer(&mut *w, &feature)?;
+        }
+        w.write_all(b"]}")?;
+        Ok(())
+    })
 }

@@ -132,14 +132,71 @@ fn geometry_type(shape: Shape) -> GeometryType {
     }
 }
 
+/// The kind of a typed value, or `None` for null.
+fn kind_of_cell(c: &Cell) -> Option<Kind> {
+    match c {
+        Cell::Boolean(_) => Some(Kind::Bool),
+        Cell::Integer(_) => Some(Kind::Integer),
+        Cell::Float(_) => Some(Kind::Real),
+        Cell::Null => None,
+        _ => Some(Kind::Text),
+    }
+}
+
+/// A typed value brought to its column's kind, as `table_of` brings a JSON value.
+fn widened(kind: Kind, c: Cell) -> Cell {
+    match (kind, c) {
+        (_, Cell::Null) => Cell::Null,
+        (Kind::Real, Cell::Integer(i)) => Cell::Float(i as f64),
+        (Kind::Text, Cell::Boolean(b)) => Cell::Text(b.to_string()),
+        (Kind::Text, Cell::Integer(i)) => Cell::Text(i.to_string()),
+        (Kind::Text, Cell::Float(f)) => Cell::Text(json_of(Cell::Float(f)).to_string()),
+        (_, c) => c,
+    }
+}
+
+/// Typed rows as a table, each column of the kind that holds all its values (text when
+/// it has none), as `table_of` gives for the same values as JSON: a large layer is
+/// written without building a JSON object per feature.
+pub fn typed_table(
+    names: &[&str],
+    rows: Vec<(Option<Geometry>, Vec<Cell>)>,
+) -> Table<impl ExactSizeIterator<Item = (Option<Geometry>, Vec<Cell>)>> {
+    let mut seen: Vec<Option<Kind>> = vec![None; names.len()];
+    for (_, values) in &rows {
+        for (column, v) in values.iter().enumerate() {
+            if let Some(kind) = kind_of_cell(v) {
+                seen[column] = Some(widen(seen[column], kind));
+            }
+        }
+    }
+    let kinds: Vec<Kind> = seen.into_iter().map(|k| k.unwrap_or(Kind::Text)).collect();
+    let columns = names
+        .iter()
+        .map(|n| n.to_string())
+        .zip(kinds.clone())
+        .collect();
+    Table {
+        columns,
+        rows: rows.into_iter().map(move |(g, values)| {
+            let values = values
+                .into_iter()
+                .zip(&kinds)
+                .map(|(v, kind)| widened(*kind, v))
+                .collect();
+            (g, values)
+        }),
+    }
+}
+
 /// The features as a table: columns in the order first seen, each with the kind that
 /// holds all its values.
 fn table_of(
-    features: Vec<OutFeature>,
+    features: &[OutFeature],
 ) -> Table<impl ExactSizeIterator<Item = (Option<Geometry>, Vec<Cell>)>> {
     let mut keys: Vec<String> = Vec::new();
     let mut seen: Vec<Option<Kind>> = Vec::new();
-    for f in &features {
+    for f in features {
         for (k, v) in &f.properties {
             let column = match keys.iter().position(|c| c == k) {
                 Some(i) => i,
@@ -158,18 +215,18 @@ fn table_of(
     // Inside rayon's pool (the analysis layers) the rows are made on every core; outside
     // it (the workspace's layers, written while the analysis keeps the pool busy) they
     // are made here, rather than wait in the pool's queue behind the analysis.
-    let row = |f: OutFeature| {
+    let row = |f: &OutFeature| {
         let values = keys
             .iter()
             .zip(&kinds)
             .map(|(k, kind)| cell(*kind, f.properties.get(k)))
             .collect();
-        (f.geom, values)
+        (f.geom.clone(), values)
     };
     let rows: Vec<(Option<Geometry>, Vec<Cell>)> = if rayon::current_thread_index().is_some() {
-        features.into_par_iter().map(row).collect()
+        features.par_iter().map(row).collect()
     } else {
-        features.into_iter().map(row).collect()
+        features.iter().map(row).collect()
     };
     let columns = keys.into_iter().zip(kinds).collect();
     Table {
@@ -246,8 +303,8 @@ impl Writer {
     }
 
     /// Write one layer; a layer without features is left out.
-    pub fn add(&mut self, layer: OutLayer) -> Result<()> {
-        self.add_table(layer.style, || table_of(layer.features))
+    pub fn add(&mut self, layer: &OutLayer) -> Result<()> {
+        self.add_table(layer.style, || table_of(&layer.features))
     }
 
     /// Write one layer from typed rows; a layer without rows is left out.

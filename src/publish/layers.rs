@@ -7,11 +7,11 @@ use rayon::prelude::*;
 use serde_json::{Value, json};
 
 use super::geojson::OutFeature;
-use super::gpkg::{Kind, Table, json_of};
+use super::gpkg::{Kind, Table, json_of, typed_table};
 use crate::analysis::Analysis;
 use crate::contract::ProblemCode;
 use crate::load::Loaded;
-use crate::model::{Inspection, Pipe};
+use crate::model::{Answer, Inspection, Pipe};
 use crate::outcome::Outcome;
 use crate::readiness::json::round2;
 use geopackage::Value as Cell;
@@ -294,37 +294,92 @@ pub fn parks(loaded: &Loaded) -> Vec<OutFeature> {
         .collect()
 }
 
-pub fn enterprises(loaded: &Loaded, analysis: &Analysis) -> Vec<OutFeature> {
+/// The enterprises layer's columns, in order (alphabetical, as every layer built from
+/// JSON properties has them).
+const ENTERPRISE_COLUMNS: [&str; 15] = [
+    "cluster_id",
+    "connected",
+    "covered",
+    "credit_code",
+    "drain_distance_m",
+    "drain_pipe_id",
+    "enterprise_id",
+    "first_flush",
+    "industry",
+    "name",
+    "permit_no",
+    "separated",
+    "site_is_polygon",
+    "status",
+    "wastewater_tpd",
+];
+
+/// One enterprise's values, in the order of `ENTERPRISE_COLUMNS`.
+fn enterprise_values(loaded: &Loaded, analysis: &Analysis, i: usize) -> Vec<Cell> {
     let layers = &loaded.layers;
-    layers
-        .enterprises
-        .par_iter()
-        .zip(&analysis.enterprises)
-        .map(|(e, r)| OutFeature {
-            id: e.id.clone(),
-            geom: Some(Geometry::Point(e.rep.into())),
-            properties: object(json!({
-                "status": match (e.connected, r.cluster, r.drain) {
-                    (Some(false), _, _) => "not_connected",
-                    (_, _, Some(_)) => "covered",
-                    (_, Some(_), None) => "uncovered",
-                    (_, None, None) => "outside",
-                },
-                "site_is_polygon": !matches!(e.geom, Geometry::Point(_)),
-                "enterprise_id": e.id,
-                "name": e.name,
-                "credit_code": e.credit_code,
-                "industry": e.industry,
-                "wastewater_tpd": e.wastewater_tpd,
-                "connected": e.connected,
-                "permit_no": e.permit_no,
-                "separated": e.answers.get("separated"),
-                "first_flush": e.answers.get("first_flush"),
-                "cluster_id": r.cluster.map(|c| layers.clusters[c].id.clone()),
-                "drain_pipe_id": r.drain.map(|(p, _)| layers.pipes[p].id.clone()),
-                "drain_distance_m": r.drain.map(|(_, d)| metres(d)),
-                "covered": r.drain.is_some(),
-            })),
+    let (e, r) = (&layers.enterprises[i], &analysis.enterprises[i]);
+    let text = |t: Option<&String>| t.cloned().map_or(Cell::Null, Cell::Text);
+    let answer = |key: &str| match e.answers.get(key) {
+        Some(Answer::YesNo(b)) => Cell::Boolean(*b),
+        Some(Answer::Text(t)) => Cell::Text(t.clone()),
+        None => Cell::Null,
+    };
+    let status = match (e.connected, r.cluster, r.drain) {
+        (Some(false), _, _) => "not_connected",
+        (_, _, Some(_)) => "covered",
+        (_, Some(_), None) => "uncovered",
+        (_, None, None) => "outside",
+    };
+    vec![
+        text(r.cluster.map(|c| &layers.clusters[c].id)),
+        e.connected.map_or(Cell::Null, Cell::Boolean),
+        Cell::Boolean(r.drain.is_some()),
+        text(e.credit_code.as_ref()),
+        r.drain.map_or(Cell::Null, |(_, d)| Cell::Float(metres(d))),
+        text(r.drain.map(|(p, _)| &layers.pipes[p].id)),
+        Cell::Text(e.id.clone()),
+        answer("first_flush"),
+        text(e.industry.as_ref()),
+        text(e.name.as_ref()),
+        text(e.permit_no.as_ref()),
+        answer("separated"),
+        Cell::Boolean(!matches!(e.geom, Geometry::Point(_))),
+        Cell::Text(status.into()),
+        e.wastewater_tpd.map_or(Cell::Null, Cell::Float),
+    ]
+}
+
+/// The enterprises as a typed table, for the GeoPackage: half a million enterprises are
+/// written without a JSON object each.
+pub fn enterprise_table<'a>(
+    loaded: &'a Loaded,
+    analysis: &'a Analysis,
+) -> Table<impl ExactSizeIterator<Item = (Option<Geometry>, Vec<Cell>)> + 'a> {
+    let rows = (0..loaded.layers.enterprises.len())
+        .into_par_iter()
+        .map(|i| {
+            let point = Geometry::Point(loaded.layers.enterprises[i].rep.into());
+            (Some(point), enterprise_values(loaded, analysis, i))
+        })
+        .collect();
+    typed_table(&ENTERPRISE_COLUMNS, rows)
+}
+
+/// The enterprises as features (the feature server's layer), with the same properties.
+pub fn enterprises(loaded: &Loaded, analysis: &Analysis) -> Vec<OutFeature> {
+    (0..loaded.layers.enterprises.len())
+        .into_par_iter()
+        .map(|i| {
+            let e = &loaded.layers.enterprises[i];
+            OutFeature {
+                id: e.id.clone(),
+                geom: Some(Geometry::Point(e.rep.into())),
+                properties: ENTERPRISE_COLUMNS
+                    .iter()
+                    .zip(enterprise_values(loaded, analysis, i))
+                    .map(|(name, value)| (name.to_string(), json_of(value)))
+                    .collect(),
+            }
         })
         .collect()
 }

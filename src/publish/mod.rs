@@ -37,10 +37,32 @@ use crate::outcome::Outcome;
 /// The GeoJSON result layers, each written with a `.qml` and `.sld` of the same name.
 pub const GEOJSON_LAYERS: [&str; 3] = ["clusters", "problems", "outfalls"];
 
+/// The enterprises layer's name.
+const ENTERPRISES: &str = "enterprises";
+
 /// Write to a temporary file beside `path`, then rename: a reader never sees half a file.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomically_with(path, |w| Ok(w.write_all(bytes)?))
+}
+
+/// Write to a temporary file beside `path` through `write` (buffered), then rename: a
+/// large file is streamed rather than built in memory first.
+pub fn write_atomically_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn std::io::Write) -> Result<()>,
+) -> Result<()> {
+    use std::io::Write;
     let tmp = path.with_extension("zdz-tmp");
-    std::fs::write(&tmp, bytes).with_context(|| format!("{}: cannot write", tmp.display()))?;
+    let written = (|| -> Result<()> {
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp)?);
+        write(&mut w)?;
+        w.flush()?;
+        Ok(())
+    })();
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e.context(format!("{}: cannot write", tmp.display())));
+    }
     crate::fault::point("rename");
     std::fs::rename(&tmp, path).with_context(|| format!("{}: cannot write", path.display()))
 }
@@ -93,7 +115,7 @@ pub fn start_gpkg(out: &Path, loaded: &Loaded) -> Result<gpkg::Writer> {
                 None => continue,
             },
         };
-        writer.add(gpkg::OutLayer { style, features })?;
+        writer.add(&gpkg::OutLayer { style, features })?;
     }
     Ok(writer)
 }
@@ -116,25 +138,26 @@ pub fn write_all(
     let working_wkt = crs::spatial_ref(&loaded.working_crs)?.to_wkt()?;
     let wgs84_wkt = crs::wgs84().to_wkt()?;
     let styles = crate::styles::model::styles(&loaded.project.deadlines);
-    // The GeoJSON and the GeoPackage's analysis layers (the band, like every workspace
-    // layer, went into the GeoPackage in `start_gpkg`).
-    let features =
-        |layer: &str| -> Vec<geojson::OutFeature> { layers::by_name(layer, o).unwrap_or_default() };
-    // The analysis layers (the workspace's are in the GeoPackage already).
+    // The GeoPackage's analysis layers, built once: the GeoJSON files are written from
+    // the same features (the band, like every workspace layer, went into the GeoPackage
+    // in `start_gpkg`). The enterprises, half a million at national scale, go into the
+    // GeoPackage as typed rows instead (`layers::enterprise_table`).
     let gpkg_layers: Vec<gpkg::OutLayer> = crate::timing::phase("write: layer properties", || {
         styles
             .par_iter()
-            .filter(|s| !layers::is_from_workspace(s.layer))
+            .filter(|s| !layers::is_from_workspace(s.layer) && s.layer != ENTERPRISES)
             .map(|s| gpkg::OutLayer {
                 style: s,
-                features: features(s.layer),
+                features: layers::by_name(s.layer, o).unwrap_or_default(),
             })
             .collect()
     });
+    let enterprises_style = styles.iter().find(|s| s.layer == ENTERPRISES);
     let present: Vec<&crate::styles::model::LayerStyle> = styles
         .iter()
         .filter(|s| {
             layers::has_workspace_features(s.layer, loaded)
+                || (s.layer == ENTERPRISES && !loaded.layers.enterprises.is_empty())
                 || gpkg_layers
                     .iter()
                     .any(|l| l.style.layer == s.layer && !l.features.is_empty())
@@ -147,14 +170,17 @@ pub fn write_all(
     let (gpkg_written, others) = rayon::join(
         || -> Result<()> {
             let mut gpkg = crate::timing::phase("write: waiting for results.gpkg", gpkg)?;
-            for layer in gpkg_layers {
+            for layer in &gpkg_layers {
                 gpkg.add(layer)?;
+            }
+            if let Some(style) = enterprises_style {
+                gpkg.add_table(style, || layers::enterprise_table(loaded, analysis))?;
             }
             gpkg.finish(&all_styles)
         },
         || -> Result<Option<Vec<(String, String, f64)>>> {
             crate::timing::phase("write: GeoJSON", || {
-                write_geojson_layers(out, &styles, &features, &loaded.working_crs)
+                write_geojson_layers(out, &gpkg_layers, &loaded.working_crs)
             })?;
             let title = loaded
                 .project
@@ -235,30 +261,25 @@ pub fn write_all(
 
 /// The GeoJSON result layers, each with its `.qml` (same base name: QGIS applies it when it
 /// opens the file) and `.sld`.
-fn write_geojson_layers(
-    out: &Path,
-    styles: &[crate::styles::model::LayerStyle],
-    features: &(dyn Fn(&str) -> Vec<geojson::OutFeature> + Sync),
-    working_crs: &str,
-) -> Result<()> {
+fn write_geojson_layers(out: &Path, built: &[gpkg::OutLayer], working_crs: &str) -> Result<()> {
     let to_wgs84 = crs::transform(&crs::spatial_ref(working_crs)?, &crs::wgs84())?;
     for layer in GEOJSON_LAYERS {
-        let style = styles
+        let built = built
             .iter()
-            .find(|s| s.layer == layer)
-            .expect("every output layer has a style");
+            .find(|l| l.style.layer == layer)
+            .expect("every GeoJSON layer is an analysis layer");
         geojson::write(
             &out.join(format!("{layer}.geojson")),
-            features(layer),
+            &built.features,
             &to_wgs84,
         )?;
         write_atomically(
             &out.join(format!("{layer}.qml")),
-            crate::styles::qml::qml(style).as_bytes(),
+            crate::styles::qml::qml(built.style).as_bytes(),
         )?;
         write_atomically(
             &out.join(format!("{layer}.sld")),
-            crate::styles::sld::sld(style).as_bytes(),
+            crate::styles::sld::sld(built.style).as_bytes(),
         )?;
     }
     Ok(())

@@ -13,6 +13,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 use geo::{Euclidean, Length};
+use rayon::prelude::*;
 use rust_xlsxwriter::{DocProperties, Format, FormatBorder, Workbook};
 
 use crate::contract::{ANSWER_SHEETS, AnswerKind, LayerKind, MANUAL_FIELDS};
@@ -184,7 +185,7 @@ pub fn sheets(o: Outcome) -> Vec<Sheet> {
         .concat(),
         rows: l
             .enterprises
-            .iter()
+            .par_iter()
             .zip(&analysis.enterprises)
             .map(|(e, r)| {
                 let mut row = vec![
@@ -293,7 +294,7 @@ pub fn sheets(o: Outcome) -> Vec<Sheet> {
         ]),
         rows: l
             .outfalls
-            .iter()
+            .par_iter()
             .zip(&analysis.outfalls)
             .map(|(o, r)| {
                 vec![

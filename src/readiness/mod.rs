@@ -130,7 +130,9 @@ pub fn assess(
     rubric: &Rubric,
     excluded: &HashSet<String>,
 ) -> Readiness {
-    let states = state::states(layers, analysis, excluded);
+    let states = crate::timing::phase("readiness: cluster states", || {
+        state::states(layers, analysis, excluded)
+    });
     let problem_counts: Vec<BTreeMap<ProblemCode, usize>> = states
         .iter()
         .map(|s| {
