@@ -8,6 +8,8 @@ rust_i18n::i18n!("locales", fallback = "en");
 
 /// Pure analyses: matching, traces, coverage, corridor, deadlines, problems.
 pub mod analysis;
+/// Files written whole or not at all (a temporary file renamed into place).
+pub mod atomic;
 /// The layer contract and the problem codes (SPEC §3–§4), defined once.
 pub mod contract;
 /// Coordinate systems: working zone choice, reprojection, GCJ-02/BD-09 correction.

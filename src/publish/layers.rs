@@ -47,16 +47,6 @@ pub fn by_name(layer: &str, o: Outcome) -> Option<Vec<OutFeature>> {
     })
 }
 
-/// What a cluster is on the readiness map: ready, not ready, vetoed, or out of scope.
-pub fn readiness_class(o: Outcome, cluster: usize) -> &'static str {
-    match &o.readiness.clusters[cluster] {
-        None => "out_of_scope",
-        Some(r) if !r.veto.is_empty() => "veto",
-        Some(r) if r.ready => "ready",
-        Some(_) => "not_ready",
-    }
-}
-
 /// The layers whose features come from the workspace alone, without the analysis (the
 /// Yangtze band too: `yangtze_band`).
 pub fn is_from_workspace(layer: &str) -> bool {
@@ -148,7 +138,7 @@ pub fn clusters(o: Outcome) -> Vec<OutFeature> {
                 "unanswered_count".into(),
                 json!(scored.map(|s| s.unanswered.len())),
             );
-            props.insert("readiness".into(), json!(readiness_class(o, i)));
+            props.insert("readiness".into(), json!(o.readiness.class(i)));
             props.insert(
                 "score_provisional".into(),
                 json!(readiness.rubric.provisional),

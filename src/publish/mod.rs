@@ -27,7 +27,7 @@ pub const MAX_AUTO_MAPS: usize = 500;
 use rust_i18n::t;
 use std::path::Path;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use rayon::prelude::*;
 
 use crate::crs;
@@ -40,32 +40,7 @@ pub const GEOJSON_LAYERS: [&str; 3] = ["clusters", "problems", "outfalls"];
 /// The enterprises layer's name.
 const ENTERPRISES: &str = "enterprises";
 
-/// Write to a temporary file beside `path`, then rename: a reader never sees half a file.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    write_atomically_with(path, |w| Ok(w.write_all(bytes)?))
-}
-
-/// Write to a temporary file beside `path` through `write` (buffered), then rename: a
-/// large file is streamed rather than built in memory first.
-pub fn write_atomically_with(
-    path: &Path,
-    write: impl FnOnce(&mut dyn std::io::Write) -> Result<()>,
-) -> Result<()> {
-    use std::io::Write;
-    let tmp = path.with_extension("zdz-tmp");
-    let written = (|| -> Result<()> {
-        let mut w = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp)?);
-        write(&mut w)?;
-        w.flush()?;
-        Ok(())
-    })();
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(e.context(format!("{}: cannot write", tmp.display())));
-    }
-    crate::fault::point("rename");
-    std::fs::rename(&tmp, path).with_context(|| format!("{}: cannot write", path.display()))
-}
+pub use crate::atomic::{write_atomically, write_atomically_with};
 
 /// Refuse an output folder that holds a layer of the workspace: zdz never writes into the
 /// workspace, with or without `--force`.

@@ -79,6 +79,17 @@ pub struct Readiness {
 }
 
 impl Readiness {
+    /// What cluster `cluster` is on the readiness map: `ready`, `not_ready`, `veto`, or
+    /// `out_of_scope`.
+    pub fn class(&self, cluster: usize) -> &'static str {
+        match &self.clusters[cluster] {
+            None => "out_of_scope",
+            Some(r) if !r.veto.is_empty() => "veto",
+            Some(r) if r.ready => "ready",
+            Some(_) => "not_ready",
+        }
+    }
+
     /// The clusters' problems of every code, excluded ones left out.
     pub fn problem_count(&self, cluster: usize) -> usize {
         self.problem_counts[cluster].values().sum()

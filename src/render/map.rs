@@ -11,7 +11,6 @@ use geo::{BoundingRect, Coord, Geometry, InteriorPoint, LineString, Polygon, Rec
 use super::svg::{Svg, Swatch, diamond, rgb, scale_length, triangle};
 use crate::index::{LineIndex, PointIndex};
 use crate::outcome::Outcome;
-use crate::publish::layers::readiness_class;
 use crate::styles::model::{LayerStyle, Renderer, Rgba};
 
 /// Category colours and labels of a styled layer, by value.
@@ -248,7 +247,7 @@ impl<'a> MapIndex<'a> {
                 continue;
             }
             let fill = Self::color(&self.deadline, &r.deadline);
-            let class = readiness_class(self.o, i);
+            let class = self.o.readiness.class(i);
             let outline = Self::color(&self.readiness, class);
             let g = Geometry::MultiPolygon(c.geom.clone());
             svg.path(

@@ -7,7 +7,6 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::doc::{Block, Document, Paper};
 use crate::outcome::Outcome;
-use crate::publish::layers::readiness_class;
 use crate::readiness::json::round2;
 use crate::render::chart;
 use crate::render::map::MapIndex;
@@ -58,7 +57,7 @@ pub fn document(o: Outcome, maps: &MapIndex) -> anyhow::Result<Document> {
         .clusters
         .iter()
         .enumerate()
-        .map(|(i, r)| (r.deadline.clone(), readiness_class(o, i)))
+        .map(|(i, r)| (r.deadline.clone(), o.readiness.class(i)))
         .collect();
     b.push(Block::Figure {
         svg: chart::deadlines_by_readiness(&rows, 760, 380)?,
@@ -189,7 +188,7 @@ pub fn document(o: Outcome, maps: &MapIndex) -> anyhow::Result<Document> {
                     .unwrap_or_default(),
                 r.deadline.clone(),
                 s.map_or("—".into(), |s| format!("{}", round2(s.score))),
-                match readiness_class(o, *i) {
+                match o.readiness.class(*i) {
                     "ready" => "已达标",
                     "veto" => "否决",
                     "not_ready" => "未达标",

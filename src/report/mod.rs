@@ -54,12 +54,12 @@ fn write_doc(dir: &Path, stem: &str, d: &Document, opts: &Options) -> Result<Vec
     let mut out = Vec::new();
     if opts.pdf {
         let p = dir.join(format!("{stem}.pdf"));
-        crate::publish::write_atomically(&p, &typst::pdf(d)?)?;
+        crate::atomic::write_atomically(&p, &typst::pdf(d)?)?;
         out.push(p);
     }
     if opts.html {
         let p = dir.join(format!("{stem}.html"));
-        crate::publish::write_atomically(&p, html::html(d).as_bytes())?;
+        crate::atomic::write_atomically(&p, html::html(d).as_bytes())?;
         out.push(p);
     }
     Ok(out)
@@ -120,7 +120,7 @@ pub fn write(o: Outcome, dir: &Path, opts: &Options) -> Result<Vec<PathBuf>> {
     if opts.pdf {
         let d = signboards::document(o, &chosen, &opts.base_url)?;
         let p = dir.join("signboards.pdf");
-        crate::publish::write_atomically(&p, &typst::pdf(&d)?)?;
+        crate::atomic::write_atomically(&p, &typst::pdf(&d)?)?;
         files.push(p);
     }
     Ok(files)

@@ -22,11 +22,11 @@ use crate::project::DeadlineRule;
 pub fn write_all(dir: &Path, schedule: &[DeadlineRule]) -> Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create", dir.display()))?;
     for style in model::styles(schedule) {
-        crate::publish::write_atomically(
+        crate::atomic::write_atomically(
             &dir.join(format!("{}.qml", style.layer)),
             qml::qml(&style).as_bytes(),
         )?;
-        crate::publish::write_atomically(
+        crate::atomic::write_atomically(
             &dir.join(format!("{}.sld", style.layer)),
             sld::sld(&style).as_bytes(),
         )?;
