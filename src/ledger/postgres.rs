@@ -113,6 +113,10 @@ impl Tx for PgTx<'_> {
     fn batch(&mut self, sql: &str) -> Result<()> {
         Ok(self.0.batch_execute(sql)?)
     }
+
+    fn remote(&self) -> bool {
+        true
+    }
 }
 
 impl Postgres {

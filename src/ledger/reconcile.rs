@@ -19,7 +19,7 @@ use sha2::{Digest, Sha256};
 
 use super::entry::{join_list, split_list};
 use super::status::Status;
-use super::store::{Store, Tx, Val, with};
+use super::store::{Store, Tx, Val, for_ids, insert_rows, with};
 use crate::analysis::Analysis;
 use crate::load::Loaded;
 
@@ -234,27 +234,28 @@ pub fn reconcile(store: &dyn Store, run: &RunInput, now: &str) -> Result<RunSumm
     with(store, |tx| reconcile_in(tx, run, now))
 }
 
+/// A history row by `zdz`, to be inserted with the run's others (`store::insert_rows`).
 fn history(
-    tx: &mut dyn Tx,
+    rows: &mut Vec<Vec<Val>>,
     (problem_id, seq): (&str, i64),
     (now, run_id): (&str, i64),
     change: &str,
     (from, to): (Option<Status>, Option<Status>),
-) -> Result<()> {
-    tx.execute(
-        "INSERT INTO history (problem_id, seq, at, by_name, run_id, change, from_status, to_status) VALUES ($1, $2, $3, 'zdz', $4, $5, $6, $7)",
-        &[
-            problem_id.into(),
-            Val::Int(seq),
-            now.into(),
-            Val::Int(run_id),
-            change.into(),
-            from.map(|s| s.as_str()).into(),
-            to.map(|s| s.as_str()).into(),
-        ],
-    )?;
-    Ok(())
+) {
+    rows.push(vec![
+        problem_id.into(),
+        Val::Int(seq),
+        now.into(),
+        "zdz".into(),
+        Val::Int(run_id),
+        change.into(),
+        from.map(|s| s.as_str()).into(),
+        to.map(|s| s.as_str()).into(),
+    ]);
 }
+
+/// The history rows' statement, up to its values.
+const HISTORY_INSERT: &str = "INSERT INTO history (problem_id, seq, at, by_name, run_id, change, from_status, to_status) VALUES ";
 
 fn reconcile_in(tx: &mut dyn Tx, run: &RunInput, now: &str) -> Result<RunSummary> {
     // The counter's row is locked until commit: concurrent runs take turns.
@@ -308,6 +309,11 @@ fn reconcile_in(tx: &mut dyn Tx, run: &RunInput, now: &str) -> Result<RunSummary
         ..RunSummary::default()
     };
     let mut seen: HashSet<&str> = HashSet::new();
+    // What most problems need is the same statement with other values: new entries, their
+    // history and the still-detected ones' `last_seen` go in a few statements at the end.
+    let mut new_entries: Vec<Vec<Val>> = Vec::new();
+    let mut histories: Vec<Vec<Val>> = Vec::new();
+    let mut still: Vec<&str> = Vec::new();
     let half = run.problems.len() / 2;
     for (i, p) in run.problems.iter().enumerate() {
         if i == half {
@@ -317,31 +323,35 @@ fn reconcile_in(tx: &mut dyn Tx, run: &RunInput, now: &str) -> Result<RunSummary
         let at = (now, run_id);
         match known.get(&p.problem_id) {
             None => {
-                tx.execute(
-                    "INSERT INTO entries (problem_id, code, layer, feature_id, cluster_id, cluster_ids, district, districts, workspace, detail, status, detected, recurrences, first_seen, last_seen, first_run, last_run, due, version, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'open', 1, 0, $11, $11, $12, $12, $13, 1, $11)",
-                    &[
-                        (&p.problem_id).into(),
-                        (&p.code).into(),
-                        (&p.layer).into(),
-                        (&p.feature_id).into(),
-                        p.cluster_ids.first().into(),
-                        join_list(&p.cluster_ids).into(),
-                        p.districts.first().into(),
-                        join_list(&p.districts).into(),
-                        (&run.workspace).into(),
-                        (&p.detail).into(),
-                        now.into(),
-                        Val::Int(run_id),
-                        p.due.clone().into(),
-                    ],
-                )?;
+                new_entries.push(vec![
+                    (&p.problem_id).into(),
+                    (&p.code).into(),
+                    (&p.layer).into(),
+                    (&p.feature_id).into(),
+                    p.cluster_ids.first().into(),
+                    join_list(&p.cluster_ids).into(),
+                    p.districts.first().into(),
+                    join_list(&p.districts).into(),
+                    (&run.workspace).into(),
+                    (&p.detail).into(),
+                    "open".into(),
+                    Val::Int(1),
+                    Val::Int(0),
+                    now.into(),
+                    now.into(),
+                    Val::Int(run_id),
+                    Val::Int(run_id),
+                    p.due.clone().into(),
+                    Val::Int(1),
+                    now.into(),
+                ]);
                 history(
-                    tx,
+                    &mut histories,
                     (&p.problem_id, 1),
                     at,
                     "new",
                     (None, Some(Status::Open)),
-                )?;
+                );
                 summary.new.push(p.problem_id.clone());
             }
             Some(k) => {
@@ -370,12 +380,12 @@ fn reconcile_in(tx: &mut dyn Tx, run: &RunInput, now: &str) -> Result<RunSummary
                         &[(&p.problem_id).into(), now.into(), Val::Int(run_id)],
                     )?;
                     history(
-                        tx,
+                        &mut histories,
                         (&p.problem_id, k.seq + 1),
                         at,
                         "recurred",
                         (Some(Status::Closed), Some(Status::Open)),
-                    )?;
+                    );
                     summary.recurred.push(p.problem_id.clone());
                 } else if !k.detected {
                     tx.execute(
@@ -383,22 +393,30 @@ fn reconcile_in(tx: &mut dyn Tx, run: &RunInput, now: &str) -> Result<RunSummary
                         &[(&p.problem_id).into(), now.into(), Val::Int(run_id)],
                     )?;
                     history(
-                        tx,
+                        &mut histories,
                         (&p.problem_id, k.seq + 1),
                         at,
                         "detected_again",
                         (None, None),
-                    )?;
+                    );
                     summary.detected_again.push(p.problem_id.clone());
                 } else {
-                    tx.execute(
-                        "UPDATE entries SET last_seen = $2, last_run = $3 WHERE problem_id = $1",
-                        &[(&p.problem_id).into(), now.into(), Val::Int(run_id)],
-                    )?;
+                    still.push(&p.problem_id);
                 }
             }
         }
     }
+    insert_rows(
+        tx,
+        "INSERT INTO entries (problem_id, code, layer, feature_id, cluster_id, cluster_ids, district, districts, workspace, detail, status, detected, recurrences, first_seen, last_seen, first_run, last_run, due, version, updated_at) VALUES ",
+        &new_entries,
+    )?;
+    for_ids(
+        tx,
+        "UPDATE entries SET last_seen = $1, last_run = $2 WHERE problem_id IN ",
+        &[now.into(), Val::Int(run_id)],
+        &still,
+    )?;
     // Entries of this workspace the run did not find, where their rule ran.
     let mut gone: Vec<(&String, &Known)> = known
         .iter()
@@ -409,20 +427,24 @@ fn reconcile_in(tx: &mut dyn Tx, run: &RunInput, now: &str) -> Result<RunSummary
         })
         .collect();
     gone.sort_by(|a, b| a.0.cmp(b.0));
+    let gone_ids: Vec<&str> = gone.iter().map(|(id, _)| id.as_str()).collect();
+    for_ids(
+        tx,
+        "UPDATE entries SET detected = 0, version = version + 1, updated_at = $1 WHERE problem_id IN ",
+        &[now.into()],
+        &gone_ids,
+    )?;
     for (id, k) in gone {
-        tx.execute(
-            "UPDATE entries SET detected = 0, version = version + 1, updated_at = $2 WHERE problem_id = $1",
-            &[id.into(), now.into()],
-        )?;
         history(
-            tx,
+            &mut histories,
             (id, k.seq + 1),
             (now, run_id),
             "not_detected",
             (None, None),
-        )?;
+        );
         summary.not_detected.push(id.clone());
     }
+    insert_rows(tx, HISTORY_INSERT, &histories)?;
 
     for c in &run.clusters {
         tx.execute(

@@ -15,6 +15,11 @@ pub struct Sqlite {
     path: PathBuf,
     /// Open connections, reused: opening one costs more than a transaction.
     pool: Idle<Connection>,
+    /// Every transaction takes SQLite's write lock (`BEGIN IMMEDIATE`); inside one process
+    /// they take turns here first, woken the moment the previous one ends, instead of in
+    /// SQLite's busy handler, which sleeps 1, 2, 5 … 100 ms between tries: 8 clients'
+    /// changes had a p99 of 80 ms that way. Other processes still meet the busy timeout.
+    turn: std::sync::Mutex<()>,
 }
 
 /// SQLite numbers its parameters `?1`; the ledger's SQL writes `$1` as PostgreSQL does.
@@ -94,6 +99,7 @@ impl Sqlite {
         let store = Sqlite {
             path: path.to_path_buf(),
             pool: Idle::default(),
+            turn: std::sync::Mutex::new(()),
         };
         drop(store.connect()?);
         Ok(store)
@@ -126,6 +132,7 @@ impl Store for Sqlite {
     }
 
     fn transaction(&self, f: &mut dyn FnMut(&mut dyn Tx) -> Result<()>) -> Result<()> {
+        let _turn = self.turn.lock().unwrap_or_else(|e| e.into_inner());
         let mut conn = match self.pool.take() {
             Some(c) => c,
             None => self.connect()?,

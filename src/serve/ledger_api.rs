@@ -187,9 +187,15 @@ pub async fn set(
         None => None,
         Some(None) => Some(String::new()),
         Some(Some(d)) => {
-            chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(|_| {
-                ApiError::bad_parameter(format!("due = `{d}` is not a date YYYY-MM-DD"))
-            })?;
+            // The ledger keeps dates of the years 1900–2200, as it reads them everywhere.
+            chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+                .ok()
+                .filter(|day| (1900..=2200).contains(&chrono::Datelike::year(day)))
+                .ok_or_else(|| {
+                    ApiError::bad_parameter(format!(
+                        "due = `{d}` is not a date YYYY-MM-DD of the years 1900–2200"
+                    ))
+                })?;
             Some(d)
         }
     };

@@ -416,7 +416,7 @@ pub fn document(s: &Snapshot, base: &str) -> Value {
                         "note": { "type": "string" },
                         "unit": { "type": "string", "description": "the unit responsible (责任单位); empty clears it" },
                         "measure": { "type": "string", "description": "the measure (整改措施); empty clears it" },
-                        "due": { "type": "string", "format": "date", "nullable": true, "description": "the due date; null clears it" },
+                        "due": { "type": "string", "format": "date", "pattern": "^(19[0-9]{2}|2[01][0-9]{2}|2200)-[0-9]{2}-[0-9]{2}$", "nullable": true, "description": "the due date, of the years 1900–2200; null clears it" },
                         "force_reason": { "type": "string", "description": "close although the latest run still detected it (city role)" },
                     },
                 },
