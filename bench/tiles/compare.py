@@ -31,7 +31,26 @@ def tile_of(lon, lat, z):
     y = int((1 - math.log(math.tan(math.radians(lat)) + 1 / math.cos(math.radians(lat))) / math.pi) / 2 * n)
     return z, x, y
 
+EDGES = {-64, 4160}
+
+
+def on_buffer_edge(data, name):
+    """Ids of a tile's lines whose vertices all lie on one edge of the buffered box."""
+    out = set()
+    for l in mapbox_vector_tile.decode(data).values():
+        for f in l["features"]:
+            g = f["geometry"]
+            if g["type"] != "LineString":
+                continue
+            xs = {p[0] for p in g["coordinates"]}
+            ys = {p[1] for p in g["coordinates"]}
+            if (len(xs) == 1 and xs <= EDGES) or (len(ys) == 1 and ys <= EDGES):
+                out.add(f["properties"].get(ID[name]))
+    return out
+
+
 rng = random.Random(2024)
+on_edge = 0
 largest = {}
 bad = []
 for z in (10, 12, 14):
@@ -50,15 +69,24 @@ for z in (10, 12, 14):
             zi, mi = ids(zt, layer), ids(mt, layer)
             if zi != mi:
                 missing, extra = mi - zi, zi - mi
+                # A line lying along the buffered box's edge (a plan pipe exactly on it)
+                # is kept by zdz's clipper and dropped by PostGIS's: a boundary
+                # convention, not a disagreement; counted apart.
+                edge = on_buffer_edge(zt, layer) & extra
+                on_edge += len(edge)
+                extra -= edge
                 # zdz leaves features out of tiles over 500 KB at low zoom, and draws
                 # sub-pixel clusters as squares martin drops: reported, not failed.
-                if (z < 12 and not extra) or (layer == "clusters" and not missing):
+                if not missing and not extra:
+                    pass
+                elif (z < 12 and not extra) or (layer == "clusters" and not missing):
                     thinned += 1
                 else:
                     bad.append((layer, a, b, c, sorted(missing)[:5], sorted(extra)[:5]))
         print(f"z{z} {layer}: {len(tiles)} tiles compared, {thinned} differ by zdz's thinning or tiny squares", file=sys.stderr)
 with open(f"{out}/largest.txt", "w") as f:
     f.write(", ".join(f"z{z} {n}" for z, n in sorted(largest.items())))
+print(f"{on_edge} lines lie along a buffer edge (zdz keeps them, PostGIS does not)", file=sys.stderr)
 if bad:
     print(f"{len(bad)} tiles disagree, e.g. {bad[:3]}", file=sys.stderr)
     sys.exit(1)
