@@ -284,6 +284,16 @@ pub fn parks(loaded: &Loaded) -> Vec<OutFeature> {
         .collect()
 }
 
+/// Typed values as JSON properties under their columns' names: the feature server serves
+/// the rows the GeoPackage holds.
+fn json_properties<'a>(names: impl IntoIterator<Item = &'a str>, values: Vec<Cell>) -> JsonObject {
+    names
+        .into_iter()
+        .zip(values)
+        .map(|(name, value)| (name.to_string(), json_of(value)))
+        .collect()
+}
+
 /// The enterprises layer's columns, in order (alphabetical, as every layer built from
 /// JSON properties has them).
 const ENTERPRISE_COLUMNS: [&str; 15] = [
@@ -364,11 +374,10 @@ pub fn enterprises(loaded: &Loaded, analysis: &Analysis) -> Vec<OutFeature> {
             OutFeature {
                 id: e.id.clone(),
                 geom: Some(Geometry::Point(e.rep.into())),
-                properties: ENTERPRISE_COLUMNS
-                    .iter()
-                    .zip(enterprise_values(loaded, analysis, i))
-                    .map(|(name, value)| (name.to_string(), json_of(value)))
-                    .collect(),
+                properties: json_properties(
+                    ENTERPRISE_COLUMNS,
+                    enterprise_values(loaded, analysis, i),
+                ),
             }
         })
         .collect()
@@ -425,11 +434,7 @@ pub fn pipes(loaded: &Loaded) -> Vec<OutFeature> {
         .map(|p| OutFeature {
             id: p.id.clone(),
             geom: Some(Geometry::LineString(p.geom.clone())),
-            properties: PIPE_COLUMNS
-                .iter()
-                .zip(pipe_values(p))
-                .map(|((name, _), value)| (name.to_string(), json_of(value)))
-                .collect(),
+            properties: json_properties(PIPE_COLUMNS.map(|(name, _)| name), pipe_values(p)),
         })
         .collect()
 }
