@@ -4,9 +4,9 @@
 
 use serde_json::{Value, json};
 
-use super::plan::Plan;
+use super::plan::{Plan, Planned};
 use super::score::Counted;
-use super::state::{Action, ClusterState};
+use super::state::{Action, ProblemRef};
 use super::{ClusterReadiness, Readiness};
 use crate::contract::{LayerKind, manual_field};
 use crate::project::Rubric;
@@ -35,17 +35,13 @@ fn field_zh(layer: LayerKind, field: &str) -> &'static str {
     }
 }
 
-/// One planned action in words, with the feature it is about.
-pub fn action(
-    cluster_id: &str,
-    state: &ClusterState,
-    a: &Action,
-    item: Option<&str>,
-    points: f64,
-) -> Value {
-    let mut v = match a {
+/// One planned action in words, with the feature it is about; `problems` are the
+/// cluster's, which its fixes name by index.
+pub fn action(cluster_id: &str, problems: &[ProblemRef], planned: &Planned) -> Value {
+    let id = planned.feature_id.as_deref().unwrap_or(cluster_id);
+    let mut v = match &planned.action {
         Action::Fix(p) => {
-            let p = &state.problems[*p];
+            let p = &problems[*p];
             json!({
                 "action": "fix_problem",
                 "layer": p.layer.name(),
@@ -64,13 +60,7 @@ pub fn action(
             "label_zh": format!("填报 {}: 是", field_zh(LayerKind::Clusters, field)),
             "label_en": format!("Answer {field} yes for the cluster"),
         }),
-        Action::AnswerMember(of, m, fields) => {
-            let id = &state
-                .members(*of)
-                .into_iter()
-                .find(|(i, _)| i == m)
-                .map(|(_, x)| x.id.clone())
-                .unwrap_or_default();
+        Action::AnswerMember(of, _, fields) => {
             let zh: Vec<&str> = fields.iter().map(|f| field_zh(of.layer(), f)).collect();
             json!({
                 "action": "answer_member",
@@ -81,35 +71,24 @@ pub fn action(
                 "label_en": format!("Answer {} yes for {} {id}", fields.join(" and "), of.layer().name()),
             })
         }
-        Action::GiveField(of, m, field) => {
-            let id = state
-                .members(*of)
-                .into_iter()
-                .find(|(i, _)| i == m)
-                .map(|(_, x)| x.id.clone())
-                .unwrap_or_default();
-            json!({
-                "action": "give_field",
-                "layer": of.layer().name(),
-                "feature_id": id,
-                "fields": [field],
-                "label_zh": format!("补录 {} {id} 的{}", of.layer().label().split(' ').next().unwrap_or(""), field_zh(of.layer(), field)),
-                "label_en": format!("Give {} {id} its {field}", of.layer().name()),
-            })
-        }
-        Action::InspectDry(o) => {
-            let id = &state.outfalls[*o].id;
-            json!({
-                "action": "inspect_dry",
-                "layer": "outfalls",
-                "feature_id": id,
-                "label_zh": format!("晴天排查 排口 {id} (无水)"),
-                "label_en": format!("Inspect outfall {id} in dry weather and find it dry"),
-            })
-        }
+        Action::GiveField(of, _, field) => json!({
+            "action": "give_field",
+            "layer": of.layer().name(),
+            "feature_id": id,
+            "fields": [field],
+            "label_zh": format!("补录 {} {id} 的{}", of.layer().label().split(' ').next().unwrap_or(""), field_zh(of.layer(), field)),
+            "label_en": format!("Give {} {id} its {field}", of.layer().name()),
+        }),
+        Action::InspectDry(_) => json!({
+            "action": "inspect_dry",
+            "layer": "outfalls",
+            "feature_id": id,
+            "label_zh": format!("晴天排查 排口 {id} (无水)"),
+            "label_en": format!("Inspect outfall {id} in dry weather and find it dry"),
+        }),
     };
-    v["item"] = json!(item.unwrap_or("veto"));
-    v["points"] = json!(round2(points));
+    v["item"] = json!(planned.item.as_deref().unwrap_or("veto"));
+    v["points"] = json!(round2(planned.points));
     v
 }
 
@@ -142,7 +121,7 @@ pub fn plan(cluster_id: &str, r: &ClusterReadiness) -> Value {
             "score_after": round2(*score_after),
             "actions": actions
                 .iter()
-                .map(|a| action(cluster_id, &r.state, &a.action, a.item.as_deref(), a.points))
+                .map(|a| action(cluster_id, &r.problems, a))
                 .collect::<Vec<_>>(),
         }),
         Plan::Unreachable { best_score, reason } => json!({

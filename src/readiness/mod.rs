@@ -7,6 +7,8 @@
 
 /// Readiness as JSON: `readiness.json`, the API and the clusters' columns.
 pub mod json;
+/// The feature ids some problem names.
+mod named;
 /// The fewest actions that make a cluster ready.
 pub mod plan;
 /// Score a cluster on the rubric.
@@ -47,8 +49,8 @@ pub struct ClusterReadiness {
     pub items: Vec<ItemScore>,
     pub unanswered: Vec<Unanswered>,
     pub plan: Plan,
-    /// The state it was scored on, which the plan's actions refer to.
-    pub state: ClusterState,
+    /// The problems it was scored on, which the plan's fixes refer to.
+    pub problems: Vec<ProblemRef>,
 }
 
 impl ClusterReadiness {
@@ -97,7 +99,12 @@ impl Readiness {
 }
 
 /// The manual answers the rubric reads that the state lacks.
-fn unanswered(cluster_id: &str, state: &ClusterState, rubric: &Rubric) -> Vec<Unanswered> {
+fn unanswered(
+    layers: &Layers,
+    cluster_id: &str,
+    state: &ClusterState,
+    rubric: &Rubric,
+) -> Vec<Unanswered> {
     let mut out = Vec::new();
     for item in &rubric.items {
         match &item.formula {
@@ -115,13 +122,13 @@ fn unanswered(cluster_id: &str, state: &ClusterState, rubric: &Rubric) -> Vec<Un
                         .answers
                         .iter()
                         .copied()
-                        .filter(|a| !m.answers.contains_key(a))
+                        .filter(|a| !m.has_answer(a))
                         .collect();
                     if !missing.is_empty() {
                         out.push(Unanswered {
                             item: item.id.clone(),
                             layer: of.layer(),
-                            feature_id: m.id.clone(),
+                            feature_id: state::member_id(layers, of.layer(), m.at).to_string(),
                             fields: missing,
                         });
                     }
@@ -168,14 +175,15 @@ pub fn assess(
                 .into_iter()
                 .map(|p| state.problems[p].clone())
                 .collect();
+            let names = |layer, at| state::member_id(layers, layer, at).to_string();
             Some(ClusterReadiness {
                 score: total,
                 ready: veto.is_empty() && total >= rubric.pass_line - score::EPSILON,
                 veto,
                 items,
-                unanswered: unanswered(&cluster.id, &state, rubric),
-                plan: plan::plan(&state, rubric),
-                state,
+                unanswered: unanswered(layers, &cluster.id, &state, rubric),
+                plan: plan::plan(&state, rubric, &names),
+                problems: state.problems,
             })
         })
         .collect();

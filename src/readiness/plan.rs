@@ -11,8 +11,9 @@
 //! total whose gain covers the deficit is the answer; unit tests check it against brute
 //! force.
 
-use super::score::{self, EPSILON, meets};
+use super::score::{self, EPSILON, Need};
 use super::state::{Action, ClusterState};
+use crate::contract::LayerKind;
 use crate::project::rubric::{Formula, Item, Rubric};
 
 /// One action of a plan: what to do, for which item (`None`: a veto problem), and the
@@ -22,6 +23,8 @@ pub struct Planned {
     pub action: Action,
     pub item: Option<String>,
     pub points: f64,
+    /// The id of the feature it is about (`None`: the cluster itself).
+    pub feature_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -74,18 +77,14 @@ fn member_actions(
     index: usize,
     c: &crate::project::rubric::Condition,
 ) -> Vec<Action> {
-    let m = match of {
-        crate::project::rubric::Population::Enterprises => &state.enterprises[index],
-        crate::project::rubric::Population::Pipes => &state.pipes[index],
-        _ => &state.outfalls[index],
-    };
+    let m = state.member(of, index);
     let mut out: Vec<Action> = state
         .open_on(m, &c.without)
         .into_iter()
         .map(Action::Fix)
         .collect();
     if let Some(f) = c.field
-        && !m.given.contains(&f)
+        && !m.given.contains(f)
     {
         out.push(Action::GiveField(of, index, f));
     }
@@ -113,9 +112,10 @@ fn curve(state: &ClusterState, at: usize, item: &Item) -> Curve {
                 return Curve::none(at);
             }
             let unit = p / members.len() as f64;
+            let need = Need::of(condition);
             let mut todo: Vec<Vec<Action>> = members
                 .iter()
-                .filter(|(_, m)| !meets(state, m, condition))
+                .filter(|(_, m)| !need.met(state, m))
                 .map(|(i, _)| member_actions(state, *of, *i, condition))
                 .collect();
             // The cheapest members first: for members of equal worth that is the most
@@ -274,8 +274,23 @@ fn why_unreachable(state: &ClusterState, rubric: &Rubric, curves: &[Curve]) -> S
     )
 }
 
-/// The fewest actions that make the cluster ready.
-pub fn plan(state: &ClusterState, rubric: &Rubric) -> Plan {
+/// The id of a member's feature: its layer and its place there (`state::member_id`).
+pub type Names<'a> = &'a dyn Fn(LayerKind, usize) -> String;
+
+/// The feature an action is about (`None`: the cluster itself).
+fn feature_id(state: &ClusterState, a: &Action, names: Names) -> Option<String> {
+    match a {
+        Action::Fix(p) => Some(state.problems[*p].feature_id.clone()),
+        Action::Answer(_) => None,
+        Action::AnswerMember(of, m, _) | Action::GiveField(of, m, _) => {
+            Some(names(of.layer(), state.member(*of, *m).at))
+        }
+        Action::InspectDry(o) => Some(names(LayerKind::Outfalls, state.outfalls[*o].at)),
+    }
+}
+
+/// The fewest actions that make the cluster ready; `names` gives the features' ids.
+pub fn plan(state: &ClusterState, rubric: &Rubric, names: Names) -> Plan {
     if score::ready(state, rubric) {
         return Plan::Ready;
     }
@@ -352,7 +367,11 @@ pub fn plan(state: &ClusterState, rubric: &Rubric) -> Plan {
         .collect();
     chosen.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
 
-    let mut state_now = state.clone();
+    // `after` is the state with the veto fixes taken: undone, it is the state again,
+    // without a second copy of its members.
+    let mut state_now = after;
+    state_now.fixed.clone_from(&state.fixed);
+    debug_assert!(state_now == *state);
     let mut score_now = score::total(&state_now, rubric);
     let mut actions = Vec::new();
     let mut take = |action: &Action, item: Option<String>, state_now: &mut ClusterState| {
@@ -362,6 +381,7 @@ pub fn plan(state: &ClusterState, rubric: &Rubric) -> Plan {
             action: action.clone(),
             item,
             points: s - score_now,
+            feature_id: feature_id(state_now, action, names),
         });
         score_now = s;
     };
@@ -389,7 +409,14 @@ mod tests {
     use crate::contract::{LayerKind, ProblemCode};
     use crate::model::Answer;
     use crate::project::rubric::{Formula, Population};
-    use crate::readiness::state::{Member, ProblemRef};
+    use crate::readiness::state::{Fields, Member, ProblemRef};
+
+    /// Test features are named by their layer's initial and their place.
+    fn plan(state: &ClusterState, rubric: &Rubric) -> Plan {
+        super::plan(state, rubric, &|layer, at| {
+            format!("{}{at}", &layer.name()[..1])
+        })
+    }
 
     /// Every action that could change the state, found from the state alone (not from
     /// the curves), for the brute force.
@@ -405,7 +432,7 @@ mod tests {
                 Formula::Share { of, condition, .. } => {
                     for (i, m) in state.members(*of) {
                         if let Some(f) = condition.field
-                            && !m.given.contains(&f)
+                            && !m.given.contains(f)
                         {
                             out.push(Action::GiveField(*of, i, f));
                         }
@@ -475,15 +502,15 @@ mod tests {
         let mut s = ClusterState::default();
         for i in 0..rng.usize(1..4) {
             let mut m = Member {
-                id: format!("E{i}"),
+                at: i,
                 ..Member::default()
             };
             if rng.bool() {
-                m.given.push("permit_no");
+                m.given.insert("permit_no");
             }
             for f in ["separated", "first_flush"] {
                 if rng.u8(0..3) > 0 {
-                    m.answers.insert(f, rng.u8(0..4) > 0);
+                    m.answer(f, rng.u8(0..4) > 0);
                 }
             }
             for code in [
@@ -491,7 +518,7 @@ mod tests {
                 ProblemCode::EnterpriseNotConnected,
             ] {
                 if rng.u8(0..4) == 0 {
-                    let p = problem(&mut s, code, LayerKind::Enterprises, &m.id);
+                    let p = problem(&mut s, code, LayerKind::Enterprises, &format!("E{i}"));
                     m.problems.push(p);
                 }
             }
@@ -499,7 +526,7 @@ mod tests {
         }
         for i in 0..rng.usize(0..3) {
             let mut m = Member {
-                id: format!("O{i}"),
+                at: i,
                 storm: rng.bool(),
                 inspected_dry: rng.bool(),
                 ..Member::default()
@@ -516,7 +543,7 @@ mod tests {
             }
             for code in codes {
                 if rng.u8(0..5) == 0 {
-                    let p = problem(&mut s, code, LayerKind::Outfalls, &m.id);
+                    let p = problem(&mut s, code, LayerKind::Outfalls, &format!("O{i}"));
                     m.problems.push(p);
                 }
             }
@@ -524,15 +551,15 @@ mod tests {
         }
         for i in 0..rng.usize(0..5) {
             let mut m = Member {
-                id: format!("L{i}"),
+                at: i,
                 ..Member::default()
             };
             if rng.u8(0..3) > 0 {
-                m.given.push("diameter_mm");
+                m.given.insert("diameter_mm");
             }
             for code in [ProblemCode::PipeDefect, ProblemCode::SewerNotToPlant] {
                 if rng.u8(0..5) == 0 {
-                    let p = problem(&mut s, code, LayerKind::Pipes, &m.id);
+                    let p = problem(&mut s, code, LayerKind::Pipes, &format!("L{i}"));
                     m.problems.push(p);
                 }
             }
@@ -540,7 +567,7 @@ mod tests {
         }
         for i in 0..rng.usize(0..3) {
             let mut m = Member {
-                id: format!("W{i}"),
+                at: i,
                 ..Member::default()
             };
             if rng.bool() {
@@ -548,7 +575,7 @@ mod tests {
                     &mut s,
                     ProblemCode::PlantOverloaded,
                     LayerKind::Plants,
-                    &m.id,
+                    &format!("W{i}"),
                 );
                 m.problems.push(p);
             }
@@ -633,18 +660,19 @@ mod tests {
     fn full_marks() -> ClusterState {
         let mut s = ClusterState::default();
         s.enterprises.push(Member {
-            id: "E1".into(),
-            given: vec!["permit_no"],
-            answers: [("separated", true), ("first_flush", true)].into(),
+            at: 1,
+            given: Fields::of(&["permit_no"]),
+            answered: Fields::of(&["separated", "first_flush"]),
+            yes: Fields::of(&["separated", "first_flush"]),
             ..Member::default()
         });
         s.pipes.push(Member {
-            id: "L1".into(),
-            given: vec!["diameter_mm"],
+            at: 1,
+            given: Fields::of(&["diameter_mm"]),
             ..Member::default()
         });
         s.plants.push(Member {
-            id: "W1".into(),
+            at: 1,
             ..Member::default()
         });
         for f in [
@@ -676,7 +704,7 @@ mod tests {
         // Four enterprises: S1 is worth 3.75 each; one has both problems.
         for i in 2..=4 {
             let mut e = s.enterprises[0].clone();
-            e.id = format!("E{i}");
+            e.at = i;
             s.enterprises.push(e);
         }
         for code in [
@@ -707,7 +735,7 @@ mod tests {
     fn a_veto_problem_is_always_in_the_plan_even_at_full_marks() {
         let mut s = full_marks();
         let mut o = Member {
-            id: "O1".into(),
+            at: 1,
             storm: false,
             ..Member::default()
         };
@@ -751,10 +779,10 @@ mod tests {
     fn p1_returns_only_when_every_overloaded_receiving_plant_is_fixed() {
         let mut s = full_marks();
         let mut w2 = s.plants[0].clone();
-        w2.id = "W2".into();
+        w2.at = 2;
         s.plants.push(w2);
         for w in 0..2 {
-            let id = s.plants[w].id.clone();
+            let id = format!("W{}", s.plants[w].at);
             let p = problem(&mut s, ProblemCode::PlantOverloaded, LayerKind::Plants, &id);
             s.plants[w].problems.push(p);
         }
@@ -780,7 +808,7 @@ mod tests {
     fn share_item_members_are_found_from_the_population_storm_outfalls_only() {
         let mut s = full_marks();
         s.outfalls.push(Member {
-            id: "OS".into(),
+            at: 9,
             storm: false,
             ..Member::default()
         });

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::state::{ClusterState, Member};
+use super::state::{ClusterState, Fields, Member};
 use crate::project::rubric::{Condition, Formula, Item, Rubric};
 
 /// What an item counted, to defend its points.
@@ -33,12 +33,29 @@ pub struct ItemScore {
     pub counted: Counted,
 }
 
-/// Whether a member meets a share's condition.
-pub fn meets(state: &ClusterState, m: &Member, c: &Condition) -> bool {
-    state.open_on(m, &c.without).is_empty()
-        && c.field.is_none_or(|f| m.given.contains(&f))
-        && c.answers.iter().all(|a| m.answered_yes(a))
-        && (!c.inspected_dry || m.inspected_dry)
+/// A share's condition with its fields as bits, checked on every member.
+pub struct Need<'a> {
+    condition: &'a Condition,
+    field: Fields,
+    answers: Fields,
+}
+
+impl<'a> Need<'a> {
+    pub fn of(condition: &'a Condition) -> Need<'a> {
+        Need {
+            condition,
+            field: Fields::of(condition.field.as_slice()),
+            answers: Fields::of(&condition.answers),
+        }
+    }
+
+    /// Whether a member meets the condition.
+    pub fn met(&self, state: &ClusterState, m: &Member) -> bool {
+        !state.has_open_on(m, &self.condition.without)
+            && m.given.contains_all(self.field)
+            && m.yes.contains_all(self.answers)
+            && (!self.condition.inspected_dry || m.inspected_dry)
+    }
 }
 
 /// One item's points on the state.
@@ -50,23 +67,18 @@ pub fn item(state: &ClusterState, item: &Item) -> ItemScore {
             condition,
             when_empty,
         } => {
-            let members = state.members(*of);
-            let met = members
-                .iter()
-                .filter(|(_, m)| meets(state, m, condition))
-                .count();
-            let points = if members.is_empty() {
+            let need = Need::of(condition);
+            let (mut met, mut members) = (0, 0);
+            for (_, m) in state.each_member(*of) {
+                members += 1;
+                met += need.met(state, m) as usize;
+            }
+            let points = if members == 0 {
                 *when_empty
             } else {
-                p * met as f64 / members.len() as f64
+                p * met as f64 / members as f64
             };
-            (
-                points,
-                Counted::Share {
-                    met,
-                    of: members.len(),
-                },
-            )
+            (points, Counted::Share { met, of: members })
         }
         Formula::Deduction { codes, per } => {
             let n = state.count(codes);
@@ -76,7 +88,7 @@ pub fn item(state: &ClusterState, item: &Item) -> ItemScore {
             )
         }
         Formula::Presence { of } => {
-            let n = state.members(*of).len();
+            let n = state.each_member(*of).count();
             (
                 if n > 0 { p } else { 0.0 },
                 Counted::Presence { members: n },
@@ -86,7 +98,7 @@ pub fn item(state: &ClusterState, item: &Item) -> ItemScore {
             let failing = state
                 .plants
                 .iter()
-                .filter(|m| !state.open_on(m, without).is_empty())
+                .filter(|m| state.has_open_on(m, without))
                 .count();
             let ok = !state.plants.is_empty() && failing == 0;
             (

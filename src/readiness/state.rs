@@ -21,16 +21,112 @@ pub struct ProblemRef {
     pub feature_id: String,
 }
 
+/// The member fields a rubric may read: those a share may ask to be given
+/// (`Population::fields`), then every manual answer of the contract.
+const GIVABLE: [&str; 9] = [
+    "permit_no",
+    "credit_code",
+    "industry",
+    "wastewater_tpd",
+    "receiving_water",
+    "name",
+    "diameter_mm",
+    "from_node",
+    "to_node",
+];
+
+const fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// A field's bit: its place among the givable fields, then the manual ones.
+const fn field_bit(field: &str) -> Option<u32> {
+    let mut i = 0;
+    while i < GIVABLE.len() {
+        if same(GIVABLE[i], field) {
+            return Some(1 << i);
+        }
+        i += 1;
+    }
+    let manual = &crate::contract::MANUAL_FIELDS;
+    let mut j = 0;
+    while j < manual.len() {
+        if same(manual[j].name, field) {
+            return Some(1 << (GIVABLE.len() + j));
+        }
+        j += 1;
+    }
+    None
+}
+
+/// A set of a member's fields, as bits: the 2.7 million members of a national workspace
+/// cost no allocation each for what they have.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Fields(u32);
+
+impl Fields {
+    /// The set of these fields (unknown names are no member field and add nothing).
+    pub const fn of(fields: &[&str]) -> Fields {
+        let mut bits = 0;
+        let mut i = 0;
+        while i < fields.len() {
+            if let Some(b) = field_bit(fields[i]) {
+                bits |= b;
+            }
+            i += 1;
+        }
+        Fields(bits)
+    }
+
+    pub fn contains(self, field: &str) -> bool {
+        self.contains_all(Fields::of(&[field]))
+    }
+
+    /// Whether every field of `other` is in the set.
+    pub fn contains_all(self, other: Fields) -> bool {
+        self.0 & other.0 == other.0
+    }
+
+    pub fn insert(&mut self, field: &str) {
+        debug_assert!(
+            field_bit(field).is_some(),
+            "{field} is no member field a rubric reads"
+        );
+        self.0 |= Fields::of(&[field]).0;
+    }
+
+    pub fn remove(&mut self, field: &str) {
+        self.0 &= !Fields::of(&[field]).0;
+    }
+
+    fn union(self, other: Fields) -> Fields {
+        Fields(self.0 | other.0)
+    }
+}
+
 /// An enterprise, outfall, pipe or receiving plant of the cluster.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Member {
-    pub id: String,
+    /// Its place in its layer (`Layers::enterprises` …): `member_id` names it.
+    pub at: usize,
     /// Its problems, as indexes into the state's problems.
     pub problems: Vec<usize>,
     /// Contract fields it has a value for (`permit_no`, `diameter_mm` …).
-    pub given: Vec<&'static str>,
-    /// Manual answers it has, yes or no.
-    pub answers: BTreeMap<&'static str, bool>,
+    pub given: Fields,
+    /// Manual answers it has (`separated` …), and which of them are yes.
+    pub answered: Fields,
+    pub yes: Fields,
     /// An outfall with an inspection in dry weather.
     pub inspected_dry: bool,
     /// A storm outfall.
@@ -39,7 +135,21 @@ pub struct Member {
 
 impl Member {
     pub fn answered_yes(&self, field: &str) -> bool {
-        self.answers.get(field).copied() == Some(true)
+        self.yes.contains(field)
+    }
+
+    pub fn has_answer(&self, field: &str) -> bool {
+        self.answered.contains(field)
+    }
+
+    /// Take this answer to a manual question.
+    pub fn answer(&mut self, field: &str, yes: bool) {
+        self.answered.insert(field);
+        if yes {
+            self.yes.insert(field);
+        } else {
+            self.yes.remove(field);
+        }
     }
 }
 
@@ -76,6 +186,11 @@ pub enum Action {
 impl ClusterState {
     /// The members of a population (storm outfalls are the outfalls of kind storm).
     pub fn members(&self, of: Population) -> Vec<(usize, &Member)> {
+        self.each_member(of).collect()
+    }
+
+    /// The members of a population, one by one, with their index in their list.
+    pub fn each_member(&self, of: Population) -> impl Iterator<Item = (usize, &Member)> {
         let all = match of {
             Population::Enterprises => &self.enterprises,
             Population::Outfalls | Population::StormOutfalls => &self.outfalls,
@@ -83,8 +198,16 @@ impl ClusterState {
         };
         all.iter()
             .enumerate()
-            .filter(|(_, m)| of != Population::StormOutfalls || m.storm)
-            .collect()
+            .filter(move |(_, m)| of != Population::StormOutfalls || m.storm)
+    }
+
+    /// Member `index` of a population's list (storm outfalls index all outfalls).
+    pub fn member(&self, of: Population, index: usize) -> &Member {
+        match of {
+            Population::Enterprises => &self.enterprises[index],
+            Population::Outfalls | Population::StormOutfalls => &self.outfalls[index],
+            Population::Pipes => &self.pipes[index],
+        }
     }
 
     fn members_mut(&mut self, of: Population) -> &mut Vec<Member> {
@@ -120,6 +243,14 @@ impl ClusterState {
             .collect()
     }
 
+    /// Whether a member has a problem not fixed whose code is one of `codes`.
+    pub fn has_open_on(&self, member: &Member, codes: &[ProblemCode]) -> bool {
+        member
+            .problems
+            .iter()
+            .any(|p| !self.fixed[*p] && codes.contains(&self.problems[*p].code))
+    }
+
     pub fn apply(&mut self, action: &Action) {
         match action {
             Action::Fix(p) => self.fixed[*p] = true,
@@ -135,14 +266,11 @@ impl ClusterState {
             Action::AnswerMember(of, m, fields) => {
                 let member = &mut self.members_mut(*of)[*m];
                 for f in fields {
-                    member.answers.insert(f, true);
+                    member.answer(f, true);
                 }
             }
             Action::GiveField(of, m, field) => {
-                let member = &mut self.members_mut(*of)[*m];
-                if !member.given.contains(field) {
-                    member.given.push(field);
-                }
+                self.members_mut(*of)[*m].given.insert(field);
             }
             Action::InspectDry(o) => self.outfalls[*o].inspected_dry = true,
         }
@@ -150,48 +278,59 @@ impl ClusterState {
 }
 
 /// Fields of each layer a share may ask to be given (`Population::fields`, read here).
-fn given_fields(layers: &Layers, layer: LayerKind, i: usize) -> Vec<&'static str> {
-    let mut given = Vec::new();
-    match layer {
+fn given_fields(layers: &Layers, layer: LayerKind, i: usize) -> Fields {
+    let has: &[(Fields, bool)] = match layer {
         LayerKind::Enterprises => {
             let e = &layers.enterprises[i];
-            for (name, has) in [
-                ("permit_no", e.permit_no.is_some()),
-                ("credit_code", e.credit_code.is_some()),
-                ("industry", e.industry.is_some()),
-                ("wastewater_tpd", e.wastewater_tpd.is_some()),
-            ] {
-                if has {
-                    given.push(name);
-                }
-            }
+            &[
+                (const { Fields::of(&["permit_no"]) }, e.permit_no.is_some()),
+                (
+                    const { Fields::of(&["credit_code"]) },
+                    e.credit_code.is_some(),
+                ),
+                (const { Fields::of(&["industry"]) }, e.industry.is_some()),
+                (
+                    const { Fields::of(&["wastewater_tpd"]) },
+                    e.wastewater_tpd.is_some(),
+                ),
+            ]
         }
         LayerKind::Outfalls => {
             let o = &layers.outfalls[i];
-            for (name, has) in [
-                ("receiving_water", o.receiving_water.is_some()),
-                ("name", o.name.is_some()),
-            ] {
-                if has {
-                    given.push(name);
-                }
-            }
+            &[
+                (
+                    const { Fields::of(&["receiving_water"]) },
+                    o.receiving_water.is_some(),
+                ),
+                (const { Fields::of(&["name"]) }, o.name.is_some()),
+            ]
         }
         LayerKind::Pipes => {
             let p = &layers.pipes[i];
-            for (name, has) in [
-                ("diameter_mm", p.diameter_mm.is_some()),
-                ("from_node", p.from_node.is_some()),
-                ("to_node", p.to_node.is_some()),
-            ] {
-                if has {
-                    given.push(name);
-                }
-            }
+            &[
+                (
+                    const { Fields::of(&["diameter_mm"]) },
+                    p.diameter_mm.is_some(),
+                ),
+                (const { Fields::of(&["from_node"]) }, p.from_node.is_some()),
+                (const { Fields::of(&["to_node"]) }, p.to_node.is_some()),
+            ]
         }
-        _ => {}
+        _ => &[],
+    };
+    has.iter()
+        .filter(|(_, h)| *h)
+        .fold(Fields::default(), |g, (f, _)| g.union(*f))
+}
+
+/// The id of a member: the feature at `at` in `layer`.
+pub fn member_id(layers: &Layers, layer: LayerKind, at: usize) -> &str {
+    match layer {
+        LayerKind::Enterprises => &layers.enterprises[at].id,
+        LayerKind::Outfalls => &layers.outfalls[at].id,
+        LayerKind::Pipes => &layers.pipes[at].id,
+        _ => &layers.plants[at].id,
     }
-    given
 }
 
 /// Every cluster's state, indexed like the clusters, from the analysis; problems whose id
@@ -216,14 +355,16 @@ pub fn states(
     let counted = |p: &&crate::analysis::problem::Problem| !excluded.contains(&p.problem_id);
     // Members, and where each member with a problem sits in its cluster's list: only
     // those are looked up, and a national workspace has 2.7 million members against
-    // some 12,000 problems.
-    let with_problems: HashSet<(LayerKind, &str)> = analysis
-        .problems
-        .iter()
-        .filter(counted)
-        .map(|p| (p.layer, p.feature_id.as_str()))
-        .collect();
-    let mut slot: HashMap<(LayerKind, &str), Vec<(usize, usize)>> = HashMap::new();
+    // some 80,000 problems.
+    type Fast = foldhash::fast::RandomState;
+    let with_problems = super::named::Named::new(
+        analysis
+            .problems
+            .iter()
+            .filter(counted)
+            .map(|p| (p.layer, p.feature_id.as_str())),
+    );
+    let mut slot: HashMap<(LayerKind, &str), Vec<(usize, usize)>, Fast> = HashMap::default();
     let add = |out: &mut Vec<ClusterState>, layer: LayerKind, c: usize, member: Member| {
         let list = match layer {
             LayerKind::Enterprises => &mut out[c].enterprises,
@@ -241,22 +382,19 @@ pub fn states(
         .enumerate()
     {
         if let Some(c) = r.cluster {
-            let m = Member {
-                id: e.id.clone(),
+            let mut m = Member {
+                at: i,
                 given: given_fields(layers, LayerKind::Enterprises, i),
-                answers: e
-                    .answers
-                    .iter()
-                    .filter_map(|(k, v)| match v {
-                        Answer::YesNo(b) => Some((*k, *b)),
-                        Answer::Text(_) => None,
-                    })
-                    .collect(),
                 ..Member::default()
             };
+            for (k, v) in &e.answers {
+                if let Answer::YesNo(yes) = v {
+                    m.answer(k, *yes);
+                }
+            }
             let at = add(&mut out, LayerKind::Enterprises, c, m);
             let key = (LayerKind::Enterprises, e.id.as_str());
-            if with_problems.contains(&key) {
+            if with_problems.contains(key.0, key.1) {
                 slot.entry(key).or_default().push((c, at));
             }
         }
@@ -264,7 +402,7 @@ pub fn states(
     for (i, (o, r)) in layers.outfalls.iter().zip(&analysis.outfalls).enumerate() {
         if let Some(c) = r.cluster {
             let m = Member {
-                id: o.id.clone(),
+                at: i,
                 given: given_fields(layers, LayerKind::Outfalls, i),
                 inspected_dry: r.latest.dry.is_some(),
                 storm: o.kind == Some(OutfallKind::Storm),
@@ -272,7 +410,7 @@ pub fn states(
             };
             let at = add(&mut out, LayerKind::Outfalls, c, m);
             let key = (LayerKind::Outfalls, o.id.as_str());
-            if with_problems.contains(&key) {
+            if with_problems.contains(key.0, key.1) {
                 slot.entry(key).or_default().push((c, at));
             }
         }
@@ -280,13 +418,13 @@ pub fn states(
     for (i, (p, c)) in layers.pipes.iter().zip(&analysis.pipe_clusters).enumerate() {
         if let Some(c) = *c {
             let m = Member {
-                id: p.id.clone(),
+                at: i,
                 given: given_fields(layers, LayerKind::Pipes, i),
                 ..Member::default()
             };
             let at = add(&mut out, LayerKind::Pipes, c, m);
             let key = (LayerKind::Pipes, p.id.as_str());
-            if with_problems.contains(&key) {
+            if with_problems.contains(key.0, key.1) {
                 slot.entry(key).or_default().push((c, at));
             }
         }
@@ -295,7 +433,7 @@ pub fn states(
         for plant in &r.downstream.plants {
             let id = layers.plants[*plant].id.as_str();
             let m = Member {
-                id: id.to_string(),
+                at: *plant,
                 ..Member::default()
             };
             let at = add(&mut out, LayerKind::Plants, c, m);
@@ -338,4 +476,38 @@ pub fn states(
     }
     debug_assert_eq!(out.len(), n);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_givable_and_manual_field_has_a_bit_of_its_own() {
+        let names: Vec<&str> = GIVABLE
+            .iter()
+            .copied()
+            .chain(crate::contract::MANUAL_FIELDS.iter().map(|f| f.name))
+            .collect();
+        assert!(
+            names.len() <= 32,
+            "{} fields do not fit in 32 bits",
+            names.len()
+        );
+        let mut seen = Fields::default();
+        for name in &names {
+            let one = Fields::of(&[name]);
+            assert_ne!(one, Fields::default(), "{name} has no bit");
+            assert!(!seen.contains_all(one), "{name} shares a bit");
+            seen.insert(name);
+        }
+        assert_eq!(Fields::of(&["no_such_field"]), Fields::default());
+        let mut m = Member::default();
+        m.answer("separated", true);
+        m.answer("first_flush", false);
+        assert!(m.answered_yes("separated") && m.has_answer("first_flush"));
+        assert!(!m.answered_yes("first_flush") && !m.has_answer("permit_no"));
+        m.answer("separated", false);
+        assert!(!m.answered_yes("separated"));
+    }
 }

@@ -391,13 +391,7 @@ pub fn document(o: Outcome, maps: &MapIndex, i: usize) -> Document {
                     let items: Vec<String> = actions
                         .iter()
                         .map(|p| {
-                            let v = crate::readiness::json::action(
-                                &c.id,
-                                &s.state,
-                                &p.action,
-                                p.item.as_deref(),
-                                p.points,
-                            );
+                            let v = crate::readiness::json::action(&c.id, &s.problems, p);
                             format!(
                                 "{} ({} +{})",
                                 v["label_zh"].as_str().unwrap_or(""),

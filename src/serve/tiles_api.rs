@@ -16,6 +16,9 @@ use crate::tiles::grid::TileId;
 
 pub const MVT: &str = "application/vnd.mapbox-vector-tile";
 
+/// Tiles with at most this many candidate features are cut on the request's own thread.
+const INLINE_FEATURES: usize = 64;
+
 fn etag(version: u64) -> String {
     format!("\"zdz-{version}\"")
 }
@@ -73,12 +76,21 @@ pub async fn tile(
     if fresh(&headers, &tag) {
         return Ok(cached(StatusCode::NOT_MODIFIED.into_response(), &tag));
     }
-    let bytes = tokio::task::spawn_blocking(move || {
-        let (c, index) = s.tile_source(&collection).expect("checked above");
-        index.tile(c, t)
-    })
-    .await
-    .map_err(ApiError::internal)?
+    let (c, index) = s.tile_source(&collection).expect("checked above");
+    let hits = index.candidates(t);
+    // A tile of a few features is cut in tens of microseconds, less than handing it to
+    // the blocking pool and back costs; larger ones go there, off the request threads.
+    let bytes = if hits.len() <= INLINE_FEATURES {
+        index.cut(c, t, hits)
+    } else {
+        let s = s.clone();
+        tokio::task::spawn_blocking(move || {
+            let (c, index) = s.tile_source(&collection).expect("checked above");
+            index.cut(c, t, hits)
+        })
+        .await
+        .map_err(ApiError::internal)?
+    }
     .map_err(ApiError::internal)?;
     Ok(cached(
         ([(header::CONTENT_TYPE, MVT)], bytes).into_response(),

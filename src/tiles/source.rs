@@ -128,8 +128,9 @@ impl TileIndex {
         })
     }
 
-    /// The features whose envelope meets the tile's buffered box, in collection order.
-    fn candidates(&self, t: TileId) -> Vec<usize> {
+    /// The features whose envelope meets the tile's buffered box, in collection order:
+    /// what `cut` works through, and so a measure of what the tile will cost.
+    pub fn candidates(&self, t: TileId) -> Vec<usize> {
         let [w, s, e, n] = t.buffered();
         let mut hits: Vec<usize> = self
             .tree
@@ -143,7 +144,11 @@ impl TileIndex {
     /// Cut tile `t`: an MVT with one layer named after the collection (empty bytes when no
     /// feature falls in it).
     pub fn tile(&self, f: &dyn Features, t: TileId) -> Result<Vec<u8>> {
-        let mut hits = self.candidates(t);
+        self.cut(f, t, self.candidates(t))
+    }
+
+    /// Cut tile `t` from its `candidates`.
+    pub fn cut(&self, f: &dyn Features, t: TileId, mut hits: Vec<usize>) -> Result<Vec<u8>> {
         if hits.is_empty() {
             return Ok(Vec::new());
         }
