@@ -43,7 +43,7 @@ impl Population {
     }
 
     /// Fields a share may require to be given, and a planner may ask to fill in.
-    fn fields(self) -> &'static [&'static str] {
+    pub const fn fields(self) -> &'static [&'static str] {
         match self {
             Population::Enterprises => &["permit_no", "credit_code", "industry", "wastewater_tpd"],
             Population::Outfalls | Population::StormOutfalls => &["receiving_water", "name"],

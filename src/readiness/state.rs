@@ -21,18 +21,12 @@ pub struct ProblemRef {
     pub feature_id: String,
 }
 
-/// The member fields a rubric may read: those a share may ask to be given
-/// (`Population::fields`), then every manual answer of the contract.
-const GIVABLE: [&str; 9] = [
-    "permit_no",
-    "credit_code",
-    "industry",
-    "wastewater_tpd",
-    "receiving_water",
-    "name",
-    "diameter_mm",
-    "from_node",
-    "to_node",
+/// The populations whose fields a share may ask to be given (storm outfalls have the
+/// outfalls'): with every manual answer of the contract, the member fields a rubric reads.
+const GIVING: [Population; 3] = [
+    Population::Enterprises,
+    Population::Outfalls,
+    Population::Pipes,
 ];
 
 const fn same(a: &str, b: &str) -> bool {
@@ -50,20 +44,28 @@ const fn same(a: &str, b: &str) -> bool {
     true
 }
 
-/// A field's bit: its place among the givable fields, then the manual ones.
+/// A field's bit: its place among the populations' fields (`Population::fields`), then
+/// among the manual ones.
 const fn field_bit(field: &str) -> Option<u32> {
-    let mut i = 0;
-    while i < GIVABLE.len() {
-        if same(GIVABLE[i], field) {
-            return Some(1 << i);
+    let mut at = 0;
+    let mut p = 0;
+    while p < GIVING.len() {
+        let fields = GIVING[p].fields();
+        let mut i = 0;
+        while i < fields.len() {
+            if same(fields[i], field) {
+                return Some(1 << at);
+            }
+            at += 1;
+            i += 1;
         }
-        i += 1;
+        p += 1;
     }
     let manual = &crate::contract::MANUAL_FIELDS;
     let mut j = 0;
     while j < manual.len() {
         if same(manual[j].name, field) {
-            return Some(1 << (GIVABLE.len() + j));
+            return Some(1 << (at + j));
         }
         j += 1;
     }
@@ -191,31 +193,38 @@ impl ClusterState {
 
     /// The members of a population, one by one, with their index in their list.
     pub fn each_member(&self, of: Population) -> impl Iterator<Item = (usize, &Member)> {
-        let all = match of {
-            Population::Enterprises => &self.enterprises,
-            Population::Outfalls | Population::StormOutfalls => &self.outfalls,
-            Population::Pipes => &self.pipes,
-        };
-        all.iter()
+        self.layer(of.layer())
+            .iter()
             .enumerate()
             .filter(move |(_, m)| of != Population::StormOutfalls || m.storm)
     }
 
     /// Member `index` of a population's list (storm outfalls index all outfalls).
     pub fn member(&self, of: Population, index: usize) -> &Member {
-        match of {
-            Population::Enterprises => &self.enterprises[index],
-            Population::Outfalls | Population::StormOutfalls => &self.outfalls[index],
-            Population::Pipes => &self.pipes[index],
+        &self.layer(of.layer())[index]
+    }
+
+    /// The list of a layer's members (plants: the receiving plants).
+    fn layer(&self, layer: LayerKind) -> &Vec<Member> {
+        match layer {
+            LayerKind::Enterprises => &self.enterprises,
+            LayerKind::Outfalls => &self.outfalls,
+            LayerKind::Pipes => &self.pipes,
+            _ => &self.plants,
+        }
+    }
+
+    fn layer_mut(&mut self, layer: LayerKind) -> &mut Vec<Member> {
+        match layer {
+            LayerKind::Enterprises => &mut self.enterprises,
+            LayerKind::Outfalls => &mut self.outfalls,
+            LayerKind::Pipes => &mut self.pipes,
+            _ => &mut self.plants,
         }
     }
 
     fn members_mut(&mut self, of: Population) -> &mut Vec<Member> {
-        match of {
-            Population::Enterprises => &mut self.enterprises,
-            Population::Outfalls | Population::StormOutfalls => &mut self.outfalls,
-            Population::Pipes => &mut self.pipes,
-        }
+        self.layer_mut(of.layer())
     }
 
     /// The problems not fixed, with their index.
@@ -365,15 +374,16 @@ pub fn states(
             .map(|p| (p.layer, p.feature_id.as_str())),
     );
     let mut slot: HashMap<(LayerKind, &str), Vec<(usize, usize)>, Fast> = HashMap::default();
-    let add = |out: &mut Vec<ClusterState>, layer: LayerKind, c: usize, member: Member| {
-        let list = match layer {
-            LayerKind::Enterprises => &mut out[c].enterprises,
-            LayerKind::Outfalls => &mut out[c].outfalls,
-            LayerKind::Pipes => &mut out[c].pipes,
-            _ => &mut out[c].plants,
-        };
+    // A member into its cluster's list, and its place there kept when a problem names it.
+    let mut add = |layer: LayerKind, c: usize, member: Member| {
+        let id = member_id(layers, layer, member.at);
+        let list = out[c].layer_mut(layer);
         list.push(member);
-        list.len() - 1
+        if with_problems.contains(layer, id) {
+            slot.entry((layer, id))
+                .or_default()
+                .push((c, list.len() - 1));
+        }
     };
     for (i, (e, r)) in layers
         .enterprises
@@ -392,11 +402,7 @@ pub fn states(
                     m.answer(k, *yes);
                 }
             }
-            let at = add(&mut out, LayerKind::Enterprises, c, m);
-            let key = (LayerKind::Enterprises, e.id.as_str());
-            if with_problems.contains(key.0, key.1) {
-                slot.entry(key).or_default().push((c, at));
-            }
+            add(LayerKind::Enterprises, c, m);
         }
     }
     for (i, (o, r)) in layers.outfalls.iter().zip(&analysis.outfalls).enumerate() {
@@ -408,38 +414,26 @@ pub fn states(
                 storm: o.kind == Some(OutfallKind::Storm),
                 ..Member::default()
             };
-            let at = add(&mut out, LayerKind::Outfalls, c, m);
-            let key = (LayerKind::Outfalls, o.id.as_str());
-            if with_problems.contains(key.0, key.1) {
-                slot.entry(key).or_default().push((c, at));
-            }
+            add(LayerKind::Outfalls, c, m);
         }
     }
-    for (i, (p, c)) in layers.pipes.iter().zip(&analysis.pipe_clusters).enumerate() {
+    for (i, c) in analysis.pipe_clusters.iter().enumerate() {
         if let Some(c) = *c {
             let m = Member {
                 at: i,
                 given: given_fields(layers, LayerKind::Pipes, i),
                 ..Member::default()
             };
-            let at = add(&mut out, LayerKind::Pipes, c, m);
-            let key = (LayerKind::Pipes, p.id.as_str());
-            if with_problems.contains(key.0, key.1) {
-                slot.entry(key).or_default().push((c, at));
-            }
+            add(LayerKind::Pipes, c, m);
         }
     }
     for (c, r) in analysis.clusters.iter().enumerate() {
         for plant in &r.downstream.plants {
-            let id = layers.plants[*plant].id.as_str();
             let m = Member {
                 at: *plant,
                 ..Member::default()
             };
-            let at = add(&mut out, LayerKind::Plants, c, m);
-            slot.entry((LayerKind::Plants, id))
-                .or_default()
-                .push((c, at));
+            add(LayerKind::Plants, c, m);
         }
     }
 
@@ -463,13 +457,7 @@ pub fn states(
                 .flatten()
             {
                 if *mc == c {
-                    let list = match p.layer {
-                        LayerKind::Enterprises => &mut state.enterprises,
-                        LayerKind::Outfalls => &mut state.outfalls,
-                        LayerKind::Pipes => &mut state.pipes,
-                        _ => &mut state.plants,
-                    };
-                    list[*at].problems.push(index);
+                    state.layer_mut(p.layer)[*at].problems.push(index);
                 }
             }
         }
@@ -484,9 +472,9 @@ mod tests {
 
     #[test]
     fn every_givable_and_manual_field_has_a_bit_of_its_own() {
-        let names: Vec<&str> = GIVABLE
+        let names: Vec<&str> = GIVING
             .iter()
-            .copied()
+            .flat_map(|p| p.fields().iter().copied())
             .chain(crate::contract::MANUAL_FIELDS.iter().map(|f| f.name))
             .collect();
         assert!(

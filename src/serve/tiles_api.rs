@@ -67,16 +67,15 @@ pub async fn tile(
     // A tile number beyond the grid at its zoom names no tile.
     let t = TileId::new(z, x, y).map_err(ApiError::not_found)?;
     let s = state.current();
-    if s.tile_source(&collection).is_none() {
+    let Some((c, index)) = s.tile_source(&collection) else {
         return Err(ApiError::not_found(format!(
             "no collection `{collection}` to tile"
         )));
-    }
+    };
     let tag = etag(s.version);
     if fresh(&headers, &tag) {
         return Ok(cached(StatusCode::NOT_MODIFIED.into_response(), &tag));
     }
-    let (c, index) = s.tile_source(&collection).expect("checked above");
     let hits = index.candidates(t);
     // A tile of a few features is cut in tens of microseconds, less than handing it to
     // the blocking pool and back costs; larger ones go there, off the request threads.
