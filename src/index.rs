@@ -45,13 +45,19 @@ impl LineIndex {
     pub fn new<'a>(geoms: impl IntoIterator<Item = (usize, &'a Geometry)>) -> Self {
         let mut segments = Vec::new();
         for (item, g) in geoms {
-            for_each_segment(g, &mut |l| {
-                segments.push(Segment::new(
-                    RLine::new([l.start.x, l.start.y], [l.end.x, l.end.y]),
-                    item,
-                ))
-            });
+            for_each_segment(g, &mut |l| segments.push((item, l)));
         }
+        Self::from_segments(segments)
+    }
+
+    /// Index segments, each with its item.
+    pub fn from_segments(segments: impl IntoIterator<Item = (usize, Line)>) -> Self {
+        let segments: Vec<Segment> = segments
+            .into_iter()
+            .map(|(item, l)| {
+                Segment::new(RLine::new([l.start.x, l.start.y], [l.end.x, l.end.y]), item)
+            })
+            .collect();
         LineIndex {
             tree: RTree::bulk_load(segments),
         }

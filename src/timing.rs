@@ -6,8 +6,9 @@
 //! steps of earlier loads as its own.
 //!
 //! With `ZDZ_TIMELINE` set, each step is also printed as it ends, with its start and end
-//! in milliseconds since the first step began (`TL start end duration name`): steps on
-//! different threads then line up, which shows the longest path through a run.
+//! in milliseconds since the first step began and the process's resident memory then
+//! (`TL start end duration MiB name`): steps on different threads then line up, which
+//! shows the longest path through a run and where its memory went.
 
 use std::sync::{Mutex, OnceLock};
 use std::time::Instant;
@@ -29,13 +30,23 @@ pub fn phase<T>(name: impl Into<String>, f: impl FnOnce() -> T) -> T {
     let name = name.into();
     if *TIMELINE.get_or_init(|| std::env::var_os("ZDZ_TIMELINE").is_some()) {
         let start = started.saturating_duration_since(first).as_millis();
-        eprintln!("TL {start:>6} {:>6} {ms:>6} {name}", start + ms);
+        let mib = resident_mib().unwrap_or(0);
+        eprintln!("TL {start:>6} {:>6} {ms:>6} {mib:>5} {name}", start + ms);
     }
     PHASES
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .push((name, ms));
     out
+}
+
+/// The process's resident memory in MiB (Linux: `/proc/self/statm`).
+fn resident_mib() -> Option<u64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    // SAFETY: sysconf with a valid name only reads a system constant.
+    let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+    Some(pages * page.max(0) as u64 / (1024 * 1024))
 }
 
 /// Every step recorded since the last call, in the order they finished; the record is

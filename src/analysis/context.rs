@@ -64,13 +64,12 @@ impl<'a> Context<'a> {
             .iter()
             .map(|p| Geometry::MultiPolygon(p.geom.clone()))
             .collect();
-        let sewer_geoms: Vec<(usize, Geometry)> = layers
+        let sewer_segments = layers
             .pipes
             .iter()
             .enumerate()
             .filter(|(_, p)| p.kind.carries_sewage())
-            .map(|(i, p)| (i, Geometry::LineString(p.geom.clone())))
-            .collect();
+            .flat_map(|(i, p)| p.geom.lines().map(move |l| (i, l)));
         // The network (snapping every pipe end) and the sewer R-tree are the largest
         // pieces: built side by side.
         let (network, sewers) = rayon::join(
@@ -81,7 +80,7 @@ impl<'a> Context<'a> {
             },
             || {
                 crate::timing::phase("analysis: sewer index", || {
-                    LineIndex::new(sewer_geoms.iter().map(|(i, g)| (*i, g)))
+                    LineIndex::from_segments(sewer_segments)
                 })
             },
         );

@@ -37,7 +37,7 @@ use crate::contract::LayerKind;
 use crate::crs;
 use crate::model::{FindingKind, Layers, LoadFinding};
 use crate::project::Project;
-use domain::{Builder, Duplicates};
+use domain::Builder;
 use read::RawFeature;
 use read::{LayerReport, OpenedLayer};
 
@@ -244,7 +244,7 @@ struct BuiltLayer {
 }
 
 /// Read one layer into the working CRS (`working` as a definition: each thread makes
-/// its own spatial reference) and build its domain features.
+/// its own spatial reference) and build its domain features, run by run as it is read.
 fn build_layer(
     layer: &OpenedLayer,
     bounds: Option<[f64; 4]>,
@@ -252,28 +252,25 @@ fn build_layer(
     main_stem: &[String],
 ) -> Result<BuiltLayer> {
     let kind = layer.source.kind;
-    let (read, warnings) = crate::timing::phase(format!("load: read {}", kind.name()), || {
-        gdal_messages::capture(|| layer.read(working, bounds))
-    });
-    let (report, raws) = read?;
     let config = &layer.source.config;
     let scale = |field: &str| config.scale.get(field).copied();
     let scale = &scale;
-    let features = crate::timing::phase(format!("load: build {}", kind.name()), || match kind {
-        LayerKind::Parks => build_all(kind, &raws, |b, r| b.park(r)).map(Features::Parks),
-        LayerKind::Clusters => build_all(kind, &raws, |b, r| b.cluster(r)).map(Features::Clusters),
+    let at = (layer, bounds, working);
+    let (report, features, warnings) = match kind {
+        LayerKind::Parks => read_and_build(at, &|b, r| b.park(r))?.map(Features::Parks),
+        LayerKind::Clusters => read_and_build(at, &|b, r| b.cluster(r))?.map(Features::Clusters),
         LayerKind::Enterprises => {
-            build_all(kind, &raws, |b, r| b.enterprise(r, scale)).map(Features::Enterprises)
+            read_and_build(at, &|b, r| b.enterprise(r, scale))?.map(Features::Enterprises)
         }
-        LayerKind::Pipes => build_all(kind, &raws, |b, r| b.pipes(r, scale)).map(Features::Pipes),
-        LayerKind::Outfalls => build_all(kind, &raws, |b, r| b.outfalls(r)).map(Features::Outfalls),
-        LayerKind::Plants => build_all(kind, &raws, |b, r| b.plant(r, scale)).map(Features::Plants),
+        LayerKind::Pipes => read_and_build(at, &|b, r| b.pipes(r, scale))?.map(Features::Pipes),
+        LayerKind::Outfalls => read_and_build(at, &|b, r| b.outfalls(r))?.map(Features::Outfalls),
+        LayerKind::Plants => read_and_build(at, &|b, r| b.plant(r, scale))?.map(Features::Plants),
         LayerKind::Rivers => {
-            build_all(kind, &raws, |b, r| b.river(r, main_stem)).map(Features::Rivers)
+            read_and_build(at, &|b, r| b.river(r, main_stem))?.map(Features::Rivers)
         }
         LayerKind::Inspections => {
-            let table = TABLE_DRIVERS.contains(&report.driver.as_str());
-            build_all(kind, &raws, |b, r| {
+            let table = TABLE_DRIVERS.contains(&layer.driver());
+            read_and_build(at, &|b, r| {
                 let fid = r.fid.unwrap_or(0);
                 // A spreadsheet's row number: its header is row 1.
                 let row = if table {
@@ -282,15 +279,50 @@ fn build_layer(
                     format!("fid:{fid}")
                 };
                 b.inspection(r, row)
-            })
+            })?
             .map(Features::Inspections)
         }
-    });
+    };
     let Built { features, findings } = features;
     Ok(BuiltLayer {
         report,
         features,
         findings,
+        warnings,
+    })
+}
+
+/// A layer read and built: its report, its features, GDAL's warnings.
+struct ReadAndBuilt<T> {
+    report: LayerReport,
+    built: Built<T>,
+    warnings: Vec<String>,
+}
+
+impl<T> ReadAndBuilt<T> {
+    fn map<U>(self, f: impl FnOnce(T) -> U) -> (LayerReport, Built<U>, Vec<String>) {
+        (self.report, self.built.map(f), self.warnings)
+    }
+}
+
+/// Read `layer` and build each run of its features with `build` as soon as it is read.
+fn read_and_build<T: Send, I: IntoIterator<Item = T>>(
+    (layer, bounds, working): (&OpenedLayer, Option<[f64; 4]>, &str),
+    build: &(dyn Fn(&mut Builder, &RawFeature) -> I + Sync),
+) -> Result<ReadAndBuilt<Vec<T>>> {
+    let kind = layer.source.kind;
+    let (read, warnings) = crate::timing::phase(format!("load: {}", kind.name()), || {
+        gdal_messages::capture(|| {
+            layer.read_runs(working, bounds, |raws| build_run(kind, &raws, build))
+        })
+    });
+    let (report, runs) = read?;
+    let built = crate::timing::phase(format!("load: merge {}", kind.name()), || {
+        merge_runs(kind, report.feature_count, runs)
+    });
+    Ok(ReadAndBuilt {
+        report,
+        built,
         warnings,
     })
 }
@@ -342,46 +374,49 @@ impl<T> Built<T> {
     }
 }
 
-/// Features per run of raw features built on one core.
-const BUILD_RUN: usize = 16_384;
+/// One run of a layer's features built: its features, its findings, and the ids it gave
+/// out (with the number of findings before each).
+type Run<T> = (Vec<T>, Vec<LoadFinding>, Vec<(String, usize)>);
 
-/// Build every raw feature of a layer, runs of them on every core. The features and the
-/// findings come out in the order building them one by one gives: duplicate ids are
-/// found across the runs afterwards, and reported where the second use was.
-fn build_all<T: Send, I: IntoIterator<Item = T>>(
+/// Build one run of raw features.
+fn build_run<T, I: IntoIterator<Item = T>>(
     kind: LayerKind,
     raws: &[RawFeature],
-    build: impl Fn(&mut Builder, &RawFeature) -> I + Sync,
-) -> Built<Vec<T>> {
-    build_in_runs(kind, raws, BUILD_RUN, build)
+    build: &(dyn Fn(&mut Builder, &RawFeature) -> I + Sync),
+) -> Run<T> {
+    let mut findings = Vec::new();
+    let mut b = Builder::new(kind, &mut findings);
+    let features: Vec<T> = raws.iter().flat_map(|r| build(&mut b, r)).collect();
+    let ids = b.take_ids();
+    (features, findings, ids)
 }
 
-fn build_in_runs<T: Send, I: IntoIterator<Item = T>>(
-    kind: LayerKind,
-    raws: &[RawFeature],
-    run_len: usize,
-    build: impl Fn(&mut Builder, &RawFeature) -> I + Sync,
-) -> Built<Vec<T>> {
-    // Each run: its features, its findings, and the ids it gave out.
-    type Run<T> = (Vec<T>, Vec<LoadFinding>, Vec<(String, usize)>);
-    let runs: Vec<Run<T>> = raws
-        .par_chunks(run_len)
-        .map(|run| {
-            let mut findings = Vec::new();
-            let mut b = Builder::new(kind, &mut findings);
-            let features: Vec<T> = run.iter().flat_map(|r| build(&mut b, r)).collect();
-            let ids = b.take_ids();
-            (features, findings, ids)
-        })
-        .collect();
-    let mut duplicates = Duplicates::new(kind, raws.len());
+/// A layer's runs, built on any cores, joined in order. The features and the findings come
+/// out in the order building them one by one gives: duplicate ids are found across the
+/// runs here, and reported where the second use was.
+fn merge_runs<T>(kind: LayerKind, features: usize, runs: Vec<Run<T>>) -> Built<Vec<T>> {
     let mut built = Built {
-        features: Vec::with_capacity(runs.iter().map(|r| r.0.len()).sum()),
+        features: Vec::with_capacity(features.max(runs.iter().map(|r| r.0.len()).sum())),
         findings: Vec::new(),
     };
-    for (features, findings, ids) in runs {
+    let (runs, ids): (Vec<_>, Vec<_>) = runs
+        .into_iter()
+        .map(|(features, findings, ids)| ((features, findings), ids))
+        .unzip();
+    let second = domain::second_uses(&ids);
+    for (((features, findings), ids), second) in runs.into_iter().zip(&ids).zip(second) {
         built.features.extend(features);
-        duplicates.merge(findings, ids, &mut built.findings);
+        // Each run's findings, with a duplicate's where its second use was.
+        let mut findings = findings.into_iter().enumerate().peekable();
+        for ((id, before), second) in ids.iter().zip(second) {
+            while let Some((_, f)) = findings.next_if(|(i, _)| i < before) {
+                built.findings.push(f);
+            }
+            if second {
+                built.findings.push(domain::duplicate(kind, id));
+            }
+        }
+        built.findings.extend(findings.map(|(_, f)| f));
     }
     built
 }
@@ -444,7 +479,14 @@ mod tests {
             raw(8, Some("c"), "sewage", 120.0),
         ];
         let pipes = |b: &mut Builder, r: &RawFeature| b.pipes(r, &|_| None);
-        let one = build_in_runs(LayerKind::Pipes, &raws, usize::MAX, pipes);
+        let build_in_runs = |kind, raws: &[RawFeature], run_len: usize, build| {
+            let runs = raws
+                .chunks(run_len)
+                .map(|run| build_run(kind, run, build))
+                .collect();
+            merge_runs(kind, raws.len(), runs)
+        };
+        let one = build_in_runs(LayerKind::Pipes, &raws, usize::MAX, &pipes);
         let (ids, findings) = summary(&one);
         assert_eq!(ids, ["a", "b", "a", "@60.0,0.0", "@60.0,0.0", "a", "c"]);
         let duplicates: Vec<&String> = findings
@@ -453,7 +495,7 @@ mod tests {
             .collect();
         assert_eq!(duplicates.len(), 3, "{findings:#?}");
         for run_len in [1, 2, 3] {
-            let runs = build_in_runs(LayerKind::Pipes, &raws, run_len, pipes);
+            let runs = build_in_runs(LayerKind::Pipes, &raws, run_len, &pipes);
             assert_eq!(
                 summary(&runs),
                 (ids.clone(), findings.clone()),

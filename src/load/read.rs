@@ -310,14 +310,19 @@ impl OpenedLayer {
         Ok(found)
     }
 
-    /// Read every feature, with geometry in the working CRS.
+    /// Read every feature, with geometry in the working CRS, in runs of at most
+    /// `RUN_FEATURES` features, and hand each run to `per_run` on whichever core read or
+    /// converted it: what it makes of the runs comes back in the layer's order. A run's raw
+    /// features are gone once `per_run` is done with them, so a large layer is never held
+    /// twice, as text and as domain types.
     /// `bounds_wgs84` is what `bounds_wgs84()` gave when the workspace was placed: not
     /// computed again (on a filtered layer it scans every feature).
-    pub fn read(
+    pub fn read_runs<R: Send>(
         &self,
         working: &str,
         bounds_wgs84: Option<[f64; 4]>,
-    ) -> Result<(LayerReport, Vec<RawFeature>)> {
+        per_run: impl Fn(Vec<RawFeature>) -> R + Sync,
+    ) -> Result<(LayerReport, Vec<R>)> {
         let fields = self.field_indices()?;
         // Constants from `set`, keyed by the contract's own field names.
         let set: Vec<(&'static str, &String)> = self
@@ -351,20 +356,27 @@ impl OpenedLayer {
             coords: self.coords,
             working,
         };
-        if let Some(features) = self.arrow_read(&plan)? {
-            return Ok((
-                self.report(fields, &set, bounds_wgs84, features.len()),
-                features,
-            ));
+        let counted = |runs: Vec<(usize, R)>| -> (usize, Vec<R>) {
+            let count = runs.iter().map(|(n, _)| n).sum();
+            (count, runs.into_iter().map(|(_, r)| r).collect())
+        };
+        // Each run's feature count beside what was made of it.
+        let per_run = |raws: Vec<RawFeature>| (raws.len(), per_run(raws));
+        if let Some(runs) = self.arrow_read(&plan, &per_run)? {
+            let (count, runs) = counted(runs);
+            return Ok((self.report(fields, &set, bounds_wgs84, count), runs));
         }
-        let features = match self.fid_ranges()? {
-            None => plan.read(&mut self.layer()?)?,
+        let runs = match self.fid_ranges()? {
+            None => in_runs(plan.read(&mut self.layer()?)?)
+                .into_par_iter()
+                .map(per_run)
+                .collect(),
             // A large GeoPackage layer: FID ranges read in parallel, each thread through
             // its own connection, joined back in FID order.
             Some((fid_column, ranges)) => {
                 let (path, options, name) = (&self.gdal_path, &self.open_options, &self.layer_name);
                 let (user_filter, place) = (&self.source.config.filter, &self.place);
-                let parts: Vec<Result<Vec<RawFeature>>> = ranges
+                let parts: Vec<Result<Vec<(usize, R)>>> = ranges
                     .into_par_iter()
                     .map(|(lo, hi)| {
                         let dataset = open_dataset(path, options)?;
@@ -377,19 +389,31 @@ impl OpenedLayer {
                         layer
                             .set_attribute_filter(&filter)
                             .with_context(|| format!("{place}: bad `where` filter `{filter}`"))?;
-                        plan.read(&mut layer)
+                        Ok(in_runs(plan.read(&mut layer)?)
+                            .into_iter()
+                            .map(per_run)
+                            .collect())
                     })
                     .collect();
-                let mut features = Vec::new();
+                let mut runs = Vec::new();
                 for part in parts {
-                    features.extend(part?);
+                    runs.extend(part?);
                 }
-                features
+                runs
             }
         };
+        let (count, runs) = counted(runs);
+        Ok((self.report(fields, &set, bounds_wgs84, count), runs))
+    }
 
-        let count = features.len();
-        Ok((self.report(fields, &set, bounds_wgs84, count), features))
+    /// Read every feature, with geometry in the working CRS, all at once.
+    pub fn read(
+        &self,
+        working: &str,
+        bounds_wgs84: Option<[f64; 4]>,
+    ) -> Result<(LayerReport, Vec<RawFeature>)> {
+        let (report, runs) = self.read_runs(working, bounds_wgs84, |raws| raws)?;
+        Ok((report, runs.concat()))
     }
 
     /// What was read: source, driver, CRS, encoding, fields matched and features read.
@@ -423,7 +447,11 @@ impl OpenedLayer {
 
     /// A large GeoPackage layer read whole (no `where`, no web-map offset to undo, no
     /// river names to gather) through GDAL's Arrow stream; `None` when that does not apply.
-    fn arrow_read(&self, plan: &ReadPlan) -> Result<Option<Vec<RawFeature>>> {
+    fn arrow_read<R: Send>(
+        &self,
+        plan: &ReadPlan,
+        per_run: &(impl Fn(Vec<RawFeature>) -> R + Sync),
+    ) -> Result<Option<Vec<R>>> {
         if self.driver != "GPKG"
             || self.source.config.filter.is_some()
             || self.coords.is_some()
@@ -438,7 +466,7 @@ impl OpenedLayer {
         let Some(geometry_column) = layer_name_of(&layer, gdal_sys::OGR_L_GetGeometryColumn) else {
             return Ok(None);
         };
-        plan.read_arrow(&mut layer, &geometry_column)
+        plan.read_arrow(&mut layer, &geometry_column, per_run)
     }
 
     /// For a GeoPackage layer of more than `PARALLEL_READ_MIN` features: its FID column
@@ -488,6 +516,11 @@ impl OpenedLayer {
 
     pub fn place(&self) -> &str {
         &self.place
+    }
+
+    /// The GDAL driver's short name (`GPKG`, `ESRI Shapefile`, `CSV` …).
+    pub fn driver(&self) -> &str {
+        &self.driver
     }
 
     pub fn crs_name(&self) -> String {
@@ -601,11 +634,12 @@ impl ReadPlan<'_> {
     /// Read through GDAL's Arrow stream, the batches converted on every core. `None` when
     /// the stream lacks a column the contract uses, or has it in a type the Arrow path
     /// does not convert: then the layer is read feature by feature.
-    fn read_arrow(
+    fn read_arrow<R: Send>(
         &self,
         layer: &mut gdal::vector::Layer,
         geometry_column: &str,
-    ) -> Result<Option<Vec<RawFeature>>> {
+        per_run: &(impl Fn(Vec<RawFeature>) -> R + Sync),
+    ) -> Result<Option<Vec<R>>> {
         let mut batches = arrow::batches(layer)?;
         let Some(first) = batches.next().transpose()? else {
             return Ok(Some(Vec::new()));
@@ -639,29 +673,30 @@ impl ReadPlan<'_> {
             to_working_crs(&mut features, &self.transforms()?.1);
             Ok(features)
         };
-        // Each batch is converted on another core while GDAL reads the next one.
+        // Each batch (GDAL's are 65,536 rows) is converted and handed on as one run, on
+        // another core, while GDAL reads the next one.
         let converted = std::sync::Mutex::new(Vec::new());
         rayon::in_place_scope(|scope| -> Result<()> {
             for (i, batch) in std::iter::once(Ok(first)).chain(batches).enumerate() {
                 let batch = batch?;
                 let (convert, converted) = (&convert, &converted);
                 scope.spawn(move |_| {
-                    let part = convert(batch);
+                    let run = convert(batch).map(per_run);
                     converted
                         .lock()
                         .unwrap_or_else(|e| e.into_inner())
-                        .push((i, part));
+                        .push((i, run));
                 });
             }
             Ok(())
         })?;
         let mut parts = converted.into_inner().unwrap_or_else(|e| e.into_inner());
         parts.sort_unstable_by_key(|(i, _)| *i);
-        let parts: Vec<Vec<RawFeature>> = parts
+        let runs = parts
             .into_iter()
-            .map(|(_, part)| part)
+            .map(|(_, run)| run)
             .collect::<Result<_>>()?;
-        Ok(Some(parts.concat()))
+        Ok(Some(runs))
     }
 
     /// The contract's fields of one feature as text, from `field` (by the layer's field
@@ -734,6 +769,26 @@ impl ReadPlan<'_> {
         }
         to_working_crs(&mut features, &to_working.1);
         Ok(features)
+    }
+}
+
+/// The most features handed on in one run when a layer is read feature by feature:
+/// enough runs to spread the layer over the cores.
+pub const RUN_FEATURES: usize = 16_384;
+
+/// Features in runs of at most `RUN_FEATURES`, in order.
+fn in_runs(features: Vec<RawFeature>) -> Vec<Vec<RawFeature>> {
+    if features.len() <= RUN_FEATURES {
+        return vec![features];
+    }
+    let mut runs = Vec::with_capacity(features.len().div_ceil(RUN_FEATURES));
+    let mut rest = features.into_iter();
+    loop {
+        let run: Vec<RawFeature> = rest.by_ref().take(RUN_FEATURES).collect();
+        if run.is_empty() {
+            return runs;
+        }
+        runs.push(run);
     }
 }
 
@@ -987,9 +1042,12 @@ mod tests {
         };
         let by_feature = plan.read(&mut ds.layer_by_name("pipes").unwrap()).unwrap();
         let by_arrow = plan
-            .read_arrow(&mut ds.layer_by_name("pipes").unwrap(), "geom")
+            .read_arrow(&mut ds.layer_by_name("pipes").unwrap(), "geom", &|raws| {
+                raws
+            })
             .unwrap()
-            .expect("these field types are converted");
+            .expect("these field types are converted")
+            .concat();
         assert_eq!(by_feature.len(), 7);
         assert_eq!(by_arrow.len(), 7);
         for (a, b) in by_feature.iter().zip(&by_arrow) {

@@ -151,7 +151,8 @@ pub fn write_all(
             if let Some(style) = enterprises_style {
                 gpkg.add_table(style, || layers::enterprise_table(loaded, analysis))?;
             }
-            gpkg.finish(&all_styles)
+            gpkg.finish(&all_styles)?;
+            crate::timing::phase("write: readiness.json", || write_readiness(out, o))
         },
         || -> Result<Option<Vec<(String, String, f64)>>> {
             crate::timing::phase("write: GeoJSON", || {
@@ -176,7 +177,7 @@ pub fn write_all(
             write_atomically(&out.join("live.qlr"), qlr.as_bytes())?;
             let sheets = crate::timing::phase("write: survey rows", || survey::sheets(o));
             crate::timing::phase("write: survey.xlsx", || {
-                survey::write(&out.join("survey.xlsx"), &sheets)
+                survey::write(&out.join("survey.xlsx"), sheets)
             })?;
             maps.then(|| overview::write(&out.join("overview"), o))
                 .transpose()
@@ -185,25 +186,7 @@ pub fn write_all(
     gpkg_written?;
     let drawn = others?;
 
-    let readiness = crate::readiness::json::document(
-        &loaded
-            .layers
-            .clusters
-            .iter()
-            .map(|c| c.id.as_str())
-            .collect::<Vec<_>>(),
-        &analysis
-            .clusters
-            .iter()
-            .map(|c| c.deadline.as_str())
-            .collect::<Vec<_>>(),
-        o.readiness,
-    );
-    write_atomically(
-        &out.join("readiness.json"),
-        serde_json::to_string_pretty(&readiness)?.as_bytes(),
-    )?;
-    let mut summary = summary::summary(o, timings);
+    let mut summary = crate::timing::phase("write: summary", || summary::summary(o, timings));
     match drawn {
         Some(drawn) => {
             summary["overviews"] = drawn
@@ -232,6 +215,29 @@ pub fn write_all(
         &out.join("summary.json"),
         serde_json::to_string_pretty(&summary)?.as_bytes(),
     )
+}
+
+/// `readiness.json`: the rubric and every cluster's readiness.
+fn write_readiness(out: &Path, o: Outcome) -> Result<()> {
+    let (loaded, analysis) = (o.loaded, o.analysis);
+    let readiness = crate::readiness::json::document(
+        &loaded
+            .layers
+            .clusters
+            .iter()
+            .map(|c| c.id.as_str())
+            .collect::<Vec<_>>(),
+        &analysis
+            .clusters
+            .iter()
+            .map(|c| c.deadline.as_str())
+            .collect::<Vec<_>>(),
+        o.readiness,
+    );
+    write_atomically_with(&out.join("readiness.json"), |w| {
+        serde_json::to_writer_pretty(w, &readiness)?;
+        Ok(())
+    })
 }
 
 /// The GeoJSON result layers, each with its `.qml` (same base name: QGIS applies it when it

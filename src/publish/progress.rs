@@ -56,7 +56,7 @@ fn headers(first: &[&str]) -> Vec<String> {
         .collect()
 }
 
-fn entry_sheet(name: &'static str, entries: &[Entry]) -> Sheet {
+fn entry_sheet(name: &'static str, entries: &[Entry]) -> Sheet<'static> {
     Sheet {
         name,
         headers: [
@@ -96,7 +96,7 @@ fn entry_sheet(name: &'static str, entries: &[Entry]) -> Sheet {
 }
 
 /// The workbook's sheets.
-pub fn sheets(p: &Progress) -> Vec<Sheet> {
+pub fn sheets(p: &Progress) -> Vec<Sheet<'_>> {
     let districts = Sheet {
         name: "按区县",
         headers: headers(&["区县", "组团数"]),
@@ -145,5 +145,5 @@ pub fn sheets(p: &Progress) -> Vec<Sheet> {
 
 /// Write the progress workbook to `path`.
 pub fn write_progress(path: &Path, p: &Progress) -> Result<()> {
-    write(path, &sheets(p))
+    write(path, sheets(p))
 }

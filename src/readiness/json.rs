@@ -195,8 +195,9 @@ pub fn rubric(rubric: &Rubric) -> Value {
 
 /// `readiness.json`: the rubric and every cluster (out-of-scope ones say so).
 pub fn document(cluster_ids: &[&str], deadlines: &[&str], readiness: &Readiness) -> Value {
+    use rayon::prelude::*;
     let clusters: Vec<Value> = cluster_ids
-        .iter()
+        .par_iter()
         .zip(deadlines)
         .zip(&readiness.clusters)
         .map(|((id, deadline), r)| {

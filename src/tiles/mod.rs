@@ -5,10 +5,14 @@
 
 /// Clip and snap geometry to a tile's grid.
 pub mod clip;
+/// One tile's layer as MVT: geometry commands and tags, encoded.
+pub mod encode;
 /// Tile addresses, Web Mercator and the tile grid.
 pub mod grid;
 /// A collection as a tile source.
 pub mod source;
+/// A collection's properties as MVT tags, prepared once per snapshot.
+pub mod tags;
 
 use serde_json::{Map, Value, json};
 

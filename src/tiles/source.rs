@@ -7,20 +7,24 @@
 //! A tile is capped at `MAX_TILE_BYTES`: past that, the least important features are left
 //! out at low zoom; problems and outfalls are never left out from zoom 12 on.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
-use anyhow::Result;
-use fast_mvt::{MvtGeomType, MvtLayerBuilder};
 use geo::{BoundingRect, Geometry, LineString, Simplify};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
 use serde_json::{Map, Value, json};
 
 use super::clip::{self, Box2};
+use super::encode::{LayerWriter, Shape};
 use super::grid::{BUFFER, EXTENT, MAX_ZOOM, TileId, mercator};
+use super::tags::Tags;
 
 /// The largest tile served (≈ 500 KB).
 pub const MAX_TILE_BYTES: usize = 500 * 1024;
+
+/// Room left for what the layer adds around its features (header, name, extent) and for
+/// one more feature, when features are left out to keep a tile under `MAX_TILE_BYTES`.
+const LAYER_MARGIN: usize = 16 * 1024;
 
 /// A layer's features as a tile source reads them (the service's collections).
 pub trait Features: Sync {
@@ -44,6 +48,8 @@ pub struct TileIndex {
     layer: String,
     mercator: Vec<Option<Geometry>>,
     importance: Vec<f32>,
+    /// Every feature's properties as tags, ready to encode.
+    tags: Tags,
     tree: RTree<Envelope>,
     rule: Rule,
     /// Property name → JSON type, for TileJSON's `vector_layers`.
@@ -68,9 +74,6 @@ fn json_type(v: &Value) -> Option<&'static str> {
         _ => None,
     }
 }
-
-/// Arrays longer than this (trace ids …) stay out of tiles; the API has them.
-const MAX_ARRAY: usize = 10;
 
 impl TileIndex {
     pub fn build(layer: &str, f: &dyn Features, rule: Rule) -> TileIndex {
@@ -107,6 +110,7 @@ impl TileIndex {
             mercator_geoms.push(m);
         }
         TileIndex {
+            tags: Tags::build(n, |i| f.properties(i)),
             layer: layer.to_string(),
             mercator: mercator_geoms,
             importance,
@@ -143,17 +147,18 @@ impl TileIndex {
 
     /// Cut tile `t`: an MVT with one layer named after the collection (empty bytes when no
     /// feature falls in it).
-    pub fn tile(&self, f: &dyn Features, t: TileId) -> Result<Vec<u8>> {
-        self.cut(f, t, self.candidates(t))
+    pub fn tile(&self, t: TileId) -> Vec<u8> {
+        self.cut(t, self.candidates(t))
     }
 
     /// Cut tile `t` from its `candidates`.
-    pub fn cut(&self, f: &dyn Features, t: TileId, mut hits: Vec<usize>) -> Result<Vec<u8>> {
+    pub fn cut(&self, t: TileId, mut hits: Vec<usize>) -> Vec<u8> {
         if hits.is_empty() {
-            return Ok(Vec::new());
+            return Vec::new();
         }
         let droppable = self.rule.keep_from.is_none_or(|z| t.z < z);
-        // At low zoom many points fall on one grid cell: keep the most important.
+        // At low zoom many points fall on one grid cell, and a tile may hold more than
+        // `MAX_TILE_BYTES`: the most important features go first.
         if droppable {
             hits.sort_by(|a, b| {
                 self.importance[*b]
@@ -161,28 +166,21 @@ impl TileIndex {
                     .then(a.cmp(b))
             });
         }
-        let mut bytes = self.encode(f, t, &hits, droppable)?;
+        let mut bytes = self.encode(t, &hits, droppable);
         let mut keep = hits.len();
         while droppable && bytes.len() > MAX_TILE_BYTES && keep > 1 {
             keep = ((keep as f64) * MAX_TILE_BYTES as f64 / bytes.len() as f64 * 0.9) as usize;
             keep = keep.max(1);
-            bytes = self.encode(f, t, &hits[..keep], droppable)?;
+            bytes = self.encode(t, &hits[..keep], droppable);
         }
-        Ok(bytes)
+        bytes
     }
 
-    fn encode(
-        &self,
-        f: &dyn Features,
-        t: TileId,
-        hits: &[usize],
-        dedupe_points: bool,
-    ) -> Result<Vec<u8>> {
+    fn encode(&self, t: TileId, hits: &[usize], droppable: bool) -> Vec<u8> {
         let edge = BUFFER;
         let clip_box: Box2 = [-edge, -edge, EXTENT as f64 + edge, EXTENT as f64 + edge];
-        let mut layer = MvtLayerBuilder::new(self.layer.clone())?;
-        let mut seen_points = std::collections::HashSet::new();
-        let mut written = 0;
+        let mut layer = LayerWriter::new(&self.layer, &self.tags, hits.len());
+        let mut seen_points: HashSet<(i32, i32), foldhash::fast::FixedState> = HashSet::default();
         for &i in hits {
             let Some(g) = &self.mercator[i] else {
                 continue;
@@ -190,84 +188,20 @@ impl TileIndex {
             let Some(shape) = cut(g, t, &clip_box) else {
                 continue;
             };
-            if let Shape::Points(ps) = &shape
-                && dedupe_points
-                && ps.len() == 1
-                && !seen_points.insert(ps[0])
+            if let Shape::Point(p) = &shape
+                && droppable
+                && !seen_points.insert(*p)
             {
                 continue;
             }
-            let mut feature = match &shape {
-                Shape::Points(_) => layer.feature_of(MvtGeomType::Point),
-                Shape::Lines(_) => layer.feature_of(MvtGeomType::LineString),
-                Shape::Polygons(_) => layer.feature_of(MvtGeomType::Polygon),
-            };
-            match &shape {
-                Shape::Points(ps) => {
-                    feature.points(ps.iter().map(|p| geo::coord! { x: p.0, y: p.1 }))?;
-                }
-                Shape::Lines(ls) => {
-                    for l in ls {
-                        feature.line(l.iter().map(|p| geo::coord! { x: p.0, y: p.1 }))?;
-                    }
-                }
-                Shape::Polygons(polys) => {
-                    for rings in polys {
-                        for (k, r) in rings.iter().enumerate() {
-                            feature
-                                .ring(r.iter().map(|p| geo::coord! { x: p.0, y: p.1 }), k == 0)?;
-                        }
-                    }
-                }
+            layer.add(i, i as u64 + 1, &shape);
+            // Features come most important first: the rest are left out.
+            if droppable && layer.size() > MAX_TILE_BYTES - LAYER_MARGIN {
+                break;
             }
-            feature.id(Some(i as u64 + 1));
-            for (k, v) in f.properties(i) {
-                match v {
-                    Value::String(s) => {
-                        feature.tag_string(k, s)?;
-                    }
-                    Value::Bool(b) => {
-                        feature.tag_bool(k, *b)?;
-                    }
-                    Value::Number(n) => match n.as_i64() {
-                        Some(v) => {
-                            feature.tag_sint(k, v)?;
-                        }
-                        None => {
-                            feature.tag_double(k, n.as_f64().unwrap_or_default())?;
-                        }
-                    },
-                    Value::Array(a) if a.len() <= MAX_ARRAY => {
-                        let items: Vec<String> = a
-                            .iter()
-                            .filter_map(|x| match x {
-                                Value::String(s) => Some(s.clone()),
-                                Value::Null => None,
-                                other => Some(other.to_string()),
-                            })
-                            .collect();
-                        feature.tag_string(k, items.join(","))?;
-                    }
-                    _ => {}
-                }
-            }
-            layer = feature.end();
-            written += 1;
         }
-        Ok(if written == 0 {
-            Vec::new()
-        } else {
-            layer.encode()
-        })
+        layer.encode()
     }
-}
-
-/// A feature's geometry cut for one tile, in integer grid units.
-enum Shape {
-    Points(Vec<(i32, i32)>),
-    Lines(Vec<Vec<(i32, i32)>>),
-    /// Each polygon: its exterior ring, then its holes.
-    Polygons(Vec<Vec<Vec<(i32, i32)>>>),
 }
 
 /// Grid units a simplification may move a vertex by: less than a pixel at 256 px a tile.
@@ -361,7 +295,7 @@ fn cut(g: &Geometry, t: TileId, clip_box: &Box2) -> Option<Shape> {
     match g {
         Geometry::Point(p) => {
             let q = t.to_grid(p.x(), p.y());
-            inside(&q).then(|| Shape::Points(vec![(q.0.round() as i32, q.1.round() as i32)]))
+            inside(&q).then(|| Shape::Point((q.0.round() as i32, q.1.round() as i32)))
         }
         Geometry::MultiPoint(mp) => {
             let ps: Vec<(i32, i32)> = mp
@@ -380,5 +314,100 @@ fn cut(g: &Geometry, t: TileId, clip_box: &Box2) -> Option<Shape> {
         Geometry::Rect(r) => polygons(&[&r.to_polygon()]),
         Geometry::Triangle(tr) => polygons(&[&tr.to_polygon()]),
         Geometry::GeometryCollection(_) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::Point;
+    use serde_json::json;
+
+    /// Points with properties, as the service's collections give them.
+    struct Things(Vec<(Geometry, Map<String, Value>)>);
+
+    impl Features for Things {
+        fn count(&self) -> usize {
+            self.0.len()
+        }
+        fn lonlat(&self, i: usize) -> Option<&Geometry> {
+            Some(&self.0[i].0)
+        }
+        fn properties(&self, i: usize) -> &Map<String, Value> {
+            &self.0[i].1
+        }
+    }
+
+    fn importance(p: &Map<String, Value>) -> f32 {
+        p["rank"].as_f64().unwrap_or_default() as f32
+    }
+
+    /// 20,000 points 0.0012° apart (3.5 grid units at zoom 8, so none share a cell) with a
+    /// long text each: some 2 MB in one zoom 8 tile.
+    fn things() -> Things {
+        Things(
+            (0..20_000)
+                .map(|i| {
+                    let p = Point::new(
+                        106.5 + (i % 150) as f64 * 0.0012,
+                        29.5 + (i / 150) as f64 * 0.0012,
+                    );
+                    let props =
+                        json!({"id": format!("T{i}"), "rank": i % 7, "note": "x".repeat(80)});
+                    (Geometry::Point(p), props.as_object().unwrap().clone())
+                })
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn a_tile_over_the_cap_keeps_the_most_important_features_and_stays_under_it() {
+        let f = things();
+        let rule = Rule {
+            keep_from: Some(12),
+            importance,
+        };
+        let index = TileIndex::build("things", &f, rule);
+        let t = crate::tiles::grid::tile_of(106.6, 29.6, 8);
+        let bytes = index.tile(t);
+        assert!(bytes.len() <= MAX_TILE_BYTES, "{}", bytes.len());
+        assert!(bytes.len() > MAX_TILE_BYTES / 2, "{}", bytes.len());
+        let reader = fast_mvt::MvtReaderRef::new(&bytes).unwrap();
+        let ranks: Vec<usize> = reader
+            .layers()
+            .flat_map(|l| {
+                l.features()
+                    .map(|f| (f.id().unwrap() - 1) as usize % 7)
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        assert!(ranks.len() < f.0.len());
+        // Every feature of a rank is kept before any of a lower rank.
+        let lowest = *ranks.iter().min().unwrap();
+        let kept_of = |r: usize| ranks.iter().filter(|k| **k == r).count();
+        let all_of = |r: usize| index.candidates(t).iter().filter(|i| **i % 7 == r).count();
+        for r in lowest + 1..7 {
+            assert_eq!(kept_of(r), all_of(r), "rank {r}");
+        }
+        assert!(kept_of(lowest) < all_of(lowest));
+    }
+
+    #[test]
+    fn from_the_keep_zoom_nothing_is_left_out() {
+        let f = things();
+        let rule = Rule {
+            keep_from: Some(8),
+            importance,
+        };
+        let index = TileIndex::build("things", &f, rule);
+        let t = crate::tiles::grid::tile_of(106.6, 29.6, 8);
+        let reader_count = |bytes: &[u8]| {
+            fast_mvt::MvtReaderRef::new(bytes)
+                .unwrap()
+                .layers()
+                .map(|l| l.features().count())
+                .sum::<usize>()
+        };
+        assert_eq!(reader_count(&index.tile(t)), index.candidates(t).len());
     }
 }
