@@ -33,6 +33,9 @@ pub struct AppState {
     tokens: Mutex<HashMap<String, Actor>>,
     /// An XYZ raster basemap under the web map (`--basemap`); none by default.
     pub basemap: Option<String>,
+    /// One permit per core for cutting large tiles: the rest wait their turn, first come
+    /// first served, rather than all share the cores and all take several times longer.
+    pub tile_cutters: tokio::sync::Semaphore,
 }
 
 fn token_key(token: &str) -> String {
@@ -67,6 +70,9 @@ impl AppState {
             public_ledger,
             tokens: Mutex::new(HashMap::new()),
             basemap,
+            tile_cutters: tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get()),
+            ),
         })
     }
 

@@ -80,10 +80,16 @@ pub async fn tile(
         return Ok(cached(StatusCode::NOT_MODIFIED.into_response(), &tag));
     }
     let hits = index.candidates(t);
-    // Larger tiles go to the blocking pool, so one cannot stall the requests behind it.
+    // Larger tiles go to the blocking pool, so one cannot stall the requests behind it, one
+    // per core at a time (`AppState::tile_cutters`).
     let bytes = if hits.len() <= INLINE_FEATURES {
         index.cut(t, hits)
     } else {
+        let _turn = state
+            .tile_cutters
+            .acquire()
+            .await
+            .map_err(ApiError::internal)?;
         let s = s.clone();
         tokio::task::spawn_blocking(move || {
             let (_, index) = s.tile_source(&collection).expect("checked above");

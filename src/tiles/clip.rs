@@ -37,9 +37,19 @@ fn clip_segment(a: P, b: P, r: &Box2) -> Option<(P, P)> {
             }
         }
     }
+    // An end inside the box stays exactly where it was: a + (b - a) need not be b, and a
+    // line whose vertices moved by a rounding error would be cut into pieces at them.
     Some((
-        (a.0 + t0 * dx, a.1 + t0 * dy),
-        (a.0 + t1 * dx, a.1 + t1 * dy),
+        if t0 == 0.0 {
+            a
+        } else {
+            (a.0 + t0 * dx, a.1 + t0 * dy)
+        },
+        if t1 == 1.0 {
+            b
+        } else {
+            (a.0 + t1 * dx, a.1 + t1 * dy)
+        },
     ))
 }
 
@@ -191,5 +201,12 @@ mod tests {
             &BOX,
         );
         assert!(r.is_empty());
+    }
+
+    #[test]
+    fn a_line_inside_the_box_stays_one_line_with_its_vertices() {
+        // 0.1 + (0.7 - 0.1) is not 0.7 in floating point.
+        let points = [(0.1, 0.1), (0.7, 0.3), (33.3, 66.6), (99.9, 0.7)];
+        assert_eq!(line(&points, &BOX), vec![points.to_vec()]);
     }
 }

@@ -258,6 +258,14 @@ fn cut(g: &Geometry, t: TileId, clip_box: &Box2) -> Option<Shape> {
         p.0 >= clip_box[0] && p.0 <= clip_box[2] && p.1 >= clip_box[1] && p.1 <= clip_box[3]
     };
     let lines = |ls: &[&LineString]| -> Option<Shape> {
+        // One line wholly inside the box (most pipes): snapped as it is.
+        if let [l] = ls {
+            let grid = to_grid(l, t);
+            if grid.iter().all(inside) {
+                let snapped = clip::snap(&grid);
+                return (snapped.len() >= 2).then_some(Shape::Line(snapped));
+            }
+        }
         let out: Vec<Vec<(i32, i32)>> = ls
             .iter()
             .flat_map(|l| clip::line(&to_grid(l, t), clip_box))
