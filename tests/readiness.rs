@@ -435,3 +435,42 @@ fn readiness_json_and_clusters_geojson_carry_the_score_the_items_and_the_plan() 
     assert_eq!(oi2["properties"]["inspected_dry"], true);
     assert_eq!(oi2["properties"]["status"], "dry_weather_flow");
 }
+
+#[test]
+fn readiness_json_written_as_it_goes_is_the_whole_document_pretty_printed_byte_for_byte() {
+    let r = run();
+    let ids: Vec<&str> = r
+        .loaded
+        .layers
+        .clusters
+        .iter()
+        .map(|c| c.id.as_str())
+        .collect();
+    let deadlines: Vec<&str> = r
+        .analysis
+        .clusters
+        .iter()
+        .map(|c| c.deadline.as_str())
+        .collect();
+    let whole = |ids: &[&str], deadlines: &[&str], readiness: &Readiness| {
+        serde_json::to_vec_pretty(&zdz::readiness::json::document(ids, deadlines, readiness))
+            .unwrap()
+    };
+    let streamed = |ids: &[&str], deadlines: &[&str], readiness: &Readiness| {
+        let mut out = Vec::new();
+        zdz::readiness::json::write_document(&mut out, ids, deadlines, readiness).unwrap();
+        out
+    };
+    // Out-of-scope clusters (no readiness) as well as scored ones.
+    assert!(r.readiness.clusters.iter().any(Option::is_none));
+    assert!(r.readiness.clusters.iter().any(Option::is_some));
+    assert_eq!(
+        String::from_utf8(streamed(&ids, &deadlines, &r.readiness)).unwrap(),
+        String::from_utf8(whole(&ids, &deadlines, &r.readiness)).unwrap()
+    );
+    let none = Readiness {
+        clusters: Vec::new(),
+        ..r.readiness.clone()
+    };
+    assert_eq!(streamed(&[], &[], &none), whole(&[], &[], &none));
+}

@@ -220,23 +220,19 @@ pub fn write_all(
 /// `readiness.json`: the rubric and every cluster's readiness.
 fn write_readiness(out: &Path, o: Outcome) -> Result<()> {
     let (loaded, analysis) = (o.loaded, o.analysis);
-    let readiness = crate::readiness::json::document(
-        &loaded
-            .layers
-            .clusters
-            .iter()
-            .map(|c| c.id.as_str())
-            .collect::<Vec<_>>(),
-        &analysis
-            .clusters
-            .iter()
-            .map(|c| c.deadline.as_str())
-            .collect::<Vec<_>>(),
-        o.readiness,
-    );
+    let ids: Vec<&str> = loaded
+        .layers
+        .clusters
+        .iter()
+        .map(|c| c.id.as_str())
+        .collect();
+    let deadlines: Vec<&str> = analysis
+        .clusters
+        .iter()
+        .map(|c| c.deadline.as_str())
+        .collect();
     write_atomically_with(&out.join("readiness.json"), |w| {
-        serde_json::to_writer_pretty(w, &readiness)?;
-        Ok(())
+        crate::readiness::json::write_document(w, &ids, &deadlines, o.readiness)
     })
 }
 

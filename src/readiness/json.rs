@@ -193,33 +193,108 @@ pub fn rubric(rubric: &Rubric) -> Value {
     })
 }
 
-/// `readiness.json`: the rubric and every cluster (out-of-scope ones say so).
-pub fn document(cluster_ids: &[&str], deadlines: &[&str], readiness: &Readiness) -> Value {
-    use rayon::prelude::*;
-    let clusters: Vec<Value> = cluster_ids
-        .par_iter()
-        .zip(deadlines)
-        .zip(&readiness.clusters)
-        .map(|((id, deadline), r)| {
-            let mut v = match r {
-                Some(r) => cluster(id, r, &readiness.rubric),
-                None => {
-                    json!({ "cluster_id": id, "in_scope": false, "score": null, "ready": null })
-                }
-            };
-            v["deadline"] = json!(deadline);
-            v
-        })
-        .collect();
+/// One cluster's entry in `readiness.json` (out-of-scope ones say so).
+fn document_cluster(
+    id: &str,
+    deadline: &str,
+    r: Option<&ClusterReadiness>,
+    rubric: &Rubric,
+) -> Value {
+    let mut v = match r {
+        Some(r) => cluster(id, r, rubric),
+        None => json!({ "cluster_id": id, "in_scope": false, "score": null, "ready": null }),
+    };
+    v["deadline"] = json!(deadline);
+    v
+}
+
+/// The document's counts of clusters in scope, ready, vetoed and unreachable.
+fn counts(readiness: &Readiness) -> Value {
     let scored: Vec<&ClusterReadiness> = readiness.clusters.iter().flatten().collect();
     json!({
+        "in_scope": scored.len(),
+        "ready": scored.iter().filter(|r| r.ready).count(),
+        "vetoed": scored.iter().filter(|r| !r.veto.is_empty()).count(),
+        "unreachable": scored.iter().filter(|r| r.actions_to_ready().is_none()).count(),
+    })
+}
+
+/// `readiness.json`: the rubric and every cluster (out-of-scope ones say so).
+pub fn document(cluster_ids: &[&str], deadlines: &[&str], readiness: &Readiness) -> Value {
+    let clusters: Vec<Value> = cluster_ids
+        .iter()
+        .zip(deadlines)
+        .zip(&readiness.clusters)
+        .map(|((id, deadline), r)| document_cluster(id, deadline, r.as_ref(), &readiness.rubric))
+        .collect();
+    json!({
         "rubric": rubric(&readiness.rubric),
-        "counts": {
-            "in_scope": scored.len(),
-            "ready": scored.iter().filter(|r| r.ready).count(),
-            "vetoed": scored.iter().filter(|r| !r.veto.is_empty()).count(),
-            "unreachable": scored.iter().filter(|r| r.actions_to_ready().is_none()).count(),
-        },
+        "counts": counts(readiness),
         "clusters": clusters,
     })
+}
+
+/// Clusters made into JSON at once while `readiness.json` is written.
+const CHUNK_CLUSTERS: usize = 1024;
+
+/// `v` pretty-printed as it would stand `depth` levels down in a pretty-printed document:
+/// its lines after the first indented by two spaces a level. A newline in JSON text is
+/// always escaped, so every raw newline is a line break.
+fn pretty_at(v: &Value, depth: usize) -> serde_json::Result<Vec<u8>> {
+    let text = serde_json::to_vec_pretty(v)?;
+    let indent = 2 * depth;
+    let mut out = Vec::with_capacity(text.len() + text.len() / 16 * indent);
+    for &b in &text {
+        out.push(b);
+        if b == b'\n' {
+            out.extend(std::iter::repeat_n(b' ', indent));
+        }
+    }
+    Ok(out)
+}
+
+/// Write `readiness.json` to `w`: what `document` gives, pretty-printed, byte for byte,
+/// but made a chunk of clusters at a time on every core and written as it goes, never
+/// held whole (at national scale the whole document was 0.4 GB of JSON values).
+pub fn write_document(
+    w: &mut dyn std::io::Write,
+    cluster_ids: &[&str],
+    deadlines: &[&str],
+    readiness: &Readiness,
+) -> anyhow::Result<()> {
+    use rayon::prelude::*;
+    let n = cluster_ids
+        .len()
+        .min(deadlines.len())
+        .min(readiness.clusters.len());
+    w.write_all(b"{\n  \"clusters\": [")?;
+    for first in (0..n).step_by(CHUNK_CLUSTERS) {
+        let chunk: Vec<Vec<u8>> = (first..(first + CHUNK_CLUSTERS).min(n))
+            .into_par_iter()
+            .map(|i| {
+                let v = document_cluster(
+                    cluster_ids[i],
+                    deadlines[i],
+                    readiness.clusters[i].as_ref(),
+                    &readiness.rubric,
+                );
+                pretty_at(&v, 2)
+            })
+            .collect::<serde_json::Result<_>>()?;
+        for (k, text) in chunk.iter().enumerate() {
+            w.write_all(if first + k == 0 {
+                b"\n    "
+            } else {
+                b",\n    "
+            })?;
+            w.write_all(text)?;
+        }
+    }
+    w.write_all(if n == 0 { b"],\n" } else { b"\n  ],\n" })?;
+    w.write_all(b"  \"counts\": ")?;
+    w.write_all(&pretty_at(&counts(readiness), 1)?)?;
+    w.write_all(b",\n  \"rubric\": ")?;
+    w.write_all(&pretty_at(&rubric(&readiness.rubric), 1)?)?;
+    w.write_all(b"\n}")?;
+    Ok(())
 }
