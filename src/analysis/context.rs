@@ -54,65 +54,82 @@ pub fn by_id<'a>(ids: impl Iterator<Item = &'a str>) -> HashMap<&'a str, usize> 
 
 impl<'a> Context<'a> {
     pub fn build(layers: &'a Layers, project: &'a Project) -> Self {
-        let cluster_geoms: Vec<Geometry> = layers
-            .clusters
-            .iter()
-            .map(|c| Geometry::MultiPolygon(c.geom.clone()))
-            .collect();
-        let park_geoms: Vec<Geometry> = layers
-            .parks
-            .iter()
-            .map(|p| Geometry::MultiPolygon(p.geom.clone()))
-            .collect();
         let sewer_segments = layers
             .pipes
             .iter()
             .enumerate()
             .filter(|(_, p)| p.kind.carries_sewage())
             .flat_map(|(i, p)| p.geom.lines().map(move |l| (i, l)));
-        // The network (snapping every pipe end) and the sewer R-tree are the largest
-        // pieces: built side by side.
-        let (network, sewers) = rayon::join(
-            || {
-                crate::timing::phase("analysis: network", || {
+        // The network (snapping every pipe end) is the largest piece: the indexes are
+        // built beside it.
+        let mut network = None;
+        let mut sewers = None;
+        let mut pipe_ends = None;
+        let mut rest = None;
+        rayon::scope(|s| {
+            s.spawn(|_| {
+                network = Some(crate::timing::phase("analysis: network", || {
                     Network::build(&layers.pipes, project.params.snap_m)
-                })
-            },
-            || {
-                crate::timing::phase("analysis: sewer index", || {
+                }))
+            });
+            s.spawn(|_| {
+                sewers = Some(crate::timing::phase("analysis: sewer index", || {
                     LineIndex::from_segments(sewer_segments)
-                })
-            },
-        );
-
+                }))
+            });
+            s.spawn(|_| {
+                pipe_ends = Some(PointIndex::new(
+                    layers
+                        .pipes
+                        .iter()
+                        .enumerate()
+                        .map(|(i, p)| (i, p.ends().1)),
+                ))
+            });
+            s.spawn(|_| {
+                let cluster_geoms: Vec<Geometry> = layers
+                    .clusters
+                    .iter()
+                    .map(|c| Geometry::MultiPolygon(c.geom.clone()))
+                    .collect();
+                let park_geoms: Vec<Geometry> = layers
+                    .parks
+                    .iter()
+                    .map(|p| Geometry::MultiPolygon(p.geom.clone()))
+                    .collect();
+                let outfalls = PointIndex::new(
+                    layers
+                        .outfalls
+                        .iter()
+                        .enumerate()
+                        .map(|(i, o)| (i, o.geom.0)),
+                );
+                let plants =
+                    AreaIndex::new(layers.plants.iter().enumerate().map(|(i, p)| (i, &p.geom)));
+                let clusters = AreaIndex::new(cluster_geoms.iter().enumerate());
+                let parks = AreaIndex::new(park_geoms.iter().enumerate());
+                let main_stem = LineIndex::new(
+                    layers
+                        .rivers
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, r)| r.main_stem)
+                        .map(|(i, r)| (i, &r.geom)),
+                );
+                rest = Some((outfalls, plants, clusters, parks, main_stem, cluster_geoms));
+            });
+        });
+        let built = "every index is built in the scope above";
+        let (outfalls, plants, clusters, parks, main_stem, cluster_geoms) = rest.expect(built);
         Context {
-            network,
-            sewers,
-            pipe_ends: PointIndex::new(
-                layers
-                    .pipes
-                    .iter()
-                    .enumerate()
-                    .map(|(i, p)| (i, p.ends().1)),
-            ),
-            outfalls: PointIndex::new(
-                layers
-                    .outfalls
-                    .iter()
-                    .enumerate()
-                    .map(|(i, o)| (i, o.geom.0)),
-            ),
-            plants: AreaIndex::new(layers.plants.iter().enumerate().map(|(i, p)| (i, &p.geom))),
-            clusters: AreaIndex::new(cluster_geoms.iter().enumerate()),
-            parks: AreaIndex::new(park_geoms.iter().enumerate()),
-            main_stem: LineIndex::new(
-                layers
-                    .rivers
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, r)| r.main_stem)
-                    .map(|(i, r)| (i, &r.geom)),
-            ),
+            network: network.expect(built),
+            sewers: sewers.expect(built),
+            pipe_ends: pipe_ends.expect(built),
+            outfalls,
+            plants,
+            clusters,
+            parks,
+            main_stem,
             cluster_geoms,
             park_by_id: by_id(layers.parks.iter().map(|p| p.id.as_str())),
             plant_by_id: by_id(layers.plants.iter().map(|p| p.id.as_str())),
