@@ -2,8 +2,6 @@
 //! finding for every feature that is repaired, skipped, duplicated or carries a value zdz
 //! cannot read. One bad feature never stops the load.
 
-use std::collections::HashMap;
-
 use geo::{Geometry, InteriorPoint};
 
 use super::geometry::{self, Cleaned};
@@ -388,14 +386,12 @@ impl<'a> Builder<'a> {
     }
 }
 
-/// Shards the ids are spread over to find duplicates on every core.
-const SHARDS: usize = 64;
-
 /// Where each id of a layer is used for the second time. `runs` are the ids each run of
 /// the layer gave out, in order; the answer says, for every id of every run, whether that
-/// use is the id's second. Ids are spread over shards by hash and each shard is counted
-/// in layer order on its own core, so a layer of two million ids is not counted through
-/// one hash map on one core (1.2 s at national scale).
+/// use is the id's second. Every use is sorted by its id's 64-bit hash (and then its
+/// place) on every core, and only uses whose hashes agree have their text compared: a
+/// layer of two million ids is neither counted through one hash map on one core (1.2 s at
+/// national scale) nor has every id's text fetched from the heap to compare.
 pub fn second_uses(runs: &[Vec<(String, usize)>]) -> Vec<Vec<bool>> {
     use foldhash::fast::FixedState;
     use rayon::prelude::*;
@@ -406,30 +402,31 @@ pub fn second_uses(runs: &[Vec<(String, usize)>]) -> Vec<Vec<bool>> {
         .iter()
         .flat_map(|run| run.iter().map(|(id, _)| id.as_str()))
         .collect();
-    let hashes: Vec<u64> = ids.par_iter().map(|id| hasher.hash_one(id)).collect();
-    // Each shard's uses, in layer order.
-    let mut shards: Vec<Vec<u32>> = vec![Vec::new(); SHARDS];
-    for (k, h) in hashes.iter().enumerate() {
-        shards[(h >> 58) as usize % SHARDS].push(k as u32);
-    }
-    let seconds: Vec<u32> = shards
+    let mut uses: Vec<(u64, u32)> = ids
         .par_iter()
-        .flat_map_iter(|uses| {
-            let mut seen: HashMap<&str, u32, FixedState> =
-                HashMap::with_capacity_and_hasher(uses.len(), FixedState::default());
-            uses.iter()
-                .filter(|k| {
-                    let n = seen.entry(ids[**k as usize]).or_insert(0);
-                    *n += 1;
-                    *n == 2
-                })
-                .copied()
-                .collect::<Vec<_>>()
-        })
+        .enumerate()
+        .map(|(k, id)| (hasher.hash_one(id), k as u32))
         .collect();
+    uses.par_sort_unstable();
     let mut second = vec![false; ids.len()];
-    for k in seconds {
-        second[k as usize] = true;
+    // Runs of one hash: almost always a single use; otherwise the same id used again (or,
+    // rarely, two ids with one hash), in layer order.
+    let mut start = 0;
+    while start < uses.len() {
+        let mut end = start + 1;
+        while end < uses.len() && uses[end].0 == uses[start].0 {
+            end += 1;
+        }
+        let group = &uses[start..end];
+        for (i, (_, k)) in group.iter().enumerate().skip(1) {
+            let id = ids[*k as usize];
+            let before = group[..i]
+                .iter()
+                .filter(|(_, j)| ids[*j as usize] == id)
+                .count();
+            second[*k as usize] = before == 1;
+        }
+        start = end;
     }
     let mut out = Vec::with_capacity(runs.len());
     let mut rest = &second[..];
@@ -451,5 +448,43 @@ pub fn duplicate(kind: LayerKind, id: &str) -> LoadFinding {
         message: format!("`{field}` {id} is used by more than one feature"),
         repaired: true,
         geom: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn second_uses_are_exactly_those_counting_each_id_in_layer_order_finds() {
+        // 5,000 ids from an alphabet of 700, so most are used two, three or more times,
+        // in runs of uneven length (one empty).
+        let mut rng = fastrand::Rng::with_seed(11);
+        let all: Vec<String> = (0..5_000)
+            .map(|_| format!("P{}", rng.u32(0..700)))
+            .collect();
+        let mut runs: Vec<Vec<(String, usize)>> = Vec::new();
+        let mut rest = &all[..];
+        for len in [1, 0, 977, 2, 1500, 20] {
+            let (run, next) = rest.split_at(len);
+            runs.push(run.iter().map(|id| (id.clone(), 0)).collect());
+            rest = next;
+        }
+        runs.push(rest.iter().map(|id| (id.clone(), 0)).collect());
+        let mut seen: std::collections::HashMap<&str, usize> = Default::default();
+        let brute: Vec<Vec<bool>> = runs
+            .iter()
+            .map(|run| {
+                run.iter()
+                    .map(|(id, _)| {
+                        let n = seen.entry(id.as_str()).or_insert(0);
+                        *n += 1;
+                        *n == 2
+                    })
+                    .collect()
+            })
+            .collect();
+        assert_eq!(second_uses(&runs), brute);
+        assert!(brute.iter().flatten().filter(|s| **s).count() > 600);
     }
 }
