@@ -148,12 +148,10 @@ pub fn sheets(o: Outcome<'_>) -> Vec<Sheet<'_>> {
             answer_headers(LayerKind::Clusters).collect(),
         ]
         .concat(),
-        rows: l
-            .clusters
-            .iter()
-            .zip(&analysis.clusters)
-            .enumerate()
-            .map(|(i, (c, r))| {
+        rows: Rows::Each {
+            len: l.clusters.len(),
+            row: Box::new(move |i| {
+                let (c, r) = (&l.clusters[i], &analysis.clusters[i]);
                 let park = r.park.map(|p| &l.parks[p]);
                 let scored = readiness.clusters[i].as_ref();
                 let mut row = vec![
@@ -193,8 +191,8 @@ pub fn sheets(o: Outcome<'_>) -> Vec<Sheet<'_>> {
                 }));
                 row.extend(answer_cells(LayerKind::Clusters, &c.answers));
                 row
-            })
-            .collect(),
+            }),
+        },
     };
 
     let sources = Sheet {
@@ -241,14 +239,41 @@ pub fn sheets(o: Outcome<'_>) -> Vec<Sheet<'_>> {
     };
 
     // 网: per cluster (or outside every cluster) and kind: count, length, grade 3–4 defects.
-    let mut network: BTreeMap<(Option<String>, PipeKind), (usize, f64, usize)> = BTreeMap::new();
-    for (p, c) in l.pipes.iter().zip(&analysis.pipe_clusters) {
-        let key = (c.map(|c| l.clusters[c].id.clone()), p.kind);
-        let e = network.entry(key).or_default();
-        e.0 += 1;
-        e.1 += Euclidean.length(&p.geom);
-        e.2 += p.defect_grade.is_some_and(|g| g >= 3) as usize;
+    // Summed by cluster index, in fixed chunks on every core merged in order (so the sums
+    // do not depend on how the work was shared out), then ordered by cluster id (outside
+    // every cluster first) and kind.
+    // Pipes, length and grade 3–4 defects.
+    type Total = (usize, f64, usize);
+    type Totals = BTreeMap<(Option<usize>, PipeKind), Total>;
+    let chunks: Vec<Totals> = l
+        .pipes
+        .par_chunks(CHUNK_ROWS)
+        .zip(analysis.pipe_clusters.par_chunks(CHUNK_ROWS))
+        .map(|(pipes, clusters)| {
+            let mut totals = Totals::new();
+            for (p, c) in pipes.iter().zip(clusters) {
+                let e = totals.entry((*c, p.kind)).or_default();
+                e.0 += 1;
+                e.1 += Euclidean.length(&p.geom);
+                e.2 += p.defect_grade.is_some_and(|g| g >= 3) as usize;
+            }
+            totals
+        })
+        .collect();
+    let mut totals = Totals::new();
+    for chunk in chunks {
+        for (k, (n, len, defects)) in chunk {
+            let e = totals.entry(k).or_default();
+            e.0 += n;
+            e.1 += len;
+            e.2 += defects;
+        }
     }
+    let mut network: Vec<((Option<String>, PipeKind), Total)> = totals
+        .into_iter()
+        .map(|((c, kind), t)| ((c.map(|c| l.clusters[c].id.clone()), kind), t))
+        .collect();
+    network.sort_by(|a, b| a.0.cmp(&b.0));
     let kind_zh = |k: PipeKind| match k {
         PipeKind::Sewage => "污水",
         PipeKind::Storm => "雨水",
@@ -365,8 +390,8 @@ pub fn sheets(o: Outcome<'_>) -> Vec<Sheet<'_>> {
 fn problem_sheet(o: Outcome<'_>) -> Sheet<'_> {
     use crate::ledger::import::{DUE, ID, MEASURE, NOTE, SHEET, STATUS, UNIT, VERSION};
     let ledger = o.ledger;
-    let entry = |id: &str| ledger.and_then(|l| l.entries.get(id));
-    let ledger_cells = |id: &str| -> Vec<Cell> {
+    let entry = move |id: &str| ledger.and_then(|l| l.entries.get(id));
+    let ledger_cells = move |id: &str| -> Vec<Cell> {
         let e = entry(id);
         vec![
             opt_text(e.and_then(|e| e.measure.as_ref())),
@@ -389,35 +414,29 @@ fn problem_sheet(o: Outcome<'_>) -> Sheet<'_> {
             e.map_or(Cell::Empty, |e| Cell::Number(e.version as f64)),
         ]
     };
-    let mut rows: Vec<Vec<Cell>> = o
-        .analysis
-        .problems
-        .iter()
-        .map(|p| {
-            let mut row = vec![
-                text(p.problem_id.clone()),
-                text(p.code.as_str()),
-                text(p.code.label_zh()),
-                text(p.code.label_en()),
-                text(p.code.severity().as_str()),
-                text(p.layer.name()),
-                text(p.feature_id.clone()),
-                opt_text(p.cluster_id.as_ref()),
-                opt_text(p.deadline.as_ref()),
-                text(p.detail.clone()),
-                opt_number(p.distance_m),
-            ];
-            row.extend(ledger_cells(&p.problem_id));
-            row
-        })
-        .collect();
+    let problems = &o.analysis.problems;
+    let problem_row = move |p: &crate::analysis::problem::Problem| {
+        let mut row = vec![
+            text(p.problem_id.clone()),
+            text(p.code.as_str()),
+            text(p.code.label_zh()),
+            text(p.code.label_en()),
+            text(p.code.severity().as_str()),
+            text(p.layer.name()),
+            text(p.feature_id.clone()),
+            opt_text(p.cluster_id.as_ref()),
+            opt_text(p.deadline.as_ref()),
+            text(p.detail.clone()),
+            opt_number(p.distance_m),
+        ];
+        row.extend(ledger_cells(&p.problem_id));
+        row
+    };
+    // The ledger's entries of this workspace's clusters that the run no longer finds.
+    let mut gone: Vec<&crate::ledger::entry::Entry> = Vec::new();
     if let Some(l) = ledger {
-        let found: std::collections::HashSet<&str> = o
-            .analysis
-            .problems
-            .iter()
-            .map(|p| p.problem_id.as_str())
-            .collect();
+        let found: std::collections::HashSet<&str> =
+            problems.iter().map(|p| p.problem_id.as_str()).collect();
         let clusters: std::collections::HashSet<&str> = o
             .loaded
             .layers
@@ -425,32 +444,39 @@ fn problem_sheet(o: Outcome<'_>) -> Sheet<'_> {
             .iter()
             .map(|c| c.id.as_str())
             .collect();
-        let mut gone: Vec<&crate::ledger::entry::Entry> = l
+        gone = l
             .entries
             .values()
             .filter(|e| !found.contains(e.problem_id.as_str()))
             .filter(|e| e.cluster_ids.iter().any(|c| clusters.contains(c.as_str())))
             .collect();
         gone.sort_by(|a, b| (&a.code, &a.problem_id).cmp(&(&b.code, &b.problem_id)));
-        for e in gone {
-            let code = crate::contract::ProblemCode::from_name(&e.code);
-            let mut row = vec![
-                text(e.problem_id.clone()),
-                text(e.code.clone()),
-                code.map_or(Cell::Empty, |c| text(c.label_zh())),
-                code.map_or(Cell::Empty, |c| text(c.label_en())),
-                code.map_or(Cell::Empty, |c| text(c.severity().as_str())),
-                text(e.layer.clone()),
-                text(e.feature_id.clone()),
-                opt_text(e.cluster_id.as_ref()),
-                Cell::Empty,
-                opt_text(e.detail.as_ref()),
-                Cell::Empty,
-            ];
-            row.extend(ledger_cells(&e.problem_id));
-            rows.push(row);
-        }
     }
+    let gone_row = move |e: &crate::ledger::entry::Entry| {
+        let code = crate::contract::ProblemCode::from_name(&e.code);
+        let mut row = vec![
+            text(e.problem_id.clone()),
+            text(e.code.clone()),
+            code.map_or(Cell::Empty, |c| text(c.label_zh())),
+            code.map_or(Cell::Empty, |c| text(c.label_en())),
+            code.map_or(Cell::Empty, |c| text(c.severity().as_str())),
+            text(e.layer.clone()),
+            text(e.feature_id.clone()),
+            opt_text(e.cluster_id.as_ref()),
+            Cell::Empty,
+            opt_text(e.detail.as_ref()),
+            Cell::Empty,
+        ];
+        row.extend(ledger_cells(&e.problem_id));
+        row
+    };
+    let rows = Rows::Each {
+        len: problems.len() + gone.len(),
+        row: Box::new(move |i| match problems.get(i) {
+            Some(p) => problem_row(p),
+            None => gone_row(gone[i - problems.len()]),
+        }),
+    };
     Sheet {
         name: SHEET,
         headers: headers(&[
@@ -475,7 +501,7 @@ fn problem_sheet(o: Outcome<'_>) -> Sheet<'_> {
             "本次变化",
             VERSION,
         ]),
-        rows: Rows::Built(rows),
+        rows,
     }
 }
 
