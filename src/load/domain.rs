@@ -60,10 +60,10 @@ impl<'a> Builder<'a> {
     }
 
     /// The feature's id; one derived from its position (stable under reordering) when missing.
-    fn id(&mut self, raw: &RawFeature) -> String {
+    fn id(&mut self, raw: &mut RawFeature) -> String {
         let field = self.kind.id_field().unwrap_or("id");
-        let id = match raw.values.get(field) {
-            Some(v) => v.clone(),
+        let id = match raw.values.remove(field) {
+            Some(v) => v,
             None => {
                 let id = match &raw.geom {
                     Ok(g) => match g.interior_point() {
@@ -85,32 +85,39 @@ impl<'a> Builder<'a> {
         id
     }
 
-    /// Clean a geometry; report a repair, or report and return `None` when unusable.
+    /// Clean a geometry, taken from the feature; report a repair, or report and return
+    /// `None` when unusable. `as_it_is` says which geometries the cleaning takes unchanged
+    /// and without a finding: others are copied first, for the finding to show.
     fn clean<T>(
         &mut self,
         id: &str,
-        raw: &RawFeature,
+        raw: &mut RawFeature,
+        as_it_is: fn(&Geometry) -> bool,
         clean: impl FnOnce(Geometry) -> Result<Cleaned<T>, String>,
     ) -> Option<T> {
-        // The original geometry is copied into a finding only when there is one.
-        let original = || raw.geom.as_ref().ok().cloned();
-        match raw.geom.clone().and_then(clean) {
+        let geom = std::mem::replace(&mut raw.geom, Err(String::new()));
+        let original = match &geom {
+            Ok(g) if !as_it_is(g) => Some(g.clone()),
+            _ => None,
+        };
+        match geom.and_then(clean) {
             Ok(Cleaned { value, repaired }) => {
                 if let Some(message) = repaired {
-                    self.finding_at(id, FindingKind::Geometry, message, true, original());
+                    self.finding_at(id, FindingKind::Geometry, message, true, original);
                 }
                 Some(value)
             }
             Err(message) => {
                 let message = format!("{message}; feature skipped");
-                self.finding_at(id, FindingKind::Geometry, message, false, original());
+                self.finding_at(id, FindingKind::Geometry, message, false, original);
                 None
             }
         }
     }
 
-    fn text(raw: &RawFeature, field: &str) -> Option<String> {
-        raw.values.get(field).cloned()
+    /// A text field, taken from the feature.
+    fn text(raw: &mut RawFeature, field: &str) -> Option<String> {
+        raw.values.remove(field)
     }
 
     /// Parse a field; a value that cannot be read is reported and treated as absent.
@@ -143,7 +150,7 @@ impl<'a> Builder<'a> {
     }
 
     /// The manual answers of the layer's feature (absent or unreadable = unanswered).
-    fn answers(&mut self, id: &str, raw: &RawFeature) -> Answers {
+    fn answers(&mut self, id: &str, raw: &mut RawFeature) -> Answers {
         let mut answers = Answers::new();
         let kind = self.kind;
         for f in MANUAL_FIELDS.iter().filter(|f| f.layer == kind) {
@@ -162,7 +169,7 @@ impl<'a> Builder<'a> {
 
     /// One inspection row; `row` names it in messages (`row 5`). A row without an outfall
     /// or with a date that cannot be read is reported and skipped.
-    pub fn inspection(&mut self, raw: &RawFeature, row: String) -> Option<Inspection> {
+    pub fn inspection(&mut self, raw: &mut RawFeature, row: String) -> Option<Inspection> {
         let Some(outfall_id) = Self::text(raw, "outfall_id") else {
             self.finding(
                 &row,
@@ -209,9 +216,9 @@ impl<'a> Builder<'a> {
         })
     }
 
-    pub fn park(&mut self, raw: &RawFeature) -> Option<Park> {
+    pub fn park(&mut self, raw: &mut RawFeature) -> Option<Park> {
         let id = self.id(raw);
-        let geom = self.clean(&id, raw, geometry::polygonal)?;
+        let geom = self.clean(&id, raw, |_| false, geometry::polygonal)?;
         Some(Park {
             name: Self::text(raw, "name"),
             level: self.parse(&id, raw, "level", values::parse_park_level),
@@ -223,9 +230,9 @@ impl<'a> Builder<'a> {
         })
     }
 
-    pub fn cluster(&mut self, raw: &RawFeature) -> Option<Cluster> {
+    pub fn cluster(&mut self, raw: &mut RawFeature) -> Option<Cluster> {
         let id = self.id(raw);
-        let geom = self.clean(&id, raw, geometry::polygonal)?;
+        let geom = self.clean(&id, raw, |_| false, geometry::polygonal)?;
         Some(Cluster {
             park_id: Self::text(raw, "park_id"),
             name: Self::text(raw, "name"),
@@ -242,11 +249,11 @@ impl<'a> Builder<'a> {
 
     pub fn enterprise(
         &mut self,
-        raw: &RawFeature,
+        raw: &mut RawFeature,
         scale: &dyn Fn(&str) -> Option<f64>,
     ) -> Option<Enterprise> {
         let id = self.id(raw);
-        let (geom, rep) = self.clean(&id, raw, geometry::point_or_polygon)?;
+        let (geom, rep) = self.clean(&id, raw, geometry::one_point, geometry::point_or_polygon)?;
         Some(Enterprise {
             name: Self::text(raw, "name"),
             credit_code: Self::text(raw, "credit_code"),
@@ -262,7 +269,11 @@ impl<'a> Builder<'a> {
     }
 
     /// Pipes; a multi-part pipe becomes one pipe per part, ids suffixed `#1`, `#2` ….
-    pub fn pipes(&mut self, raw: &RawFeature, scale: &dyn Fn(&str) -> Option<f64>) -> Vec<Pipe> {
+    pub fn pipes(
+        &mut self,
+        raw: &mut RawFeature,
+        scale: &dyn Fn(&str) -> Option<f64>,
+    ) -> Vec<Pipe> {
         let id = self.id(raw);
         let Some(kind) = self.parse(&id, raw, "kind", values::parse_pipe_kind) else {
             if !raw.values.contains_key("kind") {
@@ -275,7 +286,7 @@ impl<'a> Builder<'a> {
             }
             return Vec::new();
         };
-        let Some(parts) = self.clean(&id, raw, geometry::lines) else {
+        let Some(parts) = self.clean(&id, raw, geometry::lines_as_they_are, geometry::lines) else {
             return Vec::new();
         };
         let defect_grade = self
@@ -311,26 +322,34 @@ impl<'a> Builder<'a> {
             .collect()
     }
 
-    pub fn outfalls(&mut self, raw: &RawFeature) -> Vec<Outfall> {
+    pub fn outfalls(&mut self, raw: &mut RawFeature) -> Vec<Outfall> {
         let id = self.id(raw);
         let kind = self.parse(&id, raw, "kind", values::parse_outfall_kind);
-        let Some(points) = self.clean(&id, raw, geometry::points) else {
+        let Some(points) = self.clean(&id, raw, geometry::one_point, geometry::points) else {
             return Vec::new();
         };
-        let n = points.len();
+        let name = Self::text(raw, "name");
+        let receiving_water = Self::text(raw, "receiving_water");
+        let plant_id = Self::text(raw, "plant_id");
+        if let [point] = points[..] {
+            return vec![Outfall {
+                id,
+                name,
+                kind,
+                receiving_water,
+                plant_id,
+                geom: point,
+            }];
+        }
         points
             .into_iter()
             .enumerate()
             .map(|(i, geom)| Outfall {
-                id: if n == 1 {
-                    id.clone()
-                } else {
-                    format!("{id}#{}", i + 1)
-                },
-                name: Self::text(raw, "name"),
+                id: format!("{id}#{}", i + 1),
+                name: name.clone(),
                 kind,
-                receiving_water: Self::text(raw, "receiving_water"),
-                plant_id: Self::text(raw, "plant_id"),
+                receiving_water: receiving_water.clone(),
+                plant_id: plant_id.clone(),
                 geom,
             })
             .collect()
@@ -338,11 +357,11 @@ impl<'a> Builder<'a> {
 
     pub fn plant(
         &mut self,
-        raw: &RawFeature,
+        raw: &mut RawFeature,
         scale: &dyn Fn(&str) -> Option<f64>,
     ) -> Option<Plant> {
         let id = self.id(raw);
-        let (geom, rep) = self.clean(&id, raw, geometry::point_or_polygon)?;
+        let (geom, rep) = self.clean(&id, raw, geometry::one_point, geometry::point_or_polygon)?;
         Some(Plant {
             name: Self::text(raw, "name"),
             capacity_tpd: self.number(&id, raw, "capacity_tpd", scale("capacity_tpd")),
@@ -353,14 +372,16 @@ impl<'a> Builder<'a> {
         })
     }
 
-    pub fn river(&mut self, raw: &RawFeature, main_stem_names: &[String]) -> Option<River> {
+    pub fn river(&mut self, raw: &mut RawFeature, main_stem_names: &[String]) -> Option<River> {
+        let line = matches!(
+            &raw.geom,
+            Ok(Geometry::LineString(_) | Geometry::MultiLineString(_) | Geometry::Line(_))
+        );
         let geom = match &raw.geom {
-            Ok(
-                g @ (Geometry::LineString(_) | Geometry::MultiLineString(_) | Geometry::Line(_)),
-            ) => g.clone(),
+            Ok(_) if line => std::mem::replace(&mut raw.geom, Err(String::new())).ok()?,
             Ok(_) => {
                 let id = format!("fid:{}", raw.fid.unwrap_or(0));
-                Geometry::MultiPolygon(self.clean(&id, raw, geometry::polygonal)?)
+                Geometry::MultiPolygon(self.clean(&id, raw, |_| false, geometry::polygonal)?)
             }
             Err(e) => {
                 let id = format!("fid:{}", raw.fid.unwrap_or(0));
@@ -378,9 +399,11 @@ impl<'a> Builder<'a> {
                 .iter()
                 .any(|m| m.trim().eq_ignore_ascii_case(s.trim()))
         };
+        // The name both names the river and may make it the main stem: read, not taken.
+        let name = raw.values.get("name");
         Some(River {
-            name: Self::text(raw, "name").or_else(|| raw.names.first().cloned()),
-            main_stem: raw.names.iter().any(is_main) || raw.values.get("name").is_some_and(is_main),
+            main_stem: raw.names.iter().any(is_main) || name.is_some_and(is_main),
+            name: name.cloned().or_else(|| raw.names.first().cloned()),
             geom,
         })
     }

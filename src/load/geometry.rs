@@ -135,6 +135,16 @@ fn without_repeats(ls: LineString) -> LineString {
 }
 
 /// A line layer's geometry as single lines, multi-part lines split into their parts.
+/// Whether `lines` takes `geom` as it is, reporting nothing (a line of two distinct points
+/// or more): then nobody needs a copy of the original for a finding.
+pub fn lines_as_they_are(geom: &Geometry) -> bool {
+    match geom {
+        Geometry::LineString(ls) => ls.0.windows(2).any(|w| w[0] != w[1]),
+        Geometry::Line(l) => l.start != l.end,
+        _ => false,
+    }
+}
+
 pub fn lines(geom: Geometry) -> Result<Cleaned<Vec<LineString>>, String> {
     let (parts, multi) = match geom {
         Geometry::LineString(ls) => (vec![ls], false),
@@ -178,6 +188,16 @@ pub fn lines(geom: Geometry) -> Result<Cleaned<Vec<LineString>>, String> {
 }
 
 /// A point layer's geometry as points, multi-points split.
+/// Whether `points` and `point_or_polygon` take `geom` as it is, reporting nothing (one
+/// point).
+pub fn one_point(geom: &Geometry) -> bool {
+    match geom {
+        Geometry::Point(_) => true,
+        Geometry::MultiPoint(mp) => mp.0.len() == 1,
+        _ => false,
+    }
+}
+
 pub fn points(geom: Geometry) -> Result<Cleaned<Vec<Point>>, String> {
     match geom {
         Geometry::Point(p) => Ok(Cleaned {

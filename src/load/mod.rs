@@ -308,12 +308,12 @@ impl<T> ReadAndBuilt<T> {
 /// Read `layer` and build each run of its features with `build` as soon as it is read.
 fn read_and_build<T: Send, I: IntoIterator<Item = T>>(
     (layer, bounds, working): (&OpenedLayer, Option<[f64; 4]>, &str),
-    build: &(dyn Fn(&mut Builder, &RawFeature) -> I + Sync),
+    build: &(dyn Fn(&mut Builder, &mut RawFeature) -> I + Sync),
 ) -> Result<ReadAndBuilt<Vec<T>>> {
     let kind = layer.source.kind;
     let (read, warnings) = crate::timing::phase(format!("load: {}", kind.name()), || {
         gdal_messages::capture(|| {
-            layer.read_runs(working, bounds, |raws| build_run(kind, &raws, build))
+            layer.read_runs(working, bounds, |raws| build_run(kind, raws, build))
         })
     });
     let (report, runs) = read?;
@@ -378,15 +378,18 @@ impl<T> Built<T> {
 /// out (with the number of findings before each).
 type Run<T> = (Vec<T>, Vec<LoadFinding>, Vec<(String, usize)>);
 
-/// Build one run of raw features.
+/// Build one run of raw features, taking what each holds rather than copying it.
 fn build_run<T, I: IntoIterator<Item = T>>(
     kind: LayerKind,
-    raws: &[RawFeature],
-    build: &(dyn Fn(&mut Builder, &RawFeature) -> I + Sync),
+    raws: Vec<RawFeature>,
+    build: &(dyn Fn(&mut Builder, &mut RawFeature) -> I + Sync),
 ) -> Run<T> {
     let mut findings = Vec::new();
     let mut b = Builder::new(kind, &mut findings);
-    let features: Vec<T> = raws.iter().flat_map(|r| build(&mut b, r)).collect();
+    let features: Vec<T> = raws
+        .into_iter()
+        .flat_map(|mut r| build(&mut b, &mut r))
+        .collect();
     let ids = b.take_ids();
     (features, findings, ids)
 }
@@ -478,11 +481,11 @@ mod tests {
             raw(7, Some("a"), "storm", 100.0),
             raw(8, Some("c"), "sewage", 120.0),
         ];
-        let pipes = |b: &mut Builder, r: &RawFeature| b.pipes(r, &|_| None);
+        let pipes = |b: &mut Builder, r: &mut RawFeature| b.pipes(r, &|_| None);
         let build_in_runs = |kind, raws: &[RawFeature], run_len: usize, build| {
             let runs = raws
                 .chunks(run_len)
-                .map(|run| build_run(kind, run, build))
+                .map(|run| build_run(kind, run.to_vec(), build))
                 .collect();
             merge_runs(kind, raws.len(), runs)
         };
