@@ -6,6 +6,10 @@
 #   bench/run.sh SCALE [REPEATS]
 #     PEERS="duckdb geopandas postgis" (the default: all) chooses the peers run beside zdz;
 #     `PEERS=duckdb bench/run.sh national 3` takes minutes where PostGIS alone takes 20.
+#     SETTLE=seconds (default 10, 0 at district scale) to wait before every timed run: on
+#     a VM whose host reclaims free memory, a run right after another large process starts
+#     with memory already backed and one after a pause does not (zdz and DuckDB both run
+#     1–2 s slower at national scale after a pause), so each run starts from the same state.
 #     SCALE: district (the demo and 2 copies of its plan: 44 clusters, ~4,800 pipes),
 #            province (60 copies: 671 clusters, ~100,000 pipes),
 #            national (1,191 copies: 13,112 clusters, ~2,000,000 pipes, ~202,000 outfalls,
@@ -21,8 +25,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scale="${1:-district}"
 repeats="${2:-3}"
+settle="${SETTLE:-10}"
 case "$scale" in
-  district) copies=3 ;;
+  district) copies=3; settle="${SETTLE:-0}" ;;
   province) copies=60 ;;
   national) copies=1191 ;;
   *) copies="$scale" ;;
@@ -57,7 +62,7 @@ want() { case " $peers " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 rm -f "$work"/{geopandas,duckdb,postgis,postgis-load}.*.json "$work"/postgis-load.*.log* "$work"/*.time
 
 # One timed run: wall seconds and peak KiB from /usr/bin/time, stdout kept.
-timed() { local out="$1"; shift; /usr/bin/time -f "%e %M" -o "$out.time" "$@" > "$out"; }
+timed() { local out="$1"; shift; sleep "$settle"; /usr/bin/time -f "%e %M" -o "$out.time" "$@" > "$out"; }
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 for r in $(seq 1 "$repeats"); do

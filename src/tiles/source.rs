@@ -368,15 +368,20 @@ mod tests {
         )
     }
 
-    #[test]
-    fn a_tile_over_the_cap_keeps_the_most_important_features_and_stays_under_it() {
+    /// The things' index, none left out from `keep_from`, and the zoom 8 tile holding them.
+    fn indexed(keep_from: u8) -> (Things, TileIndex, TileId) {
         let f = things();
         let rule = Rule {
-            keep_from: Some(12),
+            keep_from: Some(keep_from),
             importance,
         };
         let index = TileIndex::build("things", &f, rule);
-        let t = crate::tiles::grid::tile_of(106.6, 29.6, 8);
+        (f, index, crate::tiles::grid::tile_of(106.6, 29.6, 8))
+    }
+
+    #[test]
+    fn a_tile_over_the_cap_keeps_the_most_important_features_and_stays_under_it() {
+        let (f, index, t) = indexed(12);
         let bytes = index.tile(t);
         assert!(bytes.len() <= MAX_TILE_BYTES, "{}", bytes.len());
         assert!(bytes.len() > MAX_TILE_BYTES / 2, "{}", bytes.len());
@@ -402,13 +407,7 @@ mod tests {
 
     #[test]
     fn from_the_keep_zoom_nothing_is_left_out() {
-        let f = things();
-        let rule = Rule {
-            keep_from: Some(8),
-            importance,
-        };
-        let index = TileIndex::build("things", &f, rule);
-        let t = crate::tiles::grid::tile_of(106.6, 29.6, 8);
+        let (_, index, t) = indexed(8);
         let reader_count = |bytes: &[u8]| {
             fast_mvt::MvtReaderRef::new(bytes)
                 .unwrap()
