@@ -310,11 +310,11 @@ impl OpenedLayer {
         Ok(found)
     }
 
-    /// Read every feature, with geometry in the working CRS, in runs of at most
-    /// `RUN_FEATURES` features, and hand each run to `per_run` on whichever core read or
-    /// converted it: what it makes of the runs comes back in the layer's order. A run's raw
-    /// features are gone once `per_run` is done with them, so a large layer is never held
-    /// twice, as text and as domain types.
+    /// Read every feature, with geometry in the working CRS, in runs (each of GDAL's Arrow
+    /// batches, or `RUN_FEATURES` features when read feature by feature), and hand each run
+    /// to `per_run` on whichever core read or converted it: what it makes of the runs comes
+    /// back in the layer's order. A run's raw features are gone once `per_run` is done with
+    /// them, so a large layer is never held twice, as text and as domain types.
     /// `bounds_wgs84` is what `bounds_wgs84()` gave when the workspace was placed: not
     /// computed again (on a filtered layer it scans every feature).
     pub fn read_runs<R: Send>(
@@ -404,16 +404,6 @@ impl OpenedLayer {
         };
         let (count, runs) = counted(runs);
         Ok((self.report(fields, &set, bounds_wgs84, count), runs))
-    }
-
-    /// Read every feature, with geometry in the working CRS, all at once.
-    pub fn read(
-        &self,
-        working: &str,
-        bounds_wgs84: Option<[f64; 4]>,
-    ) -> Result<(LayerReport, Vec<RawFeature>)> {
-        let (report, runs) = self.read_runs(working, bounds_wgs84, |raws| raws)?;
-        Ok((report, runs.concat()))
     }
 
     /// What was read: source, driver, CRS, encoding, fields matched and features read.
@@ -774,7 +764,7 @@ impl ReadPlan<'_> {
 
 /// The most features handed on in one run when a layer is read feature by feature:
 /// enough runs to spread the layer over the cores.
-pub const RUN_FEATURES: usize = 16_384;
+const RUN_FEATURES: usize = 16_384;
 
 /// Features in runs of at most `RUN_FEATURES`, in order.
 fn in_runs(features: Vec<RawFeature>) -> Vec<Vec<RawFeature>> {

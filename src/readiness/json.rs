@@ -219,7 +219,9 @@ fn counts(readiness: &Readiness) -> Value {
     })
 }
 
-/// `readiness.json`: the rubric and every cluster (out-of-scope ones say so).
+/// `readiness.json` as one value: the rubric and every cluster (out-of-scope ones say so).
+/// The file is written by `write_document`, which gives these bytes without holding them
+/// all; this is the definition it is tested against.
 pub fn document(cluster_ids: &[&str], deadlines: &[&str], readiness: &Readiness) -> Value {
     let clusters: Vec<Value> = cluster_ids
         .iter()

@@ -188,9 +188,14 @@ impl TileIndex {
             let Some(shape) = cut(g, t, &clip_box) else {
                 continue;
             };
-            if let Shape::Point(p) = &shape
+            let single = match &shape {
+                Shape::Point(p) => Some(*p),
+                Shape::Points(ps) if ps.len() == 1 => Some(ps[0]),
+                _ => None,
+            };
+            if let Some(p) = single
                 && droppable
-                && !seen_points.insert(*p)
+                && !seen_points.insert(p)
             {
                 continue;
             }
