@@ -222,6 +222,27 @@ fn a_non_empty_out_folder_is_refused_without_force_and_left_untouched() {
 }
 
 #[test]
+fn a_non_empty_out_folder_is_refused_before_the_workspace_is_read() {
+    // The workspace does not exist: the refusal names the folder, not the workspace, so
+    // it came first (a national workspace takes seconds to load).
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "mine").unwrap();
+    let missing = dir.path().join("no-such-workspace");
+    for command in ["analyze", "report"] {
+        let out = zdz(&[
+            command,
+            missing.to_str().unwrap(),
+            "--out",
+            dir.path().to_str().unwrap(),
+        ]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{command}");
+        assert!(stderr.contains("not empty"), "{command}: {stderr}");
+        assert!(!stderr.contains("no-such-workspace"), "{command}: {stderr}");
+    }
+}
+
+#[test]
 fn zdz_never_writes_into_the_workspace_even_with_force() {
     let dir = tempfile::tempdir().unwrap();
     for f in std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("data")).unwrap() {

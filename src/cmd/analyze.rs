@@ -30,6 +30,8 @@ pub fn analyze(workspace: &str, opts: Options) -> Result<()> {
         survey,
         ledger,
     } = opts;
+    // Refused before loading, not after it: a national workspace takes seconds to load.
+    publish::staging::Staging::refuse(out, force)?;
     let t0 = Instant::now();
     let mut loaded = load::load(workspace)?;
     if let Some(survey) = survey {

@@ -39,6 +39,7 @@ fn formats(list: &[String]) -> Result<(bool, bool)> {
 
 pub fn report(workspace: &str, opts: Options) -> Result<()> {
     let (pdf, html) = formats(opts.formats)?;
+    publish::staging::Staging::refuse(opts.out, opts.force)?;
     let t0 = Instant::now();
     let mut loaded = load::load(workspace)?;
     if let Some(survey) = opts.survey {

@@ -132,16 +132,27 @@ fn carry(from: &Path, to: &Path) -> Result<()> {
 }
 
 impl Staging {
-    /// Start writing an output for `out`: the folder may not be a file, and may hold
-    /// something only when `force` (then zdz's own files are replaced and the rest kept).
-    pub fn begin(out: &Path, force: bool) -> Result<Staging> {
+    /// The error `begin` would give for `out`, if any. Commands check it before loading, so
+    /// a folder zdz will not write into is refused at once, not after minutes of analysis.
+    pub fn refuse(out: &Path, force: bool) -> Result<()> {
         if out.exists() && !out.is_dir() {
             bail!("{}", t!("err.out_is_file", out = out.display()));
         }
-        let non_empty = out.is_dir() && std::fs::read_dir(out)?.next().is_some();
+        let non_empty = out.is_dir()
+            && std::fs::read_dir(out)
+                .with_context(|| format!("{}: cannot read", out.display()))?
+                .next()
+                .is_some();
         if non_empty && !force {
             bail!("{}", t!("err.out_not_empty", out = out.display()));
         }
+        Ok(())
+    }
+
+    /// Start writing an output for `out`: the folder may not be a file, and may hold
+    /// something only when `force` (then zdz's own files are replaced and the rest kept).
+    pub fn begin(out: &Path, force: bool) -> Result<Staging> {
+        Staging::refuse(out, force)?;
         let parent = out
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
