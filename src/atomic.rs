@@ -28,6 +28,27 @@ pub fn write_atomically_with(
         let _ = std::fs::remove_file(&tmp);
         return Err(e.context(format!("{}: cannot write", tmp.display())));
     }
+    put_in_place(&tmp, path)
+}
+
+/// Rename the complete temporary file `tmp` to `path`, its writing to disk started first.
+/// An output folder is flushed whole before it is swapped in (`publish::staging`): each
+/// file's pages then start going to disk as soon as it is complete, while the rest is
+/// still being made, instead of all at that flush (national scale: 0.66 s, most of it the
+/// GeoPackage).
+pub fn put_in_place(tmp: &Path, path: &Path) -> Result<()> {
+    start_writeback(tmp);
     crate::fault::point("rename");
-    std::fs::rename(&tmp, path).with_context(|| format!("{}: cannot write", path.display()))
+    std::fs::rename(tmp, path).with_context(|| format!("{}: cannot write", path.display()))
+}
+
+/// Ask the kernel to start writing a file's dirty pages to disk, without waiting for them.
+/// A head start only: durability still comes from the fsync before the swap.
+fn start_writeback(path: &Path) {
+    use std::os::fd::AsRawFd;
+    if let Ok(f) = std::fs::File::open(path) {
+        // SAFETY: an open descriptor, offset 0 and length 0 (to the end of the file) and a
+        // documented flag; the call only schedules writing, and its failure is harmless.
+        unsafe { libc::sync_file_range(f.as_raw_fd(), 0, 0, libc::SYNC_FILE_RANGE_WRITE) };
+    }
 }

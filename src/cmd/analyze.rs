@@ -57,7 +57,7 @@ pub fn analyze(workspace: &str, opts: Options) -> Result<()> {
     let draw_maps = !no_maps && (maps || loaded.layers.clusters.len() <= publish::MAX_AUTO_MAPS);
     // The workspace's own layers go into results.gpkg while the analysis runs, and while
     // the other files are written after it.
-    let (result, readiness, view, timings) = std::thread::scope(|s| -> Result<_> {
+    let (result, readiness, view, timings, written) = std::thread::scope(|s| -> Result<_> {
         let early = s.spawn(|| publish::start_gpkg(&out, &loaded));
         let result = analysis::analyze(&loaded.layers, &loaded.project);
         let (view, dismissed) = match &ledger {
@@ -89,9 +89,9 @@ pub fn analyze(workspace: &str, opts: Options) -> Result<()> {
             readiness: &readiness,
             ledger: view.as_ref(),
         };
-        publish::write_all(&out, o, &timings, draw_maps, (gpkg, t2))?;
+        let written = publish::write_all(&out, o, &timings, draw_maps, (gpkg, t2))?;
         timings.write_ms = t2.elapsed().as_millis();
-        Ok((result, readiness, view, timings))
+        Ok((result, readiness, view, timings, written))
     })?;
     zdz::fault::point("write");
     let out = staging.commit()?;
@@ -194,6 +194,7 @@ pub fn analyze(workspace: &str, opts: Options) -> Result<()> {
     super::warn::print(&zdz::analysis::warnings::warnings(&loaded));
     // The process ends here: handing millions of features back to the allocator one by
     // one would only delay the exit (seconds at national scale); the OS takes it all.
+    std::mem::forget(written);
     std::mem::forget(result);
     std::mem::forget(readiness);
     std::mem::forget(loaded);

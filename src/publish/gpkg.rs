@@ -356,7 +356,7 @@ impl Writer {
             let _ = std::fs::remove_file(&tmp);
             return Err(e.context(format!("{}: cannot write", path.display())));
         }
-        std::fs::rename(&tmp, &path).with_context(|| format!("{}: cannot write", path.display()))
+        crate::atomic::put_in_place(&tmp, &path)
     }
 }
 

@@ -564,8 +564,7 @@ pub fn write(path: &Path, sheets: Vec<Sheet>) -> Result<()> {
     let tmp = path.with_extension("xlsx.zdz-tmp");
     crate::timing::phase("write: survey.xlsx zip", || book.save(&tmp))
         .with_context(|| format!("{}: cannot write", tmp.display()))?;
-    crate::fault::point("rename");
-    std::fs::rename(&tmp, path).with_context(|| format!("{}: cannot write", path.display()))
+    crate::atomic::put_in_place(&tmp, path)
 }
 
 /// One sheet's header, rows, filter, widths and print setup.
