@@ -397,31 +397,56 @@ fn build_run<T, I: IntoIterator<Item = T>>(
 /// A layer's runs, built on any cores, joined in order. The features and the findings come
 /// out in the order building them one by one gives: duplicate ids are found across the
 /// runs here, and reported where the second use was.
-fn merge_runs<T>(kind: LayerKind, features: usize, runs: Vec<Run<T>>) -> Built<Vec<T>> {
-    let mut built = Built {
-        features: Vec::with_capacity(features.max(runs.iter().map(|r| r.0.len()).sum())),
-        findings: Vec::new(),
-    };
-    let (runs, ids): (Vec<_>, Vec<_>) = runs
+fn merge_runs<T: Send>(kind: LayerKind, features: usize, runs: Vec<Run<T>>) -> Built<Vec<T>> {
+    let (runs, rest): (Vec<Vec<T>>, Vec<_>) = runs
         .into_iter()
-        .map(|(features, findings, ids)| ((features, findings), ids))
+        .map(|(features, findings, ids)| (features, (findings, ids)))
         .unzip();
+    let (run_findings, ids): (Vec<_>, Vec<_>) = rest.into_iter().unzip();
     let second = domain::second_uses(&ids);
-    for (((features, findings), ids), second) in runs.into_iter().zip(&ids).zip(second) {
-        built.features.extend(features);
+    let mut findings = Vec::new();
+    for ((run, ids), second) in run_findings.into_iter().zip(&ids).zip(second) {
         // Each run's findings, with a duplicate's where its second use was.
-        let mut findings = findings.into_iter().enumerate().peekable();
+        let mut run = run.into_iter().enumerate().peekable();
         for ((id, before), second) in ids.iter().zip(second) {
-            while let Some((_, f)) = findings.next_if(|(i, _)| i < before) {
-                built.findings.push(f);
+            while let Some((_, f)) = run.next_if(|(i, _)| i < before) {
+                findings.push(f);
             }
             if second {
-                built.findings.push(domain::duplicate(kind, id));
+                findings.push(domain::duplicate(kind, id));
             }
         }
-        built.findings.extend(findings.map(|(_, f)| f));
+        findings.extend(run.map(|(_, f)| f));
     }
-    built
+    Built {
+        features: concat(runs, features),
+        findings,
+    }
+}
+
+/// The runs one after another in one vector, moved into it on every core: two million
+/// pipes are a quarter of a gigabyte, and copying them into fresh memory on one core was
+/// 0.6 s at national scale.
+fn concat<T: Send>(runs: Vec<Vec<T>>, capacity: usize) -> Vec<T> {
+    let total: usize = runs.iter().map(Vec::len).sum();
+    let mut out = Vec::with_capacity(capacity.max(total));
+    let mut spare = &mut out.spare_capacity_mut()[..total];
+    let mut moves = Vec::with_capacity(runs.len());
+    for run in runs {
+        let (slots, rest) = spare.split_at_mut(run.len());
+        moves.push((slots, run));
+        spare = rest;
+    }
+    moves.into_par_iter().for_each(|(slots, run)| {
+        for (slot, item) in slots.iter_mut().zip(run) {
+            slot.write(item);
+        }
+    });
+    // SAFETY: the first `total` slots were split into one slice per run, each exactly as
+    // long as its run, and every item of every run was written into its slot above (a
+    // panic there ends before this line, leaking the items written, never reading them).
+    unsafe { out.set_len(total) };
+    out
 }
 
 fn union(a: Option<[f64; 4]>, b: Option<[f64; 4]>) -> Option<[f64; 4]> {
@@ -465,6 +490,21 @@ mod tests {
                 .map(|f| format!("{:?} {} {}", f.kind, f.feature_id, f.message))
                 .collect(),
         )
+    }
+
+    #[test]
+    fn runs_are_joined_in_order_with_empty_runs_and_spare_capacity() {
+        let runs: Vec<Vec<String>> = vec![
+            vec!["a".into(), "b".into()],
+            vec![],
+            (0..1000).map(|i| i.to_string()).collect(),
+            vec!["z".into()],
+        ];
+        let expected: Vec<String> = runs.iter().flatten().cloned().collect();
+        let joined = concat(runs, 5000);
+        assert_eq!(joined, expected);
+        assert!(joined.capacity() >= 5000);
+        assert!(concat(Vec::<Vec<String>>::new(), 0).is_empty());
     }
 
     #[test]
