@@ -85,7 +85,7 @@ pub fn clusters(o: Outcome) -> Vec<OutFeature> {
     let layers = &loaded.layers;
     layers
         .clusters
-        .iter()
+        .par_iter()
         .zip(&analysis.clusters)
         .enumerate()
         .map(|(i, (c, r))| {
@@ -165,7 +165,7 @@ pub fn clusters(o: Outcome) -> Vec<OutFeature> {
 pub fn problems(o: Outcome) -> Vec<OutFeature> {
     o.analysis
         .problems
-        .iter()
+        .par_iter()
         .map(|p| {
             let mut props = object(json!({
                 "problem_id": p.problem_id,
@@ -214,7 +214,7 @@ pub fn outfalls(loaded: &Loaded, analysis: &Analysis) -> Vec<OutFeature> {
     let layers = &loaded.layers;
     layers
         .outfalls
-        .iter()
+        .par_iter()
         .zip(&analysis.outfalls)
         .map(|(o, r)| {
             let dry = r.latest.dry.map(|i| &layers.inspections[i]);
