@@ -7,7 +7,8 @@ use anyhow::Result;
 use gdal::spatial_ref::CoordTransform;
 use geo::orient::{Direction, Orient};
 use geo::{Geometry, MapCoordsInPlace};
-use geojson::{Feature, GeometryValue, JsonObject, feature::Id};
+use geojson::{GeometryValue, JsonObject};
+use serde::Serialize;
 
 use super::write_atomically_with;
 use crate::crs;
@@ -37,6 +38,17 @@ pub fn to_rfc7946(geom: &Geometry, to_wgs84: &CoordTransform) -> Result<geojson:
     Ok(geojson::Geometry::new(GeometryValue::from(&g)))
 }
 
+/// A feature as `geojson::Feature` writes it (the same members in the same order), with
+/// its id and properties borrowed rather than copied for each feature.
+#[derive(Serialize)]
+struct Written<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    geometry: Option<geojson::Geometry>,
+    id: &'a str,
+    properties: &'a JsonObject,
+}
+
 /// Write `features` as one FeatureCollection, streamed: each feature is made and written
 /// in turn, never the whole collection in memory.
 pub fn write(path: &Path, features: &[OutFeature], to_wgs84: &CoordTransform) -> Result<()> {
@@ -46,20 +58,52 @@ pub fn write(path: &Path, features: &[OutFeature], to_wgs84: &CoordTransform) ->
             if i > 0 {
                 w.write_all(b",")?;
             }
-            let feature = Feature {
-                bbox: None,
+            let feature = Written {
+                kind: "Feature",
                 geometry: f
                     .geom
                     .as_ref()
                     .map(|g| to_rfc7946(g, to_wgs84))
                     .transpose()?,
-                id: Some(Id::String(f.id.clone())),
-                properties: Some(f.properties.clone()),
-                foreign_members: None,
+                id: &f.id,
+                properties: &f.properties,
             };
             serde_json::to_writer(&mut *w, &feature)?;
         }
         w.write_all(b"]}")?;
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_written_feature_is_byte_for_byte_what_geojson_feature_writes() {
+        let mut properties = JsonObject::new();
+        properties.insert("name".into(), "排口 <1> \"a\"".into());
+        properties.insert("count".into(), 3.into());
+        properties.insert("gone".into(), serde_json::Value::Null);
+        let point = geojson::Geometry::new(GeometryValue::new_point([106.5, 29.5]));
+        for geometry in [Some(point), None] {
+            let theirs = geojson::Feature {
+                bbox: None,
+                geometry: geometry.clone(),
+                id: Some(geojson::feature::Id::String("YS-1".into())),
+                properties: Some(properties.clone()),
+                foreign_members: None,
+            };
+            let ours = Written {
+                kind: "Feature",
+                geometry,
+                id: "YS-1",
+                properties: &properties,
+            };
+            assert_eq!(
+                serde_json::to_string(&ours).unwrap(),
+                serde_json::to_string(&theirs).unwrap()
+            );
+        }
+    }
 }
