@@ -134,7 +134,6 @@ fn without_repeats(ls: LineString) -> LineString {
     LineString(coords)
 }
 
-/// A line layer's geometry as single lines, multi-part lines split into their parts.
 /// Whether `lines` takes `geom` as it is, reporting nothing (a line of two distinct points
 /// or more): then nobody needs a copy of the original for a finding.
 pub fn lines_as_they_are(geom: &Geometry) -> bool {
@@ -145,6 +144,7 @@ pub fn lines_as_they_are(geom: &Geometry) -> bool {
     }
 }
 
+/// A line layer's geometry as single lines, multi-part lines split into their parts.
 pub fn lines(geom: Geometry) -> Result<Cleaned<Vec<LineString>>, String> {
     let (parts, multi) = match geom {
         Geometry::LineString(ls) => (vec![ls], false),
@@ -187,7 +187,6 @@ pub fn lines(geom: Geometry) -> Result<Cleaned<Vec<LineString>>, String> {
     })
 }
 
-/// A point layer's geometry as points, multi-points split.
 /// Whether `points` and `point_or_polygon` take `geom` as it is, reporting nothing (one
 /// point).
 pub fn one_point(geom: &Geometry) -> bool {
@@ -198,6 +197,7 @@ pub fn one_point(geom: &Geometry) -> bool {
     }
 }
 
+/// A point layer's geometry as points, multi-points split.
 pub fn points(geom: Geometry) -> Result<Cleaned<Vec<Point>>, String> {
     match geom {
         Geometry::Point(p) => Ok(Cleaned {

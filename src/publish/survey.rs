@@ -242,7 +242,7 @@ pub fn sheets(o: Outcome<'_>) -> Vec<Sheet<'_>> {
     // Summed by cluster index, in fixed chunks on every core merged in order (so the sums
     // do not depend on how the work was shared out), then ordered by cluster id (outside
     // every cluster first) and kind.
-    // Pipes, length and grade 3–4 defects.
+    /// Pipes, length and grade 3–4 defects.
     type Total = (usize, f64, usize);
     type Totals = BTreeMap<(Option<usize>, PipeKind), Total>;
     let chunks: Vec<Totals> = l

@@ -167,6 +167,8 @@ impl TileIndex {
             });
         }
         let mut bytes = self.encode(t, &hits, droppable);
+        // `encode` stops adding features near the cap; only a last feature larger than
+        // `LAYER_MARGIN` can carry a tile past it, and then fewer are encoded again.
         let mut keep = hits.len();
         while droppable && bytes.len() > MAX_TILE_BYTES && keep > 1 {
             keep = ((keep as f64) * MAX_TILE_BYTES as f64 / bytes.len() as f64 * 0.9) as usize;
