@@ -34,6 +34,8 @@ pub mod model;
 pub mod network;
 /// Everything one run produced, as publishing reads it.
 pub mod outcome;
+/// Work that takes idle cores only (a lowered thread priority) while the analysis runs.
+pub mod priority;
 /// The project file `zdz.toml` and its defaults.
 pub mod project;
 /// Write results: GeoJSON layers and summary.json.

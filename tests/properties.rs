@@ -1,6 +1,6 @@
 //! Property tests (proptest) against simple reference implementations on random small
 //! inputs: the network's snapping and traces against union–find and fixpoint closures over
-//! all pairs; outfall matching, sewer coverage, corridor distance and outfall attribution
+//! all pairs; the R-trees' queries against every point, segment and square; outfall matching, sewer coverage, corridor distance and outfall attribution
 //! against brute force over every feature; the score's monotony in the problems counted;
 //! GCJ-02/BD-09 round trips; value parsing of what bureaus write; MVT clipping against
 //! sampling and polygon intersection. Failing cases proptest shrinks are kept in
@@ -252,6 +252,58 @@ proptest! {
                 None => prop_assert!(best > coverage_m, "{} uncovered, a sewer {} m away", e.id, best),
             }
         }
+    }
+
+    #[test]
+    fn index_queries_equal_brute_force_over_every_point_segment_and_square(
+        // Coordinates on a coarse grid, so ties and coincident points are common.
+        pts in prop::collection::vec((0i32..40, 0i32..40), 0..60),
+        segs in prop::collection::vec(((0i32..40, 0i32..40), (0i32..40, 0i32..40)), 0..40),
+        squares in prop::collection::vec((0i32..40, 0i32..40, 1i32..12), 0..12),
+        (qx, qy, d) in (-5i32..45, -5i32..45, 0i32..15),
+    ) {
+        use zdz::index::{AreaIndex, LineIndex, PointIndex};
+        let c = |(x, y): (i32, i32)| coord! { x: f64::from(x) * 10.0, y: f64::from(y) * 10.0 };
+        let (q, d) = (c((qx, qy)), f64::from(d) * 10.0);
+        let qg = Geometry::Point(Point(q));
+        // The reference: every distance, smallest per item, nearest first, ties by item.
+        let reference = |hits: Vec<(usize, f64)>, max: f64| {
+            let mut best: Vec<(usize, f64)> = Vec::new();
+            for (i, h) in hits {
+                match best.iter_mut().find(|b| b.0 == i) {
+                    Some(b) => b.1 = b.1.min(h),
+                    None => best.push((i, h)),
+                }
+            }
+            best.retain(|b| b.1 <= max);
+            best.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+            best
+        };
+
+        // Points, each item holding two of them (items repeat, as a pipe's ends do).
+        let points: Vec<(usize, Coord)> = pts.iter().enumerate().map(|(k, p)| (k / 2, c(*p))).collect();
+        let index = PointIndex::new(points.clone());
+        // √(dx² + dy²), as the index measures (hypot can differ in the last bit).
+        let all: Vec<(usize, f64)> = points.iter().map(|(i, p)| (*i, ((p.x - q.x).powi(2) + (p.y - q.y).powi(2)).sqrt())).collect();
+        prop_assert_eq!(index.within(q, d), reference(all.clone(), d));
+        prop_assert_eq!(index.nearest(q), reference(all, f64::INFINITY).first().copied());
+
+        let lines: Vec<(usize, geo::Line)> = segs.iter().enumerate()
+            .map(|(k, (a, b))| (k / 3, geo::Line::new(c(*a), c(*b)))).collect();
+        let index = LineIndex::from_segments(lines.clone());
+        let all: Vec<(usize, f64)> = lines.iter().map(|(i, l)| (*i, Euclidean.distance(l, &qg))).collect();
+        prop_assert_eq!(index.within(&qg, d), reference(all.clone(), d));
+        prop_assert_eq!(index.nearest(&qg), reference(all, f64::INFINITY).first().copied());
+
+        let areas: Vec<Geometry> = squares.iter()
+            .map(|(x, y, w)| Geometry::MultiPolygon(square(f64::from(*x) * 10.0, f64::from(*y) * 10.0, f64::from(*w) * 10.0)))
+            .collect();
+        let index = AreaIndex::new(areas.iter().enumerate());
+        let holding: Vec<usize> = (0..areas.len()).filter(|i| areas[*i].contains(&Point(q))).collect();
+        let polygon = |i: usize| match &areas[i] { Geometry::MultiPolygon(m) => m, _ => unreachable!() };
+        prop_assert_eq!(index.containing(q, polygon), holding);
+        let all: Vec<(usize, f64)> = areas.iter().enumerate().map(|(i, a)| (i, Euclidean.distance(a, &qg))).collect();
+        prop_assert_eq!(index.within(&qg, d, |i| &areas[i]), reference(all, d));
     }
 
     #[test]

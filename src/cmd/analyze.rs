@@ -55,10 +55,11 @@ pub fn analyze(workspace: &str, opts: Options) -> Result<()> {
     let out = staging.path().to_path_buf();
     let t1 = Instant::now();
     let draw_maps = !no_maps && (maps || loaded.layers.clusters.len() <= publish::MAX_AUTO_MAPS);
-    // The workspace's own layers go into results.gpkg while the analysis runs, and while
-    // the other files are written after it.
+    // The workspace's own layers go into results.gpkg while the analysis runs, on what
+    // cores it leaves idle (`priority`), and beside the other files written after it.
+    let yielding = zdz::priority::Yielding::default();
     let (result, readiness, view, timings, written) = std::thread::scope(|s| -> Result<_> {
-        let early = s.spawn(|| publish::start_gpkg(&out, &loaded));
+        let early = s.spawn(|| yielding.run(|| publish::start_gpkg(&out, &loaded)));
         let result = analysis::analyze(&loaded.layers, &loaded.project);
         let (view, dismissed) = match &ledger {
             Some(url) => {
@@ -72,6 +73,7 @@ pub fn analyze(workspace: &str, opts: Options) -> Result<()> {
         let readiness = zdz::timing::phase("readiness: score and plan", || {
             zdz::readiness::assess(&loaded.layers, &result, &loaded.project.rubric, &dismissed)
         });
+        yielding.end();
         let t2 = Instant::now();
         let mut timings = Timings {
             load_ms: (t1 - t0).as_millis(),

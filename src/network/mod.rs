@@ -27,33 +27,76 @@ pub struct Network {
     pipe_nodes: Vec<(NodeIndex, NodeIndex)>,
 }
 
+/// Bits of a cell's column and of its row in a sort key; the end's index takes the low 32.
+const CELL_BITS: u32 = 40;
+
 /// Every pair of distinct ends closer than `snap_m` (or coincident) of which at least one
 /// end is `free`. Ends are sorted into square cells of side `snap_m`, so a close pair lies
 /// in one cell or in two neighbouring ones. Each cell is compared with itself, the cell
 /// above it and the three beside it in the next column; columns are swept in step (a
 /// merge, not a search) and in parallel.
+///
+/// An end is sorted by one 128-bit key, its cell's column, row and its own index, not by a
+/// tuple: the sort is most of the work, and integers sort several times faster. Cells are
+/// counted from the lowest end's, and made larger than `snap_m` where a layer spans more
+/// than 2^40 of them (any cell at least `snap_m` wide finds every close pair).
 fn close_pairs(
     ends: &[Coord],
     snap_m: f64,
     free: impl Fn(usize) -> bool + Sync,
 ) -> Vec<(usize, usize)> {
+    assert!(
+        u32::try_from(ends.len()).is_ok(),
+        "fewer than 2^32 pipe ends"
+    );
+    let (lo, hi) = ends.iter().fold(
+        (
+            Coord {
+                x: f64::MAX,
+                y: f64::MAX,
+            },
+            Coord {
+                x: f64::MIN,
+                y: f64::MIN,
+            },
+        ),
+        |(lo, hi), c| {
+            let low = Coord {
+                x: lo.x.min(c.x),
+                y: lo.y.min(c.y),
+            };
+            (
+                low,
+                Coord {
+                    x: hi.x.max(c.x),
+                    y: hi.y.max(c.y),
+                },
+            )
+        },
+    );
+    let most = ((1u64 << CELL_BITS) - 1) as f64;
+    let span = (hi.x - lo.x).max(hi.y - lo.y);
     // A zero tolerance still joins coincident ends: any cell size finds them.
-    let cell = if snap_m > 0.0 { snap_m } else { 1.0 };
-    let mut sorted: Vec<((i64, i64), usize, Coord)> = ends
-        .iter()
+    let cell = (if snap_m > 0.0 { snap_m } else { 1.0 }).max(span / most);
+    let at = |v: f64, from: f64| ((v - from) / cell).floor().clamp(0.0, most) as u128;
+    let mut sorted: Vec<u128> = ends
+        .par_iter()
         .enumerate()
-        .map(|(e, c)| {
-            let key = ((c.x / cell).floor() as i64, (c.y / cell).floor() as i64);
-            (key, e, *c)
-        })
+        .map(|(e, c)| at(c.x, lo.x) << (CELL_BITS + 32) | at(c.y, lo.y) << 32 | e as u128)
         .collect();
-    sorted.par_sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    sorted.par_sort_unstable();
+    let end_of = |k: u128| (k as u32) as usize;
+    let cell_of = |k: u128| {
+        let row = (k >> 32) as u64 & ((1u64 << CELL_BITS) - 1);
+        ((k >> (CELL_BITS + 32)) as i64, row as i64)
+    };
     // Runs of one cell, then runs of cells of one column.
     let mut cells: Vec<((i64, i64), Range<usize>)> = Vec::new();
-    for (i, (key, _, _)) in sorted.iter().enumerate() {
+    for (i, k) in sorted.iter().enumerate() {
+        let key = cell_of(*k);
         match cells.last_mut() {
-            Some((last, run)) if last == key => run.end = i + 1,
-            _ => cells.push((*key, i..i + 1)),
+            Some((last, run)) if *last == key => run.end = i + 1,
+            _ => cells.push((key, i..i + 1)),
         }
     }
     let mut columns: Vec<Range<usize>> = Vec::new();
@@ -65,9 +108,10 @@ fn close_pairs(
     }
     let (sorted, cells) = (&sorted, &cells);
     let close = |a: usize, b: usize| {
-        let ((_, ea, ca), (_, eb, cb)) = (&sorted[a], &sorted[b]);
+        let (ea, eb) = (end_of(sorted[a]), end_of(sorted[b]));
+        let (ca, cb) = (ends[ea], ends[eb]);
         let d = (ca.x - cb.x).hypot(ca.y - cb.y);
-        ((free(*ea) || free(*eb)) && (d < snap_m || d == 0.0)).then_some((*ea, *eb))
+        ((free(ea) || free(eb)) && (d < snap_m || d == 0.0)).then_some((ea, eb))
     };
     let between = |a: &Range<usize>, b: &Range<usize>, out: &mut Vec<(usize, usize)>| {
         for i in a.clone() {
