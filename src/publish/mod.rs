@@ -142,7 +142,9 @@ pub fn write_all(
     let all_styles: Vec<&crate::styles::model::LayerStyle> = styles.iter().collect();
 
     // The GeoPackage's analysis layers on one core (once its workspace layers are in),
-    // the GeoJSON, workbook, project and maps on the other.
+    // the GeoJSON, project, readiness.json, workbook and maps on the other. The
+    // GeoPackage's side is the longer (national: its rows end about a second after the
+    // workbook), so what can go to the other side does.
     let (gpkg_written, others) = rayon::join(
         || -> Result<()> {
             let mut gpkg = crate::timing::phase("write: waiting for results.gpkg", gpkg)?;
@@ -152,8 +154,7 @@ pub fn write_all(
             if let Some(style) = enterprises_style {
                 gpkg.add_table(style, || layers::enterprise_table(loaded, analysis))?;
             }
-            gpkg.finish(&all_styles)?;
-            crate::timing::phase("write: readiness.json", || write_readiness(out, o))
+            gpkg.finish(&all_styles)
         },
         || -> Result<Option<Vec<(String, String, f64)>>> {
             crate::timing::phase("write: GeoJSON", || {
@@ -176,6 +177,7 @@ pub fn write_all(
                 .collect();
             let qlr = qgis::live_layers(&served, "http://127.0.0.1:8080", &wgs84_wkt);
             write_atomically(&out.join("live.qlr"), qlr.as_bytes())?;
+            crate::timing::phase("write: readiness.json", || write_readiness(out, o))?;
             let sheets = crate::timing::phase("write: survey rows", || survey::sheets(o));
             crate::timing::phase("write: survey.xlsx", || {
                 survey::write(&out.join("survey.xlsx"), sheets)
