@@ -243,8 +243,9 @@ const BLOCKING_THREADS: usize = 64;
 // A run allocates millions of small values (feature properties, index entries) across
 // threads; mimalloc does that markedly faster than glibc's malloc (bench/RESULTS.md).
 // Built without transparent huge pages (Cargo.toml's `no_thp`): with them the kernel
-// zeroes 2 MiB at each fault, and the national run spent 7.0-7.8 s in the kernel against
-// 1.9-2.4 s with 4 KiB pages (3 runs each; end to end 13.2-14.1 s against 11.2-13.7 s).
+// zeroes 2 MiB at each first touch, and the national run spent 7.5-7.7 s in the kernel
+// and 13.5-13.8 s end to end, against 1.9-2.4 s and 11.3-11.8 s with 4 KiB pages (3 runs
+// each, back to back; bench/RESULTS.md).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
