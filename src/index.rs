@@ -67,21 +67,22 @@ struct Boxes {
 }
 
 impl Boxes {
-    /// The boxes `bounds` gives for every position up to `count`, with their items.
-    fn new(count: usize, item: impl Fn(usize) -> usize, bounds: impl Fn(usize) -> Bounds) -> Self {
+    /// A box for each of `items` (`bounds` gives the box at each position), with its item.
+    fn new(items: &[usize], bounds: impl Fn(usize) -> Bounds) -> Self {
         let mut all: Option<Bounds> = None;
-        let tree = (count > 0).then(|| {
-            let n = u32::try_from(count).expect("fewer than 2^32 boxes in one index");
+        let tree = (!items.is_empty()).then(|| {
+            let n = u32::try_from(items.len()).expect("fewer than 2^32 boxes in one index");
             let mut builder = RTreeBuilder::<f64>::new(n);
-            for at in 0..count {
+            for at in 0..items.len() {
                 let b = bounds(at);
                 all = Some(all.map_or(b, |a| merged(&a, &b)));
                 builder.add(b[0], b[1], b[2], b[3]);
             }
             builder.finish::<HilbertSort>()
         });
-        let items = (0..count)
-            .map(|at| u32::try_from(item(at)).expect("fewer than 2^32 features in one layer"))
+        let items = items
+            .iter()
+            .map(|i| u32::try_from(*i).expect("fewer than 2^32 features in one layer"))
             .collect();
         Boxes { tree, items, all }
     }
@@ -91,13 +92,11 @@ impl Boxes {
     }
 
     /// Positions of the boxes meeting `b` (edges included).
-    fn meeting(&self, b: &Bounds) -> Vec<usize> {
-        self.tree.as_ref().map_or_else(Vec::new, |t| {
-            t.search(b[0], b[1], b[2], b[3])
-                .into_iter()
-                .map(|i| i as usize)
-                .collect()
-        })
+    fn meeting(&self, b: Bounds) -> impl Iterator<Item = usize> + '_ {
+        self.tree
+            .iter()
+            .flat_map(move |t| t.search(b[0], b[1], b[2], b[3]))
+            .map(|i| i as usize)
     }
 
     /// The nearest item to the box `b` at any distance, measured exactly by `exact`
@@ -118,8 +117,7 @@ impl Boxes {
         let mut d = 100.0_f64;
         loop {
             let mut candidates: Vec<(f64, usize)> = self
-                .meeting(&grow(b, d))
-                .into_iter()
+                .meeting(grow(b, d))
                 .map(|at| (box_gap(&bounds(at), b), at))
                 .collect();
             candidates.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
@@ -182,11 +180,7 @@ impl LineIndex {
     pub fn from_segments(segments: impl IntoIterator<Item = (usize, Line)>) -> Self {
         let (items, segments): (Vec<usize>, Vec<Line>) = segments.into_iter().unzip();
         LineIndex {
-            boxes: Boxes::new(
-                segments.len(),
-                |at| items[at],
-                |at| segment_box(&segments[at]),
-            ),
+            boxes: Boxes::new(&items, |at| segment_box(&segments[at])),
             segments,
         }
     }
@@ -200,7 +194,7 @@ impl LineIndex {
         let Some(b) = bbox(geom) else {
             return Vec::new();
         };
-        let hits = self.boxes.meeting(&grow(&b, d)).into_iter().map(|at| {
+        let hits = self.boxes.meeting(grow(&b, d)).map(|at| {
             (
                 self.boxes.item(at),
                 Euclidean.distance(&self.segments[at], geom),
@@ -254,7 +248,7 @@ impl PointIndex {
     pub fn new(points: impl IntoIterator<Item = (usize, Coord)>) -> Self {
         let (items, points): (Vec<usize>, Vec<Coord>) = points.into_iter().unzip();
         PointIndex {
-            boxes: Boxes::new(points.len(), |at| items[at], |at| spot(points[at])),
+            boxes: Boxes::new(&items, |at| spot(points[at])),
             points,
         }
     }
@@ -269,8 +263,7 @@ impl PointIndex {
     pub fn within(&self, at: Coord, d: f64) -> Vec<(usize, f64)> {
         let hits = self
             .boxes
-            .meeting(&grow(&spot(at), d))
-            .into_iter()
+            .meeting(grow(&spot(at), d))
             .map(|i| (self.boxes.item(i), self.distance(i, at)));
         nearest_per_item(hits, d)
     }
@@ -301,7 +294,7 @@ impl AreaIndex {
             .filter_map(|(i, g)| bbox(g).map(|b| (i, b)))
             .unzip();
         AreaIndex {
-            boxes: Boxes::new(items.len(), |at| items[at], |at| bounds[at]),
+            boxes: Boxes::new(&items, |at| bounds[at]),
         }
     }
 
@@ -313,8 +306,7 @@ impl AreaIndex {
     ) -> Vec<usize> {
         let mut out: Vec<usize> = self
             .boxes
-            .meeting(&spot(at))
-            .into_iter()
+            .meeting(spot(at))
             .map(|i| self.boxes.item(i))
             .filter(|i| polygon_of(*i).contains(&Point(at)))
             .collect();
@@ -332,7 +324,7 @@ impl AreaIndex {
         let Some(b) = bbox(geom) else {
             return Vec::new();
         };
-        let hits = self.boxes.meeting(&grow(&b, d)).into_iter().map(|i| {
+        let hits = self.boxes.meeting(grow(&b, d)).map(|i| {
             let item = self.boxes.item(i);
             (item, Euclidean.distance(geom_of(item), geom))
         });
