@@ -660,7 +660,17 @@ impl ReadPlan<'_> {
                     geom: arrow::geometry(geoms, row),
                 })
                 .collect();
-            to_working_crs(&mut features, &self.transforms()?.1);
+            // The transformation `transforms` gives second, kept from batch to batch.
+            let from = match self.coords {
+                Some(_) => "EPSG:4326",
+                None => self.srs_wkt,
+            };
+            let key = format!("{from}\n{}", self.working);
+            crs::with_transform(
+                &key,
+                || Ok(self.transforms()?.1),
+                |ct| to_working_crs(&mut features, ct),
+            )?;
             Ok(features)
         };
         // Each batch (GDAL's are 65,536 rows) is converted and handed on as one run, on

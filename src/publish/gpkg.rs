@@ -338,6 +338,9 @@ impl Writer {
         .with_context(|| format!("{}: cannot write layer {name}", self.path.display()))?;
         if written {
             self.written.push(name);
+            // The layer's rows are committed, so its pages are in the file: they start
+            // going to disk now rather than all when the file is complete.
+            crate::atomic::start_writeback(&self.tmp);
         }
         Ok(())
     }

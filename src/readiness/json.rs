@@ -246,9 +246,9 @@ fn pretty_at(v: &Value, depth: usize) -> serde_json::Result<Vec<u8>> {
     let text = serde_json::to_vec_pretty(v)?;
     let indent = 2 * depth;
     let mut out = Vec::with_capacity(text.len() + text.len() / 16 * indent);
-    for &b in &text {
-        out.push(b);
-        if b == b'\n' {
+    for line in text.split_inclusive(|&b| b == b'\n') {
+        out.extend_from_slice(line);
+        if line.ends_with(b"\n") {
             out.extend(std::iter::repeat_n(b' ', indent));
         }
     }
