@@ -6,13 +6,20 @@ use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 
 use crate::model::{OutfallKind, ParkLevel, PipeKind, Weather};
 
-fn norm(s: &str) -> String {
-    s.trim().to_lowercase()
+fn norm(s: &str) -> std::borrow::Cow<'_, str> {
+    let s = s.trim();
+    // Most values are already lower-case ASCII (two million pipe kinds at national scale):
+    // those are matched as they are, without a lower-cased copy each.
+    if s.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        std::borrow::Cow::Owned(s.to_lowercase())
+    }
 }
 
 /// true/false, 1/0, 是/否, Y/N, yes/no, T/F.
 pub fn parse_bool(s: &str) -> Result<bool, String> {
-    match norm(s).as_str() {
+    match &*norm(s) {
         "true" | "1" | "是" | "y" | "yes" | "t" | "已纳管" | "纳管" => Ok(true),
         "false" | "0" | "否" | "n" | "no" | "f" | "未纳管" => Ok(false),
         other => Err(format!(
@@ -22,7 +29,7 @@ pub fn parse_bool(s: &str) -> Result<bool, String> {
 }
 
 pub fn parse_pipe_kind(s: &str) -> Result<PipeKind, String> {
-    match norm(s).as_str() {
+    match &*norm(s) {
         "sewage" | "sewer" | "污水" | "污水管" | "wastewater" | "sanitary" | "ws" => {
             Ok(PipeKind::Sewage)
         }
@@ -35,7 +42,7 @@ pub fn parse_pipe_kind(s: &str) -> Result<PipeKind, String> {
 }
 
 pub fn parse_outfall_kind(s: &str) -> Result<OutfallKind, String> {
-    match norm(s).as_str() {
+    match &*norm(s) {
         "storm" | "雨水" | "雨水排口" | "stormwater" => Ok(OutfallKind::Storm),
         "sewage" | "污水" | "污水排口" | "wastewater" => Ok(OutfallKind::Sewage),
         "combined" | "合流" | "合流排口" | "cso" => Ok(OutfallKind::Combined),
@@ -47,7 +54,7 @@ pub fn parse_outfall_kind(s: &str) -> Result<OutfallKind, String> {
 }
 
 pub fn parse_park_level(s: &str) -> Result<ParkLevel, String> {
-    match norm(s).as_str() {
+    match &*norm(s) {
         "national" | "国家级" | "国家" => Ok(ParkLevel::National),
         "provincial" | "省级" | "市级" | "省" => Ok(ParkLevel::Provincial),
         other => Err(format!(
@@ -69,7 +76,7 @@ pub fn parse_weather(s: &str) -> Result<Weather, String> {
     }
     let dry = ['晴', '阴', '云'];
     if w.chars().any(|c| dry.contains(&c))
-        || ["dry", "sunny", "clear", "cloudy", "overcast", "fine"].contains(&w.as_str())
+        || ["dry", "sunny", "clear", "cloudy", "overcast", "fine"].contains(&&*w)
     {
         return Ok(Weather::Dry);
     }
