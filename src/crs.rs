@@ -93,7 +93,10 @@ pub fn with_transform<R>(
             const { std::cell::RefCell::new(Vec::new()) };
     }
     MADE.with(|made| {
-        let mut made = made.borrow_mut();
+        // Asked again from inside `f` (a rayon task run while this one waits): a fresh one.
+        let Ok(mut made) = made.try_borrow_mut() else {
+            return Ok(f(&make()?));
+        };
         let at = match made.iter().position(|(k, _)| k == key) {
             Some(at) => at,
             None => {
@@ -243,6 +246,45 @@ mod tests {
     #[test]
     fn vermont_gets_a_utm_zone() {
         assert_eq!(zone_for(-72.02, 44.4), 32618);
+    }
+
+    #[test]
+    fn a_transformation_is_made_once_per_thread_and_key_and_gives_what_a_fresh_one_gives() {
+        let made = std::cell::Cell::new(0);
+        let make = |to: u32| {
+            made.set(made.get() + 1);
+            transform(&wgs84(), &epsg(to))
+        };
+        let project = |ct: &CoordTransform| {
+            let (mut x, mut y) = (vec![106.5], vec![29.5]);
+            ct.transform_coords(&mut x, &mut y, &mut []).unwrap();
+            (x[0], y[0])
+        };
+        let first = with_transform("test:4544", || make(4544), project).unwrap();
+        let again = with_transform("test:4544", || make(4544), project).unwrap();
+        assert_eq!((first, made.get()), (again, 1), "made once, same answer");
+        let fresh = project(&transform(&wgs84(), &epsg(4544)).unwrap());
+        assert_eq!(first, fresh);
+        let other = with_transform("test:4545", || make(4545), project).unwrap();
+        assert_eq!(made.get(), 2, "another key, another transformation");
+        assert_ne!(other, first);
+        // Asked for again while in use on this thread: made afresh, not a panic.
+        let nested = with_transform(
+            "test:4544",
+            || make(4544),
+            |_| with_transform("test:4544", || make(4544), project).unwrap(),
+        )
+        .unwrap();
+        assert_eq!((nested, made.get()), (first, 3));
+        // Another thread makes its own.
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                let there =
+                    with_transform("test:4544", || transform(&wgs84(), &epsg(4544)), project);
+                assert_eq!(there.unwrap(), first);
+            });
+        });
+        assert_eq!(made.get(), 3);
     }
 
     #[test]
