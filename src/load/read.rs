@@ -610,15 +610,38 @@ impl ReadPlan<'_> {
         Option<gdal::spatial_ref::CoordTransform>,
         gdal::spatial_ref::CoordTransform,
     )> {
-        let srs = crs::spatial_ref(self.srs_wkt)?;
+        let undo = match self.coords {
+            Some(_) => Some(crs::transform(
+                &crs::spatial_ref(self.srs_wkt)?,
+                &crs::wgs84(),
+            )?),
+            None => None,
+        };
+        Ok((undo, self.to_working()?))
+    }
+
+    /// The step into the working CRS: from WGS84 for tagged web-map coordinates (their
+    /// offset undone first), from the layer's CRS otherwise.
+    fn to_working(&self) -> Result<gdal::spatial_ref::CoordTransform> {
         let working = crs::spatial_ref(self.working)?;
-        Ok(match self.coords {
-            Some(_) => (
-                Some(crs::transform(&srs, &crs::wgs84())?),
-                crs::transform(&crs::wgs84(), &working)?,
-            ),
-            None => (None, crs::transform(&srs, &working)?),
-        })
+        match self.coords {
+            Some(_) => crs::transform(&crs::wgs84(), &working),
+            None => crs::transform(&crs::spatial_ref(self.srs_wkt)?, &working),
+        }
+    }
+
+    /// Run `f` with `to_working`, made once per thread and kept (`crs::with_transform`).
+    fn with_to_working<R>(
+        &self,
+        f: impl FnOnce(&gdal::spatial_ref::CoordTransform) -> R,
+    ) -> Result<R> {
+        let key = format!(
+            "{}\n{}\n{}",
+            self.coords.is_some(),
+            self.srs_wkt,
+            self.working
+        );
+        crs::with_transform(&key, || self.to_working(), f)
     }
 
     /// Read through GDAL's Arrow stream, the batches converted on every core. `None` when
@@ -660,17 +683,7 @@ impl ReadPlan<'_> {
                     geom: arrow::geometry(geoms, row),
                 })
                 .collect();
-            // The transformation `transforms` gives second, kept from batch to batch.
-            let from = match self.coords {
-                Some(_) => "EPSG:4326",
-                None => self.srs_wkt,
-            };
-            let key = format!("{from}\n{}", self.working);
-            crs::with_transform(
-                &key,
-                || Ok(self.transforms()?.1),
-                |ct| to_working_crs(&mut features, ct),
-            )?;
+            self.with_to_working(|ct| to_working_crs(&mut features, ct))?;
             Ok(features)
         };
         // Each batch (GDAL's are 65,536 rows) is converted and handed on as one run, on
