@@ -7,7 +7,7 @@ make_workspace() {
   local copies="$1" dir="$2"
   mkdir -p "$dir"
   local stamp
-  stamp="$copies $(cat src/demo/*.rs bench/workspace.sh ../shared/data/rivers/chongqing_rivers_ne10m.geojson | sha1sum | cut -d' ' -f1)"
+  stamp="$copies $(cat src/demo/*.rs bench/workspace.sh src/demo/chongqing_rivers_ne10m.geojson | sha1sum | cut -d' ' -f1)"
   if [ -f "$dir/workspace.gpkg" ] && [ "$(cat "$dir/stamp" 2>/dev/null)" = "$stamp" ]; then
     echo "reusing $dir/workspace.gpkg" >&2
     return

@@ -128,12 +128,10 @@ enum Command {
         /// Folder to write the layer files into; must be empty unless --force.
         #[arg(long, default_value = "data")]
         out: PathBuf,
-        /// Natural Earth rivers for Chongqing (GeoJSON, WGS84, with `name_zh`).
-        #[arg(
-            long,
-            default_value = "../shared/data/rivers/chongqing_rivers_ne10m.geojson"
-        )]
-        rivers: PathBuf,
+        /// Rivers for Chongqing (GeoJSON, WGS84, with `name_zh`); default: the Natural Earth
+        /// rivers built into zdz.
+        #[arg(long)]
+        rivers: Option<PathBuf>,
         /// Seed for the invented attributes; the same seed gives the same files.
         #[arg(long, default_value_t = 2024)]
         seed: u64,
@@ -202,7 +200,7 @@ fn demo_workspace() -> String {
         .into_owned()
 }
 
-fn demo(out: &Path, rivers: &Path, seed: u64, scale: usize, force: bool) -> Result<()> {
+fn demo(out: &Path, rivers: Option<&Path>, seed: u64, scale: usize, force: bool) -> Result<()> {
     std::fs::create_dir_all(out)?;
     if !force && std::fs::read_dir(out)?.next().is_some() {
         anyhow::bail!(
@@ -280,6 +278,8 @@ fn main() -> ExitCode {
     unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
     sqlite_without_memory_statistics();
     zdz::i18n::init_from_env();
+    // GDAL's messages through zdz's handler from the start: never bare on stderr.
+    zdz::load::gdal_messages::init();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Analyze {

@@ -133,7 +133,7 @@ proptest! {
     }
 
     #[test]
-    fn swmm_models_never_panic_and_errors_name_the_file(bytes in input(std::fs::read(common::shared("swmm/Example1.inp")).unwrap()), layer in 0usize..3) {
+    fn swmm_models_never_panic_and_errors_name_the_file(bytes in input(std::fs::read(common::public_data("swmm/Example1.inp")).unwrap()), layer in 0usize..3) {
         let text = String::from_utf8_lossy(&bytes).into_owned();
         let name = ["conduits", "outfalls", "junctions"][layer];
         let r = no_panic("SWMM", &bytes, || zdz::load::swmm::layer_geojson(&text, "model.inp", name));

@@ -7,7 +7,7 @@ mod common;
 
 use std::path::Path;
 
-use common::shared;
+use common::public_data;
 use zdz::analysis::context::Context;
 use zdz::demo::plan;
 use zdz::load::load;
@@ -20,7 +20,7 @@ fn every_demo_cluster_lies_in_its_parks_real_district_read_from_gbk_gcj02_shapef
         let file = format!("{layer}.geojson");
         std::fs::copy(data.join(&file), dir.path().join(&file)).unwrap();
     }
-    let districts = shared("encodings/chongqing_districts_gbk/cq_districts_gbk.shp");
+    let districts = public_data("encodings/chongqing_districts_gbk/cq_districts_gbk.shp");
     std::fs::write(
         dir.path().join("zdz.toml"),
         format!(

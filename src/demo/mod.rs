@@ -701,13 +701,28 @@ impl Gen {
     }
 }
 
+/// Natural Earth's 1:10m river centrelines through Chongqing (Yangtze, Jialing, Wu; public
+/// domain, `data/README.md`), built in so that `zdz demo` runs from any folder and from the
+/// installed package.
+pub const BUILTIN_RIVERS: &[u8] = include_bytes!("chongqing_rivers_ne10m.geojson");
+
+/// The rivers file's bytes and the name errors give it: `path`, else the built-in rivers.
+fn rivers_source(path: Option<&Path>) -> Result<(String, Vec<u8>)> {
+    match path {
+        Some(p) => Ok((
+            p.display().to_string(),
+            std::fs::read(p).with_context(|| format!("{}: cannot read", p.display()))?,
+        )),
+        None => Ok(("built-in rivers".into(), BUILTIN_RIVERS.to_vec())),
+    }
+}
+
 /// River centrelines by Chinese name, in the layout CRS.
-fn read_rivers(path: &Path) -> Result<Vec<(String, MultiLineString)>> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("{}: cannot read", path.display()))?;
+fn read_rivers(source: &str, bytes: &[u8]) -> Result<Vec<(String, MultiLineString)>> {
+    let text = std::str::from_utf8(bytes).with_context(|| format!("{source}: not UTF-8"))?;
     let fc: geojson::FeatureCollection = text
         .parse()
-        .with_context(|| format!("{}: not GeoJSON", path.display()))?;
+        .with_context(|| format!("{source}: not GeoJSON"))?;
     let to_layout = crs::transform(&crs::wgs84(), &crs::epsg(LAYOUT_EPSG))?;
     let mut rivers = Vec::new();
     for f in fc.features {
@@ -719,7 +734,7 @@ fn read_rivers(path: &Path) -> Result<Vec<(String, MultiLineString)>> {
         let Some(g) = f.geometry else { continue };
         let mut geom: Geometry = g
             .try_into()
-            .with_context(|| format!("{}: river {name}", path.display()))?;
+            .with_context(|| format!("{source}: river {name}"))?;
         crs::reproject(&mut geom, &to_layout)?;
         let mls = match geom {
             Geometry::MultiLineString(m) => m,
@@ -745,8 +760,9 @@ fn read_rivers(path: &Path) -> Result<Vec<(String, MultiLineString)>> {
 /// storm sewers to their own outfalls. A copy then holds 11 clusters, 1,679 pipes, 170
 /// outfalls and 427 enterprises: 60 copies hold about 100,000 pipes, 1,191 about
 /// 2,000,000 (13,112 clusters, 202,000 outfalls, 508,000 enterprises).
-pub fn generate(rivers_path: &Path, out: &Path, seed: u64, scale: usize) -> Result<()> {
-    let river_lines = read_rivers(rivers_path)?;
+pub fn generate(rivers_path: Option<&Path>, out: &Path, seed: u64, scale: usize) -> Result<()> {
+    let (rivers_name, rivers) = rivers_source(rivers_path)?;
+    let river_lines = read_rivers(&rivers_name, &rivers)?;
     let to_layout = crs::transform(&crs::wgs84(), &crs::epsg(LAYOUT_EPSG))?;
     let mut generator = Gen {
         rng: fastrand::Rng::with_seed(seed),
@@ -782,7 +798,7 @@ pub fn generate(rivers_path: &Path, out: &Path, seed: u64, scale: usize) -> Resu
                         river, distance_m, ..
                     } => {
                         let Some((_, line)) = river_lines.iter().find(|(n, _)| n == river) else {
-                            bail!("{}: no river named {river}", rivers_path.display());
+                            bail!("{rivers_name}: no river named {river}");
                         };
                         river_frame(line, hint.0, distance_m)
                     }
@@ -834,9 +850,7 @@ pub fn generate(rivers_path: &Path, out: &Path, seed: u64, scale: usize) -> Resu
         write(&out.join(format!("{name}.geojson")), &features, &to_wgs84)?;
     }
     write_inspections(&out.join("inspections.csv"), &layers.inspections)?;
-    // Copy the bytes, not the permissions: the shared data is read-only.
-    let rivers = std::fs::read(rivers_path)
-        .with_context(|| format!("{}: cannot read", rivers_path.display()))?;
+    // Copy the bytes, not the permissions: a rivers file given may be read-only.
     std::fs::write(out.join("rivers.geojson"), rivers)?;
     Ok(())
 }

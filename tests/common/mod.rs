@@ -258,9 +258,11 @@ pub fn pyqgis(script: &str, args: &[&std::ffi::OsStr], runtime_dir: &Path) -> se
     serde_json::from_slice(&run.stdout).unwrap()
 }
 
-pub fn shared(path: &str) -> PathBuf {
+/// A file of the real public data copied into the repository (`tests/data/README.md` says
+/// what each is and where it comes from).
+pub fn public_data(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/data")
+        .join("tests/data")
         .join(path)
 }
 
