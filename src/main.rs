@@ -310,7 +310,7 @@ fn main() -> ExitCode {
             seed,
             scale,
             force,
-        } => demo(&out, &rivers, seed, scale, force),
+        } => demo(&out, rivers.as_deref(), seed, scale, force),
         Command::Serve {
             workspace,
             addr,

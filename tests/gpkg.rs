@@ -80,3 +80,68 @@ fn every_layer_of_a_large_results_gpkg_has_a_sound_spatial_index_that_agrees_wit
         );
     }
 }
+
+/// GDAL's own GeoPackage validator (Debian's python3-gdal) on `gpkg`: its whole output,
+/// and whether it exited 0.
+fn gdal_validator(gpkg: &std::path::Path) -> (bool, String) {
+    let script = "/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py";
+    let out = std::process::Command::new("python3")
+        .arg(script)
+        .arg(gpkg)
+        .output()
+        .expect("python3 with Debian's python3-gdal (./dev test installs it)");
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    (out.status.success(), text)
+}
+
+#[test]
+fn results_gpkg_of_the_demo_and_a_scaled_demo_pass_gdals_validator_with_no_error_or_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo_out = dir.path().join("demo");
+    zdz_ok(&[
+        "analyze",
+        "data",
+        "--out",
+        demo_out.to_str().unwrap(),
+        "--no-maps",
+    ]);
+    let (scaled_out, _) = analyze_scaled_demo(&dir.path().join("scaled"), 2);
+    for gpkg in [
+        demo_out.join("results.gpkg"),
+        scaled_out.join("results.gpkg"),
+    ] {
+        let (ok, text) = gdal_validator(&gpkg);
+        assert!(ok && text.trim().is_empty(), "{}: {text}", gpkg.display());
+        // Declared 1.3, and the index follows an edit through the 1.3 triggers.
+        let ds = Dataset::open(&gpkg).unwrap();
+        assert_eq!(one_value(&ds, "PRAGMA user_version"), "10300");
+        drop(ds);
+        let ds = Dataset::open_ex(
+            &gpkg,
+            gdal::DatasetOptions {
+                open_flags: gdal::GdalOpenFlags::GDAL_OF_VECTOR
+                    | gdal::GdalOpenFlags::GDAL_OF_UPDATE,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let mut layer = ds.layer_by_name("outfalls").unwrap();
+        let fid = layer.features().next().unwrap().fid().unwrap();
+        let mut f = layer.feature(fid).unwrap();
+        f.set_geometry(gdal::vector::Geometry::from_wkt("POINT (1 2)").unwrap())
+            .unwrap();
+        layer.set_feature(f).unwrap();
+        assert_eq!(
+            one_value(
+                &ds,
+                &format!("SELECT minx || ' ' || miny FROM rtree_outfalls_geom WHERE id = {fid}")
+            ),
+            "1.0 2.0"
+        );
+        assert_eq!(
+            one_value(&ds, "SELECT rtreecheck('rtree_outfalls_geom')"),
+            "ok"
+        );
+    }
+}

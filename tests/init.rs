@@ -166,7 +166,11 @@ fn vermonts_real_networks_map_to_what_the_hand_written_projects_say() {
         std::fs::create_dir(&folder).unwrap();
         for part in ["LinearFeatures", "PointFeatures", "WWTF"] {
             let file = format!("{town}{part}.geojson");
-            std::fs::copy(shared(&format!("sewer/vermont/{file}")), folder.join(&file)).unwrap();
+            std::fs::copy(
+                public_data(&format!("sewer/vermont/{file}")),
+                folder.join(&file),
+            )
+            .unwrap();
         }
         let o = init(&folder, &[]);
         assert!(
@@ -199,7 +203,7 @@ fn chongqings_gbk_district_file_decodes_and_an_undecided_required_field_exits_1_
     let folder = dir.path();
     for ext in ["shp", "shx", "dbf", "prj"] {
         std::fs::copy(
-            shared(&format!(
+            public_data(&format!(
                 "encodings/chongqing_districts_gbk/cq_districts_gbk.{ext}"
             )),
             folder.join(format!("园区范围.{ext}")),
@@ -269,5 +273,60 @@ fn an_existing_zdz_toml_is_kept_unless_force_and_then_backed_up() {
     assert_eq!(
         std::fs::read_to_string(dir.path().join("zdz.toml.bak")).unwrap(),
         "# mine\n"
+    );
+}
+
+#[test]
+fn init_on_gbk_shapefiles_with_features_without_geometry_prints_no_bare_gdal_error() {
+    // A bureau's 排口 file where three rows lost their points (a null shape each).
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("交付");
+    std::fs::create_dir_all(&folder).unwrap();
+    let mut features: Vec<String> = (0..3)
+        .map(|i| format!(r#"{{"type":"Feature","geometry":null,"properties":{{"排口编号":"YS{i}","类型":"雨水"}}}}"#))
+        .collect();
+    features.push(r#"{"type":"Feature","geometry":{"type":"Point","coordinates":[106.55,29.56]},"properties":{"排口编号":"YS9","类型":"雨水"}}"#.into());
+    let src = dir.path().join("src.geojson");
+    std::fs::write(
+        &src,
+        format!(
+            r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+            features.join(",")
+        ),
+    )
+    .unwrap();
+    let shp = folder.join("排口.shp");
+    let ogr = Command::new("ogr2ogr")
+        .args([
+            "-f",
+            "ESRI Shapefile",
+            "-lco",
+            "ENCODING=CP936",
+            "-nlt",
+            "POINT",
+        ])
+        .arg(&shp)
+        .arg(&src)
+        .output()
+        .unwrap();
+    assert!(
+        ogr.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ogr.stderr)
+    );
+    let _ = std::fs::remove_file(shp.with_extension("cpg"));
+    // With pipes (the demo's, one of which has no geometry either), init compares the
+    // outfalls with the network to find their coordinate system.
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    for layer in ["pipes", "clusters"] {
+        let file = format!("{layer}.geojson");
+        std::fs::copy(demo.join(&file), folder.join(&file)).unwrap();
+    }
+    let out = init(&folder, &[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("排口.shp"), "{stderr}");
+    assert!(
+        !stderr.contains("hGeom") && !stderr.contains("ERROR 10"),
+        "{stderr}"
     );
 }

@@ -235,6 +235,58 @@ fn the_loop_open_fix_not_detected_close_break_again_recurrence_on_both_engines()
     }
 }
 
+/// The demo without its project file (so the ledger knows it by its path), copied to
+/// `dir/name`.
+fn unnamed_delivery(from: &Path, dir: &Path, name: &str) -> PathBuf {
+    let ws = dir.join(name);
+    std::fs::create_dir_all(&ws).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let p = e.unwrap().path();
+        if p.file_name().unwrap() != "zdz.toml" {
+            std::fs::copy(&p, ws.join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    ws
+}
+
+#[test]
+fn the_same_data_delivered_again_under_another_name_matches_every_entry_on_both_engines() {
+    let dir = tempfile::tempdir().unwrap();
+    for ledger in backends(dir.path()) {
+        let base = dir.path().join(fastrand::u32(..).to_string());
+        let demo = demo_copy(&base);
+        let a = unnamed_delivery(&demo, &base, "a");
+        let b = unnamed_delivery(&demo, &base, "b");
+        let out = base.join("out");
+        analyze(&a, &out, &ledger);
+        let first = list(&ledger);
+        let clusterless = first
+            .iter()
+            .filter(|e| e["cluster_ids"].as_array().is_none_or(|c| c.is_empty()))
+            .count();
+        assert!(clusterless > 0, "the demo has problems of no cluster");
+
+        // Delivered again as another file: every entry matched, none inserted twice.
+        analyze(&b, &out, &ledger);
+        assert_eq!(list(&ledger).len(), first.len());
+        let ledger_summary = &read_json(&out.join("summary.json"))["ledger"];
+        assert_eq!(ledger_summary["new"], 0, "{ledger_summary}");
+        assert_eq!(ledger_summary["not_detected"], 0, "{ledger_summary}");
+
+        // Delivered a third time, changed: the fixed problem is no longer detected, and
+        // nothing else moves.
+        let c = unnamed_delivery(&b, &base, "c");
+        fix_cross_connection(&c);
+        analyze(&c, &out, &ledger);
+        assert_eq!(list(&ledger).len(), first.len());
+        let e = entry(&ledger, "STORM_CROSS_CONNECTION", "CQJK-A-YS2");
+        assert_eq!(e["detected"], false);
+        let ledger_summary = &read_json(&out.join("summary.json"))["ledger"];
+        assert_eq!(ledger_summary["new"], 0, "{ledger_summary}");
+        assert_eq!(ledger_summary["not_detected"], 1, "{ledger_summary}");
+    }
+}
+
 #[test]
 fn a_rule_that_could_not_run_leaves_its_problems_detected() {
     let dir = tempfile::tempdir().unwrap();

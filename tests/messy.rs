@@ -194,7 +194,7 @@ fn gcj02_outfalls_without_their_tag_are_300_to_600_m_off_and_lose_their_matches(
 #[test]
 fn gbk_field_values_without_cpg_decode_as_gb18030() {
     let dir = tempfile::tempdir().unwrap();
-    let poly = shared("encodings/geotools_chinese_poly/chinese_poly.shp");
+    let poly = public_data("encodings/geotools_chinese_poly/chinese_poly.shp");
     let mut pipes = Layer::new("pipes", &["pipe_id", "kind"]);
     pipes.add(&["P1", "storm"], line(&[(0., 0.), (10., 0.)]));
     let mut outfalls = Layer::new("outfalls", &["outfall_id", "kind"]);
@@ -541,7 +541,7 @@ fn swmm_user4_traces_all_209_conduits_through_named_nodes() {
 #[test]
 fn a_swmm_model_without_a_crs_is_an_error_naming_the_file() {
     let dir = tempfile::tempdir().unwrap();
-    let inp = shared("swmm/user4.inp");
+    let inp = public_data("swmm/user4.inp");
     std::fs::write(
         dir.path().join("zdz.toml"),
         format!("[layers.pipes]\nsource = \"{0}\"\n[layers.outfalls]\nsource = \"{0}\"\ncrs = \"EPSG:32618\"\n", inp.display()),
@@ -583,7 +583,7 @@ fn check_reports_encoding_crs_coords_tag_fields_and_findings() {
 fn real_gcj02_districts_without_prj_need_a_crs_and_set_overrides_their_own_level_column() {
     let dir = tempfile::tempdir().unwrap();
     copy_demo(dir.path(), &["pipes", "outfalls"]);
-    let districts = shared("districts/chongqing_districts_gcj02.shp");
+    let districts = public_data("districts/chongqing_districts_gcj02.shp");
     let toml = format!(
         "[layers.parks]\nsource = \"{}\"\nfields = {{ park_id = \"adcode\" }}\nset = {{ level = \"国家级\" }}\n",
         districts.display()
@@ -623,4 +623,85 @@ fn real_gcj02_districts_without_prj_need_a_crs_and_set_overrides_their_own_level
         .unwrap();
     assert_eq!(report.encoding.as_deref(), Some("UTF-8"));
     assert!(parks.iter().any(|p| p.name.as_deref() == Some("渝中区")));
+}
+
+#[test]
+fn an_inspections_csv_saved_by_excel_in_gbk_gives_the_same_problems_as_utf8() {
+    // Excel's "CSV (逗号分隔)" on a Chinese desktop: GBK, Chinese header, CRLF, no BOM.
+    let dir = tempfile::tempdir().unwrap();
+    let (utf8, gbk) = (dir.path().join("utf8"), dir.path().join("gbk"));
+    for d in [&utf8, &gbk] {
+        std::fs::create_dir_all(d).unwrap();
+        copy_demo(
+            d,
+            &[
+                "parks",
+                "clusters",
+                "enterprises",
+                "pipes",
+                "plants",
+                "rivers",
+                "outfalls",
+            ],
+        );
+    }
+    let text = std::fs::read_to_string(demo().join("inspections.csv")).unwrap();
+    let crlf = text.replace('\n', "\r\n");
+    let (bytes, _, unmappable) = encoding_rs::GBK.encode(&crlf);
+    assert!(!unmappable);
+    assert!(
+        std::str::from_utf8(&bytes).is_err(),
+        "the table is really GBK"
+    );
+    std::fs::write(gbk.join("排查记录.csv"), &bytes).unwrap();
+    std::fs::remove_file(gbk.join("inspections.csv")).unwrap();
+
+    let (_, expected) = run(&utf8);
+    let (_, got) = run(&gbk);
+    assert_eq!(problem_set(&got), problem_set(&expected));
+    assert!(
+        problem_set(&got)
+            .iter()
+            .any(|(_, c)| c == "DRY_WEATHER_FLOW"),
+        "the inspections were read"
+    );
+    let check = zdz_ok(&["check", gbk.to_str().unwrap()]);
+    let line = check
+        .lines()
+        .find(|l| l.contains("排查记录.csv"))
+        .unwrap_or_else(|| panic!("{check}"));
+    assert!(line.contains("GB18030"), "{line}");
+}
+
+#[test]
+fn an_inspections_csv_in_utf8_with_excels_bom_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    copy_demo(
+        d,
+        &[
+            "parks",
+            "clusters",
+            "enterprises",
+            "pipes",
+            "plants",
+            "rivers",
+            "outfalls",
+        ],
+    );
+    let text = std::fs::read_to_string(demo().join("inspections.csv")).unwrap();
+    std::fs::write(d.join("inspections.csv"), format!("\u{feff}{text}")).unwrap();
+    let (_, got) = run(d);
+    let (_, expected) = run(&demo());
+    let codes = |a: &Analysis| {
+        let mut v: Vec<String> = problem_set(a)
+            .into_iter()
+            .filter(|(_, c)| c == "DRY_WEATHER_FLOW" || c == "STORM_OUTFALL_POLLUTED")
+            .map(|(id, _)| id)
+            .collect();
+        v.sort();
+        v
+    };
+    assert!(!codes(&got).is_empty());
+    assert_eq!(codes(&got), codes(&expected));
 }

@@ -393,7 +393,7 @@ fn readiness_json_and_clusters_geojson_carry_the_score_the_items_and_the_plan() 
     assert_eq!(r1["actions_to_ready"], 3);
     assert_eq!(r1["D1"], 2.4);
     assert_eq!(r1["receiving_plant_ids"], serde_json::json!(["PR1"]));
-    assert_eq!(r1["readiness"], "not_ready");
+    assert_eq!(r1["readiness"], "three_or_more");
     assert_eq!(by_id("I1")["veto"], true);
     assert_eq!(by_id("I1")["readiness"], "veto");
     assert!(by_id("O1")["score"].is_null());

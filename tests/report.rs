@@ -511,3 +511,104 @@ fn an_unknown_cluster_or_format_is_refused_and_nothing_is_written() {
         assert!(!out.exists() || std::fs::read_dir(&out).unwrap().next().is_none());
     }
 }
+
+#[test]
+fn every_in_scope_cluster_is_in_exactly_one_readiness_group_and_every_output_says_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let analysed = dir.path().join("analysed");
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    let run = Command::new(zdz_bin())
+        .args([
+            "analyze",
+            demo.to_str().unwrap(),
+            "--out",
+            analysed.to_str().unwrap(),
+            "--no-maps",
+        ])
+        .env("LC_ALL", "zh_CN.UTF-8")
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let summary = read_json(&analysed.join("summary.json"));
+    let groups = summary["readiness_groups"].as_object().unwrap();
+    let n = |g: &str| groups[g].as_u64().unwrap();
+    let in_scope = summary["counts"]["readiness"]["in_scope"].as_u64().unwrap();
+    assert_eq!(
+        [
+            "ready",
+            "veto",
+            "one_or_two",
+            "three_or_more",
+            "unreachable"
+        ]
+        .map(n)
+        .iter()
+        .sum::<u64>(),
+        in_scope,
+        "{groups:?}"
+    );
+    assert_eq!(groups.len(), 5, "{groups:?}");
+
+    // The clusters carry the same groups, and no vetoed cluster is ready.
+    let clusters = read_json(&analysed.join("clusters.geojson"));
+    for (g, count) in groups {
+        let carried = clusters["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["properties"]["readiness"] == g.as_str())
+            .count() as u64;
+        assert_eq!(carried, count.as_u64().unwrap(), "{g}");
+    }
+    for f in clusters["features"].as_array().unwrap() {
+        if f["properties"]["veto"] == true {
+            assert_eq!(f["properties"]["readiness"], "veto", "{}", f["properties"]);
+        }
+    }
+
+    // The terminal's headline: the same five numbers.
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    let line = stderr
+        .lines()
+        .find(|l| l.contains("验收评分"))
+        .expect("a readiness line");
+    for phrase in [
+        format!("纳入的 {in_scope} 个组团中 {} 个达标", n("ready")),
+        format!("{} 个一票否决", n("veto")),
+        format!("{} 个再整改一两项即可达标", n("one_or_two")),
+        format!("{} 个需整改三项及以上", n("three_or_more")),
+        format!("{} 个无法达标", n("unreachable")),
+    ] {
+        assert!(line.contains(&phrase), "{line} lacks {phrase}");
+    }
+
+    // The overview report's cover: the same numbers.
+    let out = dir.path().join("reports");
+    let status = Command::new(zdz_bin())
+        .args([
+            "report",
+            demo.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--base-url",
+            BASE,
+        ])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let cover = squeezed(&pdftotext(&out.join("overview.pdf"), Some(1)));
+    for phrase in [
+        format!("纳入{in_scope}个"),
+        format!("已达标{}个", n("ready")),
+        format!("一票否决{}个", n("veto")),
+        format!("再整改一两项{}个", n("one_or_two")),
+        format!("需整改三项及以上{}个", n("three_or_more")),
+        format!("无法达标{}个", n("unreachable")),
+    ] {
+        assert!(cover.contains(&phrase), "{cover} lacks {phrase}");
+    }
+}

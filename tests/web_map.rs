@@ -121,3 +121,51 @@ fn the_demo_map_renders_filters_traces_and_escapes_in_a_real_browser() {
     }
     drop(server);
 }
+
+/// What the 整改状态 filter does on the demo served with `args`.
+fn status_filter(args: &[&str]) -> Value {
+    let tools = browser_tools();
+    let dir = tempfile::tempdir().unwrap();
+    let ws = demo_copy_naming(dir.path(), "CQJK-C", "组团");
+    let ledger = dir.path().join("ledger.db");
+    let args: Vec<String> = args
+        .iter()
+        .map(|a| a.replace("LEDGER", ledger.to_str().unwrap()))
+        .collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let server = Server::start(&ws, &args);
+    let out = Command::new("node")
+        .arg(tools.join("filter_check.mjs"))
+        .arg(&server.url)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "filter_check: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(r["error"].is_null(), "{}", r["error"]);
+    assert!(r["problems_before"].as_u64().unwrap() > 0, "{r}");
+    drop(server);
+    r
+}
+
+#[test]
+fn the_status_filter_is_offered_only_where_the_problems_carry_a_status() {
+    // Without a ledger, and with one the service does not publish: no filter to choose.
+    for args in [&[][..], &["--ledger", "LEDGER"][..]] {
+        let r = status_filter(args);
+        assert_eq!(r["visible"], false, "{args:?}: {r}");
+        assert_eq!(r["options"], Value::Array(vec![]), "{args:?}: {r}");
+    }
+    // Published: the statuses the problems carry, and choosing one keeps its problems.
+    let r = status_filter(&["--ledger", "LEDGER", "--public-ledger"]);
+    assert_eq!(r["visible"], true, "{r}");
+    assert_eq!(
+        r["options"],
+        serde_json::json!(["open"]),
+        "a new ledger: {r}"
+    );
+    assert_eq!(r["problems_after"], r["problems_before"], "{r}");
+}

@@ -9,7 +9,6 @@ const UI = {
     park: "园区", readiness: "验收状态", code: "问题类型", ledger_status: "整改状态", clusters: "组团",
     search: "搜索组团、园区、区县", cluster: "组团", score: "得分", problems: "问题", legend: "图例",
     provisional: "得分依暂行评分细则（正式细则未到）", all: "全部", lang: "English",
-    ready: "已达标", not_ready: "未达标", veto: "否决", out_of_scope: "不纳入",
     trace: "上游溯源", trace_pipes: "上游管段", trace_enterprises: "上游企业", items: "评分细则",
     actions: "达标最少措施", reached: "已达标，无需措施", unreachable: "无法达到90分",
     downstream: "污水去向（接收污水厂）", none: "无", loading: "加载中…", of: "共",
@@ -20,7 +19,7 @@ const UI = {
     district: "District", park: "Park", readiness: "Readiness", code: "Problem", ledger_status: "Status",
     clusters: "Clusters", search: "Search clusters, parks, districts", cluster: "Cluster", score: "Score",
     problems: "Problems", legend: "Legend", provisional: "Scores use the provisional rubric (official one not in hand)",
-    all: "All", lang: "中文", ready: "ready", not_ready: "not ready", veto: "vetoed", out_of_scope: "out of scope",
+    all: "All", lang: "中文",
     trace: "Upstream trace", trace_pipes: "Upstream pipes", trace_enterprises: "Upstream enterprises",
     items: "Rubric items", actions: "Fewest actions to ready", reached: "Ready: no action needed",
     unreachable: "Cannot reach 90", downstream: "Where its sewage goes (receiving plants)", none: "none",
@@ -38,6 +37,8 @@ const state = {
 let labels = { fields: {}, values: {} };
 let clusters = [];        // cluster features of /api/clusters
 let legend = [];
+let problemStatuses = {};  // status → problems carrying it (the style's metadata)
+const STATUS_ORDER = ["open", "in_progress", "awaiting_review", "closed", "dismissed"];
 let map;
 const highlighted = [];   // feature states set for the current selection
 const clusterMarkers = [];
@@ -101,10 +102,14 @@ function fillFilters() {
     const p = props.find((x) => x.park_id === v);
     return p && p.park_name ? `${p.park_name} (${v})` : v;
   });
-  options(document.getElementById("f-readiness"), ["ready", "not_ready", "veto", "out_of_scope"], (v) => t(v));
+  // The readiness groups as the style defines them (contract/readiness.rs), with counts.
+  const groups = readinessGroups();
+  options(document.getElementById("f-readiness"), groups.map((g) => g.value), (v) => groupLabel(v, true));
   const codes = (legend.find((l) => l.layer === "problems") || { classes: [] }).classes.map((c) => c.value);
   options(document.getElementById("f-code"), codes, (v) => valueLabel("code", v));
-  options(document.getElementById("f-status"), ["open", "in_progress", "awaiting_review", "closed", "dismissed"], (v) => valueLabel("status", v));
+  // Only the statuses the problems carry, with their counts: a filter the data cannot
+  // answer is not offered.
+  options(document.getElementById("f-status"), STATUS_ORDER.filter((v) => problemStatuses[v]), (v) => `${valueLabel("status", v)} (${problemStatuses[v]})`);
 }
 /** The clusters passing the cluster-level filters and the search. */
 function visibleClusters() {
@@ -186,9 +191,26 @@ function renderLegend() {
     for (const c of l.outline || []) {
       const sw = el("span", { class: "swatch ring" });
       sw.style.borderColor = c.color;
-      box.append(el("div", {}, sw, labelText(c.label)));
+      box.append(el("div", {}, sw, l.layer === "clusters" ? groupLabel(c.value, true) : labelText(c.label)));
     }
   }
+}
+/** The readiness groups: the clusters layer's outline classes in the style. */
+function readinessGroups() {
+  return (legend.find((l) => l.layer === "clusters") || { outline: [] }).outline || [];
+}
+/** A readiness group's label, with the number of clusters in it when `count`. */
+function groupLabel(value, count) {
+  const g = readinessGroups().find((c) => c.value === value);
+  const label = g ? labelText(g.label) : value;
+  return count ? `${label} (${clusters.filter((f) => f.properties.readiness === value).length})` : label;
+}
+/** A cluster's readiness group as a badge in its group's colour. */
+function groupBadge(value) {
+  const g = readinessGroups().find((c) => c.value === value);
+  const badge = el("span", { class: "badge", text: groupLabel(value, false) });
+  if (g) badge.style.background = g.color;
+  return badge;
 }
 /** A "中文 English" label in the page's language. */
 function labelText(label) {
@@ -266,7 +288,7 @@ async function selectCluster(id, fly) {
   mark("clusters", id, "selected");
   renderTable();
   const head = el("h3", { text: f.properties.name || id },
-    " ", el("span", { class: `badge ${f.properties.readiness}`, text: t(f.properties.readiness) }));
+    " ", groupBadge(f.properties.readiness));
   showDetail(head, propsTable(f.properties, "clusters"), el("p", { text: t("loading") }));
   const [r, down] = await Promise.all([
     getJson(`/api/clusters/${encodeURIComponent(id)}/readiness`),
@@ -337,7 +359,9 @@ async function start() {
     f.properties._bbox = b;
     f.properties._center = b ? [(b[0][0] + b[1][0]) / 2, (b[0][1] + b[1][1]) / 2] : null;
   });
-  if (clusters.some((f) => f.properties.status !== undefined)) document.getElementById("ledger-filter").hidden = false;
+  problemStatuses = style.metadata["zdz:problem_statuses"] || {};
+  document.getElementById("ledger-filter").hidden = Object.keys(problemStatuses).length === 0;
+  if (document.getElementById("ledger-filter").hidden) state.status = "";
   const all = clusters.map((f) => f.properties._bbox).filter(Boolean);
   const bounds = all.length ? [[Math.min(...all.map((b) => b[0][0])), Math.min(...all.map((b) => b[0][1]))], [Math.max(...all.map((b) => b[1][0])), Math.max(...all.map((b) => b[1][1]))]] : [[73, 18], [135, 53]];
   map = new maplibregl.Map({

@@ -131,31 +131,29 @@ pub fn analyze(workspace: &str, opts: Options) -> Result<()> {
             write = timings.write_ms
         )
     );
-    let scored: Vec<&zdz::readiness::ClusterReadiness> =
-        readiness.clusters.iter().flatten().collect();
-    eprintln!(
-        "{}",
-        t!(
-            "analyze.readiness",
-            provisional = if readiness.rubric.provisional {
-                t!("analyze.provisional").into_owned()
-            } else {
-                String::new()
-            },
-            ready = scored.iter().filter(|r| r.ready).count(),
-            scored = scored.len(),
-            line = readiness.rubric.pass_line,
-            vetoed = scored.iter().filter(|r| !r.veto.is_empty()).count(),
-            near = scored
-                .iter()
-                .filter(|r| matches!(r.actions_to_ready(), Some(1 | 2)))
-                .count(),
-            unreachable = scored
-                .iter()
-                .filter(|r| r.actions_to_ready().is_none())
-                .count()
-        )
-    );
+    let groups: std::collections::HashMap<_, _> = readiness.group_counts().into_iter().collect();
+    let n = |g: zdz::contract::ReadinessGroup| groups.get(&g).copied().unwrap_or(0);
+    {
+        use zdz::contract::ReadinessGroup as G;
+        eprintln!(
+            "{}",
+            t!(
+                "analyze.readiness",
+                provisional = if readiness.rubric.provisional {
+                    t!("analyze.provisional").into_owned()
+                } else {
+                    String::new()
+                },
+                scored = readiness.clusters.iter().flatten().count(),
+                line = readiness.rubric.pass_line,
+                ready = n(G::Ready),
+                vetoed = n(G::Veto),
+                near = n(G::OneOrTwo),
+                far = n(G::ThreeOrMore),
+                unreachable = n(G::Unreachable)
+            )
+        );
+    }
     if let Some(v) = &view {
         eprintln!(
             "{}",

@@ -8,8 +8,11 @@
 pub mod layers;
 /// Problem codes with their rule, severity and labels.
 pub mod problems;
+/// Where a cluster stands against acceptance: the readiness groups and their labels.
+pub mod readiness;
 
 pub use layers::{
     ANSWER_SHEETS, AnswerKind, FieldSpec, LayerKind, MANUAL_FIELDS, ManualField, manual_field,
 };
 pub use problems::{ProblemCode, Severity};
+pub use readiness::ReadinessGroup;

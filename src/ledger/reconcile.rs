@@ -5,9 +5,11 @@
 //! incomplete), and a rule that did not run changes nothing; a closed problem found again
 //! is reopened and counted as a recurrence (反复). The whole run is one transaction.
 //!
-//! A run only reconciles the entries of its own workspace: those of its clusters, and
-//! those without a cluster that the same workspace found. A city-wide ledger fed by each
-//! district's workspace keeps every district's entries apart.
+//! A problem the run detects is matched to its entry by id wherever the entry was first
+//! recorded (the same data delivered again under another file name finds the same ids). A
+//! run marks not detected only the entries of its own workspace: those of its clusters,
+//! and those without a cluster that the same workspace found. A city-wide ledger fed by
+//! each district's workspace keeps every district's entries apart.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
@@ -226,6 +228,8 @@ struct Known {
     districts: Vec<String>,
     detail: Option<String>,
     workspace: String,
+    /// Of the run's workspace or clusters: may be marked not detected by it.
+    in_scope: bool,
     seq: i64,
 }
 
@@ -268,6 +272,7 @@ fn reconcile_in(tx: &mut dyn Tx, run: &RunInput, now: &str) -> Result<RunSummary
     .ok_or_else(|| anyhow::anyhow!("the ledger has no run counter"))?;
 
     let run_clusters: HashSet<&str> = run.clusters.iter().map(|c| c.id.as_str()).collect();
+    let detected_ids: HashSet<&str> = run.problems.iter().map(|p| p.problem_id.as_str()).collect();
     let seqs: HashMap<String, i64> = tx
         .query(
             "SELECT problem_id, MAX(seq) FROM history GROUP BY problem_id",
@@ -284,9 +289,12 @@ fn reconcile_in(tx: &mut dyn Tx, run: &RunInput, now: &str) -> Result<RunSummary
         let id = r[0].string().unwrap_or_default();
         let cluster_ids = split_list(r[4].text().unwrap_or(""));
         let workspace = r[7].string().unwrap_or_default();
+        // A problem id names the same problem whatever file it was read from: one the run
+        // detects is known wherever it was first recorded. Scope only decides which of the
+        // entries the run does not detect it may mark not detected.
         let in_scope = workspace == run.workspace
             || cluster_ids.iter().any(|c| run_clusters.contains(c.as_str()));
-        if !in_scope {
+        if !in_scope && !detected_ids.contains(id.as_str()) {
             continue;
         }
         known.insert(
@@ -299,6 +307,7 @@ fn reconcile_in(tx: &mut dyn Tx, run: &RunInput, now: &str) -> Result<RunSummary
                 districts: split_list(r[5].text().unwrap_or("")),
                 detail: r[6].string(),
                 workspace,
+                in_scope,
                 seq: seqs.get(&id).copied().unwrap_or(0),
             },
         );
@@ -308,7 +317,6 @@ fn reconcile_in(tx: &mut dyn Tx, run: &RunInput, now: &str) -> Result<RunSummary
         run_id,
         ..RunSummary::default()
     };
-    let mut seen: HashSet<&str> = HashSet::new();
     // What most problems need is the same statement with other values: new entries, their
     // history and the still-detected ones' `last_seen` go in a few statements at the end.
     let mut new_entries: Vec<Vec<Val>> = Vec::new();
@@ -319,7 +327,6 @@ fn reconcile_in(tx: &mut dyn Tx, run: &RunInput, now: &str) -> Result<RunSummary
         if i == half {
             crate::fault::point("reconcile");
         }
-        seen.insert(&p.problem_id);
         let at = (now, run_id);
         match known.get(&p.problem_id) {
             None => {
@@ -421,7 +428,8 @@ fn reconcile_in(tx: &mut dyn Tx, run: &RunInput, now: &str) -> Result<RunSummary
     let mut gone: Vec<(&String, &Known)> = known
         .iter()
         .filter(|(id, k)| {
-            !seen.contains(id.as_str())
+            k.in_scope
+                && !detected_ids.contains(id.as_str())
                 && k.detected
                 && run.rules_ran.get(&k.code).copied().unwrap_or(false)
         })

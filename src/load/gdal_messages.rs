@@ -3,7 +3,11 @@
 //! as findings instead of scrolling past on stderr. Errors still go to stderr, and also come
 //! back from the GDAL call that failed.
 //!
-//! Capture is per thread, so concurrent loads keep their messages apart.
+//! A message that reaches the user says which file (and layer) it is about: work on a file
+//! runs inside `about`, and a message raised outside any such work (about no file the user
+//! gave) goes to the log at debug level instead of the terminal.
+//!
+//! Capture and place are per thread, so concurrent loads keep their messages apart.
 
 use std::cell::RefCell;
 use std::sync::Once;
@@ -12,6 +16,7 @@ use gdal::errors::CplErrType;
 
 thread_local! {
     static CAPTURED: RefCell<Option<Vec<String>>> = const { RefCell::new(None) };
+    static PLACE: RefCell<Option<String>> = const { RefCell::new(None) };
 }
 
 static INSTALL: Once = Once::new();
@@ -27,13 +32,19 @@ fn install() {
                     }
                     None => false,
                 });
-            if !captured {
-                let label = match class {
-                    CplErrType::Warning => "Warning",
-                    CplErrType::Debug => "Debug",
-                    _ => "ERROR",
-                };
-                eprintln!("GDAL {label} {number}: {message}");
+            if captured {
+                return;
+            }
+            let label = match class {
+                CplErrType::Warning => "Warning",
+                CplErrType::Debug => "Debug",
+                _ => "ERROR",
+            };
+            match PLACE.with(|p| p.borrow().clone()) {
+                Some(place) if class != CplErrType::Debug => {
+                    eprintln!("{place}: GDAL {label} {number}: {message}")
+                }
+                _ => tracing::debug!("GDAL {label} {number}: {message}"),
             }
         });
     });
@@ -46,4 +57,20 @@ pub fn capture<T>(f: impl FnOnce() -> T) -> (T, Vec<String>) {
     let out = f();
     let messages = CAPTURED.with(|c| std::mem::replace(&mut *c.borrow_mut(), previous));
     (out, messages.unwrap_or_default())
+}
+
+/// Install zdz's handler of GDAL's messages in place of GDAL's own (which prints every
+/// message bare on stderr): call once before any GDAL work.
+pub fn init() {
+    install();
+}
+
+/// Run `f` as work on `place` (a file, or a file and its layer): a GDAL message it raises
+/// that is not captured names that place.
+pub fn about<T>(place: &str, f: impl FnOnce() -> T) -> T {
+    install();
+    let previous = PLACE.with(|p| p.borrow_mut().replace(place.to_string()));
+    let out = f();
+    PLACE.with(|p| *p.borrow_mut() = previous);
+    out
 }

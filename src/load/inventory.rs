@@ -10,7 +10,7 @@ use anyhow::{Context, Result};
 use gdal::Dataset;
 use gdal::vector::{FieldValue, LayerAccess, OGRFieldType, OGRwkbGeometryType};
 
-use super::read::{open_dataset, open_options};
+use super::read::{Opening, geometry_of};
 use crate::crs;
 
 /// The shape a layer's features have.
@@ -163,10 +163,14 @@ fn readable_extension(p: &Path) -> bool {
 
 /// Every layer of one file.
 pub fn dataset_layers(path: &Path) -> Result<Vec<LayerInfo>> {
-    let (options, encoding) = open_options(path, None)?;
-    let name = path.to_string_lossy().into_owned();
-    let ds =
-        open_dataset(&name, &options).map_err(|e| anyhow::anyhow!("GDAL cannot open it: {e}"))?;
+    let opening = Opening::of(path, None)?;
+    let (name, encoding) = (
+        path.to_string_lossy().into_owned(),
+        opening.encoding.clone(),
+    );
+    let ds = opening
+        .open()
+        .map_err(|e| anyhow::anyhow!("GDAL cannot open it: {e}"))?;
     let names: Vec<String> = ds.layers().map(|l| l.name()).collect();
     let multi = names.len() > 1;
     names
@@ -201,8 +205,8 @@ fn value_text(v: FieldValue) -> Option<String> {
 
 /// `info` again with only the features `filter` (OGR SQL) selects.
 pub fn filtered(info: &LayerInfo, filter: &str) -> Result<LayerInfo> {
-    let (options, encoding) = open_options(Path::new(&info.dataset), info.encoding.clone())?;
-    let ds = open_dataset(&info.dataset, &options)?;
+    let opening = Opening::of(Path::new(&info.dataset), info.encoding.clone())?;
+    let (ds, encoding) = (opening.open()?, opening.encoding);
     layer_info_where(
         &ds,
         &info.dataset,
@@ -223,7 +227,21 @@ fn layer_info(
     layer_info_where(ds, dataset, name, multi_layer, encoding, None)
 }
 
+/// A layer's inventory; what GDAL says meanwhile names the file and layer.
 fn layer_info_where(
+    ds: &Dataset,
+    dataset: &str,
+    name: &str,
+    multi_layer: bool,
+    encoding: Option<String>,
+    filter: Option<&str>,
+) -> Result<LayerInfo> {
+    super::gdal_messages::about(&format!("{dataset}, layer {name}"), || {
+        layer_inventory(ds, dataset, name, multi_layer, encoding, filter)
+    })
+}
+
+fn layer_inventory(
     ds: &Dataset,
     dataset: &str,
     name: &str,
@@ -284,7 +302,7 @@ fn layer_info_where(
         );
     for feature in layer.features().take(SAMPLE) {
         sampled += 1;
-        if let Some(g) = feature.geometry().filter(|_| untyped) {
+        if let Some(g) = geometry_of(&feature).filter(|_| untyped) {
             match shape_of(g.geometry_type()) {
                 Shape::Point => shapes_seen[0] += 1,
                 Shape::Line => shapes_seen[1] += 1,
@@ -375,8 +393,13 @@ fn vertices(g: &gdal::vector::Geometry, out: &mut Vertices) {
 /// WGS84; a layer without a CRS is taken as lon/lat when its extent looks like degrees.
 /// `None` when the layer cannot be placed on the earth.
 pub fn lonlat_vertices(info: &LayerInfo, max: usize) -> Result<Option<Vec<Vertices>>> {
-    let (options, _) = open_options(Path::new(&info.dataset), info.encoding.clone())?;
-    let ds = open_dataset(&info.dataset, &options)?;
+    super::gdal_messages::about(&format!("{}, layer {}", info.dataset, info.layer), || {
+        layer_vertices(info, max)
+    })
+}
+
+fn layer_vertices(info: &LayerInfo, max: usize) -> Result<Option<Vec<Vertices>>> {
+    let ds = Opening::of(Path::new(&info.dataset), info.encoding.clone())?.open()?;
     let mut layer = ds.layer_by_name(&info.layer)?;
     if let Some(f) = &info.filter {
         layer.set_attribute_filter(f)?;
@@ -398,7 +421,7 @@ pub fn lonlat_vertices(info: &LayerInfo, max: usize) -> Result<Option<Vec<Vertic
     let ct = crs::transform(&srs, &crs::wgs84())?;
     let mut out = Vec::new();
     for f in layer.features().take(max) {
-        let Some(g) = f.geometry() else { continue };
+        let Some(g) = geometry_of(&f) else { continue };
         let Ok(g) = g.transform(&ct) else { continue };
         let mut pts = Vec::new();
         vertices(&g, &mut pts);
@@ -415,8 +438,8 @@ pub fn text_fields(
     layer: &str,
     encoding: Option<String>,
 ) -> Result<Vec<(String, Vec<String>)>> {
-    let (options, encoding) = open_options(Path::new(dataset), encoding)?;
-    let ds = open_dataset(dataset, &options)?;
+    let opening = Opening::of(Path::new(dataset), encoding)?;
+    let (ds, encoding) = (opening.open()?, opening.encoding);
     let info = layer_info(&ds, dataset, layer, false, encoding)?;
     Ok(info
         .fields

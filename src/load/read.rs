@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::arrow;
-use super::encoding::shapefile_encoding;
+use super::encoding::{shapefile_encoding, text_table_encoding, utf8_copy};
 use super::source::LayerSource;
 use super::swmm;
 use crate::contract::LayerKind;
@@ -116,12 +116,16 @@ impl OpenedLayer {
             .unwrap_or("")
             .to_ascii_lowercase();
 
-        let (options, encoding) = open_options(path, source.config.encoding.clone())?;
+        let Opening {
+            gdal_path,
+            options,
+            encoding,
+        } = Opening::of(path, source.config.encoding.clone())?;
         // A SWMM model is read as the GeoJSON of one of its layers, in GDAL's memory.
         let (gdal_path, source) = if ext == "inp" {
             swmm_source(source)?
         } else {
-            (source.dataset.clone(), source.clone())
+            (gdal_path, source.clone())
         };
         let source = &source;
         let dataset = open_dataset(&gdal_path, &options).map_err(|e| {
@@ -537,43 +541,83 @@ type FidRanges = (String, Vec<(i64, i64)>);
 /// parallel FID ranges; below it, feature by feature on one thread.
 const PARALLEL_READ_MIN: u64 = 100_000;
 
-/// The open options zdz gives GDAL for a file, and the encoding of a Shapefile's .dbf
-/// (`configured` when zdz.toml gives one, else as `shapefile_encoding` finds it).
-pub fn open_options(
-    path: &Path,
-    configured: Option<String>,
-) -> Result<(Vec<String>, Option<String>)> {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    let mut options: Vec<String> = Vec::new();
-    let mut encoding = configured;
-    if ext == "shp" || ext == "dbf" {
-        if encoding.is_none() {
-            encoding = shapefile_encoding(path)?;
+/// How zdz opens a file with GDAL: the path GDAL reads (a UTF-8 copy in GDAL's memory for
+/// a text table in another encoding), the open options, and the text encoding found or
+/// configured (a Shapefile's .dbf, a CSV), which `zdz init` and `zdz check` report.
+pub struct Opening {
+    pub gdal_path: String,
+    pub options: Vec<String>,
+    pub encoding: Option<String>,
+}
+
+impl Opening {
+    /// `configured` is zdz.toml's encoding for the layer, if any; else the bytes decide
+    /// (`shapefile_encoding`, `text_table_encoding`).
+    pub fn of(path: &Path, configured: Option<String>) -> Result<Opening> {
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let mut options: Vec<String> = Vec::new();
+        let mut encoding = configured;
+        let mut gdal_path = path.to_string_lossy().into_owned();
+        if ext == "shp" || ext == "dbf" {
+            if encoding.is_none() {
+                encoding = shapefile_encoding(path)?;
+            }
+            if let Some(enc) = &encoding {
+                options.push(format!("ENCODING={enc}"));
+            }
         }
-        if let Some(enc) = &encoding {
-            options.push(format!("ENCODING={enc}"));
+        if ext == "xlsx" || ext == "ods" {
+            // The first row holds the field names, whatever the cells below hold.
+            options.push("HEADERS=FORCE".into());
         }
+        if TEXT_TABLES.contains(&ext.as_str()) {
+            // GDAL reads a CSV's bytes as UTF-8 and has no option to say otherwise.
+            if encoding.is_none() {
+                encoding = text_table_encoding(path)?;
+            }
+            if let Some(enc) = &encoding {
+                gdal_path = utf8_copy(path, enc)?;
+            }
+            options.extend(
+                [
+                    "X_POSSIBLE_NAMES=lon,lng,longitude,经度,x",
+                    "Y_POSSIBLE_NAMES=lat,latitude,纬度,y",
+                    "KEEP_GEOM_COLUMNS=NO",
+                    "AUTODETECT_TYPE=YES",
+                ]
+                .map(String::from),
+            );
+        }
+        Ok(Opening {
+            gdal_path,
+            options,
+            encoding,
+        })
     }
-    if ext == "xlsx" || ext == "ods" {
-        // The first row holds the field names, whatever the cells below hold.
-        options.push("HEADERS=FORCE".into());
+
+    /// The dataset, read-only.
+    pub fn open(&self) -> gdal::errors::Result<Dataset> {
+        open_dataset(&self.gdal_path, &self.options)
     }
-    if ext == "csv" {
-        options.extend(
-            [
-                "X_POSSIBLE_NAMES=lon,lng,longitude,经度,x",
-                "Y_POSSIBLE_NAMES=lat,latitude,纬度,y",
-                "KEEP_GEOM_COLUMNS=NO",
-                "AUTODETECT_TYPE=YES",
-            ]
-            .map(String::from),
-        );
-    }
-    Ok((options, encoding))
+}
+
+/// Text tables GDAL's CSV driver reads.
+const TEXT_TABLES: &[&str] = &["csv", "tsv", "txt"];
+
+/// A feature's geometry, if it has one. The gdal crate hands back a geometry around a null
+/// handle for a feature without geometry, which GDAL then reports as `ERROR 10: Pointer
+/// 'hGeom' is NULL` on every use (a message about no file or feature).
+pub fn geometry_of<'a>(
+    feature: &'a gdal::vector::Feature<'_>,
+) -> Option<&'a gdal::vector::Geometry> {
+    // SAFETY: reading the handle only; `geometry()` has just set it.
+    feature
+        .geometry()
+        .filter(|g| !unsafe { g.c_geometry() }.is_null())
 }
 
 /// Open a vector dataset read-only with `options`.
@@ -748,11 +792,7 @@ impl ReadPlan<'_> {
                 .iter()
                 .filter_map(|i| feature.field(*i).ok().flatten().and_then(value_to_string))
                 .collect();
-            // GDAL hands back a null geometry handle for a feature without geometry.
-            // SAFETY: reading the handle only; `geometry()` has just set it.
-            let geometry = feature
-                .geometry()
-                .filter(|g| !unsafe { g.c_geometry() }.is_null());
+            let geometry = geometry_of(&feature);
             let geom = match geometry {
                 None => Err("no geometry".to_string()),
                 Some(g) if g.is_empty() => Err("empty geometry".to_string()),

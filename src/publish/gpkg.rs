@@ -362,8 +362,9 @@ impl Writer {
                 .collect();
             write_styles(&gpkg, &present)?;
             // Declared GeoPackage 1.3: GDAL 3.6 and the QGIS built on it (Debian 12's)
-            // warn on every open of a 1.4 file, and nothing written here needs 1.4 (its
-            // RTree triggers are plain SQL that 1.3 readers run unchanged).
+            // warn on every open of a 1.4 file. What the file holds is what 1.3 requires:
+            // its R-tree triggers (GDAL's validate_gpkg.py checks them by name).
+            rtree_triggers_of_1_3(gpkg.connection())?;
             gpkg.connection()
                 .pragma_update(None, "user_version", 10300)?;
             gpkg.close()?;
@@ -375,6 +376,66 @@ impl Writer {
         }
         crate::atomic::put_in_place(&tmp, &path)
     }
+}
+
+/// Replace the R-tree triggers that GeoPackage 1.4 renamed (`update5`–`update7`) by the
+/// 1.2/1.3 set's `update1` and `update3` (Annex F.3 of those versions), on every indexed
+/// table, and name the 1.2 extension definition: a file declared 1.3 holds what 1.3
+/// readers and validators look for. `insert`, `update2`, `update4` and `delete` are the same
+/// in both versions.
+fn rtree_triggers_of_1_3(db: &rusqlite::Connection) -> Result<()> {
+    let indexed: Vec<(String, String)> = db
+        .prepare(
+            "SELECT table_name, column_name FROM gpkg_extensions WHERE extension_name = 'gpkg_rtree_index'",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let q = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    for (table, column) in indexed {
+        let pk: String = db.query_row(
+            &format!(
+                "SELECT name FROM pragma_table_info({}) WHERE pk = 1",
+                sql_text(&table)
+            ),
+            [],
+            |r| r.get(0),
+        )?;
+        let rtree = format!("rtree_{table}_{column}");
+        let (rt, t, c, i) = (q(&rtree), q(&table), q(&column), q(&pk));
+        let name = |suffix: &str| q(&format!("{rtree}_{suffix}"));
+        let bounds =
+            format!("ST_MinX(NEW.{c}), ST_MaxX(NEW.{c}), ST_MinY(NEW.{c}), ST_MaxY(NEW.{c})");
+        let mut sql = String::new();
+        for old in ["update5", "update6", "update7"] {
+            sql += &format!("DROP TRIGGER IF EXISTS {};\n", name(old));
+        }
+        // Update of the geometry to a non-empty one, no row id change.
+        sql += &format!(
+            "CREATE TRIGGER {} AFTER UPDATE OF {c} ON {t} \
+             WHEN OLD.{i} = NEW.{i} AND (NEW.{c} NOTNULL AND NOT ST_IsEmpty(NEW.{c})) \
+             BEGIN INSERT OR REPLACE INTO {rt} VALUES (NEW.{i}, {bounds}); END;\n",
+            name("update1")
+        );
+        // Row id change, non-empty geometry.
+        sql += &format!(
+            "CREATE TRIGGER {} AFTER UPDATE OF {c} ON {t} \
+             WHEN OLD.{i} != NEW.{i} AND (NEW.{c} NOTNULL AND NOT ST_IsEmpty(NEW.{c})) \
+             BEGIN DELETE FROM {rt} WHERE id = OLD.{i}; \
+             INSERT OR REPLACE INTO {rt} VALUES (NEW.{i}, {bounds}); END;\n",
+            name("update3")
+        );
+        db.execute_batch(&sql)?;
+    }
+    db.execute(
+        "UPDATE gpkg_extensions SET definition = 'http://www.geopackage.org/spec120/#extension_rtree' WHERE extension_name = 'gpkg_rtree_index'",
+        [],
+    )?;
+    Ok(())
+}
+
+/// `s` as an SQL string literal.
+fn sql_text(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
 }
 
 /// Register the working CRS with GDAL's own WKT1 of it, under its EPSG code.

@@ -138,7 +138,7 @@ pub fn clusters(o: Outcome) -> Vec<OutFeature> {
                 "unanswered_count".into(),
                 json!(scored.map(|s| s.unanswered.len())),
             );
-            props.insert("readiness".into(), json!(o.readiness.class(i)));
+            props.insert("readiness".into(), json!(o.readiness.group(i).as_str()));
             props.insert(
                 "score_provisional".into(),
                 json!(readiness.rubric.provisional),

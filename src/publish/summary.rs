@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::contract::ProblemCode;
+use crate::contract::{ProblemCode, ReadinessGroup};
 use crate::model::FindingKind;
 use crate::outcome::Outcome;
 use crate::readiness::json::round2;
@@ -114,6 +114,13 @@ pub fn summary(o: Outcome, timings: &Timings) -> Value {
         "corridor": loaded.project.corridor,
         "deadline_rules": loaded.project.deadlines,
         "layers": layer_reports,
+        // Every in-scope cluster in exactly one group: the values add up to the in-scope count.
+        "readiness_groups": readiness
+            .group_counts()
+            .into_iter()
+            .filter(|(g, _)| g.in_scope())
+            .map(|(g, n)| (g.as_str().to_string(), json!(n)))
+            .collect::<serde_json::Map<_, _>>(),
         "counts": {
             "problems": analysis.problems.len(),
             "problems_outside_clusters": outside,
@@ -131,8 +138,8 @@ pub fn summary(o: Outcome, timings: &Timings) -> Value {
                 "ready": scored.iter().filter(|r| r.ready).count(),
                 "not_ready": scored.iter().filter(|r| !r.ready).count(),
                 "vetoed": scored.iter().filter(|r| !r.veto.is_empty()).count(),
-                "unreachable": scored.iter().filter(|r| r.actions_to_ready().is_none()).count(),
-                "one_or_two_actions": scored.iter().filter(|r| matches!(r.actions_to_ready(), Some(1 | 2))).count(),
+                "unreachable": scored.iter().filter(|r| r.group() == ReadinessGroup::Unreachable).count(),
+                "one_or_two_actions": scored.iter().filter(|r| r.group() == ReadinessGroup::OneOrTwo).count(),
             },
         },
         "rubric": {

@@ -22,7 +22,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::analysis::Analysis;
-use crate::contract::{LayerKind, ProblemCode};
+use crate::contract::{LayerKind, ProblemCode, ReadinessGroup};
 use crate::model::Layers;
 use crate::project::Rubric;
 use crate::project::rubric::Formula;
@@ -66,6 +66,11 @@ impl ClusterReadiness {
     pub fn item(&self, id: &str) -> Option<&ItemScore> {
         self.items.iter().find(|i| i.id == id)
     }
+
+    /// Its readiness group.
+    pub fn group(&self) -> ReadinessGroup {
+        ReadinessGroup::of(self.ready, !self.veto.is_empty(), self.actions_to_ready())
+    }
 }
 
 /// Every cluster's readiness (`None`: out of scope) and problem counts, with the rubric
@@ -81,15 +86,27 @@ pub struct Readiness {
 }
 
 impl Readiness {
-    /// What cluster `cluster` is on the readiness map: `ready`, `not_ready`, `veto`, or
-    /// `out_of_scope`.
-    pub fn class(&self, cluster: usize) -> &'static str {
+    /// Where cluster `cluster` stands: its readiness group.
+    pub fn group(&self, cluster: usize) -> ReadinessGroup {
         match &self.clusters[cluster] {
-            None => "out_of_scope",
-            Some(r) if !r.veto.is_empty() => "veto",
-            Some(r) if r.ready => "ready",
-            Some(_) => "not_ready",
+            None => ReadinessGroup::OutOfScope,
+            Some(r) => r.group(),
         }
+    }
+
+    /// How many clusters are in each group, every group present (zero where none is).
+    pub fn group_counts(&self) -> Vec<(ReadinessGroup, usize)> {
+        ReadinessGroup::ALL
+            .into_iter()
+            .map(|g| {
+                (
+                    g,
+                    (0..self.clusters.len())
+                        .filter(|i| self.group(*i) == g)
+                        .count(),
+                )
+            })
+            .collect()
     }
 
     /// The clusters' problems of every code, excluded ones left out.

@@ -6,27 +6,29 @@ use plotters::prelude::*;
 
 use super::svg::FONT;
 
-const READINESS: [(&str, &str, RGBColor); 4] = [
-    ("ready", "已达标 ready", RGBColor(26, 152, 80)),
-    ("not_ready", "未达标 not ready", RGBColor(120, 120, 120)),
-    ("veto", "否决 vetoed", RGBColor(165, 0, 38)),
-    (
-        "out_of_scope",
-        "不纳入 out of scope",
-        RGBColor(200, 200, 200),
-    ),
-];
+use crate::contract::ReadinessGroup;
+
+/// A readiness group's colour, as every chart and map draws it.
+fn group_color(g: ReadinessGroup) -> RGBColor {
+    let [r, gr, b] = g.rgb();
+    RGBColor(r, gr, b)
+}
+
+/// A readiness group's label on a chart: Chinese, then English.
+fn group_label(g: ReadinessGroup) -> String {
+    format!("{} {}", g.label_zh(), g.label_en())
+}
 
 fn err(e: impl std::fmt::Display) -> anyhow::Error {
     anyhow!("chart: {e}")
 }
 
-/// Stacked bars: per deadline, the clusters by readiness. `rows`: (deadline, class) pairs.
-pub fn deadlines_by_readiness(rows: &[(String, &str)], w: u32, h: u32) -> Result<String> {
+/// Stacked bars: per deadline, the clusters by readiness group. `rows`: (deadline, group).
+pub fn deadlines_by_readiness(rows: &[(String, ReadinessGroup)], w: u32, h: u32) -> Result<String> {
     let mut deadlines: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
     deadlines.sort();
     deadlines.dedup();
-    let count = |d: &str, c: &str| rows.iter().filter(|r| r.0 == d && r.1 == c).count();
+    let count = |d: &str, g: ReadinessGroup| rows.iter().filter(|r| r.0 == d && r.1 == g).count();
     let max = deadlines
         .iter()
         .map(|d| rows.iter().filter(|r| &r.0 == d).count())
@@ -61,13 +63,14 @@ pub fn deadlines_by_readiness(rows: &[(String, &str)], w: u32, h: u32) -> Result
             .label_style((FONT, 12))
             .draw()
             .map_err(err)?;
-        for (k, (class, label, color)) in READINESS.iter().enumerate() {
+        for (k, group) in ReadinessGroup::ALL.into_iter().enumerate() {
+            let color = group_color(group);
             let bars: Vec<(usize, usize, usize)> = deadlines
                 .iter()
                 .enumerate()
                 .map(|(i, d)| {
-                    let below: usize = READINESS[..k].iter().map(|(c, _, _)| count(d, c)).sum();
-                    (i, below, below + count(d, class))
+                    let below: usize = ReadinessGroup::ALL[..k].iter().map(|g| count(d, *g)).sum();
+                    (i, below, below + count(d, group))
                 })
                 .collect();
             chart
@@ -81,7 +84,7 @@ pub fn deadlines_by_readiness(rows: &[(String, &str)], w: u32, h: u32) -> Result
                     )
                 }))
                 .map_err(err)?
-                .label(*label)
+                .label(group_label(group))
                 .legend(move |(x, y)| {
                     Rectangle::new([(x, y - 5), (x + 10, y + 5)], color.filled())
                 });
@@ -98,13 +101,21 @@ pub fn deadlines_by_readiness(rows: &[(String, &str)], w: u32, h: u32) -> Result
     Ok(out)
 }
 
-/// A histogram of scores in bands of 5 points, the pass line marked.
-pub fn scores(scores: &[f64], pass_line: f64, w: u32, h: u32) -> Result<String> {
-    let mut bins = [0usize; 20];
-    for s in scores {
-        bins[((s / 5.0).floor() as usize).min(19)] += 1;
+/// A histogram of scores in bands of 5 points, stacked and coloured by readiness group (a
+/// vetoed cluster of 98 points is drawn as vetoed, never as passing), the pass line marked.
+pub fn scores(scores: &[(f64, ReadinessGroup)], pass_line: f64, w: u32, h: u32) -> Result<String> {
+    let band = |s: f64| ((s / 5.0).floor().max(0.0) as usize).min(19);
+    let mut bins = [[0usize; ReadinessGroup::ALL.len()]; 20];
+    for (s, g) in scores {
+        let k = ReadinessGroup::ALL.iter().position(|x| x == g).unwrap_or(0);
+        bins[band(*s)][k] += 1;
     }
-    let max = bins.iter().copied().max().unwrap_or(1).max(1);
+    let max = bins
+        .iter()
+        .map(|b| b.iter().sum::<usize>())
+        .max()
+        .unwrap_or(1)
+        .max(1);
     let mut out = String::new();
     {
         let root = SVGBackend::with_string(&mut out, (w, h)).into_drawing_area();
@@ -127,22 +138,36 @@ pub fn scores(scores: &[f64], pass_line: f64, w: u32, h: u32) -> Result<String> 
             .y_desc("组团 clusters")
             .draw()
             .map_err(err)?;
-        chart
-            .draw_series(bins.iter().enumerate().map(|(i, n)| {
-                let x = i as f64 * 5.0;
-                let color = if x >= pass_line {
-                    RGBColor(26, 152, 80)
-                } else {
-                    RGBColor(252, 141, 89)
-                };
-                Rectangle::new([(x, 0), (x + 5.0, *n)], color.filled())
-            }))
-            .map_err(err)?;
+        for (k, group) in ReadinessGroup::ALL.into_iter().enumerate() {
+            if bins.iter().all(|b| b[k] == 0) {
+                continue;
+            }
+            let color = group_color(group);
+            chart
+                .draw_series(bins.iter().enumerate().map(|(i, b)| {
+                    let x = i as f64 * 5.0;
+                    let below: usize = b[..k].iter().sum();
+                    Rectangle::new([(x, below), (x + 5.0, below + b[k])], color.filled())
+                }))
+                .map_err(err)?
+                .label(group_label(group))
+                .legend(move |(x, y)| {
+                    Rectangle::new([(x, y - 5), (x + 10, y + 5)], color.filled())
+                });
+        }
         chart
             .draw_series(std::iter::once(PathElement::new(
                 vec![(pass_line, 0), (pass_line, max + max / 5)],
                 BLACK.stroke_width(2),
             )))
+            .map_err(err)?;
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .label_font((FONT, 12))
+            .background_style(WHITE.mix(0.8))
+            .border_style(BLACK)
+            .draw()
             .map_err(err)?;
         root.present().map_err(err)?;
     }
@@ -201,4 +226,31 @@ pub fn bars(title: &str, rows: &[(String, usize)], w: u32, h: u32) -> Result<Str
         root.present().map_err(err)?;
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fill colours of a chart's SVG, upper-case hex.
+    fn fills(svg: &str) -> Vec<String> {
+        svg.match_indices("fill=\"#")
+            .map(|(i, _)| svg[i + 6..i + 13].to_ascii_uppercase())
+            .collect()
+    }
+
+    fn hex(g: ReadinessGroup) -> String {
+        let [r, gr, b] = g.rgb();
+        format!("#{r:02X}{gr:02X}{b:02X}")
+    }
+
+    #[test]
+    fn a_vetoed_cluster_of_98_points_is_drawn_in_the_veto_colour_not_as_passing() {
+        let svg = scores(&[(98.0, ReadinessGroup::Veto)], 90.0, 400, 300).unwrap();
+        let fills = fills(&svg);
+        assert!(fills.contains(&hex(ReadinessGroup::Veto)), "{fills:?}");
+        assert!(!fills.contains(&hex(ReadinessGroup::Ready)), "{fills:?}");
+        let svg = scores(&[(95.0, ReadinessGroup::Ready)], 90.0, 400, 300).unwrap();
+        assert!(super::tests::fills(&svg).contains(&hex(ReadinessGroup::Ready)));
+    }
 }

@@ -247,7 +247,7 @@ impl<'a> MapIndex<'a> {
                 continue;
             }
             let fill = Self::color(&self.deadline, &r.deadline);
-            let class = self.o.readiness.class(i);
+            let class = self.o.readiness.group(i).as_str();
             let outline = Self::color(&self.readiness, class);
             let g = Geometry::MultiPolygon(c.geom.clone());
             svg.path(

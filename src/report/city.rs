@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::doc::{Block, Document, Paper};
+use crate::contract::ReadinessGroup;
 use crate::outcome::Outcome;
 use crate::readiness::json::round2;
 use crate::render::chart;
@@ -28,11 +29,16 @@ pub fn document(o: Outcome, maps: &MapIndex) -> anyhow::Result<Document> {
         title: format!("{title} 建设进展总览"),
         lines: vec![
             format!(
-                "组团 {} 个，纳入 {} 个，已达标 {} 个，否决 {} 个",
+                "组团 {} 个，纳入 {} 个：{}",
                 l.clusters.len(),
                 scored.len(),
-                scored.iter().filter(|r| r.ready).count(),
-                scored.iter().filter(|r| !r.veto.is_empty()).count()
+                o.readiness
+                    .group_counts()
+                    .iter()
+                    .filter(|(g, _)| g.in_scope())
+                    .map(|(g, n)| format!("{} {n} 个", g.label_zh()))
+                    .collect::<Vec<_>>()
+                    .join("，")
             ),
             format!("问题 {} 项", a.problems.len()),
             format!(
@@ -53,23 +59,23 @@ pub fn document(o: Outcome, maps: &MapIndex) -> anyhow::Result<Document> {
         1,
         "完成时限与验收状态 Deadlines and readiness".into(),
     ));
-    let rows: Vec<(String, &str)> = a
+    let rows: Vec<(String, ReadinessGroup)> = a
         .clusters
         .iter()
         .enumerate()
-        .map(|(i, r)| (r.deadline.clone(), o.readiness.class(i)))
+        .map(|(i, r)| (r.deadline.clone(), o.readiness.group(i)))
         .collect();
     b.push(Block::Figure {
         svg: chart::deadlines_by_readiness(&rows, 760, 380)?,
         width: 0.95,
         caption: "各完成时限下组团数，按验收状态分".into(),
     });
-    let scores: Vec<f64> = scored.iter().map(|r| r.score).collect();
+    let scores: Vec<(f64, ReadinessGroup)> = scored.iter().map(|r| (r.score, r.group())).collect();
     b.push(Block::Figure {
         svg: chart::scores(&scores, o.readiness.rubric.pass_line, 760, 320)?,
         width: 0.95,
         caption: format!(
-            "得分分布(暂行)，竖线为达标线 {}",
+            "得分分布(暂行)，按验收状态着色，竖线为达标线 {}",
             o.readiness.rubric.pass_line
         ),
     });
@@ -188,13 +194,7 @@ pub fn document(o: Outcome, maps: &MapIndex) -> anyhow::Result<Document> {
                     .unwrap_or_default(),
                 r.deadline.clone(),
                 s.map_or("—".into(), |s| format!("{}", round2(s.score))),
-                match o.readiness.class(*i) {
-                    "ready" => "已达标",
-                    "veto" => "否决",
-                    "not_ready" => "未达标",
-                    _ => "不纳入",
-                }
-                .into(),
+                o.readiness.group(*i).label_zh().into(),
                 match s.map(|s| s.actions_to_ready()) {
                     Some(Some(n)) => n.to_string(),
                     Some(None) => "无法达标".into(),

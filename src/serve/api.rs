@@ -115,8 +115,18 @@ pub async fn clusters(
     Ok(feature_collection(c, &hits))
 }
 
-/// The readiness classes a cluster can be in.
-pub const READINESS: [&str; 4] = ["ready", "not_ready", "veto", "out_of_scope"];
+/// The readiness groups a cluster can be in.
+pub const READINESS: [&str; 6] = {
+    use crate::contract::ReadinessGroup as G;
+    [
+        G::Ready.as_str(),
+        G::Veto.as_str(),
+        G::OneOrTwo.as_str(),
+        G::ThreeOrMore.as_str(),
+        G::Unreachable.as_str(),
+        G::OutOfScope.as_str(),
+    ]
+};
 
 /// `/api/clusters/{id}/readiness`: each rubric item with its points and what counted, the
 /// veto, what is unanswered, and the fewest actions to ready.

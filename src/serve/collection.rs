@@ -175,6 +175,18 @@ impl Collection {
         self.items.is_empty()
     }
 
+    /// How many features carry each text value of `property` (none for a property no
+    /// feature carries).
+    pub fn value_counts(&self, property: &str) -> BTreeMap<&str, usize> {
+        let mut counts = BTreeMap::new();
+        for item in &self.items {
+            if let Some(v) = item.properties.get(property).and_then(Value::as_str) {
+                *counts.entry(v).or_insert(0) += 1;
+            }
+        }
+        counts
+    }
+
     /// Properties a client may filter on: every scalar property.
     pub fn queryables(&self) -> impl Iterator<Item = (&String, &&'static str)> {
         self.schema

@@ -150,7 +150,9 @@ fn items_path(c: &super::collection::Collection, crs: &[String]) -> Value {
     op
 }
 
-pub fn document(s: &Snapshot, base: &str) -> Value {
+/// The document of the service as started: the ledger's operations and their security only
+/// when it runs with a ledger (without one they answer 404, which they would not promise).
+pub fn document(s: &Snapshot, base: &str, with_ledger: bool) -> Value {
     let crs = advertised(super::crs::epsg_code(&s.working_crs));
     let ids: Vec<&str> = s.collections.iter().map(|c| c.id.as_str()).collect();
     let collection_id = || path("collectionId", json!({ "type": "string", "enum": ids }));
@@ -230,7 +232,7 @@ pub fn document(s: &Snapshot, base: &str) -> Value {
                 query("park_level", "national or provincial", json!({"type": "string", "enum": ["national", "provincial"]})),
                 boolean("ready", "score at or above the pass line and no veto"),
                 boolean("veto", "a veto problem holds"),
-                query("readiness", "ready, not_ready, veto or out_of_scope", json!({"type": "string", "enum": super::api::READINESS})),
+                query("readiness", "the readiness group: ready, veto, one_or_two, three_or_more, unreachable or out_of_scope", json!({"type": "string", "enum": super::api::READINESS})),
             ],
             &[GEOJSON],
             &[BAD],
@@ -380,9 +382,11 @@ pub fn document(s: &Snapshot, base: &str) -> Value {
         "/tiles/style.json".into(),
         get("The web map's MapLibre style", vec![], json, &[]),
     );
-    ledger_paths(&mut paths);
+    if with_ledger {
+        ledger_paths(&mut paths);
+    }
 
-    json!({
+    let mut doc = json!({
         "openapi": "3.0.3",
         "info": { "title": "zdz", "version": env!("CARGO_PKG_VERSION"), "description": "工业园区污水零直排区: clusters, deadlines, problems and the sewer network, as OGC API – Features and plain JSON; vector tiles; the problem ledger." },
         "servers": [{ "url": base }],
@@ -423,7 +427,20 @@ pub fn document(s: &Snapshot, base: &str) -> Value {
             },
             "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer", "description": "a token from `zdz ledger user add`" } },
         },
-    })
+    });
+    if !with_ledger {
+        let components = &mut doc["components"];
+        if let Some(schemas) = components["schemas"].as_object_mut() {
+            schemas.remove("Change");
+        }
+        if let Some(c) = components.as_object_mut() {
+            c.remove("securitySchemes");
+        }
+        doc["info"]["description"] = json!(
+            "工业园区污水零直排区: clusters, deadlines, problems and the sewer network, as OGC API – Features and plain JSON; vector tiles."
+        );
+    }
+    doc
 }
 
 fn ledger_paths(paths: &mut Map<String, Value>) {
@@ -498,7 +515,11 @@ fn ledger_paths(paths: &mut Map<String, Value>) {
 }
 
 pub async fn openapi(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
-    let doc = document(&state.current(), &base_url(&headers));
+    let doc = document(
+        &state.current(),
+        &base_url(&headers),
+        state.ledger.is_some(),
+    );
     ([(header::CONTENT_TYPE, MEDIA_TYPE)], doc.to_string()).into_response()
 }
 
@@ -506,7 +527,7 @@ pub async fn openapi(State(state): State<Arc<AppState>>, headers: HeaderMap) -> 
 pub async fn docs(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Html<String> {
     let s = state.current();
     let base = base_url(&headers);
-    let doc = document(&s, &base);
+    let doc = document(&s, &base, state.ledger.is_some());
     let mut rows = String::new();
     if let Some(paths) = doc["paths"].as_object() {
         for (path, ops) in paths {

@@ -124,7 +124,16 @@ pub async fn document(
             .filter(|c| !c.is_empty())
             .map(|c| c.id.as_str())
             .collect();
-        crate::styles::maplibre::style(&styles, &present, &base, state.basemap.as_deref())
+        let mut style =
+            crate::styles::maplibre::style(&styles, &present, &base, state.basemap.as_deref());
+        // The web map offers the 整改状态 filter only for the statuses the problems carry
+        // (none without a ledger, or with one the service does not publish).
+        let statuses = s
+            .collection("problems")
+            .map(|c| c.value_counts("status"))
+            .unwrap_or_default();
+        style["metadata"]["zdz:problem_statuses"] = serde_json::json!(statuses);
+        style
     } else {
         let Some(name) = file.strip_suffix(".json") else {
             return Err(ApiError::not_found(

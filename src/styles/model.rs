@@ -5,7 +5,7 @@
 //! new code cannot be left without a style.
 
 use crate::analysis::outfalls::OutfallStatus;
-use crate::contract::ProblemCode;
+use crate::contract::{ProblemCode, ReadinessGroup};
 use crate::model::PipeKind;
 use crate::project::DeadlineRule;
 
@@ -226,12 +226,13 @@ pub fn styles(schedule: &[DeadlineRule]) -> Vec<LayerStyle> {
             renderer: Renderer::Categorized { field: "deadline", categories: deadlines },
             outline: Some(Outline {
                 field: "readiness",
-                categories: vec![
-                    cat("ready", "已达标", "ready", [26, 152, 80, 255]),
-                    cat("not_ready", "未达标", "not ready", [80, 80, 80, 255]),
-                    cat("veto", "否决", "vetoed", [165, 0, 38, 255]),
-                    cat("out_of_scope", "不纳入", "out of scope", [150, 150, 150, 255]),
-                ],
+                categories: ReadinessGroup::ALL
+                    .into_iter()
+                    .map(|g| {
+                        let [r, gr, b] = g.rgb();
+                        cat(g.as_str(), g.label_zh(), g.label_en(), [r, gr, b, 255])
+                    })
+                    .collect(),
                 width: 1.2,
             }),
             marker: ("circle", 2.0),
