@@ -1,7 +1,9 @@
 //! zdz: spatial checks for China's industrial-park "污水零直排区" (zero direct sewage
 //! discharge zone) campaign.
 //!
-//! Data flows one way: **load → index → analyze → publish**.
+//! Data flows one way: **load → index → analyze → readiness/ledger → publish / serve /
+//! report**; `run` is one run through it up to the readiness, which every command shares
+//! (`docs/architecture.md`).
 
 // The command line's messages in English and Chinese (locales/zdz.yml).
 rust_i18n::i18n!("locales", fallback = "en");
@@ -10,7 +12,7 @@ rust_i18n::i18n!("locales", fallback = "en");
 pub mod analysis;
 /// Files written whole or not at all (a temporary file renamed into place).
 pub mod atomic;
-/// The layer contract and the problem codes (SPEC §3–§4), defined once.
+/// The layer contract, the problem codes and the readiness groups, defined once.
 pub mod contract;
 /// Coordinate systems: working zone choice, reprojection, GCJ-02/BD-09 correction.
 pub mod crs;
@@ -46,6 +48,8 @@ pub mod readiness;
 pub mod render;
 /// Reports: per cluster, the city overview, outfall signboards, as PDF and HTML.
 pub mod report;
+/// One run (load, analyse, ledger, readiness), which analyze, report and serve share.
+pub mod run;
 /// `zdz serve`: OGC API – Features and JSON endpoints over HTTP.
 pub mod serve;
 /// QGIS and SLD styles generated from one rule model.

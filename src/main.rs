@@ -1,4 +1,4 @@
-//! The `zdz` command line: `analyze` writes every output of SPEC §5; `check` loads and
+//! The `zdz` command line: `analyze` writes every output of docs/outputs.md; `check` loads and
 //! validates a workspace without analysing it.
 
 use std::path::{Path, PathBuf};

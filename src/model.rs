@@ -34,7 +34,7 @@ impl Answer {
 pub type Answers = LiteMap<&'static str, Answer>;
 
 /// Park level, which decides the 2025 deadline for national-level parks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ParkLevel {
     National,

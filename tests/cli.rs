@@ -1,5 +1,5 @@
 //! End-to-end runs of the `zdz` binary: the demo workspace against the output contract of
-//! SPEC §5, refusals that protect the user's files, clear errors, and real networks.
+//! docs/outputs.md, refusals that protect the user's files, clear errors, and real networks.
 
 mod common;
 

@@ -1,6 +1,6 @@
 //! `zdz init` on folders as bureaus hand them over (GBK Shapefiles named in Chinese,
 //! pinyin-initial fields, Chinese values, GCJ-02 outfalls) and on the real data in
-//! ../shared/data (Vermont's networks, Chongqing's GBK district file): the zdz.toml it
+//! tests/data (Vermont's networks, Chongqing's GBK district file): the zdz.toml it
 //! writes gives the same analysis as the hand-written one, says why beside each line, and
 //! leaves a TODO naming the candidates where it cannot decide (exit 1 when that is
 //! required).

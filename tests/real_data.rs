@@ -1,4 +1,4 @@
-//! Real public data from ../shared/data: Chongqing's district boundaries as bureaus hand
+//! Real public data from tests/data: Chongqing's district boundaries as bureaus hand
 //! them over (GBK .dbf without .cpg, Chinese field names, a .prj that claims WGS84 for
 //! GCJ-02 coordinates), used to check that the synthetic demo clusters sit in the real
 //! districts their parks are named for.

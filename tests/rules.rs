@@ -1,4 +1,4 @@
-//! One hand-built fixture per SPEC §4 rule, each test named by its answer. The same
+//! One hand-built fixture per docs/rules.md rule, each test named by its answer. The same
 //! fixture is written in EPSG:4326, EPSG:4490 and EPSG:4545 and every test checks that all
 //! three give the same answer.
 

@@ -220,7 +220,11 @@ fn every_bad_request_is_a_4xx_with_a_json_message() {
             400,
             "in_corridor",
         ),
-        ("/api/outfalls?code=LEAK", 400, "not a problem code"),
+        (
+            "/api/outfalls?code=LEAK",
+            400,
+            "code: unknown variant `LEAK`",
+        ),
         ("/api/outfalls/NOPE/trace", 404, "no outfall"),
         ("/nowhere", 404, "no such endpoint"),
     ] {

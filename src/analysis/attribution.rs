@@ -1,4 +1,4 @@
-//! Which cluster an outfall harms (SPEC §4, attribution): the cluster holding it; else
+//! Which cluster an outfall harms (docs/rules.md, attribution): the cluster holding it; else
 //! the cluster holding the most pipes of its upstream trace (ties: the smallest
 //! `cluster_id`); else the nearest cluster within `outfall_cluster_m`; else none. Outfalls
 //! usually stand on the river bank, outside every cluster polygon, so the trace decides

@@ -1,4 +1,4 @@
-//! Follow each cluster's sewage downstream to the plants that receive it (SPEC §4,
+//! Follow each cluster's sewage downstream to the plants that receive it (docs/rules.md,
 //! attribution): from every sewage or combined pipe of the cluster, edges are followed
 //! downstream to the nodes no pipe leaves; a plant within `plant_match_m` of such an end
 //! receives the cluster's sewage. A plant's problems then belong to every cluster it

@@ -1,5 +1,5 @@
 //! Place clusters in parks and enterprises in clusters and parks. A feature is inside a
-//! polygon when its representative point (a point on its surface) is (SPEC §4).
+//! polygon when its representative point (a point on its surface) is (docs/rules.md).
 
 use super::context::Context;
 

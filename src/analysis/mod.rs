@@ -1,4 +1,4 @@
-//! The analyses of SPEC §4, each a pure function from the loaded, indexed layers to
+//! The analyses of docs/rules.md, each a pure function from the loaded, indexed layers to
 //! results: no I/O happens here.
 
 /// Decide which cluster each outfall harms.

@@ -1,4 +1,4 @@
-//! Match each outfall to the network and trace it upstream (SPEC §4): an outfall is on the
+//! Match each outfall to the network and trace it upstream (docs/rules.md): an outfall is on the
 //! network when a pipe's downstream end lies within `outfall_match_m`; its trace is every
 //! pipe upstream of that node and the enterprises draining into those pipes. Then the
 //! outfall rules: OUTFALL_UNMATCHED, OUTFALL_SEWAGE_DIRECT, STORM_CROSS_CONNECTION, and

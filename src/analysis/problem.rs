@@ -1,4 +1,4 @@
-//! A problem (SPEC §4): which rule, which feature, where, how far, with an id that stays
+//! A problem (docs/rules.md): which rule, which feature, where, how far, with an id that stays
 //! the same across runs and when features are reordered.
 
 use geo::Geometry;

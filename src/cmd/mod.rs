@@ -10,5 +10,7 @@ pub mod init;
 pub mod ledger;
 /// `zdz report`.
 pub mod report;
+/// What `zdz analyze` says on the terminal when it is done.
+pub mod summary;
 /// Warnings, highlighted on the terminal.
 pub mod warn;

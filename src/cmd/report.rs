@@ -7,7 +7,7 @@ use std::time::Instant;
 use anyhow::{Result, bail};
 use rust_i18n::t;
 
-use zdz::{analysis, load, publish, report};
+use zdz::{publish, report, run};
 
 /// What `zdz report` was asked to do.
 pub struct Options<'a> {
@@ -41,33 +41,19 @@ pub fn report(workspace: &str, opts: Options) -> Result<()> {
     let (pdf, html) = formats(opts.formats)?;
     publish::staging::Staging::refuse(opts.out, opts.force)?;
     let t0 = Instant::now();
-    let mut loaded = load::load(workspace)?;
-    if let Some(survey) = opts.survey {
-        load::survey::apply(&mut loaded.layers, survey)?;
-    }
-    let loaded = loaded;
-    publish::refuse_workspace_folder(opts.out, &loaded)?;
-    let ledger = opts
-        .ledger
-        .map(str::to_string)
-        .or_else(|| loaded.project.ledger.clone());
-    let result = analysis::analyze(&loaded.layers, &loaded.project);
-    let (view, dismissed) = match &ledger {
-        Some(url) => {
-            let (v, d) = zdz::ledger::read_view(url, &loaded)?;
-            (Some(v), d)
-        }
-        None => (None, Default::default()),
+    let input = run::load(workspace, opts.survey)?;
+    let loaded = &input.loaded;
+    publish::refuse_workspace_folder(opts.out, loaded)?;
+    let ledger = run::ledger_url(opts.ledger, loaded)
+        .map(|url| zdz::ledger::Ledger::open(&url))
+        .transpose()?;
+    let step = match &ledger {
+        Some(l) => run::LedgerStep::Read(l),
+        None => run::LedgerStep::Without,
     };
-    let readiness =
-        zdz::readiness::assess(&loaded.layers, &result, &loaded.project.rubric, &dismissed);
+    let assessed = run::assess(loaded, step)?;
     let staging = publish::staging::Staging::begin(opts.out, opts.force)?;
-    let o = zdz::outcome::Outcome {
-        loaded: &loaded,
-        analysis: &result,
-        readiness: &readiness,
-        ledger: view.as_ref(),
-    };
+    let o = assessed.outcome(loaded, true);
     let files = zdz::timing::phase("report: typeset", || {
         report::write(
             o,
@@ -92,8 +78,8 @@ pub fn report(workspace: &str, opts: Options) -> Result<()> {
             ms = t0.elapsed().as_millis()
         )
     );
-    super::warn::print(&zdz::analysis::warnings::warnings(&loaded));
-    if let Some(v) = &view {
+    super::warn::print(&zdz::analysis::warnings::warnings(loaded));
+    if let Some(v) = &assessed.ledger {
         eprintln!(
             "{}",
             t!(

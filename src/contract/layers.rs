@@ -1,4 +1,4 @@
-//! The input layers of SPEC §3: canonical names, Chinese aliases and fields.
+//! The input layers of the layer contract (docs/workspace.md): canonical names, Chinese aliases and fields.
 //!
 //! Matching is case-insensitive. Aliases stay within five Chinese characters so they fit
 //! the 10-byte field names of a GBK Shapefile.
@@ -142,7 +142,7 @@ const fn manual(
     }
 }
 
-/// Every manual answer of SPEC §3, in the order the survey workbook shows them.
+/// Every manual answer of the layer contract (docs/workspace.md), in the order the survey workbook shows them.
 pub const MANUAL_FIELDS: [ManualField; 9] = [
     manual(
         LayerKind::Clusters,

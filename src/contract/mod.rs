@@ -1,4 +1,4 @@
-//! The contract of SPEC §3–§4 in one place: which layers zdz reads, the fields and
+//! The contract of the contract (docs/workspace.md, docs/rules.md) in one place: which layers zdz reads, the fields and
 //! Chinese aliases it matches, the kinds it understands and the problem codes it reports.
 //!
 //! The loader, the analyses, the outputs and the README all read these tables, so a name

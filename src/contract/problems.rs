@@ -1,7 +1,7 @@
-//! The problem codes of SPEC §4: one row per code with its severity, Chinese and English
+//! The problem codes of docs/rules.md: one row per code with its severity, Chinese and English
 //! labels and the rule in words. Outputs, styles and the README read labels from here.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::LayerKind;
 
@@ -25,7 +25,7 @@ impl Severity {
 }
 
 /// A kind of finding that stands between a cluster and acceptance.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ProblemCode {
     OutfallUnmatched,

@@ -4,10 +4,10 @@
 //! chart and map colours a cluster by its group, so a vetoed cluster is never drawn as
 //! passing.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Where a cluster stands against acceptance.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ReadinessGroup {
     /// Score at or above the pass line and no veto (达标).

@@ -1,7 +1,7 @@
 //! `zdz demo`: build the synthetic Chongqing demo workspace around the real Natural Earth
 //! rivers. Parks carry real names in their real districts; every cluster, pipe, outfall,
 //! plant and enterprise is invented, labelled 示例/synthetic, and placed so that every
-//! problem code of SPEC §4 occurs (see `plan`). Deterministic: the same seed gives the
+//! problem code of docs/rules.md occurs (see `plan`). Deterministic: the same seed gives the
 //! same files.
 //!
 //! Geometry is laid out in metres (CGCS2000 / 3° GK CM 105°E) and written as WGS84 GeoJSON.

@@ -114,17 +114,8 @@ impl View {
     }
 }
 
-/// Record a run of `loaded` and `analysis` in the ledger at `url`: the ledger as the run's
-/// outputs show it, and the dismissed problems scores leave out.
-pub fn record_run(
-    url: &str,
-    loaded: &crate::load::Loaded,
-    analysis: &crate::analysis::Analysis,
-) -> Result<(View, HashSet<String>)> {
-    record_run_in(&Ledger::open(url)?, loaded, analysis)
-}
-
-/// `record_run` in a ledger already open.
+/// Record a run of `loaded` and `analysis` in `ledger`: the ledger as the run's outputs
+/// show it, and the dismissed problems scores leave out.
 pub fn record_run_in(
     ledger: &Ledger,
     loaded: &crate::load::Loaded,
@@ -132,32 +123,30 @@ pub fn record_run_in(
 ) -> Result<(View, HashSet<String>)> {
     let input = reconcile::RunInput::new(loaded, analysis);
     let run = reconcile::reconcile(ledger.store(), &input, &now())?;
-    let dismissed = ledger.dismissed()?;
-    Ok((
-        View {
-            location: ledger.store().location(),
-            run,
-            entries: ledger.entries()?,
-        },
-        dismissed,
-    ))
+    view_with(ledger, run)
 }
 
 /// The ledger as it stands, without recording anything: every entry, and what the latest
 /// run recorded for `loaded`'s workspace changed (empty when none was recorded). For
 /// reports, which read the ledger but leave the recording to `zdz analyze` and `zdz serve`.
-pub fn read_view(url: &str, loaded: &crate::load::Loaded) -> Result<(View, HashSet<String>)> {
-    let ledger = Ledger::open(url)?;
+pub fn read_view_in(
+    ledger: &Ledger,
+    loaded: &crate::load::Loaded,
+) -> Result<(View, HashSet<String>)> {
     let workspace = reconcile::workspace_name(loaded);
     let run = with(ledger.store(), |tx| reconcile::last_run(tx, &workspace))?;
-    let dismissed = ledger.dismissed()?;
+    view_with(ledger, run)
+}
+
+/// The ledger's view after `run`, and the dismissed problems.
+fn view_with(ledger: &Ledger, run: reconcile::RunSummary) -> Result<(View, HashSet<String>)> {
     Ok((
         View {
             location: ledger.store().location(),
             run,
             entries: ledger.entries()?,
         },
-        dismissed,
+        ledger.dismissed()?,
     ))
 }
 

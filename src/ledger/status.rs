@@ -1,15 +1,21 @@
-//! The statuses of a ledger entry (SPEC §4): 待整改 → 整改中 → 待验收 → 已销号, and 不予认定.
+//! The statuses of a ledger entry (docs/rules.md): 待整改 → 整改中 → 待验收 → 已销号, and 不予认定.
 //! Input takes the English or the Chinese word.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+/// A status as the API takes it: the English word or the Chinese one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
+    #[serde(alias = "待整改")]
     Open,
+    #[serde(alias = "整改中")]
     InProgress,
+    #[serde(alias = "待验收")]
     AwaitingReview,
+    #[serde(alias = "已销号")]
     Closed,
+    #[serde(alias = "不予认定")]
     Dismissed,
 }
 

@@ -1,5 +1,5 @@
 //! Load a workspace: find each layer, open it through GDAL, choose the working metric CRS,
-//! and read every feature into domain types in that CRS (SPEC §3).
+//! and read every feature into domain types in that CRS (docs/workspace.md).
 //!
 //! Errors that make the workspace unusable (a missing required layer or field, a CRS that
 //! cannot be right) stop the load with a message naming the file, the layer and the field.

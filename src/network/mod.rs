@@ -1,4 +1,4 @@
-//! The directed sewer and storm network (SPEC §4): each pipe is an edge from its first
+//! The directed sewer and storm network (docs/rules.md): each pipe is an edge from its first
 //! vertex to its last (the digitised direction is the flow direction) unless it names its
 //! `from_node` and `to_node`; pipe ends closer than `snap_m` are one node. Tracing upstream
 //! follows edges backwards.

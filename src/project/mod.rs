@@ -20,7 +20,7 @@ pub use rubric::Rubric;
 
 const DEFAULTS: &str = include_str!("defaults.toml");
 
-/// The parameters of SPEC §4: distances in metres, sample limits in mg/L.
+/// The parameters of docs/rules.md: distances in metres, sample limits in mg/L.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Params {
@@ -35,7 +35,7 @@ pub struct Params {
 }
 
 impl Params {
-    /// Every parameter with its value, in the order of SPEC §4.
+    /// Every parameter with its value, in the order of docs/rules.md.
     pub fn all(&self) -> [(&'static str, f64); 8] {
         [
             ("snap_m", self.snap_m),

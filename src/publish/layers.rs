@@ -1,4 +1,4 @@
-//! The properties of each result layer, exactly as SPEC §5 names them, plus the evidence a
+//! The properties of each result layer, exactly as docs/outputs.md names them, plus the evidence a
 //! reviewer asks for (distances, the rule as it applied, the trace).
 
 use geo::{Geometry, InteriorPoint};

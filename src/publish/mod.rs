@@ -1,4 +1,4 @@
-//! Turn an analysis into the files of SPEC §5: `clusters.geojson`, `problems.geojson`,
+//! Turn an analysis into the files of docs/outputs.md: `clusters.geojson`, `problems.geojson`,
 //! `outfalls.geojson` and `summary.json`. The properties of each layer are assembled in
 //! `layers`; this module decides where files go and never touches the workspace.
 
@@ -95,7 +95,7 @@ pub fn start_gpkg(out: &Path, loaded: &Loaded) -> Result<gpkg::Writer> {
     Ok(writer)
 }
 
-/// Write every output file of SPEC §5 into `out`. `gpkg` hands over the GeoPackage with
+/// Write every output file of docs/outputs.md into `out`. `gpkg` hands over the GeoPackage with
 /// the workspace's layers in it (`start_gpkg`), waiting for them if need be: the other
 /// files are written meanwhile. `started` is when writing began (the analysis ended), for
 /// the `write_ms` in summary.json. The analysis layers' features are handed back: freeing

@@ -4,7 +4,7 @@
 //! 问题清单 with empty columns the bureau fills in. Chinese headers, frozen header row,
 //! filters, fitted widths, one row per feature.
 //!
-//! The survey form's fields follow `../shared/reference/domain-notes.md`, which marks the
+//! The survey form's fields follow `docs/reference/domain-notes.md`, which marks the
 //! official form as not yet in hand: columns the data cannot fill are left out rather
 //! than left blank, except the rectification columns of the problem list.
 

@@ -2,11 +2,10 @@
 //! under a deadline, the problem outfalls, where an outfall's water comes from, the summary,
 //! and a reload.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
@@ -14,19 +13,9 @@ use serde_json::{Value, json};
 use super::collection::{Collection, as_text};
 use super::crs::{CRS84, OutCrs};
 use super::error::{ApiError, ApiResult};
-use super::ogc::geojson_response;
+use super::http::{base_url, geojson_response};
+use super::params::{ClustersQuery, OutfallsQuery, Params};
 use super::state::AppState;
-use crate::contract::ProblemCode;
-
-fn reject_unknown(params: &HashMap<String, String>, known: &[&str]) -> ApiResult<()> {
-    match params.keys().find(|k| !known.contains(&k.as_str())) {
-        Some(k) => Err(ApiError::bad_parameter(format!(
-            "unknown parameter `{k}`; this endpoint takes {}",
-            known.join(", ")
-        ))),
-        None => Ok(()),
-    }
-}
 
 fn feature_collection(c: &Collection, hits: &[usize]) -> Response {
     let members = format!(r#""numberMatched":{0},"numberReturned":{0}"#, hits.len());
@@ -40,47 +29,11 @@ fn text(c: &Collection, i: usize, key: &str) -> Option<String> {
 /// `/api/clusters?deadline=2025&in_corridor=true&park_id=…&park_level=national`
 pub async fn clusters(
     State(state): State<Arc<AppState>>,
-    Query(params): Query<HashMap<String, String>>,
+    Params(q): Params<ClustersQuery>,
 ) -> ApiResult<Response> {
-    reject_unknown(
-        &params,
-        &[
-            "deadline",
-            "in_corridor",
-            "park_id",
-            "park_level",
-            "ready",
-            "veto",
-            "readiness",
-        ],
-    )?;
-    for key in ["in_corridor", "ready", "veto"] {
-        if let Some(v) = params.get(key)
-            && !matches!(v.as_str(), "true" | "false")
-        {
-            return Err(ApiError::bad_parameter(format!(
-                "{key} = `{v}` must be true or false"
-            )));
-        }
-    }
-    if let Some(v) = params.get("readiness")
-        && !READINESS.contains(&v.as_str())
-    {
-        return Err(ApiError::bad_parameter(format!(
-            "readiness = `{v}` must be one of {}",
-            READINESS.join(", ")
-        )));
-    }
-    if let Some(v) = params.get("park_level")
-        && !matches!(v.as_str(), "national" | "provincial")
-    {
-        return Err(ApiError::bad_parameter(format!(
-            "park_level = `{v}` must be national or provincial"
-        )));
-    }
     let s = state.current();
-    if let Some(d) = params.get("deadline") {
-        let known = super::openapi::deadline_values(&s);
+    if let Some(d) = &q.deadline {
+        let known = s.deadline_values();
         if !known.contains(d) {
             return Err(ApiError::bad_parameter(format!(
                 "deadline = `{d}` is not a deadline of the schedule; give one of {}",
@@ -91,42 +44,29 @@ pub async fn clusters(
     let c = s
         .collection("clusters")
         .expect("every snapshot has clusters");
+    let flag = |b: Option<bool>| b.map(|b| b.to_string());
+    let wanted: [(&str, Option<String>); 6] = [
+        ("in_corridor", flag(q.in_corridor)),
+        ("park_id", q.park_id.clone()),
+        ("park_level", q.park_level.map(|l| l.as_str().to_string())),
+        ("ready", flag(q.ready)),
+        ("veto", flag(q.veto)),
+        ("readiness", q.readiness.map(|g| g.as_str().to_string())),
+    ];
     let hits: Vec<usize> = (0..c.len())
         .filter(|i| {
-            let matches = |key: &str, want: &str| text(c, *i, key).as_deref() == Some(want);
-            params.get("deadline").is_none_or(|d| {
+            q.deadline.as_ref().is_none_or(|d| {
                 // A year matches every date in it; a date or a status matches exactly.
                 let deadline = text(c, *i, "deadline").unwrap_or_default();
                 deadline == *d || (d.len() == 4 && deadline.starts_with(&format!("{d}-")))
-            }) && params
-                .get("in_corridor")
-                .is_none_or(|v| matches("in_corridor", v))
-                && params.get("park_id").is_none_or(|v| matches("park_id", v))
-                && params
-                    .get("park_level")
-                    .is_none_or(|v| matches("park_level", v))
-                && params.get("ready").is_none_or(|v| matches("ready", v))
-                && params.get("veto").is_none_or(|v| matches("veto", v))
-                && params
-                    .get("readiness")
-                    .is_none_or(|v| matches("readiness", v))
+            }) && wanted.iter().all(|(key, want)| {
+                want.as_ref()
+                    .is_none_or(|w| text(c, *i, key).as_deref() == Some(w.as_str()))
+            })
         })
         .collect();
     Ok(feature_collection(c, &hits))
 }
-
-/// The readiness groups a cluster can be in.
-pub const READINESS: [&str; 6] = {
-    use crate::contract::ReadinessGroup as G;
-    [
-        G::Ready.as_str(),
-        G::Veto.as_str(),
-        G::OneOrTwo.as_str(),
-        G::ThreeOrMore.as_str(),
-        G::Unreachable.as_str(),
-        G::OutOfScope.as_str(),
-    ]
-};
 
 /// `/api/clusters/{id}/readiness`: each rubric item with its points and what counted, the
 /// veto, what is unanswered, and the fewest actions to ready.
@@ -189,17 +129,8 @@ fn role_features(s: &super::snapshot::Snapshot, parts: &[(&str, &[String], &str)
 /// `/api/outfalls?code=STORM_CROSS_CONNECTION&cluster_id=…`: the outfalls with a problem.
 pub async fn problem_outfalls(
     State(state): State<Arc<AppState>>,
-    Query(params): Query<HashMap<String, String>>,
+    Params(q): Params<OutfallsQuery>,
 ) -> ApiResult<Response> {
-    reject_unknown(&params, &["code", "cluster_id"])?;
-    if let Some(code) = params.get("code")
-        && !ProblemCode::ALL.iter().any(|c| c.as_str() == code)
-    {
-        return Err(ApiError::bad_parameter(format!(
-            "code = `{code}` is not a problem code; the codes are {}",
-            ProblemCode::ALL.map(|c| c.as_str()).join(", ")
-        )));
-    }
     let s = state.current();
     let c = s
         .collection("outfalls")
@@ -213,9 +144,9 @@ pub async fn problem_outfalls(
                 .and_then(Value::as_array);
             let has = |code: &str| codes.is_some_and(|cs| cs.iter().any(|x| x == code));
             codes.is_some_and(|cs| !cs.is_empty())
-                && params.get("code").is_none_or(|code| has(code))
-                && params
-                    .get("cluster_id")
+                && q.code.is_none_or(|code| has(code.as_str()))
+                && q.cluster_id
+                    .as_ref()
                     .is_none_or(|id| text(c, *i, "cluster_id").as_deref() == Some(id))
         })
         .collect();
@@ -277,7 +208,7 @@ pub async fn layer_definition(
         .filter(|st| s.collection(st.layer).is_some_and(|c| !c.is_empty()))
         .collect();
     let wkt = crate::crs::wgs84().to_wkt().map_err(ApiError::internal)?;
-    let body = crate::publish::qgis::live_layers(&served, &super::ogc::base_url(&headers), &wkt);
+    let body = crate::publish::qgis::live_layers(&served, &base_url(&headers), &wkt);
     Ok((
         [
             (

@@ -5,18 +5,18 @@
 //! threads; when the database does not answer they are 503 and the rest of the service
 //! goes on from its snapshot.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::error::{ApiError, ApiResult};
+use super::params::{LedgerListQuery, Params};
 use super::state::AppState;
 use crate::ledger::change::{self, Change, EVIDENCE_MAX_BYTES, EvidenceFile};
 use crate::ledger::entry::{self, Filter};
@@ -75,40 +75,18 @@ fn may_read(actor: &Actor, e: &entry::Entry) -> ApiResult<()> {
     }
 }
 
-const LIST_PARAMS: [&str; 4] = ["cluster", "district", "status", "code"];
-
 /// `GET /api/ledger/problems?cluster=&district=&status=&code=`
 pub async fn list(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
-    Query(params): Query<HashMap<String, String>>,
+    Params(q): Params<LedgerListQuery>,
 ) -> ApiResult<Json<Value>> {
     let actor = who(&state, &headers).await?;
-    if let Some(k) = params.keys().find(|k| !LIST_PARAMS.contains(&k.as_str())) {
-        return Err(ApiError::bad_parameter(format!(
-            "unknown parameter `{k}`; this endpoint takes {}",
-            LIST_PARAMS.join(", ")
-        )));
-    }
-    let status = params
-        .get("status")
-        .map(|s| Status::parse_exact(s))
-        .transpose()
-        .map_err(ApiError::bad_parameter)?;
-    if let Some(code) = params.get("code")
-        && !crate::contract::ProblemCode::ALL
-            .iter()
-            .any(|c| c.as_str() == code)
-    {
-        return Err(ApiError::bad_parameter(format!(
-            "code = `{code}` is not a problem code"
-        )));
-    }
     let mut filter = Filter {
-        cluster: params.get("cluster").cloned(),
-        district: params.get("district").cloned(),
-        status,
-        code: params.get("code").cloned(),
+        cluster: q.cluster,
+        district: q.district,
+        status: q.status,
+        code: q.code.map(|c| c.as_str().to_string()),
     };
     // A district user lists its own district only.
     if actor.role == Role::District {

@@ -12,12 +12,16 @@ pub mod collection;
 pub mod crs;
 /// The JSON error type every handler returns.
 pub mod error;
+/// HTTP plumbing beneath the handlers: media types, base URL, links, ETags.
+pub mod http;
 /// The ledger's endpoints, with tokens and roles.
 pub mod ledger_api;
 /// OGC API – Features handlers.
 pub mod ogc;
 /// The OpenAPI 3.0 document and the documentation page.
 pub mod openapi;
+/// Query parameters as typed structs, rejected in one place.
+pub mod params;
 /// One analysed state of the workspace.
 pub mod snapshot;
 /// The current snapshot, reloads and the file watcher.

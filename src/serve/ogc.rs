@@ -1,24 +1,23 @@
 //! OGC API – Features Part 1 (core, GeoJSON, OpenAPI 3.0) and Part 2 (CRS) handlers.
 //! Thin: parse the request, ask the snapshot's collection, write the response. What QGIS
-//! and GDAL need is in `../shared/reference/ogcapi-clients.md`.
+//! and GDAL need is in `docs/reference/ogcapi-clients.md`.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::collection::{Collection, Selection};
 use super::crs::{self, OutCrs};
 use super::error::{ApiError, ApiResult};
-use super::openapi;
+use super::http::{GEOJSON, OPENAPI, base_url, geojson_response, link};
 use super::snapshot::Snapshot;
 use super::state::AppState;
 
-pub const GEOJSON: &str = "application/geo+json";
 pub const DEFAULT_LIMIT: usize = 100;
 pub const MAX_LIMIT: usize = 10_000;
 
@@ -29,19 +28,6 @@ pub const CONFORMANCE: [&str; 4] = [
     "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
 ];
 
-/// The service's base URL as the client reached it.
-pub fn base_url(headers: &HeaderMap) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("127.0.0.1");
-    format!("http://{host}")
-}
-
-fn link(href: String, rel: &str, kind: &str, title: &str) -> Value {
-    json!({ "href": href, "rel": rel, "type": kind, "title": title })
-}
-
 pub async fn landing(headers: HeaderMap) -> Json<Value> {
     let base = base_url(&headers);
     Json(json!({
@@ -49,7 +35,7 @@ pub async fn landing(headers: HeaderMap) -> Json<Value> {
         "description": "Clusters, deadlines, problems and the sewer network of the workspace, live.",
         "links": [
             link(format!("{base}/"), "self", "application/json", "this document"),
-            link(format!("{base}/openapi"), "service-desc", openapi::MEDIA_TYPE, "the API definition"),
+            link(format!("{base}/openapi"), "service-desc", OPENAPI, "the API definition"),
             link(format!("{base}/docs"), "service-doc", "text/html", "the API documentation"),
             link(format!("{base}/conformance"), "conformance", "application/json", "conformance classes"),
             link(format!("{base}/collections"), "data", "application/json", "the collections"),
@@ -355,15 +341,6 @@ pub fn encode(s: &str) -> String {
         }
     }
     out
-}
-
-/// A GeoJSON response with the CRS header Part 2 asks for.
-pub fn geojson_response(body: String, crs_uri: &str) -> Response {
-    let mut r = ([(header::CONTENT_TYPE, GEOJSON)], body).into_response();
-    if let Ok(v) = HeaderValue::from_str(&format!("<{crs_uri}>")) {
-        r.headers_mut().insert("Content-Crs", v);
-    }
-    r
 }
 
 pub async fn items(

@@ -16,15 +16,13 @@ use axum::response::{Html, IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
 use super::crs::advertised;
-use super::ogc::{DEFAULT_LIMIT, GEOJSON, MAX_LIMIT, base_url};
+use super::http::{GEOJSON, MVT, OPENAPI, base_url};
+use super::ogc::{DEFAULT_LIMIT, MAX_LIMIT};
 use super::snapshot::Snapshot;
 use super::state::AppState;
-use super::tiles_api::MVT;
-use crate::contract::ProblemCode;
+use crate::contract::{ProblemCode, ReadinessGroup};
 use crate::ledger::status::Status;
 use crate::tiles::grid::MAX_ZOOM;
-
-pub const MEDIA_TYPE: &str = "application/vnd.oai.openapi+json;version=3.0";
 
 /// Four or six comma-separated decimal numbers, as `bbox` takes them (`parse_bbox`).
 pub const BBOX_PATTERN: &str = r"^(-?[0-9]{1,15}(\.[0-9]{1,15})?([eE][-+]?[0-9]{1,2})?,){3}-?[0-9]{1,15}(\.[0-9]{1,15})?([eE][-+]?[0-9]{1,2})?(,-?[0-9]{1,15}(\.[0-9]{1,15})?([eE][-+]?[0-9]{1,2})?,-?[0-9]{1,15}(\.[0-9]{1,15})?([eE][-+]?[0-9]{1,2})?)?$";
@@ -92,21 +90,6 @@ fn secured(mut item: Value) -> Value {
     r["403"] = error("the user's role may not do this, or not in this district");
     r["404"] = error("no such problem or evidence, or the service runs without a ledger");
     item
-}
-
-/// The deadlines `/api/clusters?deadline=` takes: each deadline of the schedule, the year
-/// of each dated one, and `out_of_scope`.
-pub fn deadline_values(s: &Snapshot) -> Vec<String> {
-    let mut v: Vec<String> = s.schedule.iter().map(|r| r.deadline.clone()).collect();
-    for r in &s.schedule {
-        if r.deadline.len() == 10 && r.deadline.as_bytes()[4] == b'-' {
-            v.push(r.deadline[..4].to_string());
-        }
-    }
-    v.push("out_of_scope".into());
-    v.sort();
-    v.dedup();
-    v
 }
 
 fn codes() -> Vec<&'static str> {
@@ -226,13 +209,13 @@ pub fn document(s: &Snapshot, base: &str, with_ledger: bool) -> Value {
         get(
             "Clusters by deadline (a deadline of the schedule, its year, or out_of_scope), corridor, park and park level, readiness, with problem counts",
             vec![
-                query("deadline", "a deadline of the schedule, its year, or out_of_scope", json!({"type": "string", "enum": deadline_values(s)})),
+                query("deadline", "a deadline of the schedule, its year, or out_of_scope", json!({"type": "string", "enum": s.deadline_values()})),
                 boolean("in_corridor", "along the Yangtze"),
                 query("park_id", "the park", json!({"type": "string"})),
                 query("park_level", "national or provincial", json!({"type": "string", "enum": ["national", "provincial"]})),
                 boolean("ready", "score at or above the pass line and no veto"),
                 boolean("veto", "a veto problem holds"),
-                query("readiness", "the readiness group: ready, veto, one_or_two, three_or_more, unreachable or out_of_scope", json!({"type": "string", "enum": super::api::READINESS})),
+                query("readiness", "the readiness group: ready, veto, one_or_two, three_or_more, unreachable or out_of_scope", json!({"type": "string", "enum": ReadinessGroup::ALL.map(|g| g.as_str())})),
             ],
             &[GEOJSON],
             &[BAD],
@@ -319,7 +302,7 @@ pub fn document(s: &Snapshot, base: &str, with_ledger: bool) -> Value {
     );
     paths.insert(
         "/openapi".into(),
-        get("This document", vec![], &[MEDIA_TYPE], &[]),
+        get("This document", vec![], &[OPENAPI], &[]),
     );
     paths.insert(
         "/docs".into(),
@@ -520,7 +503,7 @@ pub async fn openapi(State(state): State<Arc<AppState>>, headers: HeaderMap) -> 
         &base_url(&headers),
         state.ledger.is_some(),
     );
-    ([(header::CONTENT_TYPE, MEDIA_TYPE)], doc.to_string()).into_response()
+    ([(header::CONTENT_TYPE, OPENAPI)], doc.to_string()).into_response()
 }
 
 /// A plain page listing every endpoint and collection.

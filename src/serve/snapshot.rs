@@ -3,15 +3,12 @@
 //! runtime and never changes; a reload builds a new one and swaps it in whole.
 
 use std::collections::HashMap;
-use std::time::Instant;
 
 use anyhow::Result;
 use serde_json::Value;
 
 use super::collection::Collection;
-use crate::analysis::analyze;
 use crate::crs;
-use crate::load::load;
 use crate::outcome::Outcome;
 use crate::publish::{layers, summary};
 
@@ -97,37 +94,22 @@ impl Snapshot {
         ledger: Option<&crate::ledger::Ledger>,
         public_ledger: bool,
     ) -> Result<Snapshot> {
-        let t0 = Instant::now();
-        let loaded = load(workspace)?;
-        let t1 = Instant::now();
+        let input = crate::run::load(workspace, None)?;
+        let loaded = input.loaded;
         for w in crate::analysis::warnings::warnings(&loaded) {
             tracing::warn!(code = w.code, "警告 {}", w.message);
         }
-        let analysis = analyze(&loaded.layers, &loaded.project);
-        let (view, dismissed) = match ledger {
-            Some(l) => {
-                let (v, d) = crate::ledger::record_run_in(l, &loaded, &analysis)?;
-                (Some(v), d)
-            }
-            None => (None, Default::default()),
+        let step = match ledger {
+            Some(l) => crate::run::LedgerStep::Record(l),
+            None => crate::run::LedgerStep::Without,
         };
-        let readiness = crate::readiness::assess(
-            &loaded.layers,
-            &analysis,
-            &loaded.project.rubric,
-            &dismissed,
-        );
+        let assessed = crate::run::assess(&loaded, step)?;
         let timings = summary::Timings {
-            load_ms: (t1 - t0).as_millis(),
-            analyze_ms: t1.elapsed().as_millis(),
+            load_ms: input.load_ms,
+            analyze_ms: assessed.analyze_ms,
             write_ms: 0,
         };
-        let o = Outcome {
-            loaded: &loaded,
-            analysis: &analysis,
-            readiness: &readiness,
-            ledger: view.as_ref().filter(|_| public_ledger),
-        };
+        let o = assessed.outcome(&loaded, public_ledger);
         Snapshot::from_outcome(o, &timings, version)
     }
 
@@ -247,6 +229,21 @@ impl Snapshot {
 
     pub fn collection(&self, id: &str) -> Option<&Collection> {
         self.collections.iter().find(|c| c.id == id)
+    }
+
+    /// The deadlines `/api/clusters?deadline=` takes: each deadline of the schedule, the
+    /// year of each dated one, and `out_of_scope`.
+    pub fn deadline_values(&self) -> Vec<String> {
+        let mut v: Vec<String> = self.schedule.iter().map(|r| r.deadline.clone()).collect();
+        for r in &self.schedule {
+            if r.deadline.len() == 10 && r.deadline.as_bytes()[4] == b'-' {
+                v.push(r.deadline[..4].to_string());
+            }
+        }
+        v.push("out_of_scope".into());
+        v.sort();
+        v.dedup();
+        v
     }
 
     /// A collection and its tile source.

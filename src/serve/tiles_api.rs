@@ -6,43 +6,19 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::error::{ApiError, ApiResult};
-use super::ogc::base_url;
+use super::http::{MVT, base_url, cached, etag, fresh};
 use super::state::AppState;
 use crate::tiles::grid::TileId;
-
-pub const MVT: &str = "application/vnd.mapbox-vector-tile";
 
 /// Tiles with at most this many candidate features are cut on the request's own thread:
 /// about a millisecond of work at most (0.3–0.5 µs a feature), which costs less than the
 /// hand-off to the blocking pool and back (cutting every tile inline served 19–37 % more
 /// tiles a second than handing over those of more than 64 features, province workspace).
 const INLINE_FEATURES: usize = 4096;
-
-fn etag(version: u64) -> String {
-    format!("\"zdz-{version}\"")
-}
-
-/// Whether the client already holds this version.
-fn fresh(headers: &HeaderMap, tag: &str) -> bool {
-    headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == tag || t.trim() == "*"))
-}
-
-fn cached(mut r: Response, tag: &str) -> Response {
-    let h = r.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(tag) {
-        h.insert(header::ETAG, v);
-    }
-    // Revalidate every time (a 304 is cheap): a reload must never leave stale tiles.
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    r
-}
 
 /// `GET /tiles/{collection}/{z}/{x}/{y}.mvt`
 pub async fn tile(

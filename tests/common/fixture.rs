@@ -1,4 +1,4 @@
-//! The rule fixture: one block per SPEC §4 rule, far enough apart not to interact,
+//! The rule fixture: one block per docs/rules.md rule, far enough apart not to interact,
 //! authored in metres (EPSG:4545). `tests/rules.rs` states the answer for each block.
 
 use super::*;

@@ -1,0 +1,118 @@
+//! One run, three faces: `zdz analyze`, `zdz report` and `zdz serve` each load a workspace
+//! (with a filled survey workbook's answers, when given), analyse it, consult the ledger
+//! and score every cluster, here and only here; each command then decides what to do with
+//! the run (files, reports, a served snapshot). A new step of a run is added once, in
+//! `assess`.
+//!
+//! Loading and assessing are two calls, so that a command may work beside the assessment
+//! on what is loaded (`zdz analyze` writes the workspace's own layers into `results.gpkg`
+//! meanwhile).
+
+use std::collections::HashSet;
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::Result;
+
+use crate::analysis::{self, Analysis};
+use crate::ledger::{self, Ledger};
+use crate::load::{self, Loaded, survey};
+use crate::outcome::Outcome;
+use crate::readiness::{self, Readiness};
+use crate::timing::phase;
+
+/// A workspace as a run reads it: the loaded layers with the survey's answers applied.
+pub struct Input {
+    pub loaded: Loaded,
+    /// What the filled survey workbook gave, when one was given.
+    pub survey: Option<survey::Applied>,
+    pub load_ms: u128,
+}
+
+/// Load `workspace` and apply the answers of the filled-in survey workbook `survey`.
+pub fn load(workspace: &str, survey: Option<&Path>) -> Result<Input> {
+    let t0 = Instant::now();
+    let mut loaded = load::load(workspace)?;
+    let survey = survey
+        .map(|path| survey::apply(&mut loaded.layers, path))
+        .transpose()?;
+    Ok(Input {
+        loaded,
+        survey,
+        load_ms: t0.elapsed().as_millis(),
+    })
+}
+
+/// What a run does with the ledger.
+#[derive(Clone, Copy)]
+pub enum LedgerStep<'a> {
+    /// No ledger: nothing is dismissed, no problem has a status.
+    Without,
+    /// Record this run and reconcile its problems (`zdz analyze`, `zdz serve`).
+    Record(&'a Ledger),
+    /// Read the ledger as it stands, recording nothing (`zdz report`).
+    Read(&'a Ledger),
+}
+
+/// The run's findings on what it loaded: the analysis, the ledger as the outputs show it,
+/// and every cluster's readiness.
+pub struct Assessed {
+    pub analysis: Analysis,
+    pub ledger: Option<ledger::View>,
+    pub readiness: Readiness,
+    pub analyze_ms: u128,
+}
+
+/// Analyse `loaded`, take the ledger `step`, and score every cluster (the problems the
+/// ledger dismissed left out).
+pub fn assess(loaded: &Loaded, step: LedgerStep) -> Result<Assessed> {
+    let t0 = Instant::now();
+    let analysis = analysis::analyze(&loaded.layers, &loaded.project);
+    let (view, dismissed) = match step {
+        LedgerStep::Without => (None, HashSet::new()),
+        LedgerStep::Record(l) => {
+            let (view, dismissed) = phase("ledger: record and reconcile", || {
+                ledger::record_run_in(l, loaded, &analysis)
+            })?;
+            (Some(view), dismissed)
+        }
+        LedgerStep::Read(l) => {
+            let (view, dismissed) = ledger::read_view_in(l, loaded)?;
+            (Some(view), dismissed)
+        }
+    };
+    let readiness = phase("readiness: score and plan", || {
+        readiness::assess(
+            &loaded.layers,
+            &analysis,
+            &loaded.project.rubric,
+            &dismissed,
+        )
+    });
+    Ok(Assessed {
+        analysis,
+        ledger: view,
+        readiness,
+        analyze_ms: t0.elapsed().as_millis(),
+    })
+}
+
+impl Assessed {
+    /// The run as the publishing stages read it; `show_ledger` false hides the ledger's
+    /// fields (a service that does not publish them).
+    pub fn outcome<'a>(&'a self, loaded: &'a Loaded, show_ledger: bool) -> Outcome<'a> {
+        Outcome {
+            loaded,
+            analysis: &self.analysis,
+            readiness: &self.readiness,
+            ledger: self.ledger.as_ref().filter(|_| show_ledger),
+        }
+    }
+}
+
+/// The ledger to use: the one named on the command line, else the project's.
+pub fn ledger_url(given: Option<&str>, loaded: &Loaded) -> Option<String> {
+    given
+        .map(str::to_string)
+        .or_else(|| loaded.project.ledger.clone())
+}
