@@ -289,9 +289,15 @@ pub fn evidence_content(store: &dyn Store, sha256: &str) -> Result<Option<(Strin
             "SELECT media_type, content FROM evidence WHERE sha256 = $1",
             &[sha256.to_ascii_lowercase().into()],
         )?;
-        Ok(rows.into_iter().next().and_then(|mut r| {
-            let content = r.pop()?.blob()?;
-            Some((r.pop()?.string()?, content))
-        }))
+        let Some(r) = rows.into_iter().next() else {
+            return Ok(None);
+        };
+        let media_type = r.text("evidence", "media_type")?;
+        match r.into_values().pop() {
+            Some(Val::Blob(content)) => Ok(Some((media_type, content))),
+            _ => Err(anyhow::anyhow!(
+                "ledger table evidence, column content: no bytes for {sha256}"
+            )),
+        }
     })
 }

@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::status::Status;
-use super::store::{Row, Tx, Val};
+use super::store::{Columns, Row, Tx, Val};
 
 /// A list as stored: `|a|b|` (so `LIKE '%|a|%'` finds a member); empty as `||`.
 pub fn join_list(items: &[String]) -> String {
@@ -48,40 +48,106 @@ pub struct Entry {
     pub history_count: i64,
 }
 
-/// The columns `from_row` reads, in its order.
-pub const COLUMNS: &str = "e.problem_id, e.code, e.layer, e.feature_id, e.cluster_id, e.cluster_ids, e.district, e.districts, e.workspace, e.detail, e.status, e.detected, e.recurrences, e.first_seen, e.last_seen, e.first_run, e.last_run, e.due, e.unit, e.measure, e.note, e.version, e.updated_at, (SELECT COUNT(*) FROM history h WHERE h.problem_id = e.problem_id)";
+/// The entries table's columns: every SELECT, INSERT and decoding of an entry is built from
+/// this one list.
+pub const ENTRIES: Columns = Columns {
+    table: "entries",
+    names: &[
+        "problem_id",
+        "code",
+        "layer",
+        "feature_id",
+        "cluster_id",
+        "cluster_ids",
+        "district",
+        "districts",
+        "workspace",
+        "detail",
+        "status",
+        "detected",
+        "recurrences",
+        "first_seen",
+        "last_seen",
+        "first_run",
+        "last_run",
+        "due",
+        "unit",
+        "measure",
+        "note",
+        "version",
+        "updated_at",
+    ],
+};
+
+/// An entry's columns and its number of history rows, as `from_row` reads them.
+fn select_entries() -> String {
+    format!(
+        "SELECT {}, (SELECT COUNT(*) FROM history h WHERE h.problem_id = e.problem_id) AS history_count FROM entries e",
+        ENTRIES.select(Some("e"))
+    )
+}
 
 impl Entry {
-    pub fn from_row(r: Row) -> Entry {
-        let mut it = r.into_iter();
-        let mut next = || it.next().unwrap_or(Val::Null);
-        let text = |v: Val| v.string().unwrap_or_default();
-        Entry {
-            problem_id: text(next()),
-            code: text(next()),
-            layer: text(next()),
-            feature_id: text(next()),
-            cluster_id: next().string(),
-            cluster_ids: split_list(&text(next())),
-            district: next().string(),
-            districts: split_list(&text(next())),
-            workspace: text(next()),
-            detail: next().string(),
-            status: Status::parse(&text(next())).unwrap_or(Status::Open),
-            detected: next().int() == Some(1),
-            recurrences: next().int().unwrap_or(0),
-            first_seen: text(next()),
-            last_seen: text(next()),
-            first_run: next().int().unwrap_or(0),
-            last_run: next().int().unwrap_or(0),
-            due: next().string(),
-            unit: next().string(),
-            measure: next().string(),
-            note: next().string(),
-            version: next().int().unwrap_or(0),
-            updated_at: text(next()),
-            history_count: next().int().unwrap_or(0),
-        }
+    /// An entry decoded by column name; a NULL the schema forbids is an error naming it.
+    pub fn from_row(r: &Row) -> Result<Entry> {
+        let t = ENTRIES.table;
+        let status = r.text(t, "status")?;
+        Ok(Entry {
+            problem_id: r.text(t, "problem_id")?,
+            code: r.text(t, "code")?,
+            layer: r.text(t, "layer")?,
+            feature_id: r.text(t, "feature_id")?,
+            cluster_id: r.opt_text(t, "cluster_id")?,
+            cluster_ids: split_list(&r.text(t, "cluster_ids")?),
+            district: r.opt_text(t, "district")?,
+            districts: split_list(&r.text(t, "districts")?),
+            workspace: r.text(t, "workspace")?,
+            detail: r.opt_text(t, "detail")?,
+            status: Status::parse(&status)
+                .map_err(|e| anyhow::anyhow!("ledger table {t}, column status: {e}"))?,
+            detected: r.int(t, "detected")? == 1,
+            recurrences: r.int(t, "recurrences")?,
+            first_seen: r.text(t, "first_seen")?,
+            last_seen: r.text(t, "last_seen")?,
+            first_run: r.int(t, "first_run")?,
+            last_run: r.int(t, "last_run")?,
+            due: r.opt_text(t, "due")?,
+            unit: r.opt_text(t, "unit")?,
+            measure: r.opt_text(t, "measure")?,
+            note: r.opt_text(t, "note")?,
+            version: r.int(t, "version")?,
+            updated_at: r.text(t, "updated_at")?,
+            history_count: r.opt_int(t, "history_count")?.unwrap_or(0),
+        })
+    }
+
+    /// The entry's values in the order of `ENTRIES`, for an INSERT.
+    pub fn values(&self) -> Vec<Val> {
+        vec![
+            (&self.problem_id).into(),
+            (&self.code).into(),
+            (&self.layer).into(),
+            (&self.feature_id).into(),
+            self.cluster_id.clone().into(),
+            join_list(&self.cluster_ids).into(),
+            self.district.clone().into(),
+            join_list(&self.districts).into(),
+            (&self.workspace).into(),
+            self.detail.clone().into(),
+            self.status.as_str().into(),
+            Val::Int(self.detected as i64),
+            Val::Int(self.recurrences),
+            (&self.first_seen).into(),
+            (&self.last_seen).into(),
+            Val::Int(self.first_run),
+            Val::Int(self.last_run),
+            self.due.clone().into(),
+            self.unit.clone().into(),
+            self.measure.clone().into(),
+            self.note.clone().into(),
+            Val::Int(self.version),
+            (&self.updated_at).into(),
+        ]
     }
 
     /// The entry as `zdz ledger list --json` and the API give it.
@@ -138,7 +204,7 @@ fn like_literal(v: &str) -> String {
 }
 
 pub fn list(tx: &mut dyn Tx, filter: &Filter) -> Result<Vec<Entry>> {
-    let mut sql = format!("SELECT {COLUMNS} FROM entries e WHERE 1 = 1");
+    let mut sql = format!("{} WHERE 1 = 1", select_entries());
     let mut params: Vec<Val> = Vec::new();
     let mut add = |clause: &str, v: Val, params: &mut Vec<Val>| {
         params.push(v);
@@ -167,22 +233,20 @@ pub fn list(tx: &mut dyn Tx, filter: &Filter) -> Result<Vec<Entry>> {
         add(" AND e.code = ?", c.into(), &mut params);
     }
     sql.push_str(" ORDER BY COALESCE(e.cluster_id, ''), e.code, e.problem_id");
-    Ok(tx
-        .query(&sql, &params)?
-        .into_iter()
+    tx.query(&sql, &params)?
+        .iter()
         .map(Entry::from_row)
-        .collect())
+        .collect()
 }
 
 pub fn get(tx: &mut dyn Tx, problem_id: &str) -> Result<Option<Entry>> {
-    Ok(tx
-        .query(
-            &format!("SELECT {COLUMNS} FROM entries e WHERE e.problem_id = $1"),
-            &[problem_id.into()],
-        )?
-        .into_iter()
-        .next()
-        .map(Entry::from_row))
+    tx.query(
+        &format!("{} WHERE e.problem_id = $1", select_entries()),
+        &[problem_id.into()],
+    )?
+    .first()
+    .map(Entry::from_row)
+    .transpose()
 }
 
 /// One change of an entry, as the history holds it.
@@ -202,32 +266,93 @@ pub struct Change {
     pub evidence: Option<String>,
 }
 
-pub fn history(tx: &mut dyn Tx, problem_id: &str) -> Result<Vec<Change>> {
-    let rows = tx.query(
-        "SELECT seq, at, by_name, run_id, change, from_status, to_status, note, measure, unit, due, evidence FROM history WHERE problem_id = $1 ORDER BY seq",
-        &[problem_id.into()],
-    )?;
-    Ok(rows
-        .into_iter()
-        .map(|r| {
-            let mut it = r.into_iter();
-            let mut next = || it.next().unwrap_or(Val::Null);
-            Change {
-                seq: next().int().unwrap_or(0),
-                at: next().string().unwrap_or_default(),
-                by: next().string().unwrap_or_default(),
-                run_id: next().int(),
-                change: next().string().unwrap_or_default(),
-                from_status: next().string(),
-                to_status: next().string(),
-                note: next().string(),
-                measure: next().string(),
-                unit: next().string(),
-                due: next().string(),
-                evidence: next().string(),
-            }
+/// The history table's columns: every SELECT, INSERT and decoding of a change is built
+/// from this one list.
+pub const HISTORY: Columns = Columns {
+    table: "history",
+    names: &[
+        "problem_id",
+        "seq",
+        "at",
+        "by_name",
+        "run_id",
+        "change",
+        "from_status",
+        "to_status",
+        "note",
+        "measure",
+        "unit",
+        "due",
+        "evidence",
+    ],
+};
+
+impl Change {
+    /// A change decoded by column name.
+    fn from_row(r: &Row) -> Result<Change> {
+        let t = HISTORY.table;
+        Ok(Change {
+            seq: r.int(t, "seq")?,
+            at: r.text(t, "at")?,
+            by: r.text(t, "by_name")?,
+            run_id: r.opt_int(t, "run_id")?,
+            change: r.text(t, "change")?,
+            from_status: r.opt_text(t, "from_status")?,
+            to_status: r.opt_text(t, "to_status")?,
+            note: r.opt_text(t, "note")?,
+            measure: r.opt_text(t, "measure")?,
+            unit: r.opt_text(t, "unit")?,
+            due: r.opt_text(t, "due")?,
+            evidence: r.opt_text(t, "evidence")?,
         })
-        .collect())
+    }
+}
+
+/// A history row's values in the order of `HISTORY`.
+pub struct HistoryRow<'a> {
+    pub problem_id: &'a str,
+    pub seq: i64,
+    pub at: &'a str,
+    pub by: &'a str,
+    pub run_id: Option<i64>,
+    pub change: &'a str,
+    pub from_to: (Option<Status>, Option<Status>),
+    /// note, measure, unit, due, evidence.
+    pub fields: [Option<&'a str>; 5],
+}
+
+impl HistoryRow<'_> {
+    pub fn values(&self) -> Vec<Val> {
+        let [note, measure, unit, due, evidence] = self.fields;
+        vec![
+            self.problem_id.into(),
+            Val::Int(self.seq),
+            self.at.into(),
+            self.by.into(),
+            self.run_id.into(),
+            self.change.into(),
+            self.from_to.0.map(|s| s.as_str()).into(),
+            self.from_to.1.map(|s| s.as_str()).into(),
+            note.into(),
+            measure.into(),
+            unit.into(),
+            due.into(),
+            evidence.into(),
+        ]
+    }
+}
+
+pub fn history(tx: &mut dyn Tx, problem_id: &str) -> Result<Vec<Change>> {
+    tx.query(
+        &format!(
+            "SELECT {} FROM history WHERE problem_id = $1 ORDER BY seq",
+            HISTORY.select(None)
+        ),
+        &[problem_id.into()],
+    )?
+    .iter()
+    .map(Change::from_row)
+    .collect()
 }
 
 /// An evidence file listed with an entry.
@@ -242,25 +367,23 @@ pub struct Evidence {
 }
 
 pub fn evidence(tx: &mut dyn Tx, problem_id: &str) -> Result<Vec<Evidence>> {
-    let rows = tx.query(
+    let t = "entry_evidence";
+    tx.query(
         "SELECT x.sha256, x.file_name, v.size, v.media_type, x.added_at, x.by_name FROM entry_evidence x JOIN evidence v ON v.sha256 = x.sha256 WHERE x.problem_id = $1 ORDER BY x.added_at, x.sha256",
         &[problem_id.into()],
-    )?;
-    Ok(rows
-        .into_iter()
-        .map(|r| {
-            let mut it = r.into_iter();
-            let mut next = || it.next().unwrap_or(Val::Null);
-            Evidence {
-                sha256: next().string().unwrap_or_default(),
-                file_name: next().string().unwrap_or_default(),
-                size: next().int().unwrap_or(0),
-                media_type: next().string().unwrap_or_default(),
-                added_at: next().string().unwrap_or_default(),
-                by: next().string().unwrap_or_default(),
-            }
+    )?
+    .iter()
+    .map(|r| {
+        Ok(Evidence {
+            sha256: r.text(t, "sha256")?,
+            file_name: r.text(t, "file_name")?,
+            size: r.int(t, "size")?,
+            media_type: r.text(t, "media_type")?,
+            added_at: r.text(t, "added_at")?,
+            by: r.text(t, "by_name")?,
         })
-        .collect())
+    })
+    .collect()
 }
 
 /// Append a history row; its number follows the entry's last.
@@ -282,24 +405,16 @@ pub fn record(
     )?
     .and_then(|v| v.int())
     .unwrap_or(1);
-    let [note, measure, unit, due, evidence] = fields;
-    tx.execute(
-        "INSERT INTO history (problem_id, seq, at, by_name, run_id, change, from_status, to_status, note, measure, unit, due, evidence) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-        &[
-            problem_id.into(),
-            Val::Int(seq),
-            at.into(),
-            by.into(),
-            run_id.into(),
-            change.into(),
-            from_to.0.map(|s| s.as_str()).into(),
-            from_to.1.map(|s| s.as_str()).into(),
-            note.into(),
-            measure.into(),
-            unit.into(),
-            due.into(),
-            evidence.into(),
-        ],
-    )?;
+    let row = HistoryRow {
+        problem_id,
+        seq,
+        at,
+        by,
+        run_id,
+        change,
+        from_to,
+        fields,
+    };
+    super::store::insert_rows(tx, &HISTORY.insert_head(), &[row.values()])?;
     Ok(())
 }

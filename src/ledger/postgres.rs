@@ -43,7 +43,7 @@ fn param(v: &Val, ty: &Type) -> Result<Box<dyn ToSql + Sync>> {
     })
 }
 
-fn row(r: &postgres::Row) -> Result<Row> {
+fn row(r: &postgres::Row, columns: &std::sync::Arc<[String]>) -> Result<Row> {
     let mut out = Vec::with_capacity(r.len());
     for (i, c) in r.columns().iter().enumerate() {
         let t = c.type_();
@@ -64,7 +64,7 @@ fn row(r: &postgres::Row) -> Result<Row> {
         };
         out.push(v);
     }
-    Ok(out)
+    Ok(Row::new(columns.clone(), out))
 }
 
 /// A transaction, with the statements it prepared (a reconcile runs the same few thousands
@@ -107,7 +107,13 @@ impl Tx for PgTx<'_> {
     fn query(&mut self, sql: &str, params: &[Val]) -> Result<Vec<Row>> {
         let (stmt, bound) = self.bind(sql, params)?;
         let refs: Vec<&(dyn ToSql + Sync)> = bound.iter().map(|b| b.as_ref()).collect();
-        self.0.query(&stmt, &refs)?.iter().map(row).collect()
+        let rows = self.0.query(&stmt, &refs)?;
+        let columns: std::sync::Arc<[String]> = stmt
+            .columns()
+            .iter()
+            .map(|c| c.name().to_string())
+            .collect();
+        rows.iter().map(|r| row(r, &columns)).collect()
     }
 
     fn batch(&mut self, sql: &str) -> Result<()> {

@@ -107,19 +107,24 @@ pub fn today() -> NaiveDate {
 pub fn progress(store: &dyn Store, filter: &Filter, today: NaiveDate) -> Result<Progress> {
     let (entries, clusters) = with(store, |tx| {
         let entries = entry::list(tx, filter)?;
+        let t = "clusters";
         let clusters: BTreeMap<String, ClusterInfo> = tx
             .query(
                 "SELECT cluster_id, name, district, deadline FROM clusters",
                 &[],
             )?
-            .into_iter()
-            .filter_map(|r| {
-                Some((
-                    r[0].string()?,
-                    (r[1].string(), r[2].string(), r[3].string()),
+            .iter()
+            .map(|r| {
+                Ok((
+                    r.text(t, "cluster_id")?,
+                    (
+                        r.opt_text(t, "name")?,
+                        r.opt_text(t, "district")?,
+                        r.opt_text(t, "deadline")?,
+                    ),
                 ))
             })
-            .collect();
+            .collect::<Result<_>>()?;
         Ok((entries, clusters))
     })?;
     let mut by_cluster: BTreeMap<String, Tally> = BTreeMap::new();

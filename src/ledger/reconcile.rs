@@ -19,7 +19,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use super::entry::{join_list, split_list};
+use super::entry::{ENTRIES, Entry, HISTORY, HistoryRow, join_list, split_list};
 use super::status::Status;
 use super::store::{Store, Tx, Val, for_ids, insert_rows, with};
 use crate::analysis::Analysis;
@@ -244,22 +244,20 @@ fn history(
     (problem_id, seq): (&str, i64),
     (now, run_id): (&str, i64),
     change: &str,
-    (from, to): (Option<Status>, Option<Status>),
+    from_to: (Option<Status>, Option<Status>),
 ) {
-    rows.push(vec![
-        problem_id.into(),
-        Val::Int(seq),
-        now.into(),
-        "zdz".into(),
-        Val::Int(run_id),
-        change.into(),
-        from.map(|s| s.as_str()).into(),
-        to.map(|s| s.as_str()).into(),
-    ]);
+    let row = HistoryRow {
+        problem_id,
+        seq,
+        at: now,
+        by: "zdz",
+        run_id: Some(run_id),
+        change,
+        from_to,
+        fields: [None; 5],
+    };
+    rows.push(row.values());
 }
-
-/// The history rows' statement, up to its values.
-const HISTORY_INSERT: &str = "INSERT INTO history (problem_id, seq, at, by_name, run_id, change, from_status, to_status) VALUES ";
 
 fn reconcile_in(tx: &mut dyn Tx, run: &RunInput, now: &str) -> Result<RunSummary> {
     // The counter's row is locked until commit: concurrent runs take turns.
@@ -282,13 +280,14 @@ fn reconcile_in(tx: &mut dyn Tx, run: &RunInput, now: &str) -> Result<RunSummary
         .filter_map(|r| Some((r[0].string()?, r[1].int()?)))
         .collect();
     let mut known: HashMap<String, Known> = HashMap::new();
+    let t = ENTRIES.table;
     for r in tx.query(
         "SELECT problem_id, status, detected, code, cluster_ids, districts, detail, workspace FROM entries",
         &[],
     )? {
-        let id = r[0].string().unwrap_or_default();
-        let cluster_ids = split_list(r[4].text().unwrap_or(""));
-        let workspace = r[7].string().unwrap_or_default();
+        let id = r.text(t, "problem_id")?;
+        let cluster_ids = split_list(&r.text(t, "cluster_ids")?);
+        let workspace = r.text(t, "workspace")?;
         // A problem id names the same problem whatever file it was read from: one the run
         // detects is known wherever it was first recorded. Scope only decides which of the
         // entries the run does not detect it may mark not detected.
@@ -297,15 +296,17 @@ fn reconcile_in(tx: &mut dyn Tx, run: &RunInput, now: &str) -> Result<RunSummary
         if !in_scope && !detected_ids.contains(id.as_str()) {
             continue;
         }
+        let status = r.text(t, "status")?;
         known.insert(
             id.clone(),
             Known {
-                status: Status::parse(r[1].text().unwrap_or("open")).unwrap_or(Status::Open),
-                detected: r[2].int() == Some(1),
-                code: r[3].string().unwrap_or_default(),
+                status: Status::parse(&status)
+                    .map_err(|e| anyhow::anyhow!("ledger table {t}, column status: {e}"))?,
+                detected: r.int(t, "detected")? == 1,
+                code: r.text(t, "code")?,
                 cluster_ids,
-                districts: split_list(r[5].text().unwrap_or("")),
-                detail: r[6].string(),
+                districts: split_list(&r.text(t, "districts")?),
+                detail: r.opt_text(t, "detail")?,
                 workspace,
                 in_scope,
                 seq: seqs.get(&id).copied().unwrap_or(0),
@@ -330,28 +331,33 @@ fn reconcile_in(tx: &mut dyn Tx, run: &RunInput, now: &str) -> Result<RunSummary
         let at = (now, run_id);
         match known.get(&p.problem_id) {
             None => {
-                new_entries.push(vec![
-                    (&p.problem_id).into(),
-                    (&p.code).into(),
-                    (&p.layer).into(),
-                    (&p.feature_id).into(),
-                    p.cluster_ids.first().into(),
-                    join_list(&p.cluster_ids).into(),
-                    p.districts.first().into(),
-                    join_list(&p.districts).into(),
-                    (&run.workspace).into(),
-                    (&p.detail).into(),
-                    "open".into(),
-                    Val::Int(1),
-                    Val::Int(0),
-                    now.into(),
-                    now.into(),
-                    Val::Int(run_id),
-                    Val::Int(run_id),
-                    p.due.clone().into(),
-                    Val::Int(1),
-                    now.into(),
-                ]);
+                let entry = Entry {
+                    problem_id: p.problem_id.clone(),
+                    code: p.code.clone(),
+                    layer: p.layer.clone(),
+                    feature_id: p.feature_id.clone(),
+                    cluster_id: p.cluster_ids.first().cloned(),
+                    cluster_ids: p.cluster_ids.clone(),
+                    district: p.districts.first().cloned(),
+                    districts: p.districts.clone(),
+                    workspace: run.workspace.clone(),
+                    detail: Some(p.detail.clone()),
+                    status: Status::Open,
+                    detected: true,
+                    recurrences: 0,
+                    first_seen: now.into(),
+                    last_seen: now.into(),
+                    first_run: run_id,
+                    last_run: run_id,
+                    due: p.due.clone(),
+                    unit: None,
+                    measure: None,
+                    note: None,
+                    version: 1,
+                    updated_at: now.into(),
+                    history_count: 0,
+                };
+                new_entries.push(entry.values());
                 history(
                     &mut histories,
                     (&p.problem_id, 1),
@@ -413,11 +419,7 @@ fn reconcile_in(tx: &mut dyn Tx, run: &RunInput, now: &str) -> Result<RunSummary
             }
         }
     }
-    insert_rows(
-        tx,
-        "INSERT INTO entries (problem_id, code, layer, feature_id, cluster_id, cluster_ids, district, districts, workspace, detail, status, detected, recurrences, first_seen, last_seen, first_run, last_run, due, version, updated_at) VALUES ",
-        &new_entries,
-    )?;
+    insert_rows(tx, &ENTRIES.insert_head(), &new_entries)?;
     for_ids(
         tx,
         "UPDATE entries SET last_seen = $1, last_run = $2 WHERE problem_id IN ",
@@ -452,7 +454,7 @@ fn reconcile_in(tx: &mut dyn Tx, run: &RunInput, now: &str) -> Result<RunSummary
         );
         summary.not_detected.push(id.clone());
     }
-    insert_rows(tx, HISTORY_INSERT, &histories)?;
+    insert_rows(tx, &HISTORY.insert_head(), &histories)?;
 
     for c in &run.clusters {
         tx.execute(

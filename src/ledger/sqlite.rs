@@ -67,15 +67,19 @@ impl Tx for SqliteTx<'_> {
     fn query(&mut self, sql: &str, params: &[Val]) -> Result<Vec<Row>> {
         let mut stmt = self.0.prepare_cached(&numbered(sql))?;
         let n = stmt.column_count();
+        let columns: std::sync::Arc<[String]> = stmt
+            .column_names()
+            .into_iter()
+            .map(str::to_string)
+            .collect();
         let params: Vec<Value> = params.iter().map(to_sql).collect();
         let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
         let mut out = Vec::new();
         while let Some(row) = rows.next()? {
-            out.push(
-                (0..n)
-                    .map(|i| row.get_ref(i).map(from_sql))
-                    .collect::<Result<Row, _>>()?,
-            );
+            let values = (0..n)
+                .map(|i| row.get_ref(i).map(from_sql))
+                .collect::<Result<Vec<Val>, _>>()?;
+            out.push(Row::new(columns.clone(), values));
         }
         Ok(out)
     }

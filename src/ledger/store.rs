@@ -3,6 +3,8 @@
 //! cannot tell SQLite from PostgreSQL. Every operation is one transaction, committed whole
 //! or rolled back whole.
 
+use std::sync::Arc;
+
 use anyhow::{Result, anyhow};
 
 /// A value bound to a statement or read from a row.
@@ -78,8 +80,105 @@ impl<T: Into<Val>> From<Option<T>> for Val {
     }
 }
 
-/// A row: its values in the order of the query's columns.
-pub type Row = Vec<Val>;
+/// A row: its values in the order of the query's columns, with the columns' names, so a
+/// record is decoded by name (`text`, `int` …) and a NULL where the schema forbids one is
+/// an error naming the table and the column instead of an empty default. Aggregates with
+/// one value (`MAX(seq)`) are read by position.
+#[derive(Debug, Clone)]
+pub struct Row {
+    columns: Arc<[String]>,
+    values: Vec<Val>,
+}
+
+impl std::ops::Index<usize> for Row {
+    type Output = Val;
+
+    fn index(&self, i: usize) -> &Val {
+        &self.values[i]
+    }
+}
+
+impl Row {
+    pub fn new(columns: Arc<[String]>, values: Vec<Val>) -> Row {
+        Row { columns, values }
+    }
+
+    /// The values in the query's order.
+    pub fn into_values(self) -> Vec<Val> {
+        self.values
+    }
+
+    /// The value of `column` (named as the query names it) of a row of `table`.
+    fn value(&self, table: &str, column: &str) -> Result<&Val> {
+        self.columns
+            .iter()
+            .position(|c| c == column)
+            .map(|i| &self.values[i])
+            .ok_or_else(|| anyhow!("ledger table {table}: the query has no column {column}"))
+    }
+
+    /// A text the schema requires.
+    pub fn text(&self, table: &str, column: &str) -> Result<String> {
+        self.opt_text(table, column)?.ok_or_else(|| {
+            anyhow!("ledger table {table}, column {column}: NULL where the schema requires a value")
+        })
+    }
+
+    /// A text that may be NULL.
+    pub fn opt_text(&self, table: &str, column: &str) -> Result<Option<String>> {
+        match self.value(table, column)? {
+            Val::Null => Ok(None),
+            Val::Text(t) => Ok(Some(t.clone())),
+            Val::Int(i) => Ok(Some(i.to_string())),
+            Val::Blob(_) => Err(anyhow!(
+                "ledger table {table}, column {column}: bytes where text is expected"
+            )),
+        }
+    }
+
+    /// An integer the schema requires.
+    pub fn int(&self, table: &str, column: &str) -> Result<i64> {
+        self.opt_int(table, column)?.ok_or_else(|| {
+            anyhow!("ledger table {table}, column {column}: NULL where the schema requires a value")
+        })
+    }
+
+    /// An integer that may be NULL.
+    pub fn opt_int(&self, table: &str, column: &str) -> Result<Option<i64>> {
+        match self.value(table, column)? {
+            Val::Null => Ok(None),
+            v => v.int().map(Some).ok_or_else(|| {
+                anyhow!("ledger table {table}, column {column}: {v:?} where an integer is expected")
+            }),
+        }
+    }
+}
+
+/// A table's columns as one list, which its SELECT, INSERT and UPDATE statements are all
+/// built from.
+pub struct Columns {
+    pub table: &'static str,
+    pub names: &'static [&'static str],
+}
+
+impl Columns {
+    /// `a, b, c`, each prefixed `prefix.` when given (a table alias).
+    pub fn select(&self, prefix: Option<&str>) -> String {
+        self.names
+            .iter()
+            .map(|c| match prefix {
+                Some(p) => format!("{p}.{c}"),
+                None => c.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// `INSERT INTO table (a, b, c) VALUES ` (for `insert_rows`).
+    pub fn insert_head(&self) -> String {
+        format!("INSERT INTO {} ({}) VALUES ", self.table, self.select(None))
+    }
+}
 
 /// One open transaction.
 pub trait Tx {
@@ -156,7 +255,7 @@ pub fn scalar(tx: &mut dyn Tx, sql: &str, params: &[Val]) -> Result<Option<Val>>
         .query(sql, params)?
         .into_iter()
         .next()
-        .and_then(|r| r.into_iter().next()))
+        .and_then(|r| r.into_values().into_iter().next()))
 }
 
 /// Parameters one statement may carry: under SQLite's 32,766 and PostgreSQL's 65,535.
@@ -218,4 +317,40 @@ pub fn for_ids(tx: &mut dyn Tx, head: &str, fixed: &[Val], ids: &[&str]) -> Resu
         changed += tx.execute(&sql, &params)?;
     }
     Ok(changed)
+}
+
+#[cfg(test)]
+mod row_tests {
+    use super::*;
+
+    fn row() -> Row {
+        let columns: Arc<[String]> = ["code", "detail", "version"].map(String::from).into();
+        Row::new(columns, vec![Val::Null, Val::Null, Val::Int(3)])
+    }
+
+    #[test]
+    fn a_null_where_the_schema_forbids_one_is_an_error_naming_table_and_column() {
+        let e = row().text("entries", "code").unwrap_err().to_string();
+        assert!(
+            e.contains("entries") && e.contains("code") && e.contains("NULL"),
+            "{e}"
+        );
+        assert_eq!(row().opt_text("entries", "detail").unwrap(), None);
+        assert_eq!(row().int("entries", "version").unwrap(), 3);
+        let missing = row().text("entries", "status").unwrap_err().to_string();
+        assert!(missing.contains("no column status"), "{missing}");
+    }
+
+    #[test]
+    fn a_tables_insert_is_built_from_its_column_list() {
+        let c = Columns {
+            table: "history",
+            names: &["problem_id", "seq"],
+        };
+        assert_eq!(
+            c.insert_head(),
+            "INSERT INTO history (problem_id, seq) VALUES "
+        );
+        assert_eq!(c.select(Some("h")), "h.problem_id, h.seq");
+    }
 }

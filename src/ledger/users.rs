@@ -10,7 +10,7 @@ use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use serde::Serialize;
 
 use super::LedgerError;
-use super::store::{Store, Val, with};
+use super::store::{Row, Store, Val, with};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -119,32 +119,32 @@ pub fn authenticate(store: &dyn Store, token: &str) -> Result<Actor> {
     let Some(row) = row else {
         return Err(unauthorized().into());
     };
-    let hash = row[3].string().unwrap_or_default();
+    let hash = row.text("users", "token_hash")?;
     let parsed = PasswordHash::new(&hash).map_err(|_| unauthorized())?;
     Argon2::default()
         .verify_password(secret.as_bytes(), &parsed)
         .map_err(|_| unauthorized())?;
+    actor(&row)
+}
+
+/// A user decoded by column name.
+fn actor(r: &Row) -> Result<Actor> {
     Ok(Actor {
-        name: row[0].string().unwrap_or_default(),
-        role: Role::parse(row[1].text().unwrap_or("viewer"))?,
-        district: row[2].string(),
+        name: r.text("users", "name")?,
+        role: Role::parse(&r.text("users", "role")?)?,
+        district: r.opt_text("users", "district")?,
     })
 }
 
 /// The registered user called `name`, if there is one (for the command line's `--by`).
 pub fn by_name(store: &dyn Store, name: &str) -> Result<Option<Actor>> {
     with(store, |tx| {
-        Ok(tx
-            .query(
-                "SELECT name, role, district FROM users WHERE name = $1",
-                &[Val::from(name)],
-            )?
-            .into_iter()
-            .next()
-            .map(|r| Actor {
-                name: r[0].string().unwrap_or_default(),
-                role: Role::parse(r[1].text().unwrap_or("viewer")).unwrap_or(Role::Viewer),
-                district: r[2].string(),
-            }))
+        tx.query(
+            "SELECT name, role, district FROM users WHERE name = $1",
+            &[Val::from(name)],
+        )?
+        .first()
+        .map(actor)
+        .transpose()
     })
 }
