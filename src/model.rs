@@ -34,8 +34,11 @@ impl Answer {
 pub type Answers = LiteMap<&'static str, Answer>;
 
 /// Park level, which decides the 2025 deadline for national-level parks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, strum::IntoStaticStr,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum ParkLevel {
     National,
     Provincial,
@@ -43,16 +46,16 @@ pub enum ParkLevel {
 
 impl ParkLevel {
     pub fn as_str(self) -> &'static str {
-        match self {
-            ParkLevel::National => "national",
-            ParkLevel::Provincial => "provincial",
-        }
+        self.into()
     }
 }
 
 /// What a pipe carries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, strum::IntoStaticStr,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum PipeKind {
     Sewage,
     Storm,
@@ -63,11 +66,7 @@ impl PipeKind {
     pub const ALL: [PipeKind; 3] = [PipeKind::Sewage, PipeKind::Storm, PipeKind::Combined];
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            PipeKind::Sewage => "sewage",
-            PipeKind::Storm => "storm",
-            PipeKind::Combined => "combined",
-        }
+        self.into()
     }
 
     /// Sewage and combined pipes carry wastewater.
@@ -77,8 +76,11 @@ impl PipeKind {
 }
 
 /// What an outfall discharges.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, strum::IntoStaticStr,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum OutfallKind {
     Storm,
     Sewage,
@@ -95,12 +97,7 @@ impl OutfallKind {
     ];
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            OutfallKind::Storm => "storm",
-            OutfallKind::Sewage => "sewage",
-            OutfallKind::Combined => "combined",
-            OutfallKind::Plant => "plant",
-        }
+        self.into()
     }
 }
 
@@ -194,8 +191,9 @@ pub struct River {
 }
 
 /// The weather of an inspection: 晴/阴/多云 are dry, any 雨 is rain.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::IntoStaticStr)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Weather {
     Dry,
     Rain,
@@ -203,10 +201,7 @@ pub enum Weather {
 
 impl Weather {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Weather::Dry => "dry",
-            Weather::Rain => "rain",
-        }
+        self.into()
     }
 }
 

@@ -10,8 +10,9 @@ use crate::index::LineIndex;
 use crate::model::{Cluster, Park};
 use crate::project::CorridorConfig;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::IntoStaticStr)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum CorridorReason {
     Distance,
     Override,
@@ -20,11 +21,7 @@ pub enum CorridorReason {
 
 impl CorridorReason {
     pub fn as_str(self) -> &'static str {
-        match self {
-            CorridorReason::Distance => "distance",
-            CorridorReason::Override => "override",
-            CorridorReason::District => "district",
-        }
+        self.into()
     }
 }
 

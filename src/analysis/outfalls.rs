@@ -17,8 +17,9 @@ use crate::contract::{LayerKind, ProblemCode};
 use crate::model::{Outfall, OutfallKind};
 
 /// What an outfall is, for styling and filtering.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::IntoStaticStr)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum OutfallStatus {
     Matched,
     Unmatched,
@@ -43,15 +44,7 @@ impl OutfallStatus {
     ];
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            OutfallStatus::Matched => "matched",
-            OutfallStatus::Unmatched => "unmatched",
-            OutfallStatus::SewageDirect => "sewage_direct",
-            OutfallStatus::CrossConnection => "cross_connection",
-            OutfallStatus::PlantEffluent => "plant_effluent",
-            OutfallStatus::DryWeatherFlow => "dry_weather_flow",
-            OutfallStatus::Polluted => "polluted",
-        }
+        self.into()
     }
 }
 

@@ -6,8 +6,9 @@ use serde::{Deserialize, Serialize};
 use super::LayerKind;
 
 /// How urgently a problem needs fixing before acceptance.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, strum::IntoStaticStr)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Severity {
     Low,
     Medium,
@@ -16,17 +17,26 @@ pub enum Severity {
 
 impl Severity {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Low => "low",
-            Severity::Medium => "medium",
-            Severity::High => "high",
-        }
+        self.into()
     }
 }
 
 /// A kind of finding that stands between a cluster and acceptance.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
 pub enum ProblemCode {
     OutfallUnmatched,
     OutfallSewageDirect,
@@ -59,20 +69,7 @@ impl ProblemCode {
     ];
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            ProblemCode::OutfallUnmatched => "OUTFALL_UNMATCHED",
-            ProblemCode::OutfallSewageDirect => "OUTFALL_SEWAGE_DIRECT",
-            ProblemCode::StormCrossConnection => "STORM_CROSS_CONNECTION",
-            ProblemCode::EnterpriseUncovered => "ENTERPRISE_UNCOVERED",
-            ProblemCode::EnterpriseNotConnected => "ENTERPRISE_NOT_CONNECTED",
-            ProblemCode::EnterpriseOutsideCluster => "ENTERPRISE_OUTSIDE_CLUSTER",
-            ProblemCode::SewerNotToPlant => "SEWER_NOT_TO_PLANT",
-            ProblemCode::PlantOverloaded => "PLANT_OVERLOADED",
-            ProblemCode::PipeDefect => "PIPE_DEFECT",
-            ProblemCode::InvalidGeometry => "INVALID_GEOMETRY",
-            ProblemCode::DryWeatherFlow => "DRY_WEATHER_FLOW",
-            ProblemCode::StormOutfallPolluted => "STORM_OUTFALL_POLLUTED",
-        }
+        self.into()
     }
 
     pub fn label_zh(self) -> &'static str {

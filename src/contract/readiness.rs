@@ -7,8 +7,21 @@
 use serde::{Deserialize, Serialize};
 
 /// Where a cluster stands against acceptance.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum ReadinessGroup {
     /// Score at or above the pass line and no veto (达标).
     Ready,
@@ -46,15 +59,8 @@ impl ReadinessGroup {
         }
     }
 
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            ReadinessGroup::Ready => "ready",
-            ReadinessGroup::Veto => "veto",
-            ReadinessGroup::OneOrTwo => "one_or_two",
-            ReadinessGroup::ThreeOrMore => "three_or_more",
-            ReadinessGroup::Unreachable => "unreachable",
-            ReadinessGroup::OutOfScope => "out_of_scope",
-        }
+    pub fn as_str(self) -> &'static str {
+        self.into()
     }
 
     pub fn from_name(name: &str) -> Option<ReadinessGroup> {

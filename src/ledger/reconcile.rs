@@ -260,15 +260,38 @@ fn history(
 }
 
 fn reconcile_in(tx: &mut dyn Tx, run: &RunInput, now: &str) -> Result<RunSummary> {
-    // The counter's row is locked until commit: concurrent runs take turns.
-    let run_id = super::store::scalar(
+    let run_id = next_run_id(tx)?;
+    let known = known_entries(tx, run)?;
+    let mut summary = RunSummary {
+        run_id,
+        ..RunSummary::default()
+    };
+    // What most problems need is the same statement with other values: new entries, their
+    // history and the still-detected ones' `last_seen` go in a few statements at the end.
+    let mut histories: Vec<Vec<Val>> = Vec::new();
+    match_detected(tx, run, (now, run_id), &known, &mut summary, &mut histories)?;
+    mark_not_detected(tx, run, (now, run_id), &known, &mut summary, &mut histories)?;
+    insert_rows(tx, &HISTORY.insert_head(), &histories)?;
+    record_clusters(tx, run, run_id)?;
+    record_run_row(tx, run, now, &summary)?;
+    Ok(summary)
+}
+
+/// The run's number: the counter's row is locked until commit, so concurrent runs take
+/// turns.
+fn next_run_id(tx: &mut dyn Tx) -> Result<i64> {
+    super::store::scalar(
         tx,
         "UPDATE counters SET value = value + 1 WHERE name = 'run' RETURNING value",
         &[],
     )?
     .and_then(|v| v.int())
-    .ok_or_else(|| anyhow::anyhow!("the ledger has no run counter"))?;
+    .ok_or_else(|| anyhow::anyhow!("the ledger has no run counter"))
+}
 
+/// The entries the run may change: every one it detects, wherever it was first recorded,
+/// and every one of its workspace or clusters (`in_scope`).
+fn known_entries(tx: &mut dyn Tx, run: &RunInput) -> Result<HashMap<String, Known>> {
     let run_clusters: HashSet<&str> = run.clusters.iter().map(|c| c.id.as_str()).collect();
     let detected_ids: HashSet<&str> = run.problems.iter().map(|p| p.problem_id.as_str()).collect();
     let seqs: HashMap<String, i64> = tx
@@ -314,14 +337,20 @@ fn reconcile_in(tx: &mut dyn Tx, run: &RunInput, now: &str) -> Result<RunSummary
         );
     }
 
-    let mut summary = RunSummary {
-        run_id,
-        ..RunSummary::default()
-    };
-    // What most problems need is the same statement with other values: new entries, their
-    // history and the still-detected ones' `last_seen` go in a few statements at the end.
+    Ok(known)
+}
+
+/// Each problem the run detects: a new entry, a recurrence of a closed one, one detected
+/// again, or one still detected.
+fn match_detected(
+    tx: &mut dyn Tx,
+    run: &RunInput,
+    (now, run_id): (&str, i64),
+    known: &HashMap<String, Known>,
+    summary: &mut RunSummary,
+    histories: &mut Vec<Vec<Val>>,
+) -> Result<()> {
     let mut new_entries: Vec<Vec<Val>> = Vec::new();
-    let mut histories: Vec<Vec<Val>> = Vec::new();
     let mut still: Vec<&str> = Vec::new();
     let half = run.problems.len() / 2;
     for (i, p) in run.problems.iter().enumerate() {
@@ -359,7 +388,7 @@ fn reconcile_in(tx: &mut dyn Tx, run: &RunInput, now: &str) -> Result<RunSummary
                 };
                 new_entries.push(entry.values());
                 history(
-                    &mut histories,
+                    histories,
                     (&p.problem_id, 1),
                     at,
                     "new",
@@ -393,7 +422,7 @@ fn reconcile_in(tx: &mut dyn Tx, run: &RunInput, now: &str) -> Result<RunSummary
                         &[(&p.problem_id).into(), now.into(), Val::Int(run_id)],
                     )?;
                     history(
-                        &mut histories,
+                        histories,
                         (&p.problem_id, k.seq + 1),
                         at,
                         "recurred",
@@ -406,7 +435,7 @@ fn reconcile_in(tx: &mut dyn Tx, run: &RunInput, now: &str) -> Result<RunSummary
                         &[(&p.problem_id).into(), now.into(), Val::Int(run_id)],
                     )?;
                     history(
-                        &mut histories,
+                        histories,
                         (&p.problem_id, k.seq + 1),
                         at,
                         "detected_again",
@@ -426,6 +455,20 @@ fn reconcile_in(tx: &mut dyn Tx, run: &RunInput, now: &str) -> Result<RunSummary
         &[now.into(), Val::Int(run_id)],
         &still,
     )?;
+    Ok(())
+}
+
+/// The entries of the run's scope it no longer finds, where their rule ran: not detected
+/// (never closed: the data may be incomplete).
+fn mark_not_detected(
+    tx: &mut dyn Tx,
+    run: &RunInput,
+    (now, run_id): (&str, i64),
+    known: &HashMap<String, Known>,
+    summary: &mut RunSummary,
+    histories: &mut Vec<Vec<Val>>,
+) -> Result<()> {
+    let detected_ids: HashSet<&str> = run.problems.iter().map(|p| p.problem_id.as_str()).collect();
     // Entries of this workspace the run did not find, where their rule ran.
     let mut gone: Vec<(&String, &Known)> = known
         .iter()
@@ -446,7 +489,7 @@ fn reconcile_in(tx: &mut dyn Tx, run: &RunInput, now: &str) -> Result<RunSummary
     )?;
     for (id, k) in gone {
         history(
-            &mut histories,
+            histories,
             (id, k.seq + 1),
             (now, run_id),
             "not_detected",
@@ -454,8 +497,11 @@ fn reconcile_in(tx: &mut dyn Tx, run: &RunInput, now: &str) -> Result<RunSummary
         );
         summary.not_detected.push(id.clone());
     }
-    insert_rows(tx, &HISTORY.insert_head(), &histories)?;
+    Ok(())
+}
 
+/// The run's clusters, with their names, districts and deadlines as the run saw them.
+fn record_clusters(tx: &mut dyn Tx, run: &RunInput, run_id: i64) -> Result<()> {
     for c in &run.clusters {
         tx.execute(
             "INSERT INTO clusters (cluster_id, name, district, deadline, workspace, last_run) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (cluster_id) DO UPDATE SET name = $2, district = $3, deadline = $4, workspace = $5, last_run = $6",
@@ -469,6 +515,12 @@ fn reconcile_in(tx: &mut dyn Tx, run: &RunInput, now: &str) -> Result<RunSummary
             ],
         )?;
     }
+    Ok(())
+}
+
+/// The run's own row: when, what it read, what it found and changed.
+fn record_run_row(tx: &mut dyn Tx, run: &RunInput, now: &str, summary: &RunSummary) -> Result<()> {
+    let run_id = summary.run_id;
     tx.execute(
         "INSERT INTO runs (run_id, at, workspace, fingerprint, params, rules_ran, problems, new_count, recurred_count, not_detected_count, zdz_version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         &[
@@ -485,5 +537,5 @@ fn reconcile_in(tx: &mut dyn Tx, run: &RunInput, now: &str) -> Result<RunSummary
             env!("CARGO_PKG_VERSION").into(),
         ],
     )?;
-    Ok(summary)
+    Ok(())
 }

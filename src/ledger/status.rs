@@ -4,8 +4,21 @@
 use serde::{Deserialize, Serialize};
 
 /// A status as the API takes it: the English word or the Chinese one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Status {
     #[serde(alias = "待整改")]
     Open,
@@ -29,13 +42,7 @@ impl Status {
     ];
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Open => "open",
-            Status::InProgress => "in_progress",
-            Status::AwaitingReview => "awaiting_review",
-            Status::Closed => "closed",
-            Status::Dismissed => "dismissed",
-        }
+        self.into()
     }
 
     pub fn zh(self) -> &'static str {

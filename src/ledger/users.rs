@@ -12,8 +12,9 @@ use serde::Serialize;
 use super::LedgerError;
 use super::store::{Row, Store, Val, with};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::IntoStaticStr)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Role {
     City,
     District,
@@ -22,11 +23,7 @@ pub enum Role {
 
 impl Role {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Role::City => "city",
-            Role::District => "district",
-            Role::Viewer => "viewer",
-        }
+        self.into()
     }
 
     pub fn parse(s: &str) -> Result<Role> {

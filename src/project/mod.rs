@@ -51,8 +51,9 @@ impl Params {
 }
 
 /// A condition a deadline rule may test.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Condition {
     NoEnterprises,
     Demo,
@@ -64,14 +65,7 @@ pub enum Condition {
 
 impl Condition {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Condition::NoEnterprises => "no_enterprises",
-            Condition::Demo => "demo",
-            Condition::InCorridor => "in_corridor",
-            Condition::National => "national",
-            Condition::Provincial => "provincial",
-            Condition::Always => "always",
-        }
+        self.into()
     }
 }
 

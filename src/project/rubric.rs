@@ -14,8 +14,21 @@ use crate::contract::{AnswerKind, LayerKind, ProblemCode, manual_field};
 const PROVISIONAL: &str = include_str!("rubric.toml");
 
 /// Whom a share item counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Population {
     Enterprises,
     Outfalls,
@@ -25,12 +38,7 @@ pub enum Population {
 
 impl Population {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Population::Enterprises => "enterprises",
-            Population::Outfalls => "outfalls",
-            Population::StormOutfalls => "storm_outfalls",
-            Population::Pipes => "pipes",
-        }
+        self.into()
     }
 
     /// The layer its members come from.

@@ -109,13 +109,29 @@ fn headers(names: &[&str]) -> Vec<String> {
 }
 
 /// The workbook's sheets, built from the analysis.
+/// The survey form ("源、网、厂" 调查表): one sheet per object type, and the problem list.
 pub fn sheets(o: Outcome<'_>) -> Vec<Sheet<'_>> {
-    let (loaded, analysis, readiness) = (o.loaded, o.analysis, o.readiness);
-    let l = &loaded.layers;
-    let cluster_id =
-        move |c: Option<usize>| c.map_or(Cell::Empty, |c| text(l.clusters[c].id.clone()));
+    vec![
+        cluster_sheet(o),
+        source_sheet(o),
+        network_sheet(o),
+        plant_sheet(o),
+        outfall_sheet(o),
+        problem_sheet(o),
+    ]
+}
 
-    let clusters = Sheet {
+/// A cluster's id as a cell, empty outside every cluster.
+fn cluster_id_cell(l: &crate::model::Layers) -> impl Fn(Option<usize>) -> Cell + '_ {
+    move |c: Option<usize>| c.map_or(Cell::Empty, |c| text(l.clusters[c].id.clone()))
+}
+
+/// 组团: each cluster with its deadline, score and manual answers.
+fn cluster_sheet(o: Outcome<'_>) -> Sheet<'_> {
+    let analysis = o.analysis;
+    let readiness = o.readiness;
+    let l = &o.loaded.layers;
+    Sheet {
         name: ANSWER_SHEETS[0].1,
         headers: [
             headers(&[
@@ -193,9 +209,15 @@ pub fn sheets(o: Outcome<'_>) -> Vec<Sheet<'_>> {
                 row
             }),
         },
-    };
+    }
+}
 
-    let sources = Sheet {
+/// 源: each enterprise with its connection, coverage and answers.
+fn source_sheet(o: Outcome<'_>) -> Sheet<'_> {
+    let analysis = o.analysis;
+    let l = &o.loaded.layers;
+    let cluster_id = cluster_id_cell(l);
+    Sheet {
         name: ANSWER_SHEETS[1].1,
         headers: [
             headers(&[
@@ -236,8 +258,13 @@ pub fn sheets(o: Outcome<'_>) -> Vec<Sheet<'_>> {
                 row
             }),
         },
-    };
+    }
+}
 
+/// 网: pipes per cluster and kind.
+fn network_sheet(o: Outcome<'_>) -> Sheet<'_> {
+    let analysis = o.analysis;
+    let l = &o.loaded.layers;
     // 网: per cluster (or outside every cluster) and kind: count, length, grade 3–4 defects.
     // Summed by cluster index, in fixed chunks on every core merged in order (so the sums
     // do not depend on how the work was shared out), then ordered by cluster id (outside
@@ -279,7 +306,7 @@ pub fn sheets(o: Outcome<'_>) -> Vec<Sheet<'_>> {
         PipeKind::Storm => "雨水",
         PipeKind::Combined => "合流",
     };
-    let net = Sheet {
+    Sheet {
         name: "网 管网",
         headers: headers(&[
             "组团编号",
@@ -300,9 +327,13 @@ pub fn sheets(o: Outcome<'_>) -> Vec<Sheet<'_>> {
                 ]
             })
             .collect(),
-    };
+    }
+}
 
-    let plants = Sheet {
+/// 厂: each plant with its capacity, inflow and the clusters it receives.
+fn plant_sheet(o: Outcome<'_>) -> Sheet<'_> {
+    let l = &o.loaded.layers;
+    Sheet {
         name: "厂 污水厂",
         headers: headers(&[
             "污水厂编号",
@@ -330,9 +361,15 @@ pub fn sheets(o: Outcome<'_>) -> Vec<Sheet<'_>> {
                 ]
             })
             .collect(),
-    };
+    }
+}
 
-    let outfalls = Sheet {
+/// 口: each outfall with its match, trace and problems.
+fn outfall_sheet(o: Outcome<'_>) -> Sheet<'_> {
+    let analysis = o.analysis;
+    let l = &o.loaded.layers;
+    let cluster_id = cluster_id_cell(l);
+    Sheet {
         name: "口 排口",
         headers: headers(&[
             "排口编号",
@@ -377,11 +414,7 @@ pub fn sheets(o: Outcome<'_>) -> Vec<Sheet<'_>> {
                 ]
             }),
         },
-    };
-
-    let problems = problem_sheet(o);
-
-    vec![clusters, sources, net, plants, outfalls, problems]
+    }
 }
 
 /// The 问题清单: every problem of the run, and with a ledger its current values (the

@@ -313,51 +313,57 @@ impl<'a> MapIndex<'a> {
         }
         let centre = extent.center();
         let radius = extent.width().max(extent.height());
+        let outfalls = self
+            .outfalls
+            .within(centre, radius)
+            .into_iter()
+            .map(|(i, _)| (i, Some(l.outfalls[i].geom.0), a.outfalls[i].status.as_str()));
+        let outfall_marker = Marker {
+            palette: &self.outfall_status,
+            shape: |x, y| triangle(x, y, 6.5),
+            stroke_width: 0.8,
+            legend_rank: 4,
+            swatch: Swatch::Triangle,
+        };
+        // The problem outfalls are named, the first 40 of them.
         let mut labelled = 0;
-        for (i, _) in self.outfalls.within(centre, radius) {
-            let at = l.outfalls[i].geom.0;
-            if !inside(&extent, at) {
-                continue;
-            }
-            let status = a.outfalls[i].status.as_str();
-            let (x, y) = view.px(at);
-            svg.path(
-                &triangle(x, y, 6.5),
-                &rgb(Self::color(&self.outfall_status, status)),
-                "#222",
-                0.8,
-                "",
-            );
-            legend.insert(
-                (4, status.to_string()),
-                Self::entry(&self.outfall_status, status, Swatch::Triangle),
-            );
+        let label = |svg: &mut Svg, i: usize, x: f64, y: f64| {
             if !a.outfalls[i].codes.is_empty() && labelled < 40 {
                 svg.label(x + 8.0, y - 6.0, 11.0, &l.outfalls[i].id, "normal", "start");
                 labelled += 1;
             }
-        }
-        for (i, _) in self.problems.within(centre, radius) {
-            let Some(at) = self.problem_at[i] else {
-                continue;
-            };
-            if !inside(&extent, at) {
-                continue;
-            }
-            let code = a.problems[i].code.as_str();
-            let (x, y) = view.px(at);
-            svg.path(
-                &diamond(x, y, 4.5),
-                &rgb(Self::color(&self.problem_code, code)),
-                "#222",
-                0.7,
-                "",
-            );
-            legend.insert(
-                (5, code.to_string()),
-                Self::entry(&self.problem_code, code, Swatch::Diamond),
-            );
-        }
+        };
+        self.markers(
+            svg,
+            view,
+            &extent,
+            outfall_marker,
+            outfalls,
+            &mut legend,
+            label,
+        );
+        let problems = self
+            .problems
+            .within(centre, radius)
+            .into_iter()
+            .map(|(i, _)| (i, self.problem_at[i], a.problems[i].code.as_str()));
+        let problem_marker = Marker {
+            palette: &self.problem_code,
+            shape: |x, y| diamond(x, y, 4.5),
+            stroke_width: 0.7,
+            legend_rank: 5,
+            swatch: Swatch::Diamond,
+        };
+        let unlabelled = |_: &mut Svg, _: usize, _: f64, _: f64| {};
+        self.markers(
+            svg,
+            view,
+            &extent,
+            problem_marker,
+            problems,
+            &mut legend,
+            unlabelled,
+        );
         for p in &l.plants {
             if inside(&extent, p.rep) {
                 let (x, y) = view.px(p.rep);
@@ -381,6 +387,40 @@ impl<'a> MapIndex<'a> {
             }
         }
         legend.into_values().collect()
+    }
+
+    /// Point markers of one layer inside `extent`, each in its class's colour, with its
+    /// class in the legend; `points` are (index, place, class), and `label` may name each
+    /// marker as it is drawn.
+    #[allow(clippy::too_many_arguments)]
+    fn markers<'p>(
+        &self,
+        svg: &mut Svg,
+        view: View,
+        extent: &Rect,
+        marker: Marker,
+        points: impl Iterator<Item = (usize, Option<Coord>, &'p str)>,
+        legend: &mut BTreeMap<(u8, String), (Swatch, Rgba, String)>,
+        mut label: impl FnMut(&mut Svg, usize, f64, f64),
+    ) {
+        for (i, at, class) in points {
+            let Some(at) = at.filter(|at| inside(extent, *at)) else {
+                continue;
+            };
+            let (x, y) = view.px(at);
+            svg.path(
+                &(marker.shape)(x, y),
+                &rgb(Self::color(marker.palette, class)),
+                "#222",
+                marker.stroke_width,
+                "",
+            );
+            legend.insert(
+                (marker.legend_rank, class.to_string()),
+                Self::entry(marker.palette, class, marker.swatch),
+            );
+            label(svg, i, x, y);
+        }
     }
 
     /// Scale bar, north arrow and CRS along the frame.
@@ -536,6 +576,15 @@ impl<'a> MapIndex<'a> {
         self.furniture(&mut svg, view);
         svg.finish()
     }
+}
+
+/// How one point layer is drawn: its classes' colours, its shape, its place in the legend.
+struct Marker<'a> {
+    palette: &'a HashMap<String, (Rgba, String)>,
+    shape: fn(f64, f64) -> String,
+    stroke_width: f64,
+    legend_rank: u8,
+    swatch: Swatch,
 }
 
 fn inside(r: &Rect, c: Coord) -> bool {

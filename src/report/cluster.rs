@@ -29,28 +29,82 @@ fn level_zh(l: Option<crate::model::ParkLevel>) -> &'static str {
     }
 }
 
-/// The report of cluster `i`.
-pub fn document(o: Outcome, maps: &MapIndex, i: usize) -> Document {
-    let l = &o.loaded.layers;
-    let a = o.analysis;
-    let (c, r) = (&l.clusters[i], &a.clusters[i]);
-    let park = r.park.map(|p| &l.parks[p]);
-    let name = c.name.clone().unwrap_or_else(|| c.id.clone());
-    let scored = o.readiness.clusters[i].as_ref();
-    let provisional = if o.readiness.rubric.provisional {
-        "(暂行)"
-    } else {
-        ""
-    };
-    let mut b = Vec::new();
-
-    // Cover.
-    let state = match scored {
+/// Where the cluster stands, for the cover and the score.
+fn state(scored: Option<&crate::readiness::ClusterReadiness>) -> String {
+    match scored {
         None => "不纳入 out of scope".to_string(),
         Some(s) if !s.veto.is_empty() => format!("否决 vetoed ({} 项否决问题)", s.veto.len()),
         Some(s) if s.ready => "已达标 ready".to_string(),
         Some(_) => "未达标 not ready".to_string(),
+    }
+}
+
+/// What every section of a cluster's report reads.
+#[derive(Clone, Copy)]
+struct Ctx<'a> {
+    o: Outcome<'a>,
+    maps: &'a MapIndex<'a>,
+    i: usize,
+    l: &'a crate::model::Layers,
+    a: &'a crate::analysis::Analysis,
+    c: &'a crate::model::Cluster,
+    r: &'a crate::analysis::ClusterResult,
+    park: Option<&'a crate::model::Park>,
+    name: &'a str,
+    scored: Option<&'a crate::readiness::ClusterReadiness>,
+    provisional: &'static str,
+}
+
+/// A cluster's report (排查整治报告): one function per section, in the order they print.
+pub fn document(o: Outcome, maps: &MapIndex, i: usize) -> Document {
+    let l = &o.loaded.layers;
+    let a = o.analysis;
+    let (c, r) = (&l.clusters[i], &a.clusters[i]);
+    let name = c.name.clone().unwrap_or_else(|| c.id.clone());
+    let ctx = Ctx {
+        o,
+        maps,
+        i,
+        l,
+        a,
+        c,
+        r,
+        park: r.park.map(|p| &l.parks[p]),
+        name: &name,
+        scored: o.readiness.clusters[i].as_ref(),
+        provisional: if o.readiness.rubric.provisional {
+            "(暂行)"
+        } else {
+            ""
+        },
     };
+    let mut b = Vec::new();
+    for section in [
+        cover, map, sources, network, plants, outfalls, score, problems,
+    ] {
+        section(&ctx, &mut b);
+    }
+    Document {
+        title: format!("{name} 排查整治报告"),
+        ident: format!("zdz-cluster-{}", c.id),
+        header: format!("{name} ({}) · 污水零直排区排查整治报告 · zdz", c.id),
+        paper: Paper::A4,
+        blocks: b,
+    }
+}
+
+/// The cover: the cluster, its park, deadline, corridor and score.
+fn cover(ctx: &Ctx, b: &mut Vec<Block>) {
+    let Ctx {
+        c,
+        r,
+        park,
+        name,
+        scored,
+        provisional,
+        ..
+    } = *ctx;
+    let state = state(scored);
     b.push(Block::Cover {
         title: format!("{name} 污水零直排区建设排查整治报告"),
         lines: vec![
@@ -84,8 +138,11 @@ pub fn document(o: Outcome, maps: &MapIndex, i: usize) -> Document {
         "本报告由 zdz 根据工作空间数据自动生成；示例数据为虚构。评分依据暂行评分细则，正式评分细则到位后以正式细则为准。".into(),
     ));
     b.push(Block::PageBreak);
+}
 
-    // Map.
+/// The cluster on its map.
+fn map(ctx: &Ctx, b: &mut Vec<Block>) {
+    let Ctx { maps, i, name, .. } = *ctx;
     b.push(Block::Heading(1, "组团位置与管网 Map".into()));
     let (svg, metres) = maps.cluster(i, 900.0, 900.0);
     b.push(Block::Figure {
@@ -98,8 +155,11 @@ pub fn document(o: Outcome, maps: &MapIndex, i: usize) -> Document {
         ),
     });
     b.push(Block::PageBreak);
+}
 
-    // 源.
+/// 源: the enterprises (排水户), their connection and answers.
+fn sources(ctx: &Ctx, b: &mut Vec<Block>) {
+    let Ctx { i, l, a, .. } = *ctx;
     b.push(Block::Heading(1, "源：企业(排水户) Sources".into()));
     let enterprise_rows: Vec<Vec<String>> = l
         .enterprises
@@ -144,8 +204,19 @@ pub fn document(o: Outcome, maps: &MapIndex, i: usize) -> Document {
         .to_vec(),
         rows: enterprise_rows,
     });
+}
 
-    // 网.
+/// 网: the pipes by kind, defects and cross-connections.
+fn network(ctx: &Ctx, b: &mut Vec<Block>) {
+    let Ctx {
+        o,
+        maps,
+        i,
+        l,
+        a,
+        c,
+        ..
+    } = *ctx;
     b.push(Block::Heading(1, "网：管网 Network".into()));
     let mut by_kind = std::collections::BTreeMap::new();
     for (p, pc) in l.pipes.iter().zip(&a.pipe_clusters) {
@@ -210,8 +281,11 @@ pub fn document(o: Outcome, maps: &MapIndex, i: usize) -> Document {
             }
         }
     }
+}
 
-    // 厂.
+/// 厂: the plants that receive the cluster's sewage.
+fn plants(ctx: &Ctx, b: &mut Vec<Block>) {
+    let Ctx { l, r, .. } = *ctx;
     b.push(Block::Heading(1, "厂：接收污水的污水处理厂 Plants".into()));
     if r.downstream.plants.is_empty() {
         b.push(Block::Para(
@@ -253,8 +327,11 @@ pub fn document(o: Outcome, maps: &MapIndex, i: usize) -> Document {
                 .collect(),
         });
     }
+}
 
-    // 口.
+/// 口: the outfalls and their traces.
+fn outfalls(ctx: &Ctx, b: &mut Vec<Block>) {
+    let Ctx { i, l, a, .. } = *ctx;
     b.push(Block::Heading(1, "口：排口 Outfalls".into()));
     let outfall_rows: Vec<Vec<String>> = l
         .outfalls
@@ -314,8 +391,17 @@ pub fn document(o: Outcome, maps: &MapIndex, i: usize) -> Document {
         .to_vec(),
         rows: outfall_rows,
     });
+}
 
-    // Score.
+/// The score item by item, the veto and the fewest actions to ready.
+fn score(ctx: &Ctx, b: &mut Vec<Block>) {
+    let Ctx {
+        o,
+        c,
+        scored,
+        provisional,
+        ..
+    } = *ctx;
     b.push(Block::Heading(1, format!("验收评分{provisional} Score")));
     match scored {
         None => b.push(Block::Para(
@@ -326,7 +412,7 @@ pub fn document(o: Outcome, maps: &MapIndex, i: usize) -> Document {
                 "得分{provisional} {} / 100，达标线 {}；{}。",
                 round2(s.score),
                 o.readiness.rubric.pass_line,
-                state
+                state(scored)
             )));
             if o.readiness.rubric.provisional {
                 b.push(Block::Note("暂行：正式评分细则尚未取得，以下为 zdz 依领域资料拟定的暂行细则 (src/project/rubric.toml)。".into()));
@@ -410,8 +496,11 @@ pub fn document(o: Outcome, maps: &MapIndex, i: usize) -> Document {
             }
         }
     }
+}
 
-    // Problems.
+/// The problem list, with the ledger's status when there is one.
+fn problems(ctx: &Ctx, b: &mut Vec<Block>) {
+    let Ctx { o, a, c, .. } = *ctx;
     b.push(Block::Heading(1, "问题清单 Problems".into()));
     let mut rows = Vec::new();
     let ledger = o.ledger;
@@ -488,12 +577,4 @@ pub fn document(o: Outcome, maps: &MapIndex, i: usize) -> Document {
     }
     b.push(Block::Para(format!("问题 {} 项。", rows.len())));
     b.push(Block::Table { headers, rows });
-
-    Document {
-        title: format!("{name} 排查整治报告"),
-        ident: format!("zdz-cluster-{}", c.id),
-        header: format!("{name} ({}) · 污水零直排区排查整治报告 · zdz", c.id),
-        paper: Paper::A4,
-        blocks: b,
-    }
 }

@@ -136,17 +136,78 @@ fn items_path(c: &super::collection::Collection, crs: &[String]) -> Value {
 /// The document of the service as started: the ledger's operations and their security only
 /// when it runs with a ledger (without one they answer 404, which they would not promise).
 pub fn document(s: &Snapshot, base: &str, with_ledger: bool) -> Value {
+    let mut paths = Map::new();
+    ogc_paths(&mut paths, s);
+    api_paths(&mut paths, s);
+    service_paths(&mut paths);
+    tile_paths(&mut paths, s);
+    if with_ledger {
+        ledger_paths(&mut paths);
+    }
+
+    let mut doc = json!({
+        "openapi": "3.0.3",
+        "info": { "title": "zdz", "version": env!("CARGO_PKG_VERSION"), "description": "工业园区污水零直排区: clusters, deadlines, problems and the sewer network, as OGC API – Features and plain JSON; vector tiles; the problem ledger." },
+        "servers": [{ "url": base }],
+        "paths": paths,
+        "components": {
+            "parameters": {
+                // No `maximum`: a larger limit is answered with MAX_LIMIT features, as OGC API –
+                // Features asks (/req/core/fc-limit-response-1).
+                "limit": query("limit", &format!("features per page (at most {MAX_LIMIT} are answered)"), json!({"type": "integer", "minimum": 1, "default": DEFAULT_LIMIT})),
+                "offset": query("offset", "features to skip", json!({"type": "integer", "minimum": 0, "default": 0})),
+                "bbox": query("bbox", "minx,miny,maxx,maxy, or minx,miny,minz,maxx,maxy,maxz, in bbox-crs (CRS84 by default)", json!({"type": "string", "pattern": BBOX_PATTERN})),
+                "f": query("f", "the format: GeoJSON", json!({"type": "string", "enum": ["json", "geojson"]})),
+            },
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "required": ["code", "description"],
+                    "properties": {
+                        "code": { "type": "string", "description": "OGC-style: InvalidParameterValue, NotFound, Unauthorized, Forbidden, Conflict, Unavailable, MethodNotAllowed, PayloadTooLarge …" },
+                        "description": { "type": "string", "description": "what was wrong, naming the parameter or the entry" },
+                        "current": { "type": "object", "description": "with a 409 of the ledger: the entry as it now is" },
+                    },
+                },
+                "Change": {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "required": ["version"],
+                    "properties": {
+                        "version": { "type": "integer", "minimum": 1, "maximum": 9_007_199_254_740_991u64, "description": "the entry's version the client saw (optimistic concurrency: another version is a 409)" },
+                        "status": { "type": "string", "enum": statuses() },
+                        "note": { "type": "string" },
+                        "unit": { "type": "string", "description": "the unit responsible (责任单位); empty clears it" },
+                        "measure": { "type": "string", "description": "the measure (整改措施); empty clears it" },
+                        "due": { "type": "string", "format": "date", "pattern": "^(19[0-9]{2}|2[01][0-9]{2}|2200)-[0-9]{2}-[0-9]{2}$", "nullable": true, "description": "the due date, of the years 1900–2200; null clears it" },
+                        "force_reason": { "type": "string", "description": "close although the latest run still detected it (city role)" },
+                    },
+                },
+            },
+            "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer", "description": "a token from `zdz ledger user add`" } },
+        },
+    });
+    if !with_ledger {
+        let components = &mut doc["components"];
+        if let Some(schemas) = components["schemas"].as_object_mut() {
+            schemas.remove("Change");
+        }
+        if let Some(c) = components.as_object_mut() {
+            c.remove("securitySchemes");
+        }
+        doc["info"]["description"] = json!(
+            "工业园区污水零直排区: clusters, deadlines, problems and the sewer network, as OGC API – Features and plain JSON; vector tiles."
+        );
+    }
+    doc
+}
+
+/// OGC API – Features: the landing page, conformance, collections, items and features.
+fn ogc_paths(paths: &mut Map<String, Value>, s: &Snapshot) {
     let crs = advertised(super::crs::epsg_code(&s.working_crs));
     let ids: Vec<&str> = s.collections.iter().map(|c| c.id.as_str()).collect();
     let collection_id = || path("collectionId", json!({ "type": "string", "enum": ids }));
-    let tiled: Vec<&str> = s
-        .collections
-        .iter()
-        .filter(|c| s.tile_source(&c.id).is_some())
-        .map(|c| c.id.as_str())
-        .collect();
     let json = &["application/json"];
-    let mut paths = Map::new();
     paths.insert(
         "/".into(),
         get(
@@ -203,6 +264,12 @@ pub fn document(s: &Snapshot, base: &str, with_ledger: bool) -> Value {
             ),
         );
     }
+}
+
+/// The questions users ask most, under `/api/`: their parameters read from the handlers'
+/// types (`params.rs`).
+fn api_paths(paths: &mut Map<String, Value>, s: &Snapshot) {
+    let json = &["application/json"];
     let boolean = |name: &str, what: &str| query(name, what, json!({"type": "boolean"}));
     paths.insert(
         "/api/clusters".into(),
@@ -265,6 +332,12 @@ pub fn document(s: &Snapshot, base: &str, with_ledger: bool) -> Value {
             &[MISSING],
         ),
     );
+}
+
+/// The service itself: summary, reload, health, the QGIS layer definition, this document,
+/// the web map and its assets.
+fn service_paths(paths: &mut Map<String, Value>) {
+    let json = &["application/json"];
     paths.insert(
         "/api/summary".into(),
         get(
@@ -333,6 +406,17 @@ pub fn document(s: &Snapshot, base: &str, with_ledger: bool) -> Value {
         "/favicon.ico".into(),
         json!({ "get": { "summary": "No icon", "responses": { "204": { "description": "no content" }, "503": error("timeout") } } }),
     );
+}
+
+/// Vector tiles, their TileJSON and the web map's style.
+fn tile_paths(paths: &mut Map<String, Value>, s: &Snapshot) {
+    let tiled: Vec<&str> = s
+        .collections
+        .iter()
+        .filter(|c| s.tile_source(&c.id).is_some())
+        .map(|c| c.id.as_str())
+        .collect();
+    let json = &["application/json"];
     let tile_number = |name: &str, max: u64| {
         path(
             name,
@@ -365,65 +449,6 @@ pub fn document(s: &Snapshot, base: &str, with_ledger: bool) -> Value {
         "/tiles/style.json".into(),
         get("The web map's MapLibre style", vec![], json, &[]),
     );
-    if with_ledger {
-        ledger_paths(&mut paths);
-    }
-
-    let mut doc = json!({
-        "openapi": "3.0.3",
-        "info": { "title": "zdz", "version": env!("CARGO_PKG_VERSION"), "description": "工业园区污水零直排区: clusters, deadlines, problems and the sewer network, as OGC API – Features and plain JSON; vector tiles; the problem ledger." },
-        "servers": [{ "url": base }],
-        "paths": paths,
-        "components": {
-            "parameters": {
-                // No `maximum`: a larger limit is answered with MAX_LIMIT features, as OGC API –
-                // Features asks (/req/core/fc-limit-response-1).
-                "limit": query("limit", &format!("features per page (at most {MAX_LIMIT} are answered)"), json!({"type": "integer", "minimum": 1, "default": DEFAULT_LIMIT})),
-                "offset": query("offset", "features to skip", json!({"type": "integer", "minimum": 0, "default": 0})),
-                "bbox": query("bbox", "minx,miny,maxx,maxy, or minx,miny,minz,maxx,maxy,maxz, in bbox-crs (CRS84 by default)", json!({"type": "string", "pattern": BBOX_PATTERN})),
-                "f": query("f", "the format: GeoJSON", json!({"type": "string", "enum": ["json", "geojson"]})),
-            },
-            "schemas": {
-                "Error": {
-                    "type": "object",
-                    "required": ["code", "description"],
-                    "properties": {
-                        "code": { "type": "string", "description": "OGC-style: InvalidParameterValue, NotFound, Unauthorized, Forbidden, Conflict, Unavailable, MethodNotAllowed, PayloadTooLarge …" },
-                        "description": { "type": "string", "description": "what was wrong, naming the parameter or the entry" },
-                        "current": { "type": "object", "description": "with a 409 of the ledger: the entry as it now is" },
-                    },
-                },
-                "Change": {
-                    "type": "object",
-                    "additionalProperties": false,
-                    "required": ["version"],
-                    "properties": {
-                        "version": { "type": "integer", "minimum": 1, "maximum": 9_007_199_254_740_991u64, "description": "the entry's version the client saw (optimistic concurrency: another version is a 409)" },
-                        "status": { "type": "string", "enum": statuses() },
-                        "note": { "type": "string" },
-                        "unit": { "type": "string", "description": "the unit responsible (责任单位); empty clears it" },
-                        "measure": { "type": "string", "description": "the measure (整改措施); empty clears it" },
-                        "due": { "type": "string", "format": "date", "pattern": "^(19[0-9]{2}|2[01][0-9]{2}|2200)-[0-9]{2}-[0-9]{2}$", "nullable": true, "description": "the due date, of the years 1900–2200; null clears it" },
-                        "force_reason": { "type": "string", "description": "close although the latest run still detected it (city role)" },
-                    },
-                },
-            },
-            "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer", "description": "a token from `zdz ledger user add`" } },
-        },
-    });
-    if !with_ledger {
-        let components = &mut doc["components"];
-        if let Some(schemas) = components["schemas"].as_object_mut() {
-            schemas.remove("Change");
-        }
-        if let Some(c) = components.as_object_mut() {
-            c.remove("securitySchemes");
-        }
-        doc["info"]["description"] = json!(
-            "工业园区污水零直排区: clusters, deadlines, problems and the sewer network, as OGC API – Features and plain JSON; vector tiles."
-        );
-    }
-    doc
 }
 
 fn ledger_paths(paths: &mut Map<String, Value>) {

@@ -219,180 +219,293 @@ pub fn styles(schedule: &[DeadlineRule]) -> Vec<LayerStyle> {
     }
 
     vec![
-        LayerStyle {
-            layer: "clusters",
-            title: "组团 Clusters",
-            shape: Shape::Polygon,
-            renderer: Renderer::Categorized { field: "deadline", categories: deadlines },
-            outline: Some(Outline {
-                field: "readiness",
-                categories: ReadinessGroup::ALL
-                    .into_iter()
-                    .map(|g| {
-                        let [r, gr, b] = g.rgb();
-                        cat(g.as_str(), g.label_zh(), g.label_en(), [r, gr, b, 255])
-                    })
-                    .collect(),
-                width: 1.2,
-            }),
-            marker: ("circle", 2.0),
-            width: 0.6,
-            fill_alpha: 110,
-            arrows: false,
-            labels: Some(Labels {
-                expression: "coalesce(\"name\", \"cluster_id\") || if(\"in_corridor\", '\\n长江沿线 ' || round(\"corridor_distance_m\") || ' m', '')".into(),
-                max_scale: 200_000.0,
-            }),
+        clusters_style(deadlines),
+        problems_style(),
+        outfalls_style(),
+        pipes_style(),
+        enterprises_style(),
+        plants_style(),
+        parks_style(),
+        rivers_style(),
+        yangtze_band_style(),
+    ]
+}
+
+/// 组团: filled by deadline, outlined by readiness group.
+fn clusters_style(deadlines: Vec<Category>) -> LayerStyle {
+    LayerStyle {
+        layer: "clusters",
+        title: "组团 Clusters",
+        shape: Shape::Polygon,
+        renderer: Renderer::Categorized { field: "deadline", categories: deadlines },
+        outline: Some(Outline {
+            field: "readiness",
+            categories: ReadinessGroup::ALL
+                .into_iter()
+                .map(|g| {
+                    let [r, gr, b] = g.rgb();
+                    cat(g.as_str(), g.label_zh(), g.label_en(), [r, gr, b, 255])
+                })
+                .collect(),
+            width: 1.2,
+        }),
+        marker: ("circle", 2.0),
+        width: 0.6,
+        fill_alpha: 110,
+        arrows: false,
+        labels: Some(Labels {
+            expression: "coalesce(\"name\", \"cluster_id\") || if(\"in_corridor\", '\\n长江沿线 ' || round(\"corridor_distance_m\") || ' m', '')".into(),
+            max_scale: 200_000.0,
+        }),
+    }
+}
+
+/// 问题: by problem code.
+fn problems_style() -> LayerStyle {
+    LayerStyle {
+        layer: "problems",
+        title: "问题 Problems",
+        shape: Shape::Point,
+        renderer: Renderer::Categorized {
+            field: "code",
+            categories: ProblemCode::ALL
+                .iter()
+                .map(|c| cat(c.as_str(), c.label_zh(), c.label_en(), code_color(*c)))
+                .collect(),
         },
-        LayerStyle {
-            layer: "problems",
-            title: "问题 Problems",
-            shape: Shape::Point,
-            renderer: Renderer::Categorized {
-                field: "code",
-                categories: ProblemCode::ALL
-                    .iter()
-                    .map(|c| cat(c.as_str(), c.label_zh(), c.label_en(), code_color(*c)))
-                    .collect(),
-            },
-            outline: None,
-            marker: ("diamond", 3.2),
-            width: 0.3,
-            fill_alpha: 255,
-            arrows: false,
-            labels: Some(Labels { expression: "\"feature_id\"".into(), max_scale: 10_000.0 }),
-        },
-        LayerStyle {
-            layer: "outfalls",
-            title: "排口 Outfalls",
-            shape: Shape::Point,
-            renderer: Renderer::Categorized {
-                field: "status",
-                categories: OutfallStatus::ALL
-                    .iter()
+        outline: None,
+        marker: ("diamond", 3.2),
+        width: 0.3,
+        fill_alpha: 255,
+        arrows: false,
+        labels: Some(Labels {
+            expression: "\"feature_id\"".into(),
+            max_scale: 10_000.0,
+        }),
+    }
+}
+
+/// 排口: by outfall status.
+fn outfalls_style() -> LayerStyle {
+    LayerStyle {
+        layer: "outfalls",
+        title: "排口 Outfalls",
+        shape: Shape::Point,
+        renderer: Renderer::Categorized {
+            field: "status",
+            categories: OutfallStatus::ALL
+                .iter()
                 .map(|s| {
                     let (zh, en, color) = outfall_status(*s);
                     cat(s.as_str(), zh, en, color)
                 })
                 .collect(),
-            },
-            outline: None,
-            marker: ("triangle", 3.6),
-            width: 0.3,
-            fill_alpha: 255,
-            arrows: false,
-            labels: Some(Labels { expression: "\"outfall_id\"".into(), max_scale: 25_000.0 }),
         },
-        LayerStyle {
-            layer: "pipes",
-            title: "管网 Pipes",
-            shape: Shape::Line,
-            renderer: Renderer::Categorized {
-                field: "kind",
-                categories: PipeKind::ALL
-                    .iter()
-                    .map(|k| {
-                        let (color, zh, en) = pipe_color(*k);
-                        cat(k.as_str(), zh, en, color)
-                    })
-                    .collect(),
-            },
-            outline: None,
-            marker: ("circle", 2.0),
-            width: 0.5,
-            fill_alpha: 255,
-            arrows: true,
-            labels: Some(Labels { expression: "\"pipe_id\"".into(), max_scale: 5_000.0 }),
+        outline: None,
+        marker: ("triangle", 3.6),
+        width: 0.3,
+        fill_alpha: 255,
+        arrows: false,
+        labels: Some(Labels {
+            expression: "\"outfall_id\"".into(),
+            max_scale: 25_000.0,
+        }),
+    }
+}
+
+/// 管网: by kind, with flow arrows.
+fn pipes_style() -> LayerStyle {
+    LayerStyle {
+        layer: "pipes",
+        title: "管网 Pipes",
+        shape: Shape::Line,
+        renderer: Renderer::Categorized {
+            field: "kind",
+            categories: PipeKind::ALL
+                .iter()
+                .map(|k| {
+                    let (color, zh, en) = pipe_color(*k);
+                    cat(k.as_str(), zh, en, color)
+                })
+                .collect(),
         },
-        LayerStyle {
-            layer: "enterprises",
-            title: "企业 Enterprises",
-            shape: Shape::Point,
-            renderer: Renderer::Categorized {
-                field: "status",
-                categories: vec![
-                    cat("covered", "管网覆盖", "covered by a sewer", [49, 163, 84, 255]),
-                    cat("uncovered", "管网未覆盖", "no sewer within reach", [227, 26, 140, 255]),
-                    cat("not_connected", "未纳管", "declared not connected", [165, 0, 38, 255]),
-                    cat("outside", "组团外", "outside every cluster", [150, 150, 150, 255]),
-                ],
-            },
-            outline: None,
-            marker: ("circle", 2.4),
-            width: 0.2,
-            fill_alpha: 255,
-            arrows: false,
-            labels: Some(Labels { expression: "coalesce(\"name\", \"enterprise_id\")".into(), max_scale: 10_000.0 }),
+        outline: None,
+        marker: ("circle", 2.0),
+        width: 0.5,
+        fill_alpha: 255,
+        arrows: true,
+        labels: Some(Labels {
+            expression: "\"pipe_id\"".into(),
+            max_scale: 5_000.0,
+        }),
+    }
+}
+
+/// 企业.
+fn enterprises_style() -> LayerStyle {
+    LayerStyle {
+        layer: "enterprises",
+        title: "企业 Enterprises",
+        shape: Shape::Point,
+        renderer: Renderer::Categorized {
+            field: "status",
+            categories: vec![
+                cat(
+                    "covered",
+                    "管网覆盖",
+                    "covered by a sewer",
+                    [49, 163, 84, 255],
+                ),
+                cat(
+                    "uncovered",
+                    "管网未覆盖",
+                    "no sewer within reach",
+                    [227, 26, 140, 255],
+                ),
+                cat(
+                    "not_connected",
+                    "未纳管",
+                    "declared not connected",
+                    [165, 0, 38, 255],
+                ),
+                cat(
+                    "outside",
+                    "组团外",
+                    "outside every cluster",
+                    [150, 150, 150, 255],
+                ),
+            ],
         },
-        LayerStyle {
-            layer: "plants",
-            title: "污水厂 Treatment plants",
-            shape: Shape::Point,
-            renderer: Renderer::Categorized {
-                field: "load_class",
-                categories: vec![
-                    cat("normal", "负荷正常(<80%)", "load below 80%", [44, 162, 95, 255]),
-                    cat("high", "负荷较高(80–100%)", "load 80–100%", [254, 178, 76, 255]),
-                    cat("overloaded", "超负荷(>100%)", "overloaded", [215, 25, 28, 255]),
-                    cat("unknown", "负荷未知", "load unknown", [150, 150, 150, 255]),
-                ],
-            },
-            outline: None,
-            marker: ("square", 4.2),
-            width: 0.4,
-            fill_alpha: 255,
-            arrows: false,
-            labels: Some(Labels { expression: "coalesce(\"name\", \"plant_id\")".into(), max_scale: 100_000.0 }),
+        outline: None,
+        marker: ("circle", 2.4),
+        width: 0.2,
+        fill_alpha: 255,
+        arrows: false,
+        labels: Some(Labels {
+            expression: "coalesce(\"name\", \"enterprise_id\")".into(),
+            max_scale: 10_000.0,
+        }),
+    }
+}
+
+/// 污水厂.
+fn plants_style() -> LayerStyle {
+    LayerStyle {
+        layer: "plants",
+        title: "污水厂 Treatment plants",
+        shape: Shape::Point,
+        renderer: Renderer::Categorized {
+            field: "load_class",
+            categories: vec![
+                cat(
+                    "normal",
+                    "负荷正常(<80%)",
+                    "load below 80%",
+                    [44, 162, 95, 255],
+                ),
+                cat(
+                    "high",
+                    "负荷较高(80–100%)",
+                    "load 80–100%",
+                    [254, 178, 76, 255],
+                ),
+                cat(
+                    "overloaded",
+                    "超负荷(>100%)",
+                    "overloaded",
+                    [215, 25, 28, 255],
+                ),
+                cat("unknown", "负荷未知", "load unknown", [150, 150, 150, 255]),
+            ],
         },
-        LayerStyle {
-            layer: "parks",
-            title: "园区 Parks",
-            shape: Shape::Polygon,
-            renderer: Renderer::Categorized {
-                field: "level",
-                categories: vec![
-                    cat("national", "国家级园区", "national-level park", [84, 39, 143, 255]),
-                    cat("provincial", "省级园区", "provincial-level park", [117, 107, 177, 255]),
-                ],
-            },
-            outline: None,
-            marker: ("circle", 2.0),
-            width: 0.8,
-            fill_alpha: 0,
-            arrows: false,
-            labels: Some(Labels { expression: "coalesce(\"name\", \"park_id\")".into(), max_scale: 500_000.0 }),
+        outline: None,
+        marker: ("square", 4.2),
+        width: 0.4,
+        fill_alpha: 255,
+        arrows: false,
+        labels: Some(Labels {
+            expression: "coalesce(\"name\", \"plant_id\")".into(),
+            max_scale: 100_000.0,
+        }),
+    }
+}
+
+/// 园区: by level.
+fn parks_style() -> LayerStyle {
+    LayerStyle {
+        layer: "parks",
+        title: "园区 Parks",
+        shape: Shape::Polygon,
+        renderer: Renderer::Categorized {
+            field: "level",
+            categories: vec![
+                cat(
+                    "national",
+                    "国家级园区",
+                    "national-level park",
+                    [84, 39, 143, 255],
+                ),
+                cat(
+                    "provincial",
+                    "省级园区",
+                    "provincial-level park",
+                    [117, 107, 177, 255],
+                ),
+            ],
         },
-        LayerStyle {
-            layer: "rivers",
-            title: "水系 Rivers",
-            shape: Shape::Line,
-            renderer: Renderer::Categorized {
-                field: "main_stem",
-                categories: vec![
-                    cat("true", "长江干流", "Yangtze main stem", [8, 81, 156, 255]),
-                    cat("false", "其他河流", "other rivers", [107, 174, 214, 255]),
-                ],
-            },
-            outline: None,
-            marker: ("circle", 2.0),
-            width: 1.2,
-            fill_alpha: 255,
-            arrows: false,
-            labels: Some(Labels { expression: "\"name\"".into(), max_scale: 2_000_000.0 }),
+        outline: None,
+        marker: ("circle", 2.0),
+        width: 0.8,
+        fill_alpha: 0,
+        arrows: false,
+        labels: Some(Labels {
+            expression: "coalesce(\"name\", \"park_id\")".into(),
+            max_scale: 500_000.0,
+        }),
+    }
+}
+
+/// 水系: the main stem apart.
+fn rivers_style() -> LayerStyle {
+    LayerStyle {
+        layer: "rivers",
+        title: "水系 Rivers",
+        shape: Shape::Line,
+        renderer: Renderer::Categorized {
+            field: "main_stem",
+            categories: vec![
+                cat("true", "长江干流", "Yangtze main stem", [8, 81, 156, 255]),
+                cat("false", "其他河流", "other rivers", [107, 174, 214, 255]),
+            ],
         },
-        LayerStyle {
-            layer: "yangtze_band",
-            title: "长江沿线带 Yangtze corridor band",
-            shape: Shape::Polygon,
-            renderer: Renderer::Single { color: [158, 202, 225, 255] },
-            outline: None,
-            marker: ("circle", 2.0),
-            width: 0.3,
-            fill_alpha: 90,
-            arrows: false,
-            labels: None,
+        outline: None,
+        marker: ("circle", 2.0),
+        width: 1.2,
+        fill_alpha: 255,
+        arrows: false,
+        labels: Some(Labels {
+            expression: "\"name\"".into(),
+            max_scale: 2_000_000.0,
+        }),
+    }
+}
+
+/// 长江沿线带: the corridor band.
+fn yangtze_band_style() -> LayerStyle {
+    LayerStyle {
+        layer: "yangtze_band",
+        title: "长江沿线带 Yangtze corridor band",
+        shape: Shape::Polygon,
+        renderer: Renderer::Single {
+            color: [158, 202, 225, 255],
         },
-    ]
+        outline: None,
+        marker: ("circle", 2.0),
+        width: 0.3,
+        fill_alpha: 90,
+        arrows: false,
+        labels: None,
+    }
 }
 
 #[cfg(test)]
