@@ -60,6 +60,17 @@ const ALL_BUT_OUTFALLS: &[&str] = &[
     "rivers",
 ];
 
+/// Every demo layer file.
+const EVERY_LAYER: &[&str] = &[
+    "parks",
+    "clusters",
+    "enterprises",
+    "pipes",
+    "plants",
+    "rivers",
+    "outfalls",
+];
+
 /// Copy demo layers (`<name>.geojson`) into `dir`.
 /// Copy demo layers by name, and always the demo's inspections (a plain table).
 fn copy_demo(dir: &Path, layers: &[&str]) {
@@ -632,18 +643,7 @@ fn an_inspections_csv_saved_by_excel_in_gbk_gives_the_same_problems_as_utf8() {
     let (utf8, gbk) = (dir.path().join("utf8"), dir.path().join("gbk"));
     for d in [&utf8, &gbk] {
         std::fs::create_dir_all(d).unwrap();
-        copy_demo(
-            d,
-            &[
-                "parks",
-                "clusters",
-                "enterprises",
-                "pipes",
-                "plants",
-                "rivers",
-                "outfalls",
-            ],
-        );
+        copy_demo(d, EVERY_LAYER);
     }
     let text = std::fs::read_to_string(demo().join("inspections.csv")).unwrap();
     let crlf = text.replace('\n', "\r\n");
@@ -677,18 +677,7 @@ fn an_inspections_csv_saved_by_excel_in_gbk_gives_the_same_problems_as_utf8() {
 fn an_inspections_csv_in_utf8_with_excels_bom_is_read() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    copy_demo(
-        d,
-        &[
-            "parks",
-            "clusters",
-            "enterprises",
-            "pipes",
-            "plants",
-            "rivers",
-            "outfalls",
-        ],
-    );
+    copy_demo(d, EVERY_LAYER);
     let text = std::fs::read_to_string(demo().join("inspections.csv")).unwrap();
     std::fs::write(d.join("inspections.csv"), format!("\u{feff}{text}")).unwrap();
     let (_, got) = run(d);

@@ -65,12 +65,19 @@ pub fn init() {
     install();
 }
 
-/// Run `f` as work on `place` (a file, or a file and its layer): a GDAL message it raises
-/// that is not captured names that place.
-pub fn about<T>(place: &str, f: impl FnOnce() -> T) -> T {
+/// Work on `place` (a file, or a file and its layer) until the guard is dropped: a GDAL
+/// message raised meanwhile on this thread that is not captured names that place.
+pub fn about(place: &str) -> Place {
     install();
-    let previous = PLACE.with(|p| p.borrow_mut().replace(place.to_string()));
-    let out = f();
-    PLACE.with(|p| *p.borrow_mut() = previous);
-    out
+    Place(PLACE.with(|p| p.borrow_mut().replace(place.to_string())))
+}
+
+/// The place GDAL's messages name; the one before is restored when it is dropped.
+pub struct Place(Option<String>);
+
+impl Drop for Place {
+    fn drop(&mut self) {
+        let previous = self.0.take();
+        PLACE.with(|p| *p.borrow_mut() = previous);
+    }
 }

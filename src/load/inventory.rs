@@ -236,19 +236,7 @@ fn layer_info_where(
     encoding: Option<String>,
     filter: Option<&str>,
 ) -> Result<LayerInfo> {
-    super::gdal_messages::about(&format!("{dataset}, layer {name}"), || {
-        layer_inventory(ds, dataset, name, multi_layer, encoding, filter)
-    })
-}
-
-fn layer_inventory(
-    ds: &Dataset,
-    dataset: &str,
-    name: &str,
-    multi_layer: bool,
-    encoding: Option<String>,
-    filter: Option<&str>,
-) -> Result<LayerInfo> {
+    let _place = super::gdal_messages::about(&format!("{dataset}, layer {name}"));
     let mut layer = ds.layer_by_name(name)?;
     if let Some(f) = filter {
         layer
@@ -393,12 +381,7 @@ fn vertices(g: &gdal::vector::Geometry, out: &mut Vertices) {
 /// WGS84; a layer without a CRS is taken as lon/lat when its extent looks like degrees.
 /// `None` when the layer cannot be placed on the earth.
 pub fn lonlat_vertices(info: &LayerInfo, max: usize) -> Result<Option<Vec<Vertices>>> {
-    super::gdal_messages::about(&format!("{}, layer {}", info.dataset, info.layer), || {
-        layer_vertices(info, max)
-    })
-}
-
-fn layer_vertices(info: &LayerInfo, max: usize) -> Result<Option<Vec<Vertices>>> {
+    let _place = super::gdal_messages::about(&format!("{}, layer {}", info.dataset, info.layer));
     let ds = Opening::of(Path::new(&info.dataset), info.encoding.clone())?.open()?;
     let mut layer = ds.layer_by_name(&info.layer)?;
     if let Some(f) = &info.filter {

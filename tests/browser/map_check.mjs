@@ -1,21 +1,13 @@
 // Drive Debian's Chromium (headless, WebGL through SwiftShader) against `zdz serve`'s web
 // map and report what it saw as JSON on stdout; tests/web_map.rs asserts on it.
 //   node map_check.mjs BASE_URL SCREENSHOT.png OUTFALL_ID XSS_CLUSTER_ID
-import { chromium } from "playwright-core";
+import { launch, mapIdle, openMap } from "./chromium.mjs";
 
 const [base, shot, outfallId, xssId] = process.argv.slice(2);
 const origin = new URL(base).origin;
 const report = { requests: 0, outside: [], dialogs: [], console: [] };
 
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  headless: true,
-  args: [
-    "--no-sandbox", "--disable-gpu", "--use-angle=swiftshader", "--enable-unsafe-swiftshader",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--no-first-run", "--disable-quic",
-  ],
-});
+const browser = await launch();
 try {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   page.on("request", (r) => {
@@ -26,14 +18,8 @@ try {
   page.on("dialog", async (d) => { report.dialogs.push(d.message()); await d.dismiss(); });
   page.on("console", (m) => { if (m.type() === "error") report.console.push(m.text()); });
 
-  const idle = async () => {
-    await page.evaluate(() => { window.zdzIdle = false; window.zdzMap.triggerRepaint(); });
-    await page.waitForFunction(() => window.zdzIdle === true && window.zdzMap.loaded(), null, { timeout: 60000 });
-  };
-  await page.goto(`${base}/map`);
-  await page.waitForFunction(() => window.zdzReady === true || window.zdzError, null, { timeout: 60000 });
-  report.error = await page.evaluate(() => window.zdzError || null);
-  await page.waitForFunction(() => window.zdzMap && window.zdzMap.loaded(), null, { timeout: 60000 });
+  const idle = () => mapIdle(page);
+  report.error = await openMap(page, base);
   report.webgl = await page.evaluate(() => {
     const c = window.zdzMap.getCanvas();
     const gl = c.getContext("webgl2") || c.getContext("webgl");
