@@ -12,6 +12,8 @@ rust_i18n::i18n!("locales", fallback = "en");
 pub mod analysis;
 /// Files written whole or not at all (a temporary file renamed into place).
 pub mod atomic;
+/// Where each cluster stands in the campaign as of a date: accepted, recheck, overdue, due.
+pub mod campaign;
 /// The layer contract, the problem codes and the readiness groups, defined once.
 pub mod contract;
 /// Coordinate systems: working zone choice, reprojection, GCJ-02/BD-09 correction.

@@ -52,6 +52,10 @@ enum Command {
         /// Record the run in this ledger (a SQLite file or postgres://…) and reconcile it.
         #[arg(long)]
         ledger: Option<String>,
+        /// Say where each cluster stands in the campaign (campaign_status) as of this date,
+        /// YYYY-MM-DD (default: today).
+        #[arg(long, value_parser = zdz::campaign::parse_as_of)]
+        as_of: Option<chrono::NaiveDate>,
     },
     /// Analyse the workspace and serve it over HTTP (OGC API – Features and /api/).
     #[command(
@@ -82,6 +86,10 @@ enum Command {
         /// default: the map works offline on the workspace's own rivers and outlines).
         #[arg(long)]
         basemap: Option<String>,
+        /// Say where each cluster stands in the campaign (campaign_status) as of this date,
+        /// YYYY-MM-DD (default: the day of each load).
+        #[arg(long, value_parser = zdz::campaign::parse_as_of)]
+        as_of: Option<chrono::NaiveDate>,
     },
     /// Write the reports: per cluster a 排查整治报告, the city's overview, outfall signboards.
     #[command(
@@ -111,6 +119,10 @@ enum Command {
         /// A filled-in survey.xlsx whose manual answers override the layers'.
         #[arg(long)]
         survey: Option<PathBuf>,
+        /// Say where each cluster stands in the campaign (campaign_status) as of this date,
+        /// YYYY-MM-DD (default: today).
+        #[arg(long, value_parser = zdz::campaign::parse_as_of)]
+        as_of: Option<chrono::NaiveDate>,
     },
     /// The problem ledger: list, change, import, report, users.
     #[command(
@@ -290,6 +302,7 @@ fn main() -> ExitCode {
             no_maps,
             survey,
             ledger,
+            as_of,
         } => {
             keep_freed_memory();
             cmd::analyze::analyze(
@@ -301,6 +314,7 @@ fn main() -> ExitCode {
                     no_maps,
                     survey: survey.as_deref(),
                     ledger: ledger.as_deref(),
+                    as_of: as_of.unwrap_or_else(zdz::campaign::today),
                 },
             )
         }
@@ -320,6 +334,7 @@ fn main() -> ExitCode {
             ledger,
             public_ledger,
             basemap,
+            as_of,
         } => serve(
             workspace.unwrap_or_else(demo_workspace),
             zdz::serve::Options {
@@ -330,6 +345,7 @@ fn main() -> ExitCode {
                 ledger,
                 public_ledger,
                 basemap,
+                as_of,
             },
         ),
         Command::Report {
@@ -341,6 +357,7 @@ fn main() -> ExitCode {
             format,
             base_url,
             survey,
+            as_of,
         } => cmd::report::report(
             &workspace.unwrap_or_else(demo_workspace),
             cmd::report::Options {
@@ -351,6 +368,7 @@ fn main() -> ExitCode {
                 formats: &format,
                 base_url: &base_url,
                 survey: survey.as_deref(),
+                as_of: as_of.unwrap_or_else(zdz::campaign::today),
             },
         ),
         Command::Ledger { command } => cmd::ledger::run(command),

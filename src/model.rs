@@ -118,6 +118,9 @@ pub struct Cluster {
     pub park_id: Option<String>,
     pub name: Option<String>,
     pub demo: bool,
+    /// On the candidate list (示范备选): keeps its general deadline, with the demonstration
+    /// milestone beside it.
+    pub demo_candidate: bool,
     pub yangtze_side: Option<bool>,
     /// 在线监控, 责任主体, 建设方案 … as answered.
     pub answers: Answers,

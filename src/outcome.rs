@@ -12,6 +12,8 @@ pub struct Outcome<'a> {
     pub loaded: &'a Loaded,
     pub analysis: &'a Analysis,
     pub readiness: &'a Readiness,
+    /// Where each cluster stands in the campaign, as of a date.
+    pub campaign: &'a crate::campaign::Campaign,
     /// The ledger as the outputs show it (status, recurrences …), when there is one to show.
     pub ledger: Option<&'a ledger::View>,
 }

@@ -13,8 +13,10 @@ use std::path::Path;
 use std::time::Instant;
 
 use anyhow::Result;
+use chrono::NaiveDate;
 
 use crate::analysis::{self, Analysis};
+use crate::campaign::Campaign;
 use crate::ledger::{self, Ledger};
 use crate::load::{self, Loaded, survey};
 use crate::outcome::Outcome;
@@ -55,17 +57,19 @@ pub enum LedgerStep<'a> {
 }
 
 /// The run's findings on what it loaded: the analysis, the ledger as the outputs show it,
-/// and every cluster's readiness.
+/// every cluster's readiness, and where each stands in the campaign.
 pub struct Assessed {
     pub analysis: Analysis,
     pub ledger: Option<ledger::View>,
     pub readiness: Readiness,
+    pub campaign: Campaign,
     pub analyze_ms: u128,
 }
 
-/// Analyse `loaded`, take the ledger `step`, and score every cluster (the problems the
-/// ledger dismissed left out).
-pub fn assess(loaded: &Loaded, step: LedgerStep) -> Result<Assessed> {
+/// Analyse `loaded`, take the ledger `step`, score every cluster (the problems the ledger
+/// dismissed left out), keep zdz's scores in the ledger when recording, and say where each
+/// cluster stands in the campaign as of `as_of`.
+pub fn assess(loaded: &Loaded, step: LedgerStep, as_of: NaiveDate) -> Result<Assessed> {
     let t0 = Instant::now();
     let analysis = analysis::analyze(&loaded.layers, &loaded.project);
     let (view, dismissed) = match step {
@@ -89,12 +93,51 @@ pub fn assess(loaded: &Loaded, step: LedgerStep) -> Result<Assessed> {
             &dismissed,
         )
     });
+    if let LedgerStep::Record(l) = step {
+        phase("ledger: record the scores", || {
+            record_assessments(l, loaded, &readiness)
+        })?;
+    }
+    let campaign = crate::campaign::assess(
+        &loaded.layers,
+        &analysis,
+        view.as_ref(),
+        &readiness.excluded,
+        readiness.rubric.pass_line,
+        as_of,
+    );
     Ok(Assessed {
         analysis,
         ledger: view,
         readiness,
+        campaign,
         analyze_ms: t0.elapsed().as_millis(),
     })
+}
+
+/// zdz's score, items and veto for every in-scope cluster, kept in the ledger beside the
+/// official acceptance.
+fn record_assessments(l: &Ledger, loaded: &Loaded, readiness: &Readiness) -> Result<()> {
+    let assessments: Vec<ledger::acceptance::Assessment> = loaded
+        .layers
+        .clusters
+        .iter()
+        .zip(&readiness.clusters)
+        .filter_map(|(c, r)| {
+            let r = r.as_ref()?;
+            Some(ledger::acceptance::Assessment {
+                cluster_id: &c.id,
+                score: Some(crate::readiness::json::round2(r.score)),
+                items: r
+                    .items
+                    .iter()
+                    .map(|i| (i.id.clone(), crate::readiness::json::round2(i.points)))
+                    .collect(),
+                veto: r.veto.iter().map(|p| p.problem_id.clone()).collect(),
+            })
+        })
+        .collect();
+    ledger::acceptance::record_assessments(l.store(), &assessments)
 }
 
 impl Assessed {
@@ -105,6 +148,7 @@ impl Assessed {
             loaded,
             analysis: &self.analysis,
             readiness: &self.readiness,
+            campaign: &self.campaign,
             ledger: self.ledger.as_ref().filter(|_| show_ledger),
         }
     }

@@ -415,3 +415,70 @@ fn a_scaled_demo_adds_copies_of_one_cluster_per_park_with_more_outfalls_and_ente
         .collect();
     assert!(duplicated.is_empty(), "{duplicated:?}");
 }
+
+#[test]
+fn a_demo_candidate_keeps_its_2027_deadline_with_the_2024_12_01_milestone_and_a_sixth_demo_cluster_warns()
+ {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    std::fs::create_dir_all(&ws).unwrap();
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    for e in std::fs::read_dir(&data).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, ws.join(p.file_name().unwrap())).unwrap();
+    }
+    // HCGY-A (due 2027) applies for the list (示范备选); four more clusters are marked 示范
+    // beside the demo's two: six on a list of five.
+    let path = ws.join("clusters.geojson");
+    let mut fc: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    for f in fc["features"].as_array_mut().unwrap() {
+        let p = &mut f["properties"];
+        let id = p["组团编号"].as_str().unwrap().to_string();
+        p["示范备选"] = Value::from(if id == "HCGY-A" { "是" } else { "否" });
+        if ["WZJK-A", "FLZB-A", "JJGY-A", "BSGX-B"].contains(&id.as_str()) {
+            p["示范"] = Value::from("是");
+        }
+    }
+    std::fs::write(&path, fc.to_string()).unwrap();
+    let out = dir.path().join("out");
+    let run = zdz(&[
+        "analyze",
+        ws.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--no-maps",
+    ]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("6 clusters are marked demo"), "{stderr}");
+    let clusters = read_json(&out.join("clusters.geojson"));
+    let by_id = |id: &str| {
+        props(&clusters)
+            .into_iter()
+            .find(|p| p["cluster_id"] == id)
+            .unwrap()
+            .clone()
+    };
+    let candidate = by_id("HCGY-A");
+    assert_eq!(candidate["deadline"], "2027-12-31");
+    assert_eq!(candidate["demo_candidate"], true);
+    assert_eq!(candidate["demo_target_date"], "2024-12-01");
+    let other = by_id("HCGY-B");
+    assert_eq!(other["demo_candidate"], false);
+    assert!(other["demo_target_date"].is_null());
+    assert_eq!(by_id("WZJK-A")["deadline"], "2024-12-31");
+    let summary = read_json(&out.join("summary.json"));
+    assert!(
+        summary["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w["code"] == "demo_count"),
+        "{}",
+        summary["warnings"]
+    );
+}

@@ -741,3 +741,259 @@ fn kill_9_in_the_middle_of_reconciling_leaves_the_ledger_whole_without_that_run(
         );
     }
 }
+
+/// `zdz analyze` of `ws` into `out` with `ledger`, as of `as_of`; the clusters' campaign
+/// statuses by id.
+fn campaign(
+    ws: &Path,
+    out: &Path,
+    ledger: &str,
+    as_of: &str,
+) -> std::collections::BTreeMap<String, String> {
+    zdz_ok(&[
+        "analyze",
+        ws.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--force",
+        "--no-maps",
+        "--ledger",
+        ledger,
+        "--as-of",
+        as_of,
+    ]);
+    read_json(&out.join("clusters.geojson"))["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let p = &f["properties"];
+            (
+                p["cluster_id"].as_str().unwrap().to_string(),
+                p["campaign_status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn accept(ledger: &str, cluster: &str, score: &str, extra: &[&str]) -> std::process::Output {
+    let mut args = vec![
+        "ledger",
+        "accept",
+        cluster,
+        "--ledger",
+        ledger,
+        "--date",
+        "2025-11-20",
+        "--score",
+        score,
+        "--by",
+        "验收组",
+    ];
+    args.extend_from_slice(extra);
+    run_zdz(&args)
+}
+
+#[test]
+fn acceptance_is_refused_while_a_veto_is_detected_accepted_once_fixed_and_a_new_problem_makes_recheck_on_both_engines()
+ {
+    let dir = tempfile::tempdir().unwrap();
+    for ledger in backends(dir.path()) {
+        let ws = demo_copy(&dir.path().join(fastrand::u32(..).to_string()));
+        let out = ws.parent().unwrap().join("out");
+        let before = campaign(&ws, &out, &ledger, "2026-12-06");
+        // Both due before 2026-12-06 and not accepted: overdue.
+        assert_eq!(before["CSJK-A"], "overdue");
+        assert_eq!(before["CQJK-A"], "overdue");
+        assert_eq!(before["CSJK-C"], "out_of_scope");
+
+        // CSJK-A's sewage outfall vetoes it: refused, exit 1, naming the veto.
+        let refused = accept(&ledger, "CSJK-A", "95", &[]);
+        assert_eq!(refused.status.code(), Some(1));
+        let why = String::from_utf8_lossy(&refused.stderr);
+        assert!(why.contains("veto"), "{why}");
+
+        // The outfall removed, as the bureau closes it: accepted.
+        let problems = read_json(&out.join("problems.geojson"));
+        let vetoing: Vec<String> = problems["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| {
+                f["properties"]["code"] == "OUTFALL_SEWAGE_DIRECT"
+                    && f["properties"]["cluster_id"] == "CSJK-A"
+            })
+            .map(|f| f["properties"]["feature_id"].as_str().unwrap().to_string())
+            .collect();
+        assert!(!vetoing.is_empty());
+        let path = ws.join("outfalls.geojson");
+        let mut fc: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        fc["features"].as_array_mut().unwrap().retain(|f| {
+            !vetoing.contains(
+                &f["properties"]["outfall_id"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_string(),
+            )
+        });
+        std::fs::write(&path, fc.to_string()).unwrap();
+        campaign(&ws, &out, &ledger, "2026-12-06");
+        let ok = accept(&ledger, "CSJK-A", "95", &["--item", "S1=1"]);
+        assert!(
+            ok.status.success(),
+            "{}",
+            String::from_utf8_lossy(&ok.stderr)
+        );
+        let recorded: Value = serde_json::from_slice(&ok.stdout).unwrap();
+        assert_eq!(recorded["score"], 95.0);
+        assert!(recorded["zdz_score"].is_number(), "{recorded}");
+        // Below the pass line is recorded, and accepts nothing.
+        assert!(accept(&ledger, "CQJK-A", "85", &[]).status.success());
+
+        let after = campaign(&ws, &out, &ledger, "2026-12-06");
+        assert_eq!(after["CSJK-A"], "accepted");
+        assert_eq!(after["CQJK-A"], "overdue");
+        // The day before the acceptance it was not accepted, and past its 2024 deadline.
+        assert_eq!(
+            campaign(&ws, &out, &ledger, "2025-11-19")["CSJK-A"],
+            "overdue"
+        );
+
+        // A grade-4 defect appears in CSJK-A's network: a problem not detected when it was
+        // accepted puts it under 回头看.
+        let path = ws.join("pipes.geojson");
+        let mut fc: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let pipe = fc["features"]
+            .as_array_mut()
+            .unwrap()
+            .iter_mut()
+            .find(|f| {
+                f["properties"]["pipe_id"]
+                    .as_str()
+                    .is_some_and(|id| id.starts_with("CSJK-A"))
+                    && f["properties"]["defect_grade"].as_i64().unwrap_or(0) < 3
+            })
+            .unwrap();
+        pipe["properties"]["defect_grade"] = serde_json::json!(4);
+        std::fs::write(&path, fc.to_string()).unwrap();
+        assert_eq!(
+            campaign(&ws, &out, &ledger, "2026-12-06")["CSJK-A"],
+            "recheck"
+        );
+        let summary = read_json(&out.join("summary.json"));
+        assert_eq!(
+            summary["campaign"]["counts"]["recheck"], 1,
+            "{}",
+            summary["campaign"]
+        );
+
+        // The history keeps every acceptance.
+        let history: Value = serde_json::from_str(&zdz_ok(&[
+            "ledger",
+            "acceptances",
+            "CSJK-A",
+            "--ledger",
+            &ledger,
+        ]))
+        .unwrap();
+        assert_eq!(history.as_array().unwrap().len(), 1);
+        assert_eq!(history[0]["differing_items"][0]["item"], "S1");
+    }
+}
+
+#[test]
+fn a_cluster_due_2025_12_31_is_overdue_as_of_2026_01_01_and_due_as_of_2025_12_30() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = demo_copy(dir.path());
+    let ledger = dir.path().join("ledger.db").to_string_lossy().into_owned();
+    let out = dir.path().join("out");
+    assert_eq!(
+        campaign(&ws, &out, &ledger, "2026-01-01")["CQJK-B"],
+        "overdue"
+    );
+    assert_eq!(campaign(&ws, &out, &ledger, "2025-12-30")["CQJK-B"], "due");
+    assert_eq!(campaign(&ws, &out, &ledger, "2025-12-30")["JJGY-B"], "due");
+}
+
+#[test]
+fn over_http_a_district_records_acceptances_of_its_own_clusters_only_and_the_city_of_any_on_both_engines()
+ {
+    let dir = tempfile::tempdir().unwrap();
+    for ledger in backends(dir.path()) {
+        let ws = demo_copy(&dir.path().join(fastrand::u32(..).to_string()));
+        let city = token(&ledger, "市局", "city", None);
+        let nanan = token(&ledger, "南岸区环境局", "district", Some("南岸区"));
+        let server =
+            common::server::Server::start(&ws, &["--ledger", &ledger, "--as-of", "2026-12-06"]);
+        let client = reqwest::blocking::Client::new();
+        let post = |cluster: &str, token: &str, body: Value| {
+            client
+                .post(format!(
+                    "{}/api/ledger/clusters/{cluster}/acceptance",
+                    server.url
+                ))
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .unwrap()
+        };
+        let body = serde_json::json!({"date": "2025-11-20", "score": 93, "by": "验收组", "items": {"S1": 1}});
+        // 南岸区 may not record 万州's cluster; it may record its own CQJK-B.
+        assert_eq!(post("WZJK-A", &nanan, body.clone()).status(), 403);
+        let own = post("CQJK-B", &nanan, body.clone());
+        assert_eq!(own.status(), 200);
+        let recorded: Value = own.json().unwrap();
+        assert_eq!(recorded["recorded_by"], "南岸区环境局");
+        assert_eq!(recorded["differing_items"][0]["item"], "S1");
+        // The city may record any cluster; an unknown one is 404, a bad date 400.
+        assert_eq!(post("WZJK-A", &city, body.clone()).status(), 200);
+        assert_eq!(post("NOPE", &city, body.clone()).status(), 404);
+        let mut bad = body.clone();
+        bad["date"] = Value::from("2025-13-40");
+        assert_eq!(post("WZJK-A", &city, bad).status(), 400);
+        let history: Value = client
+            .get(format!(
+                "{}/api/ledger/clusters/CQJK-B/acceptances",
+                server.url
+            ))
+            .bearer_auth(&city)
+            .send()
+            .unwrap()
+            .json()
+            .unwrap();
+        assert_eq!(history.as_array().unwrap().len(), 1);
+        // Without a token, nothing.
+        assert_eq!(
+            client
+                .post(format!(
+                    "{}/api/ledger/clusters/CQJK-B/acceptance",
+                    server.url
+                ))
+                .json(&body)
+                .send()
+                .unwrap()
+                .status(),
+            401
+        );
+        drop(server);
+        // The next run counts it: CQJK-B accepted, by the API's filter too.
+        let out = ws.parent().unwrap().join("out");
+        assert_eq!(
+            campaign(&ws, &out, &ledger, "2026-12-06")["CQJK-B"],
+            "accepted"
+        );
+        let server =
+            common::server::Server::start(&ws, &["--ledger", &ledger, "--as-of", "2026-12-06"]);
+        let accepted = server.json("/api/clusters?campaign_status=accepted");
+        let ids: Vec<&str> = accepted["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["properties"]["cluster_id"].as_str().unwrap())
+            .collect();
+        assert!(
+            ids.contains(&"CQJK-B") && ids.contains(&"WZJK-A"),
+            "{ids:?}"
+        );
+    }
+}

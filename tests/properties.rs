@@ -149,6 +149,7 @@ fn cluster(i: usize, geom: MultiPolygon) -> Cluster {
         park_id: None,
         name: None,
         demo: false,
+        demo_candidate: false,
         yangtze_side: None,
         answers: Default::default(),
         geom,

@@ -16,7 +16,7 @@ fn demo() -> &'static Snapshot {
     static S: OnceLock<Snapshot> = OnceLock::new();
     S.get_or_init(|| {
         let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
-        Snapshot::build(data.to_str().unwrap(), 1, None, false).unwrap()
+        Snapshot::build(data.to_str().unwrap(), 1, None, false, None).unwrap()
     })
 }
 

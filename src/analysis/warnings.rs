@@ -85,6 +85,26 @@ pub fn warnings(loaded: &Loaded) -> Vec<Warning> {
             });
         }
     }
+    // The city names a fixed number of demonstration clusters; more is a data error.
+    let named: Vec<&str> = l
+        .clusters
+        .iter()
+        .filter(|c| c.demo)
+        .map(|c| c.id.as_str())
+        .collect();
+    let count = loaded.project.demo.count;
+    if named.len() > count {
+        out.push(Warning {
+            code: "demo_count",
+            message: t!(
+                "warning.demo_count",
+                n = named.len(),
+                count = count,
+                ids = named.join(", ")
+            )
+            .into_owned(),
+        });
+    }
     for r in loaded.reports.iter().filter(|r| r.crs_assumed) {
         out.push(Warning {
             code: "crs_assumed",

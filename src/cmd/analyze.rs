@@ -17,6 +17,7 @@ pub struct Options<'a> {
     pub no_maps: bool,
     pub survey: Option<&'a Path>,
     pub ledger: Option<&'a str>,
+    pub as_of: chrono::NaiveDate,
 }
 
 pub fn analyze(workspace: &str, opts: Options) -> Result<()> {
@@ -27,6 +28,7 @@ pub fn analyze(workspace: &str, opts: Options) -> Result<()> {
         no_maps,
         survey,
         ledger,
+        as_of,
     } = opts;
     // Refused before loading, not after it: a national workspace takes seconds to load.
     publish::staging::Staging::refuse(out, force)?;
@@ -51,7 +53,7 @@ pub fn analyze(workspace: &str, opts: Options) -> Result<()> {
     let yielding = zdz::priority::Yielding::default();
     let (assessed, timings, written) = std::thread::scope(|s| -> Result<_> {
         let early = s.spawn(|| yielding.run(|| publish::start_gpkg(&out, loaded)));
-        let assessed = run::assess(loaded, step)?;
+        let assessed = run::assess(loaded, step, as_of)?;
         yielding.end();
         let t2 = Instant::now();
         let mut timings = Timings {

@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use clap::Subcommand;
 
+use rust_i18n::t;
+use zdz::ledger::acceptance;
 use zdz::ledger::change::{Change, EvidenceFile};
 use zdz::ledger::entry::Filter;
 use zdz::ledger::status::Status;
@@ -83,6 +85,44 @@ pub enum LedgerCommand {
         out: PathBuf,
         #[arg(long)]
         district: Option<String>,
+        /// Count overdue problems as of this date, YYYY-MM-DD (default: today).
+        #[arg(long, value_parser = zdz::campaign::parse_as_of)]
+        as_of: Option<chrono::NaiveDate>,
+    },
+    /// Record a cluster's official acceptance (验收): its score, by whom, on which date.
+    #[command(
+        after_help = "Examples:\n  zdz ledger accept CQJK-A --ledger ledger.db --date 2025-11-20 --score 92 --by 南岸区验收组\n  zdz ledger accept CQJK-A --ledger ledger.db --date 2025-11-20 --score 92 --by 南岸区验收组 --item S1=15 --item N1=10 --evidence 验收意见.pdf"
+    )]
+    Accept {
+        cluster_id: String,
+        #[arg(long)]
+        ledger: String,
+        /// The date of the acceptance, YYYY-MM-DD.
+        #[arg(long)]
+        date: String,
+        /// The official score (0–100).
+        #[arg(long)]
+        score: f64,
+        /// Who scored (recorded with the acceptance); a registered user's role applies.
+        #[arg(long)]
+        by: String,
+        /// An official item score, ITEM=POINTS (repeatable), compared with zdz's.
+        #[arg(long = "item", value_parser = item_points)]
+        items: Vec<(String, f64)>,
+        /// The acceptance opinion (验收意见), a PDF or photo stored by its SHA-256.
+        #[arg(long)]
+        evidence: Option<PathBuf>,
+        #[arg(long)]
+        note: Option<String>,
+        /// Record it although zdz's latest run detects a veto problem, and why (city role).
+        #[arg(long = "override")]
+        override_reason: Option<String>,
+    },
+    /// List a cluster's acceptances, oldest first.
+    Acceptances {
+        cluster_id: String,
+        #[arg(long)]
+        ledger: String,
     },
     /// Manage the users of the service's ledger endpoints.
     User {
@@ -107,6 +147,18 @@ pub enum UserCommand {
         #[arg(long)]
         district: Option<String>,
     },
+}
+
+/// `S1=15` as an item and its points.
+fn item_points(s: &str) -> Result<(String, f64), String> {
+    let (item, points) = s
+        .split_once('=')
+        .ok_or_else(|| format!("--item {s}: give ITEM=POINTS, e.g. S1=15"))?;
+    let points: f64 = points
+        .trim()
+        .parse()
+        .map_err(|_| format!("--item {s}: `{points}` is not a number"))?;
+    Ok((item.trim().to_string(), points))
 }
 
 /// The actor `--by` names: a registered user's role, else the command line's (city).
@@ -254,10 +306,72 @@ pub fn run(command: LedgerCommand) -> Result<()> {
             }
             Ok(())
         }
+        LedgerCommand::Accept {
+            cluster_id,
+            ledger,
+            date,
+            score,
+            by,
+            items,
+            evidence,
+            note,
+            override_reason,
+        } => {
+            let ledger = Ledger::open(&ledger)?;
+            let actor = actor(&ledger, &by)?;
+            let evidence = evidence
+                .map(|p| -> Result<EvidenceFile> {
+                    Ok(EvidenceFile {
+                        file_name: p
+                            .file_name()
+                            .map(|n| n.to_string_lossy().into_owned())
+                            .unwrap_or_default(),
+                        media_type: media_type(&p).into(),
+                        bytes: std::fs::read(&p)
+                            .with_context(|| format!("{}: cannot read", p.display()))?,
+                    })
+                })
+                .transpose()?;
+            let request = acceptance::Request {
+                cluster_id,
+                accepted_on: date,
+                score,
+                items: items.into_iter().collect(),
+                by: by.clone(),
+                evidence,
+                note,
+                override_reason,
+            };
+            let a = acceptance::record(ledger.store(), &actor, &request, &zdz::ledger::now())?;
+            println!("{}", serde_json::to_string_pretty(&a.json())?);
+            eprintln!(
+                "{}",
+                t!(
+                    "ledger.accepted",
+                    cluster = a.cluster_id,
+                    date = a.accepted_on,
+                    score = a.score,
+                    zdz = a.zdz_score.map_or("—".to_string(), |s| s.to_string()),
+                    remaining = a.remaining.len(),
+                    differing = a.differing_items().len()
+                )
+            );
+            Ok(())
+        }
+        LedgerCommand::Acceptances { cluster_id, ledger } => {
+            let ledger = Ledger::open(&ledger)?;
+            let all: Vec<serde_json::Value> = acceptance::history(ledger.store(), &cluster_id)?
+                .iter()
+                .map(|a| a.json())
+                .collect();
+            println!("{}", serde_json::to_string_pretty(&all)?);
+            Ok(())
+        }
         LedgerCommand::Report {
             ledger,
             out,
             district,
+            as_of,
         } => {
             let ledger = Ledger::open(&ledger)?;
             let filter = Filter {
@@ -267,7 +381,7 @@ pub fn run(command: LedgerCommand) -> Result<()> {
             let p = zdz::ledger::progress::progress(
                 ledger.store(),
                 &filter,
-                zdz::ledger::progress::today(),
+                as_of.unwrap_or_else(zdz::campaign::today),
             )?;
             zdz::publish::progress::write_progress(&out, &p)?;
             eprintln!(

@@ -18,6 +18,7 @@ pub struct Options<'a> {
     pub formats: &'a [String],
     pub base_url: &'a str,
     pub survey: Option<&'a Path>,
+    pub as_of: chrono::NaiveDate,
 }
 
 /// `pdf,html` → (pdf, html); a clear error on anything else.
@@ -51,7 +52,7 @@ pub fn report(workspace: &str, opts: Options) -> Result<()> {
         Some(l) => run::LedgerStep::Read(l),
         None => run::LedgerStep::Without,
     };
-    let assessed = run::assess(loaded, step)?;
+    let assessed = run::assess(loaded, step, opts.as_of)?;
     let staging = publish::staging::Staging::begin(opts.out, opts.force)?;
     let o = assessed.outcome(loaded, true);
     let files = zdz::timing::phase("report: typeset", || {

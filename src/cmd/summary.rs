@@ -7,7 +7,7 @@ use std::path::Path;
 
 use rust_i18n::t;
 
-use zdz::contract::ReadinessGroup;
+use zdz::contract::{CampaignStatus, ReadinessGroup};
 use zdz::load::survey::Applied;
 use zdz::outcome::Outcome;
 use zdz::publish::summary::Timings;
@@ -29,6 +29,7 @@ pub fn survey_applied(path: &Path, applied: &Applied) {
 pub fn analysis(out: &Path, o: Outcome, timings: &Timings) {
     written_and_loaded(out, o, timings);
     readiness(o);
+    campaign(o);
     ledger(o);
     problems_by_code(o);
     notes(o);
@@ -92,6 +93,38 @@ fn readiness(o: Outcome) {
             near = n(ReadinessGroup::OneOrTwo),
             far = n(ReadinessGroup::ThreeOrMore),
             unreachable = n(ReadinessGroup::Unreachable)
+        )
+    );
+}
+
+/// The clusters whose deadline has passed without acceptance, first: the city's first
+/// question.
+fn campaign(o: Outcome) {
+    let overdue: Vec<String> = o
+        .loaded
+        .layers
+        .clusters
+        .iter()
+        .zip(&o.analysis.clusters)
+        .zip(&o.campaign.clusters)
+        .filter(|(_, s)| **s == CampaignStatus::Overdue)
+        .map(|((c, r), _)| format!("{} ({})", c.id, r.deadline))
+        .collect();
+    let n = |s: CampaignStatus| o.campaign.clusters.iter().filter(|c| **c == s).count();
+    eprintln!(
+        "{}",
+        t!(
+            "analyze.campaign",
+            as_of = o.campaign.as_of,
+            accepted = n(CampaignStatus::Accepted),
+            recheck = n(CampaignStatus::Recheck),
+            overdue = n(CampaignStatus::Overdue),
+            due = n(CampaignStatus::Due),
+            list = if overdue.is_empty() {
+                String::new()
+            } else {
+                t!("analyze.overdue_list", list = overdue.join(", ")).into_owned()
+            }
         )
     );
 }

@@ -49,6 +49,8 @@ const CLUSTER_FIELDS: &[FieldSpec] = &[
     field("park_id", &["园区编号"], false),
     field("name", &["名称", "组团名称"], false),
     field("demo", &["示范"], false),
+    // On the city's candidate list (备选清单), not (yet) its final demonstration list.
+    field("demo_candidate", &["示范备选", "申报示范"], false),
     field("yangtze_side", &["长江沿线"], false),
     // Manual answers the acceptance rubric reads (absent = unanswered).
     field("plant_online", &["在线监控"], false),

@@ -4,6 +4,8 @@
 //! The loader, the analyses, the outputs and the README all read these tables, so a name
 //! is spelt once. Nothing here does I/O.
 
+/// Where a cluster stands in the campaign as of a date, and its labels.
+pub mod campaign;
 /// Input layers and their fields, with aliases.
 pub mod layers;
 /// Problem codes with their rule, severity and labels.
@@ -11,6 +13,7 @@ pub mod problems;
 /// Where a cluster stands against acceptance: the readiness groups and their labels.
 pub mod readiness;
 
+pub use campaign::CampaignStatus;
 pub use layers::{
     ANSWER_SHEETS, AnswerKind, FieldSpec, LayerKind, MANUAL_FIELDS, ManualField, manual_field,
 };

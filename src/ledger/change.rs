@@ -239,16 +239,7 @@ pub fn apply_in(
         ],
     )?;
     for f in &change.evidence {
-        let sha = super::hex(&Sha256::digest(&f.bytes));
-        tx.execute(
-            "INSERT INTO evidence (sha256, size, media_type, content) VALUES ($1, $2, $3, $4) ON CONFLICT (sha256) DO NOTHING",
-            &[
-                (&sha).into(),
-                Val::Int(f.bytes.len() as i64),
-                (&f.media_type).into(),
-                Val::Blob(f.bytes.clone()),
-            ],
-        )?;
+        let sha = store_evidence(tx, f)?;
         tx.execute(
             "INSERT INTO entry_evidence (problem_id, sha256, file_name, added_at, by_name) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (problem_id, sha256) DO NOTHING",
             &[
@@ -277,6 +268,21 @@ pub fn apply_in(
         )?;
     }
     Ok(entry::get(tx, problem_id)?.expect("the entry was just updated"))
+}
+
+/// Keep `f`'s bytes, once, under their SHA-256; the hash.
+pub fn store_evidence(tx: &mut dyn Tx, f: &EvidenceFile) -> Result<String> {
+    let sha = super::hex(&Sha256::digest(&f.bytes));
+    tx.execute(
+        "INSERT INTO evidence (sha256, size, media_type, content) VALUES ($1, $2, $3, $4) ON CONFLICT (sha256) DO NOTHING",
+        &[
+            (&sha).into(),
+            Val::Int(f.bytes.len() as i64),
+            (&f.media_type).into(),
+            Val::Blob(f.bytes.clone()),
+        ],
+    )?;
+    Ok(sha)
 }
 
 /// An evidence file's content and media type, by its SHA-256 (the only way to ask).

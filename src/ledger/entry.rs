@@ -81,9 +81,9 @@ pub const ENTRIES: Columns = Columns {
 
 /// An entry's columns and its number of history rows, as `from_row` reads them.
 fn select_entries() -> String {
+    let columns = ENTRIES.select(Some("e"));
     format!(
-        "SELECT {}, (SELECT COUNT(*) FROM history h WHERE h.problem_id = e.problem_id) AS history_count FROM entries e",
-        ENTRIES.select(Some("e"))
+        "SELECT {columns}, (SELECT COUNT(*) FROM history h WHERE h.problem_id = e.problem_id) AS history_count FROM entries e"
     )
 }
 
@@ -192,7 +192,7 @@ pub struct Filter {
 }
 
 /// A value as a LIKE pattern that matches it literally (`\` escapes `%`, `_`, `\`).
-fn like_literal(v: &str) -> String {
+pub fn like_literal(v: &str) -> String {
     let mut out = String::with_capacity(v.len());
     for c in v.chars() {
         if matches!(c, '%' | '_' | '\\') {
@@ -204,7 +204,7 @@ fn like_literal(v: &str) -> String {
 }
 
 pub fn list(tx: &mut dyn Tx, filter: &Filter) -> Result<Vec<Entry>> {
-    let mut sql = format!("{} WHERE 1 = 1", select_entries());
+    let mut sql = select_entries() + " WHERE 1 = 1";
     let mut params: Vec<Val> = Vec::new();
     let mut add = |clause: &str, v: Val, params: &mut Vec<Val>| {
         params.push(v);
@@ -241,7 +241,7 @@ pub fn list(tx: &mut dyn Tx, filter: &Filter) -> Result<Vec<Entry>> {
 
 pub fn get(tx: &mut dyn Tx, problem_id: &str) -> Result<Option<Entry>> {
     tx.query(
-        &format!("{} WHERE e.problem_id = $1", select_entries()),
+        &(select_entries() + " WHERE e.problem_id = $1"),
         &[problem_id.into()],
     )?
     .first()
@@ -343,11 +343,9 @@ impl HistoryRow<'_> {
 }
 
 pub fn history(tx: &mut dyn Tx, problem_id: &str) -> Result<Vec<Change>> {
+    let columns = HISTORY.select(None);
     tx.query(
-        &format!(
-            "SELECT {} FROM history WHERE problem_id = $1 ORDER BY seq",
-            HISTORY.select(None)
-        ),
+        &format!("SELECT {columns} FROM history WHERE problem_id = $1 ORDER BY seq"),
         &[problem_id.into()],
     )?
     .iter()

@@ -7,8 +7,14 @@ use anyhow::{Context, Result};
 use super::store::{Store, Val, scalar};
 
 /// Every migration, in order: version, name, SQL.
-const MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "ledger", include_str!("migrations/0001_ledger.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "ledger", include_str!("migrations/0001_ledger.sql")),
+    (
+        2,
+        "acceptance",
+        include_str!("migrations/0002_acceptance.sql"),
+    ),
+];
 
 /// The newest schema version this zdz knows.
 pub fn latest() -> i64 {

@@ -7,6 +7,8 @@
 //! Downstream of the analysis: it reads problems and writes nothing back into them, except
 //! that dismissed problems are left out of counts and scores (`dismissed`).
 
+/// Acceptance (验收) and 销号 of a cluster: the official score beside zdz's.
+pub mod acceptance;
 /// Changing an entry: status, measure, unit, due date, note, evidence.
 pub mod change;
 /// An entry and reading entries back.
@@ -57,6 +59,9 @@ pub enum LedgerError {
         current: Box<Entry>,
     },
     Invalid(String),
+    /// A rule of the campaign stands in the way (accepting a cluster while a veto problem
+    /// is detected).
+    Blocked(String),
 }
 
 impl std::fmt::Display for LedgerError {
@@ -65,7 +70,8 @@ impl std::fmt::Display for LedgerError {
             LedgerError::NotFound(m)
             | LedgerError::Unauthorized(m)
             | LedgerError::Forbidden(m)
-            | LedgerError::Invalid(m) => f.write_str(m),
+            | LedgerError::Invalid(m)
+            | LedgerError::Blocked(m) => f.write_str(m),
             LedgerError::Conflict { message, .. } | LedgerError::Refused { message, .. } => {
                 f.write_str(message)
             }
@@ -92,6 +98,8 @@ pub struct View {
     pub location: String,
     pub run: reconcile::RunSummary,
     pub entries: HashMap<String, Entry>,
+    /// The latest acceptance of every cluster that has one.
+    pub acceptances: HashMap<String, acceptance::Acceptance>,
 }
 
 impl View {
@@ -145,6 +153,7 @@ fn view_with(ledger: &Ledger, run: reconcile::RunSummary) -> Result<(View, HashS
             location: ledger.store().location(),
             run,
             entries: ledger.entries()?,
+            acceptances: with(ledger.store(), acceptance::latest)?,
         },
         ledger.dismissed()?,
     ))

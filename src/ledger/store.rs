@@ -176,7 +176,8 @@ impl Columns {
 
     /// `INSERT INTO table (a, b, c) VALUES ` (for `insert_rows`).
     pub fn insert_head(&self) -> String {
-        format!("INSERT INTO {} ({}) VALUES ", self.table, self.select(None))
+        let (table, columns) = (self.table, self.select(None));
+        format!("INSERT INTO {table} ({columns}) VALUES ")
     }
 }
 

@@ -239,6 +239,9 @@ impl<'a> Builder<'a> {
             demo: self
                 .parse(&id, raw, "demo", values::parse_bool)
                 .unwrap_or(false),
+            demo_candidate: self
+                .parse(&id, raw, "demo_candidate", values::parse_bool)
+                .unwrap_or(false),
             yangtze_side: self.parse(&id, raw, "yangtze_side", values::parse_bool),
             answers: self.answers(&id, raw),
             rep: geometry::representative(&geom)?,

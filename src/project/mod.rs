@@ -160,6 +160,19 @@ struct RawProject {
     /// Where the ledger is: a SQLite file or a postgres:// URL.
     #[serde(default)]
     ledger: Option<LedgerConfig>,
+    /// The demonstration list's milestone and size.
+    #[serde(default)]
+    demo: Option<DemoConfig>,
+}
+
+/// `[demo]` in zdz.toml: the demonstration list as the notice runs it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DemoConfig {
+    /// By when a candidate's remediation must be done (备选清单: 2024-12-01).
+    pub target_date: String,
+    /// How many clusters the city names to its final list (5).
+    pub count: usize,
 }
 
 /// `[ledger]` in zdz.toml.
@@ -182,6 +195,8 @@ pub struct Project {
     pub rubric: Rubric,
     /// The ledger named by `[ledger] url`, resolved against the project folder.
     pub ledger: Option<String>,
+    /// The demonstration list's milestone and size.
+    pub demo: DemoConfig,
     /// Folder that relative layer sources are resolved against.
     pub base_dir: PathBuf,
 }
@@ -306,6 +321,16 @@ impl Project {
             }
         });
 
+        let demo = raw
+            .demo
+            .or(defaults.demo)
+            .expect("defaults.toml has [demo]");
+        if chrono::NaiveDate::parse_from_str(&demo.target_date, "%Y-%m-%d").is_err() {
+            bail!(
+                "[demo] target_date = \"{}\" is not a date (YYYY-MM-DD)",
+                demo.target_date
+            );
+        }
         Ok(Project {
             info: raw.project,
             params,
@@ -314,6 +339,7 @@ impl Project {
             layers,
             rubric,
             ledger,
+            demo,
             base_dir: base_dir.to_path_buf(),
         })
     }

@@ -98,12 +98,15 @@ pub fn clusters(o: Outcome) -> Vec<OutFeature> {
                 "park_level": r.park_level.map(|l| l.as_str()),
                 "district": park.and_then(|p| p.district.clone()),
                 "demo": c.demo,
+                "demo_candidate": c.demo_candidate,
+                "demo_target_date": c.demo_candidate.then(|| loaded.project.demo.target_date.clone()),
                 "in_corridor": r.corridor.in_corridor,
                 "corridor_distance_m": r.corridor.distance_m.map(metres),
                 "corridor_reason": r.corridor.reason.as_str(),
                 "enterprise_count": r.enterprise_count,
                 "deadline": r.deadline,
                 "deadline_reason": r.deadline_reason,
+                "campaign_status": o.campaign.clusters[i].as_str(),
                 "problem_count": readiness.problem_count(i),
             }));
             let counts = &readiness.problem_counts[i];

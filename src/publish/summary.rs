@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::contract::{ProblemCode, ReadinessGroup};
+use crate::contract::{CampaignStatus, ProblemCode, ReadinessGroup};
 use crate::model::FindingKind;
 use crate::outcome::Outcome;
 use crate::readiness::json::round2;
@@ -114,6 +114,18 @@ pub fn summary(o: Outcome, timings: &Timings) -> Value {
         "corridor": loaded.project.corridor,
         "deadline_rules": loaded.project.deadlines,
         "layers": layer_reports,
+        // Where the clusters stand in the campaign as of a date, the overdue named.
+        "campaign": {
+            "as_of": o.campaign.as_of.to_string(),
+            "counts": CampaignStatus::ALL
+                .iter()
+                .map(|s| (s.as_str().to_string(), json!(o.campaign.clusters.iter().filter(|c| *c == s).count())))
+                .collect::<serde_json::Map<_, _>>(),
+            "overdue": loaded.layers.clusters.iter().zip(&o.campaign.clusters)
+                .filter(|(_, s)| **s == CampaignStatus::Overdue)
+                .map(|(c, _)| c.id.as_str())
+                .collect::<Vec<_>>(),
+        },
         // Every in-scope cluster in exactly one group: the values add up to the in-scope count.
         "readiness_groups": readiness
             .group_counts()

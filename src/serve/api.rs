@@ -45,13 +45,17 @@ pub async fn clusters(
         .collection("clusters")
         .expect("every snapshot has clusters");
     let flag = |b: Option<bool>| b.map(|b| b.to_string());
-    let wanted: [(&str, Option<String>); 6] = [
+    let wanted: [(&str, Option<String>); 7] = [
         ("in_corridor", flag(q.in_corridor)),
         ("park_id", q.park_id.clone()),
         ("park_level", q.park_level.map(|l| l.as_str().to_string())),
         ("ready", flag(q.ready)),
         ("veto", flag(q.veto)),
         ("readiness", q.readiness.map(|g| g.as_str().to_string())),
+        (
+            "campaign_status",
+            q.campaign_status.map(|c| c.as_str().to_string()),
+        ),
     ];
     let hits: Vec<usize> = (0..c.len())
         .filter(|i| {

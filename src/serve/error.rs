@@ -80,6 +80,7 @@ impl ApiError {
             Ok(L::Unauthorized(m)) => ApiError::unauthorized(m),
             Ok(L::Forbidden(m)) => ApiError::forbidden(m),
             Ok(L::Invalid(m)) => ApiError::bad_parameter(m),
+            Ok(L::Blocked(m)) => ApiError::conflict(m),
             Ok(L::Conflict { message, current }) | Ok(L::Refused { message, current }) => {
                 ApiError {
                     current: Some(current.json()),

@@ -18,6 +18,7 @@ use serde_json::{Value, json};
 use super::error::{ApiError, ApiResult};
 use super::params::{LedgerListQuery, Params};
 use super::state::AppState;
+use crate::ledger::acceptance;
 use crate::ledger::change::{self, Change, EVIDENCE_MAX_BYTES, EvidenceFile};
 use crate::ledger::entry::{self, Filter};
 use crate::ledger::status::Status;
@@ -143,6 +144,61 @@ pub struct ChangeBody {
     #[serde(default, deserialize_with = "present")]
     pub due: Option<Option<String>>,
     pub force_reason: Option<String>,
+}
+
+/// What `POST /api/ledger/clusters/{id}/acceptance` takes.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AcceptanceBody {
+    /// The date of the acceptance, YYYY-MM-DD.
+    pub date: String,
+    /// The official score, 0–100.
+    pub score: f64,
+    /// Who scored.
+    pub by: String,
+    /// Official points per rubric item, where given.
+    #[serde(default)]
+    pub items: std::collections::BTreeMap<String, f64>,
+    pub note: Option<String>,
+    /// Record it although a veto problem is detected, and why (city role).
+    pub override_reason: Option<String>,
+}
+
+/// `POST /api/ledger/clusters/{id}/acceptance`: record a cluster's official acceptance.
+pub async fn accept(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> ApiResult<Json<Value>> {
+    let actor = who(&state, &headers).await?;
+    let body: AcceptanceBody = serde_json::from_slice(&body)
+        .map_err(|e| ApiError::bad_parameter(format!("the body is not an acceptance: {e}")))?;
+    let request = acceptance::Request {
+        cluster_id: id,
+        accepted_on: body.date,
+        score: body.score,
+        items: body.items,
+        by: body.by,
+        evidence: None,
+        note: body.note,
+        override_reason: body.override_reason,
+    };
+    let ledger = ledger(&state)?;
+    let a = blocking(move || acceptance::record(ledger.store(), &actor, &request, &now())).await?;
+    Ok(Json(a.json()))
+}
+
+/// `GET /api/ledger/clusters/{id}/acceptances`: every acceptance of a cluster, oldest first.
+pub async fn acceptances(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
+    who(&state, &headers).await?;
+    let ledger = ledger(&state)?;
+    let all = blocking(move || acceptance::history(ledger.store(), &id)).await?;
+    Ok(Json(Value::Array(all.iter().map(|a| a.json()).collect())))
 }
 
 /// A field that may be absent (`None`), `null` (`Some(None)`) or a value.

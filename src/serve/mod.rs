@@ -64,6 +64,8 @@ pub struct Options {
     pub public_ledger: bool,
     /// An XYZ raster basemap for the web map (`{z}/{x}/{y}` template); none by default.
     pub basemap: Option<String>,
+    /// The date campaign statuses are given as of; none: the day of each load.
+    pub as_of: Option<chrono::NaiveDate>,
 }
 
 pub fn router(state: Arc<AppState>, options: &Options) -> Router {
@@ -94,6 +96,14 @@ pub fn router(state: Arc<AppState>, options: &Options) -> Router {
         )
         .route("/api/ledger/evidence/{sha256}", get(ledger_api::download))
         .route("/api/ledger/progress", get(ledger_api::progress))
+        .route(
+            "/api/ledger/clusters/{id}/acceptance",
+            post(ledger_api::accept),
+        )
+        .route(
+            "/api/ledger/clusters/{id}/acceptances",
+            get(ledger_api::acceptances),
+        )
         .route("/tiles/{file}", get(tiles_api::document))
         .route("/tiles/{collection}/{z}/{x}/{y}", get(tiles_api::tile))
         .route("/map", get(web::page))
@@ -153,14 +163,14 @@ async fn shutdown_signal() {
 /// Load and analyse `workspace`, then serve it until SIGTERM or Ctrl-C.
 pub async fn run(workspace: String, options: Options) -> Result<()> {
     let ws = workspace.clone();
-    let (url, public) = (options.ledger.clone(), options.public_ledger);
+    let (url, public, as_of) = (options.ledger.clone(), options.public_ledger, options.as_of);
     let (first, ledger) = tokio::task::spawn_blocking(move || -> Result<_> {
         let ledger = url
             .as_deref()
             .map(crate::ledger::Ledger::open)
             .transpose()?
             .map(std::sync::Arc::new);
-        let first = Snapshot::build(&ws, 1, ledger.as_deref(), public)?;
+        let first = Snapshot::build(&ws, 1, ledger.as_deref(), public, as_of)?;
         Ok((first, ledger))
     })
     .await??;
@@ -174,6 +184,7 @@ pub async fn run(workspace: String, options: Options) -> Result<()> {
             ledger,
             public_ledger: options.public_ledger,
             basemap: options.basemap.clone(),
+            as_of,
         },
     );
     if options.watch {

@@ -20,7 +20,7 @@ use super::http::{GEOJSON, MVT, OPENAPI, base_url};
 use super::ogc::{DEFAULT_LIMIT, MAX_LIMIT};
 use super::snapshot::Snapshot;
 use super::state::AppState;
-use crate::contract::{ProblemCode, ReadinessGroup};
+use crate::contract::{CampaignStatus, ProblemCode, ReadinessGroup};
 use crate::ledger::status::Status;
 use crate::tiles::grid::MAX_ZOOM;
 
@@ -169,6 +169,19 @@ pub fn document(s: &Snapshot, base: &str, with_ledger: bool) -> Value {
                         "current": { "type": "object", "description": "with a 409 of the ledger: the entry as it now is" },
                     },
                 },
+                "Acceptance": {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "required": ["date", "score", "by"],
+                    "properties": {
+                        "date": { "type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "description": "the date of the acceptance" },
+                        "score": { "type": "number", "minimum": 0, "maximum": 100, "description": "the official score" },
+                        "by": { "type": "string", "description": "who scored" },
+                        "items": { "type": "object", "additionalProperties": { "type": "number", "minimum": 0, "maximum": 100 }, "description": "official points per rubric item" },
+                        "note": { "type": "string" },
+                        "override_reason": { "type": "string", "description": "record it although a veto problem is detected (city role)" },
+                    },
+                },
                 "Change": {
                     "type": "object",
                     "additionalProperties": false,
@@ -191,6 +204,7 @@ pub fn document(s: &Snapshot, base: &str, with_ledger: bool) -> Value {
         let components = &mut doc["components"];
         if let Some(schemas) = components["schemas"].as_object_mut() {
             schemas.remove("Change");
+            schemas.remove("Acceptance");
         }
         if let Some(c) = components.as_object_mut() {
             c.remove("securitySchemes");
@@ -283,6 +297,7 @@ fn api_paths(paths: &mut Map<String, Value>, s: &Snapshot) {
                 boolean("ready", "score at or above the pass line and no veto"),
                 boolean("veto", "a veto problem holds"),
                 query("readiness", "the readiness group: ready, veto, one_or_two, three_or_more, unreachable or out_of_scope", json!({"type": "string", "enum": ReadinessGroup::ALL.map(|g| g.as_str())})),
+                query("campaign_status", "where the cluster stands as of the service's date: accepted, recheck, overdue, due or out_of_scope", json!({"type": "string", "enum": CampaignStatus::ALL.map(|c| c.as_str())})),
             ],
             &[GEOJSON],
             &[BAD],
@@ -509,6 +524,25 @@ fn ledger_paths(paths: &mut Map<String, Value>) {
             )],
             &["*/*"],
             &[BAD],
+        )),
+    );
+    let cluster_id = || path("clusterId", json!({"type": "string"}));
+    paths.insert(
+        "/api/ledger/clusters/{clusterId}/acceptance".into(),
+        json!({ "post": secured(json!({
+            "summary": "Record a cluster's official acceptance (验收): refused while zdz's latest run detects a veto problem in it, unless a city user overrides with a reason; a district user for its own district's clusters",
+            "parameters": [cluster_id()],
+            "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Acceptance" } } } },
+            "responses": responses(("200", &["application/json"]), &[("400", "not an acceptance, or a date or score that is not one"), ("409", "zdz's latest run detects a veto problem in the cluster (a city user may override with a reason)"), ("413", "the body is larger than 64 KiB")]),
+        })) }),
+    );
+    paths.insert(
+        "/api/ledger/clusters/{clusterId}/acceptances".into(),
+        secured(get(
+            "A cluster's acceptances, oldest first, each with zdz's score beside the official one",
+            vec![cluster_id()],
+            &["application/json"],
+            &[],
         )),
     );
     paths.insert(

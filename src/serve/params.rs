@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use super::error::ApiError;
-use crate::contract::{ProblemCode, ReadinessGroup};
+use crate::contract::{CampaignStatus, ProblemCode, ReadinessGroup};
 use crate::ledger::status::Status;
 use crate::model::ParkLevel;
 
@@ -54,6 +54,7 @@ pub struct ClustersQuery {
     pub ready: Option<bool>,
     pub veto: Option<bool>,
     pub readiness: Option<ReadinessGroup>,
+    pub campaign_status: Option<CampaignStatus>,
 }
 
 /// `/api/outfalls`: the outfalls with a problem.

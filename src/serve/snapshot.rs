@@ -93,6 +93,7 @@ impl Snapshot {
         version: u64,
         ledger: Option<&crate::ledger::Ledger>,
         public_ledger: bool,
+        as_of: Option<chrono::NaiveDate>,
     ) -> Result<Snapshot> {
         let input = crate::run::load(workspace, None)?;
         let loaded = input.loaded;
@@ -103,7 +104,9 @@ impl Snapshot {
             Some(l) => crate::run::LedgerStep::Record(l),
             None => crate::run::LedgerStep::Without,
         };
-        let assessed = crate::run::assess(&loaded, step)?;
+        // A service kept running says where clusters stand on the day of each load.
+        let as_of = as_of.unwrap_or_else(crate::campaign::today);
+        let assessed = crate::run::assess(&loaded, step, as_of)?;
         let timings = summary::Timings {
             load_ms: input.load_ms,
             analyze_ms: assessed.analyze_ms,

@@ -33,6 +33,8 @@ pub struct AppState {
     tokens: Mutex<HashMap<String, Actor>>,
     /// An XYZ raster basemap under the web map (`--basemap`); none by default.
     pub basemap: Option<String>,
+    /// The date campaign statuses are given as of; none: the day of each load.
+    pub as_of: Option<chrono::NaiveDate>,
     /// One permit per core for cutting large tiles: the rest wait their turn, first come
     /// first served, rather than all share the cores and all take several times longer.
     pub tile_cutters: tokio::sync::Semaphore,
@@ -49,6 +51,8 @@ pub struct Settings {
     pub ledger: Option<Arc<Ledger>>,
     pub public_ledger: bool,
     pub basemap: Option<String>,
+    /// The date campaign statuses are given as of; none: the day of each load.
+    pub as_of: Option<chrono::NaiveDate>,
 }
 
 impl AppState {
@@ -58,6 +62,7 @@ impl AppState {
             ledger,
             public_ledger,
             basemap,
+            as_of,
         } = settings;
         Arc::new(AppState {
             versions: AtomicU64::new(first.version),
@@ -70,6 +75,7 @@ impl AppState {
             public_ledger,
             tokens: Mutex::new(HashMap::new()),
             basemap,
+            as_of,
             tile_cutters: tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
             ),
@@ -105,9 +111,9 @@ impl AppState {
         tokio::spawn(async move {
             let version = state.versions.fetch_add(1, Ordering::SeqCst) + 1;
             let workspace = state.workspace.clone();
-            let (ledger, public) = (state.ledger.clone(), state.public_ledger);
+            let (ledger, public, as_of) = (state.ledger.clone(), state.public_ledger, state.as_of);
             let built = tokio::task::spawn_blocking(move || {
-                Snapshot::build(&workspace, version, ledger.as_deref(), public)
+                Snapshot::build(&workspace, version, ledger.as_deref(), public, as_of)
             })
             .await;
             match built {

@@ -1,0 +1,30 @@
+-- zdz ledger, version 2: acceptance (验收) and 销号 of clusters. Portable SQL only.
+
+-- zdz's own assessment of each cluster at its latest run, beside which an official score
+-- is recorded: the score as decimal text, the rubric items as a JSON object, and the veto
+-- problems as a '|'-list.
+ALTER TABLE clusters ADD COLUMN score TEXT;
+ALTER TABLE clusters ADD COLUMN items TEXT;
+ALTER TABLE clusters ADD COLUMN veto TEXT;
+
+-- Every official acceptance of a cluster, append-only; the latest (highest seq) counts.
+CREATE TABLE acceptances (
+  cluster_id TEXT NOT NULL,
+  seq BIGINT NOT NULL,
+  accepted_on TEXT NOT NULL,
+  score TEXT NOT NULL,
+  items TEXT NOT NULL,
+  by_name TEXT NOT NULL,
+  recorded_by TEXT NOT NULL,
+  recorded_at TEXT NOT NULL,
+  evidence TEXT,
+  note TEXT,
+  override_reason TEXT,
+  zdz_score TEXT,
+  zdz_items TEXT,
+  veto TEXT NOT NULL,
+  remaining TEXT NOT NULL,
+  detected TEXT NOT NULL,
+  run_id BIGINT,
+  PRIMARY KEY (cluster_id, seq)
+);
