@@ -612,3 +612,55 @@ fn every_in_scope_cluster_is_in_exactly_one_readiness_group_and_every_output_say
         assert!(cover.contains(&phrase), "{cover} lacks {phrase}");
     }
 }
+
+#[test]
+fn the_overview_leads_with_the_campaign_status_by_deadline_and_names_every_overdue_cluster() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    let analysed = dir.path().join("analysed");
+    zdz_ok(&[
+        "analyze",
+        demo.to_str().unwrap(),
+        "--out",
+        analysed.to_str().unwrap(),
+        "--no-maps",
+        "--as-of",
+        "2026-12-06",
+    ]);
+    let overdue: Vec<String> = read_json(&analysed.join("summary.json"))["campaign"]["overdue"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(overdue.len(), 14, "{overdue:?}");
+    let out = dir.path().join("reports");
+    zdz_ok(&[
+        "report",
+        demo.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--format",
+        "pdf",
+        "--base-url",
+        BASE,
+        "--as-of",
+        "2026-12-06",
+        "--cluster",
+        "CQJK-A",
+    ]);
+    let page = squeezed(&pdftotext(&out.join("overview.pdf"), Some(2)));
+    assert!(
+        page.contains("建设进度") && page.contains("截至2026-12-06"),
+        "{page}"
+    );
+    assert!(page.contains("逾期组团Overdue（14个）"), "{page}");
+    for id in &overdue {
+        assert!(
+            page.contains(id.as_str()),
+            "{id} not on the overview's first page"
+        );
+    }
+    // The demonstration list: the demo's two 示范 clusters, overdue too.
+    assert!(page.contains("示范清单"), "{page}");
+}

@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::doc::{Block, Document, Paper};
-use crate::contract::ReadinessGroup;
+use crate::contract::{CampaignStatus, ReadinessGroup};
 use crate::outcome::Outcome;
 use crate::readiness::json::round2;
 use crate::render::chart;
@@ -53,6 +53,8 @@ pub fn document(o: Outcome, maps: &MapIndex) -> anyhow::Result<Document> {
             "得分依据暂行评分细则；正式评分细则到位后以正式细则为准。".into(),
         ));
     }
+    b.push(Block::PageBreak);
+    campaign_section(o, &mut b);
     b.push(Block::PageBreak);
 
     b.push(Block::Heading(
@@ -220,4 +222,145 @@ pub fn document(o: Outcome, maps: &MapIndex) -> anyhow::Result<Document> {
         paper: Paper::A4,
         blocks: b,
     })
+}
+
+/// The city's first page: where the clusters stand as of the report's date, by deadline
+/// (accepted, under recheck, overdue, in progress), the overdue clusters first with their
+/// district, score and actions to ready, and the demonstration list with its candidates.
+fn campaign_section(o: Outcome, b: &mut Vec<Block>) {
+    let (l, a, campaign) = (&o.loaded.layers, o.analysis, o.campaign);
+    let district = |i: usize| {
+        a.clusters[i]
+            .park
+            .and_then(|p| l.parks[p].district.clone())
+            .unwrap_or_default()
+    };
+    b.push(Block::Heading(
+        1,
+        format!("建设进度 Campaign status（截至 {}）", campaign.as_of),
+    ));
+    let shown = [
+        CampaignStatus::Accepted,
+        CampaignStatus::Recheck,
+        CampaignStatus::Overdue,
+        CampaignStatus::Due,
+    ];
+    let mut deadlines: Vec<&str> = a
+        .clusters
+        .iter()
+        .map(|r| r.deadline.as_str())
+        .filter(|d| *d != "out_of_scope")
+        .collect();
+    deadlines.sort();
+    deadlines.dedup();
+    let rows = deadlines
+        .iter()
+        .map(|d| {
+            let of = |s: CampaignStatus| {
+                a.clusters
+                    .iter()
+                    .zip(&campaign.clusters)
+                    .filter(|(r, c)| r.deadline == *d && **c == s)
+                    .count()
+                    .to_string()
+            };
+            let total = a.clusters.iter().filter(|r| r.deadline == *d).count();
+            let mut row = vec![d.to_string(), total.to_string()];
+            row.extend(shown.map(of));
+            row
+        })
+        .collect();
+    let mut headers = vec!["完成时限".to_string(), "组团".to_string()];
+    headers.extend(shown.map(|s| s.label_zh().to_string()));
+    b.push(Block::Table { headers, rows });
+
+    let mut overdue: Vec<usize> = (0..l.clusters.len())
+        .filter(|i| campaign.clusters[*i] == CampaignStatus::Overdue)
+        .collect();
+    overdue.sort_by(|x, y| {
+        (a.clusters[*x].deadline.as_str(), l.clusters[*x].id.as_str())
+            .cmp(&(a.clusters[*y].deadline.as_str(), l.clusters[*y].id.as_str()))
+    });
+    b.push(Block::Heading(
+        2,
+        format!("逾期组团 Overdue（{} 个）", overdue.len()),
+    ));
+    if overdue.is_empty() {
+        b.push(Block::Para("无逾期组团。".into()));
+    } else {
+        let rows = overdue
+            .iter()
+            .map(|i| {
+                let s = o.readiness.clusters[*i].as_ref();
+                vec![
+                    l.clusters[*i].id.clone(),
+                    l.clusters[*i].name.clone().unwrap_or_default(),
+                    district(*i),
+                    a.clusters[*i].deadline.clone(),
+                    s.map_or("—".into(), |s| round2(s.score).to_string()),
+                    match s.map(|s| s.actions_to_ready()) {
+                        Some(Some(n)) => n.to_string(),
+                        Some(None) => "无法达标".into(),
+                        None => "—".into(),
+                    },
+                ]
+            })
+            .collect();
+        b.push(Block::Table {
+            headers: [
+                "组团编号",
+                "组团名称",
+                "区县",
+                "完成时限",
+                "得分",
+                "达标还需措施",
+            ]
+            .map(String::from)
+            .to_vec(),
+            rows,
+        });
+    }
+
+    let listed: Vec<usize> = (0..l.clusters.len())
+        .filter(|i| l.clusters[*i].demo || l.clusters[*i].demo_candidate)
+        .collect();
+    b.push(Block::Heading(2, "示范清单 Demonstration list".into()));
+    if listed.is_empty() {
+        b.push(Block::Para("工作空间未标注示范或示范备选组团。".into()));
+        return;
+    }
+    let target = &o.loaded.project.demo.target_date;
+    let rows = listed
+        .iter()
+        .map(|i| {
+            let c = &l.clusters[*i];
+            vec![
+                c.id.clone(),
+                c.name.clone().unwrap_or_default(),
+                district(*i),
+                if c.demo { "示范" } else { "示范备选" }.to_string(),
+                a.clusters[*i].deadline.clone(),
+                if c.demo {
+                    String::new()
+                } else {
+                    target.clone()
+                },
+                campaign.clusters[*i].label_zh().to_string(),
+            ]
+        })
+        .collect();
+    b.push(Block::Table {
+        headers: [
+            "组团编号",
+            "组团名称",
+            "区县",
+            "类别",
+            "完成时限",
+            "示范整治节点",
+            "进度",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows,
+    });
 }
