@@ -123,6 +123,14 @@ enum Command {
         /// YYYY-MM-DD (default: today).
         #[arg(long, value_parser = zdz::campaign::parse_as_of)]
         as_of: Option<chrono::NaiveDate>,
+        /// Write each cluster's 建设总结报告 (PDF, HTML and an editable DOCX) instead of the
+        /// other reports.
+        #[arg(long)]
+        summary: bool,
+        /// With --summary: the folder of the districts' text, <cluster_id>.md each
+        /// (default: 总结/ beside the workspace).
+        #[arg(long, requires = "summary")]
+        narrative: Option<PathBuf>,
     },
     /// The problem ledger: list, change, import, report, users.
     #[command(
@@ -358,6 +366,8 @@ fn main() -> ExitCode {
             base_url,
             survey,
             as_of,
+            summary,
+            narrative,
         } => cmd::report::report(
             &workspace.unwrap_or_else(demo_workspace),
             cmd::report::Options {
@@ -369,6 +379,7 @@ fn main() -> ExitCode {
                 base_url: &base_url,
                 survey: survey.as_deref(),
                 as_of: as_of.unwrap_or_else(zdz::campaign::today),
+                summary: summary.then_some(narrative.as_deref()),
             },
         ),
         Command::Ledger { command } => cmd::ledger::run(command),

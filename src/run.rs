@@ -93,9 +93,9 @@ pub fn assess(loaded: &Loaded, step: LedgerStep, as_of: NaiveDate) -> Result<Ass
             &dismissed,
         )
     });
-    if let LedgerStep::Record(l) = step {
+    if let (LedgerStep::Record(l), Some(v)) = (step, &view) {
         phase("ledger: record the scores", || {
-            record_assessments(l, loaded, &readiness)
+            record_assessments(l, v.run.run_id, loaded, &readiness)
         })?;
     }
     let campaign = crate::campaign::assess(
@@ -117,7 +117,12 @@ pub fn assess(loaded: &Loaded, step: LedgerStep, as_of: NaiveDate) -> Result<Ass
 
 /// zdz's score, items and veto for every in-scope cluster, kept in the ledger beside the
 /// official acceptance.
-fn record_assessments(l: &Ledger, loaded: &Loaded, readiness: &Readiness) -> Result<()> {
+fn record_assessments(
+    l: &Ledger,
+    run_id: i64,
+    loaded: &Loaded,
+    readiness: &Readiness,
+) -> Result<()> {
     let assessments: Vec<ledger::acceptance::Assessment> = loaded
         .layers
         .clusters
@@ -137,7 +142,7 @@ fn record_assessments(l: &Ledger, loaded: &Loaded, readiness: &Readiness) -> Res
             })
         })
         .collect();
-    ledger::acceptance::record_assessments(l.store(), &assessments)
+    ledger::acceptance::record_assessments(l.store(), run_id, &assessments)
 }
 
 impl Assessed {

@@ -664,3 +664,119 @@ fn the_overview_leads_with_the_campaign_status_by_deadline_and_names_every_overd
     // The demonstration list: the demo's two 示范 clusters, overdue too.
     assert!(page.contains("示范清单"), "{page}");
 }
+
+#[test]
+fn the_summary_report_opens_in_a_docx_reader_with_the_five_sections_and_the_districts_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = demo_copy_naming(dir.path(), "CQJK-C", "茶园组团");
+    std::fs::create_dir_all(ws.join("总结")).unwrap();
+    std::fs::write(
+        ws.join("总结/CQJK-A.md"),
+        "# 茶园组团\n\n## 典型做法\n\n南岸区推行“一企一管一档”，逐户核查排水户。\n\n## 建设亮点\n\n雨水排口全部溯源，晴天无水。\n",
+    )
+    .unwrap();
+    let ledger = dir.path().join("ledger.db");
+    let ledger = ledger.to_str().unwrap();
+    zdz_ok(&[
+        "analyze",
+        ws.to_str().unwrap(),
+        "--out",
+        dir.path().join("o").to_str().unwrap(),
+        "--no-maps",
+        "--ledger",
+        ledger,
+    ]);
+    zdz_ok(&[
+        "ledger",
+        "accept",
+        "CQJK-A",
+        "--ledger",
+        ledger,
+        "--date",
+        "2025-11-20",
+        "--score",
+        "92",
+        "--by",
+        "南岸区验收组",
+        "--item",
+        "S1=15",
+    ]);
+    let out = dir.path().join("summary");
+    let run = Command::new(zdz_bin())
+        .args([
+            "report",
+            ws.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--summary",
+        ])
+        .args([
+            "--ledger",
+            ledger,
+            "--cluster",
+            "CQJK-A",
+            "--cluster",
+            "CQJK-B",
+            "--base-url",
+            BASE,
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    // CQJK-B's text is missing: the command names the file.
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("CQJK-B.md"), "{stderr}");
+
+    let python = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/schemathesis-venv/bin/python");
+    let read = |file: &str| -> Value {
+        let out = Command::new(&python)
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/docx_text.py"))
+            .arg(out.join(file))
+            .output()
+            .expect("python-docx in target/schemathesis-venv (./dev test installs it)");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let a = read("CQJK-A-建设总结报告.docx");
+    for h in [
+        "一、基本情况",
+        "二、排查情况",
+        "三、整治成效（突出成效）",
+        "四、典型做法与建设亮点",
+        "五、验收情况",
+    ] {
+        assert!(
+            a["headings"].as_array().unwrap().iter().any(|x| x == h),
+            "{h}: {}",
+            a["headings"]
+        );
+    }
+    let paragraphs = a["paragraphs"].to_string();
+    assert!(
+        paragraphs.contains("南岸区推行“一企一管一档”"),
+        "{paragraphs}"
+    );
+    assert!(paragraphs.contains("雨水排口全部溯源"), "{paragraphs}");
+    let cells = a["cells"].to_string();
+    assert!(
+        cells.contains("官方得分") && cells.contains("92"),
+        "{cells}"
+    );
+    assert_eq!(a["pictures"], 1, "the before-and-after chart");
+    let b = read("CQJK-B-建设总结报告.docx");
+    assert!(b["paragraphs"].to_string().contains("待填写"));
+    // The PDF says the same.
+    let pdf = squeezed(&pdftotext(&out.join("CQJK-A-建设总结报告.pdf"), None));
+    assert!(
+        pdf.contains("五、验收情况") && pdf.contains("南岸区推行"),
+        "{pdf}"
+    );
+}

@@ -19,6 +19,9 @@ pub struct Options<'a> {
     pub base_url: &'a str,
     pub survey: Option<&'a Path>,
     pub as_of: chrono::NaiveDate,
+    /// Write the 建设总结报告 instead, with the districts' text from this folder (default:
+    /// `总结/` beside the workspace).
+    pub summary: Option<Option<&'a Path>>,
 }
 
 /// `pdf,html` → (pdf, html); a clear error on anything else.
@@ -55,7 +58,7 @@ pub fn report(workspace: &str, opts: Options) -> Result<()> {
     let assessed = run::assess(loaded, step, opts.as_of)?;
     let staging = publish::staging::Staging::begin(opts.out, opts.force)?;
     let o = assessed.outcome(loaded, true);
-    let files = zdz::timing::phase("report: typeset", || {
+    let written = zdz::timing::phase("report: typeset", || {
         report::write(
             o,
             staging.path(),
@@ -64,6 +67,10 @@ pub fn report(workspace: &str, opts: Options) -> Result<()> {
                 pdf,
                 html,
                 base_url: opts.base_url.trim_end_matches('/').to_string(),
+                summary: opts.summary.map(|dir| {
+                    dir.map(Path::to_path_buf)
+                        .unwrap_or_else(|| loaded.project.base_dir.join("总结"))
+                }),
             },
         )
     })?;
@@ -75,10 +82,21 @@ pub fn report(workspace: &str, opts: Options) -> Result<()> {
             "report.written",
             origin = loaded.origin,
             out = out.display(),
-            files = files.len(),
+            files = written.files.len(),
             ms = t0.elapsed().as_millis()
         )
     );
+    if !written.missing_narratives.is_empty() {
+        let files: Vec<String> = written
+            .missing_narratives
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        super::warn::print(&[zdz::analysis::warnings::Warning {
+            code: "narrative_missing",
+            message: t!("report.narrative_missing", files = files.join(", ")).into_owned(),
+        }]);
+    }
     super::warn::print(&zdz::analysis::warnings::warnings(loaded));
     if let Some(v) = &assessed.ledger {
         eprintln!(

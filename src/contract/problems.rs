@@ -89,6 +89,23 @@ impl ProblemCode {
         }
     }
 
+    /// Its link in the chain 源 → 网 → 厂 → 口 (an unreadable geometry is of none: 其他).
+    pub fn chain(self) -> &'static str {
+        match self {
+            ProblemCode::EnterpriseUncovered
+            | ProblemCode::EnterpriseNotConnected
+            | ProblemCode::EnterpriseOutsideCluster => "源",
+            ProblemCode::SewerNotToPlant | ProblemCode::PipeDefect => "网",
+            ProblemCode::PlantOverloaded => "厂",
+            ProblemCode::OutfallUnmatched
+            | ProblemCode::OutfallSewageDirect
+            | ProblemCode::StormCrossConnection
+            | ProblemCode::DryWeatherFlow
+            | ProblemCode::StormOutfallPolluted => "口",
+            ProblemCode::InvalidGeometry => "其他",
+        }
+    }
+
     pub fn label_en(self) -> &'static str {
         match self {
             ProblemCode::OutfallUnmatched => "Outfall of unknown source",

@@ -365,6 +365,18 @@ pub fn history(store: &dyn Store, cluster_id: &str) -> Result<Vec<Acceptance>> {
     })
 }
 
+/// zdz's score of each cluster at the first run that scored it.
+pub fn first_scores(tx: &mut dyn Tx) -> Result<HashMap<String, f64>> {
+    let t = "cluster_scores";
+    tx.query(
+        "SELECT cluster_id, score FROM cluster_scores c WHERE run_id = (SELECT MIN(run_id) FROM cluster_scores d WHERE d.cluster_id = c.cluster_id)",
+        &[],
+    )?
+    .iter()
+    .map(|r| Ok((r.text(t, "cluster_id")?, number(t, "score", &r.text(t, "score")?)?)))
+    .collect()
+}
+
 /// The latest acceptance of every cluster that has one.
 pub fn latest(tx: &mut dyn Tx) -> Result<HashMap<String, Acceptance>> {
     let columns = ACCEPTANCES.select(Some("a"));
@@ -387,9 +399,29 @@ pub struct Assessment<'a> {
     pub veto: Vec<String>,
 }
 
-/// Keep zdz's assessment of each cluster of the latest run.
-pub fn record_assessments(store: &dyn Store, assessments: &[Assessment]) -> Result<()> {
+/// Keep zdz's assessment of each cluster of run `run_id`, the latest.
+pub fn record_assessments(
+    store: &dyn Store,
+    run_id: i64,
+    assessments: &[Assessment],
+) -> Result<()> {
     with(store, |tx| {
+        let scores: Vec<Vec<Val>> = assessments
+            .iter()
+            .filter_map(|a| {
+                let score = a.score?;
+                Some(vec![
+                    a.cluster_id.into(),
+                    Val::Int(run_id),
+                    score.to_string().into(),
+                ])
+            })
+            .collect();
+        insert_rows(
+            tx,
+            "INSERT INTO cluster_scores (cluster_id, run_id, score) VALUES ",
+            &scores,
+        )?;
         for a in assessments {
             tx.execute(
                 "UPDATE clusters SET score = $2, items = $3, veto = $4 WHERE cluster_id = $1",

@@ -100,6 +100,8 @@ pub struct View {
     pub entries: HashMap<String, Entry>,
     /// The latest acceptance of every cluster that has one.
     pub acceptances: HashMap<String, acceptance::Acceptance>,
+    /// zdz's score of each cluster at the first run that scored it.
+    pub first_scores: HashMap<String, f64>,
 }
 
 impl View {
@@ -154,6 +156,7 @@ fn view_with(ledger: &Ledger, run: reconcile::RunSummary) -> Result<(View, HashS
             run,
             entries: ledger.entries()?,
             acceptances: with(ledger.store(), acceptance::latest)?,
+            first_scores: with(ledger.store(), acceptance::first_scores)?,
         },
         ledger.dismissed()?,
     ))

@@ -10,10 +10,14 @@ pub mod city;
 pub mod cluster;
 /// Reports as blocks both writers render.
 pub mod doc;
+/// Blocks to an editable Word document.
+pub mod docx;
 /// Blocks to self-contained HTML.
 pub mod html;
 /// Outfall signboards with QR codes.
 pub mod signboards;
+/// A cluster's 建设总结报告.
+pub mod summary;
 /// Blocks to PDF through typst.
 pub mod typst;
 
@@ -48,6 +52,15 @@ pub struct Options {
     pub html: bool,
     /// Where the web map is, for the signboards' QR codes.
     pub base_url: String,
+    /// Write each cluster's 建设总结报告 (PDF, HTML as asked, and DOCX) instead of the
+    /// other reports, with the districts' text read from this folder.
+    pub summary: Option<PathBuf>,
+}
+
+/// What `write` wrote, and the narratives it looked for in vain.
+pub struct Written {
+    pub files: Vec<PathBuf>,
+    pub missing_narratives: Vec<PathBuf>,
 }
 
 fn write_doc(dir: &Path, stem: &str, d: &Document, opts: &Options) -> Result<Vec<PathBuf>> {
@@ -65,8 +78,8 @@ fn write_doc(dir: &Path, stem: &str, d: &Document, opts: &Options) -> Result<Vec
     Ok(out)
 }
 
-/// Write the reports into `dir` (which exists); the files written.
-pub fn write(o: Outcome, dir: &Path, opts: &Options) -> Result<Vec<PathBuf>> {
+/// Write the reports into `dir` (which exists).
+pub fn write(o: Outcome, dir: &Path, opts: &Options) -> Result<Written> {
     let l = &o.loaded.layers;
     let chosen: Vec<usize> = if opts.clusters.is_empty() {
         (0..l.clusters.len())
@@ -95,6 +108,9 @@ pub fn write(o: Outcome, dir: &Path, opts: &Options) -> Result<Vec<PathBuf>> {
         }
         v
     };
+    if let Some(narratives) = &opts.summary {
+        return write_summaries(o, dir, &chosen, narratives, opts);
+    }
     let maps = MapIndex::new(o);
     let mut files: Vec<PathBuf> = chosen
         .par_iter()
@@ -123,5 +139,39 @@ pub fn write(o: Outcome, dir: &Path, opts: &Options) -> Result<Vec<PathBuf>> {
         crate::atomic::write_atomically(&p, &typst::pdf(&d)?)?;
         files.push(p);
     }
-    Ok(files)
+    Ok(Written {
+        files,
+        missing_narratives: Vec::new(),
+    })
+}
+
+/// Each chosen cluster's 建设总结报告, as PDF/HTML as asked and always as DOCX.
+fn write_summaries(
+    o: Outcome,
+    dir: &Path,
+    chosen: &[usize],
+    narratives: &Path,
+    opts: &Options,
+) -> Result<Written> {
+    let l = &o.loaded.layers;
+    let mut written = Written {
+        files: Vec::new(),
+        missing_narratives: Vec::new(),
+    };
+    for i in chosen {
+        let id = &l.clusters[*i].id;
+        let narrative = summary::read_narrative(narratives, id);
+        if narrative.is_none() {
+            written
+                .missing_narratives
+                .push(summary::narrative_path(narratives, id));
+        }
+        let d = summary::document(o, *i, narrative.as_ref())?;
+        let stem = format!("{}-建设总结报告", crate::publish::overview::sanitize(id));
+        written.files.extend(write_doc(dir, &stem, &d, opts)?);
+        let p = dir.join(format!("{stem}.docx"));
+        crate::atomic::write_atomically(&p, &docx::docx(&d)?)?;
+        written.files.push(p);
+    }
+    Ok(written)
 }

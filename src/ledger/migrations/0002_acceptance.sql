@@ -7,6 +7,14 @@ ALTER TABLE clusters ADD COLUMN score TEXT;
 ALTER TABLE clusters ADD COLUMN items TEXT;
 ALTER TABLE clusters ADD COLUMN veto TEXT;
 
+-- zdz's score of each cluster at every run, for the summary report's before and after.
+CREATE TABLE cluster_scores (
+  cluster_id TEXT NOT NULL,
+  run_id BIGINT NOT NULL,
+  score TEXT NOT NULL,
+  PRIMARY KEY (cluster_id, run_id)
+);
+
 -- Every official acceptance of a cluster, append-only; the latest (highest seq) counts.
 CREATE TABLE acceptances (
   cluster_id TEXT NOT NULL,
