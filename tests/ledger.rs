@@ -997,3 +997,107 @@ fn over_http_a_district_records_acceptances_of_its_own_clusters_only_and_the_cit
         );
     }
 }
+
+/// A copy of the spot check's sheet at `from` with every row's 核查结果 filled by `result`.
+fn fill_spotcheck(from: &Path, to: &Path, result: impl Fn(&[String]) -> &'static str) {
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(from).unwrap();
+    let range = book.worksheet_range("抽查").unwrap();
+    let mut out = rust_xlsxwriter::Workbook::new();
+    let ws = out.add_worksheet();
+    ws.set_name("抽查").unwrap();
+    for (r, row) in range.rows().enumerate() {
+        let cells: Vec<String> = row.iter().map(|c| c.to_string()).collect();
+        for (c, v) in cells.iter().enumerate() {
+            ws.write_string(r as u32, c as u16, v).unwrap();
+        }
+        if r > 0 {
+            ws.write_string(r as u32, 7, result(&cells)).unwrap();
+            ws.write_string(r as u32, 8, "市局核查组").unwrap();
+        }
+    }
+    out.save(to).unwrap();
+}
+
+#[test]
+fn the_same_seed_draws_the_same_spot_check_sample_and_a_failed_item_reopens_its_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = demo_copy(dir.path());
+    let ledger = dir.path().join("ledger.db").to_string_lossy().into_owned();
+    let out = dir.path().join("out");
+    analyze(&ws, &out, &ledger);
+    // The cross-connection in CQJK-A fixed and closed: a closed problem to check.
+    fix_cross_connection(&ws);
+    analyze(&ws, &out, &ledger);
+    let id = entry(&ledger, "STORM_CROSS_CONNECTION", "CQJK-A-YS2")["problem_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        set(&ledger, &id, &["--status", "closed", "--by", "李处"])
+            .status
+            .success()
+    );
+
+    let draw = |to: &str, seed: &str| -> Value {
+        let text = zdz_ok(&[
+            "ledger",
+            "spotcheck",
+            ws.to_str().unwrap(),
+            "--ledger",
+            &ledger,
+            "--cluster",
+            "CQJK-A",
+            "--outfalls",
+            "2",
+            "--enterprises",
+            "2",
+            "--closed",
+            "1",
+            "--seed",
+            seed,
+            "--out",
+            dir.path().join(to).to_str().unwrap(),
+        ]);
+        serde_json::from_str(&text).unwrap()
+    };
+    let a = draw("a", "7");
+    let b = draw("b", "7");
+    assert_eq!(a["items"], b["items"], "the same seed, the same sample");
+    let items = a["items"].as_array().unwrap();
+    let kinds = |k: &str| items.iter().filter(|i| i["kind"] == k).count();
+    assert_eq!(
+        (
+            kinds("outfall"),
+            kinds("enterprise"),
+            kinds("closed_problem")
+        ),
+        (2, 2, 1)
+    );
+    assert!(items.iter().any(|i| i["problem_id"] == id.as_str()));
+    let check = a["check_id"].as_str().unwrap();
+    let sheet = dir.path().join(format!("a/抽查-{check}.xlsx"));
+    assert!(dir.path().join(format!("a/抽查-{check}.pdf")).exists());
+
+    // The team finds the closed problem back on site: 不合格, and it is reopened.
+    let filled = dir.path().join("filled.xlsx");
+    fill_spotcheck(&sheet, &filled, |cells| {
+        if cells[3] == "已销号问题" {
+            "不合格"
+        } else {
+            "合格"
+        }
+    });
+    let imported = zdz_ok(&[
+        "ledger",
+        "import",
+        "--ledger",
+        &ledger,
+        filled.to_str().unwrap(),
+        "--by",
+        "市局",
+    ]);
+    assert!(imported.starts_with("5 applied"), "{imported}");
+    let e = entry(&ledger, "STORM_CROSS_CONNECTION", "CQJK-A-YS2");
+    assert_eq!(e["status"], "open", "{e}");
+}

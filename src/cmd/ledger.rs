@@ -8,12 +8,12 @@ use anyhow::{Context, Result, bail};
 use clap::Subcommand;
 
 use rust_i18n::t;
-use zdz::ledger::acceptance;
 use zdz::ledger::change::{Change, EvidenceFile};
 use zdz::ledger::entry::Filter;
 use zdz::ledger::status::Status;
 use zdz::ledger::users::{self, Actor, Role};
 use zdz::ledger::{Ledger, now};
+use zdz::ledger::{acceptance, spotcheck};
 
 #[derive(Subcommand)]
 pub enum LedgerCommand {
@@ -123,6 +123,41 @@ pub enum LedgerCommand {
         cluster_id: String,
         #[arg(long)]
         ledger: String,
+    },
+    /// Draw a reproducible spot-check sample (抽查) and write its field sheet (PDF) and the
+    /// XLSX to fill in, which `zdz ledger import` reads back.
+    #[command(
+        after_help = "Example:\n  zdz ledger spotcheck data --ledger ledger.db --cluster CQJK-A --outfalls 3 --enterprises 2 --closed 2 --seed 7 --out 抽查"
+    )]
+    Spotcheck {
+        /// The workspace, as for analyze (default: the demo workspace in data/).
+        workspace: Option<String>,
+        #[arg(long)]
+        ledger: String,
+        /// A cluster to draw from (repeatable).
+        #[arg(long = "cluster", required = true)]
+        clusters: Vec<String>,
+        /// Outfalls per cluster (storm outfalls weigh three times as much).
+        #[arg(long, default_value_t = 3)]
+        outfalls: usize,
+        /// Enterprises per cluster.
+        #[arg(long, default_value_t = 2)]
+        enterprises: usize,
+        /// Closed problems per cluster (each recurrence weighs two more).
+        #[arg(long, default_value_t = 2)]
+        closed: usize,
+        /// The seed: the same seed draws the same sample.
+        #[arg(long)]
+        seed: u64,
+        /// Folder to write the field sheet and the XLSX into.
+        #[arg(long)]
+        out: PathBuf,
+        /// Who draws it (recorded with it).
+        #[arg(long, default_value = "市局")]
+        by: String,
+        /// Where the web map is, for the QR codes.
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        base_url: String,
     },
     /// Manage the users of the service's ledger endpoints.
     User {
@@ -355,6 +390,67 @@ pub fn run(command: LedgerCommand) -> Result<()> {
                     remaining = a.remaining.len(),
                     differing = a.differing_items().len()
                 )
+            );
+            Ok(())
+        }
+        LedgerCommand::Spotcheck {
+            workspace,
+            ledger,
+            clusters,
+            outfalls,
+            enterprises,
+            closed,
+            seed,
+            out,
+            by,
+            base_url,
+        } => {
+            let ledger = Ledger::open(&ledger)?;
+            let input = zdz::run::load(&workspace.unwrap_or_else(crate::demo_workspace), None)?;
+            let loaded = &input.loaded;
+            for c in &clusters {
+                if !loaded.layers.clusters.iter().any(|x| &x.id == c) {
+                    bail!("{}: no cluster {c}", loaded.origin);
+                }
+            }
+            let assessed = zdz::run::assess(
+                loaded,
+                zdz::run::LedgerStep::Read(&ledger),
+                zdz::campaign::today(),
+            )?;
+            let view = assessed.ledger.as_ref().expect("a ledger was read");
+            let candidates = spotcheck::candidates(loaded, &assessed.analysis, view, &clusters);
+            let counts = spotcheck::Counts {
+                outfalls,
+                enterprises,
+                closed,
+            };
+            let items = spotcheck::draw(candidates, counts, seed);
+            let id = spotcheck::record(ledger.store(), seed, &clusters, &items, &by, &now())?;
+            std::fs::create_dir_all(&out)
+                .with_context(|| format!("{}: cannot create", out.display()))?;
+            let xlsx = out.join(format!("抽查-{id}.xlsx"));
+            zdz::publish::spotcheck::write(&xlsx, &id, &items)?;
+            let doc = zdz::report::spotcheck::document(
+                assessed.outcome(loaded, true),
+                &id,
+                seed,
+                &items,
+                base_url.trim_end_matches('/'),
+            )?;
+            let pdf = out.join(format!("抽查-{id}.pdf"));
+            zdz::atomic::write_atomically(&pdf, &zdz::report::typst::pdf(&doc)?)?;
+            println!(
+                "{}",
+                serde_json::to_string_pretty(
+                    &serde_json::json!({"check_id": id, "seed": seed, "items": items})
+                )?
+            );
+            eprintln!(
+                "zdz: spot check {id}: {} items drawn; {} and {}",
+                items.len(),
+                pdf.display(),
+                xlsx.display()
             );
             Ok(())
         }

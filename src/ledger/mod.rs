@@ -23,6 +23,8 @@ pub mod postgres;
 pub mod progress;
 /// Recording a run and reconciling its problems.
 pub mod reconcile;
+/// The city's spot checks (抽查): a reproducible sample and its results.
+pub mod spotcheck;
 /// The ledger in a SQLite file.
 pub mod sqlite;
 /// The statuses 待整改 → 整改中 → 待验收 → 已销号, and 不予认定.

@@ -14,6 +14,8 @@ pub mod overview;
 pub mod progress;
 /// `zdz.qgs`, the QGIS project over `results.gpkg`.
 pub mod qgis;
+/// The spot check's sheet to fill in on site.
+pub mod spotcheck;
 /// All-or-nothing output folders: written beside, swapped in whole.
 pub mod staging;
 /// `summary.json`: counts per code, deadline and cluster, and the run's parameters.

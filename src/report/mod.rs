@@ -16,6 +16,8 @@ pub mod docx;
 pub mod html;
 /// Outfall signboards with QR codes.
 pub mod signboards;
+/// A spot check's field sheet.
+pub mod spotcheck;
 /// A cluster's 建设总结报告.
 pub mod summary;
 /// Blocks to PDF through typst.

@@ -11,6 +11,11 @@ use crate::outcome::Outcome;
 
 /// The web map's link to an outfall.
 pub fn outfall_url(base: &str, id: &str) -> String {
+    map_url(base, "outfalls", id)
+}
+
+/// The web map's link to a feature of `layer` (the map selects outfalls and clusters).
+pub fn map_url(base: &str, layer: &str, id: &str) -> String {
     let encoded: String = id
         .bytes()
         .map(|b| {
@@ -21,7 +26,7 @@ pub fn outfall_url(base: &str, id: &str) -> String {
             }
         })
         .collect();
-    format!("{}/map#sel=outfalls:{encoded}", base.trim_end_matches('/'))
+    format!("{}/map#sel={layer}:{encoded}", base.trim_end_matches('/'))
 }
 
 /// A QR code of `text` as SVG.

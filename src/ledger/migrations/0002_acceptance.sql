@@ -36,3 +36,16 @@ CREATE TABLE acceptances (
   run_id BIGINT,
   PRIMARY KEY (cluster_id, seq)
 );
+
+-- The city's spot checks (抽查): the sample drawn (its seed, clusters and items as JSON) and
+-- the results the field team brought back (JSON), once imported.
+CREATE TABLE spotchecks (
+  check_id TEXT PRIMARY KEY,
+  drawn_at TEXT NOT NULL,
+  drawn_by TEXT NOT NULL,
+  seed BIGINT NOT NULL,
+  clusters TEXT NOT NULL,
+  items TEXT NOT NULL,
+  results TEXT,
+  imported_at TEXT
+);
