@@ -154,7 +154,7 @@ fn status_filter(args: &[&str]) -> Value {
 #[test]
 fn the_status_filter_is_offered_only_where_the_problems_carry_a_status() {
     // Without a ledger, and with one the service does not publish: no filter to choose.
-    for args in [&[][..], &["--ledger", "LEDGER"][..]] {
+    for args in [&["--as-of", "2026-12-06"][..], &["--ledger", "LEDGER"][..]] {
         let r = status_filter(args);
         assert_eq!(r["visible"], false, "{args:?}: {r}");
         assert_eq!(r["options"], Value::Array(vec![]), "{args:?}: {r}");
@@ -168,4 +168,22 @@ fn the_status_filter_is_offered_only_where_the_problems_carry_a_status() {
         "a new ledger: {r}"
     );
     assert_eq!(r["problems_after"], r["problems_before"], "{r}");
+}
+
+#[test]
+fn the_map_leads_with_the_campaign_status_by_deadline_and_names_the_overdue_clusters() {
+    let r = status_filter(&["--as-of", "2026-12-06"]);
+    assert!(r["as_of"].as_str().unwrap().contains("2026-12-06"), "{r}");
+    // Rows: deadline, accepted, recheck, overdue, due.
+    let rows = r["campaign"].as_array().unwrap();
+    let row = |d: &str| {
+        rows.iter()
+            .find(|row| row[0].as_str().unwrap().contains(d))
+            .unwrap_or_else(|| panic!("no row for {d}: {r}"))
+            .clone()
+    };
+    assert_eq!(row("2025-12-31")[3], "12", "{r}");
+    assert_eq!(row("2024-12-31")[3], "2", "{r}");
+    assert_eq!(row("2027-12-31")[4], "6", "{r}");
+    assert!(r["overdue"].as_str().unwrap().contains("（14）"), "{r}");
 }

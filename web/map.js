@@ -6,7 +6,7 @@ import * as maplibregl from "/map/vendor/maplibre-gl.mjs";
 const UI = {
   zh: {
     title: "工业园区“污水零直排区”一张图", filters: "筛选", deadline: "完成时限", district: "区县",
-    park: "园区", readiness: "验收状态", code: "问题类型", ledger_status: "整改状态", clusters: "组团",
+    park: "园区", readiness: "验收状态", campaign: "建设进度", overdue: "逾期组团", as_of: "截至", code: "问题类型", ledger_status: "整改状态", clusters: "组团",
     search: "搜索组团、园区、区县", cluster: "组团", score: "得分", problems: "问题", legend: "图例",
     provisional: "得分依暂行评分细则（正式细则未到）", all: "全部", lang: "English",
     trace: "上游溯源", trace_pipes: "上游管段", trace_enterprises: "上游企业", items: "评分细则",
@@ -16,7 +16,7 @@ const UI = {
   },
   en: {
     title: "Zero direct sewage discharge zones — one map", filters: "Filters", deadline: "Deadline",
-    district: "District", park: "Park", readiness: "Readiness", code: "Problem", ledger_status: "Status",
+    district: "District", park: "Park", readiness: "Readiness", campaign: "Campaign", overdue: "Overdue", as_of: "as of", code: "Problem", ledger_status: "Status",
     clusters: "Clusters", search: "Search clusters, parks, districts", cluster: "Cluster", score: "Score",
     problems: "Problems", legend: "Legend", provisional: "Scores use the provisional rubric (official one not in hand)",
     all: "All", lang: "中文",
@@ -31,12 +31,13 @@ const UI = {
 // Feature states are keyed by each collection's stable id (the style's promoteId).
 // What the URL carries: view, filters, selection, language.
 const state = {
-  lang: "zh", deadline: "", district: "", park: "", readiness: "", code: "", status: "",
+  lang: "zh", deadline: "", district: "", park: "", readiness: "", campaign: "", code: "", status: "",
   sel: "", sort: "deadline", dir: 1, search: "",
 };
 let labels = { fields: {}, values: {} };
 let clusters = [];        // cluster features of /api/clusters
 let legend = [];
+let campaignAsOf = "";     // the date the campaign statuses are as of (/api/summary)
 let problemStatuses = {};  // status → problems carrying it (the style's metadata)
 const STATUS_ORDER = ["open", "in_progress", "awaiting_review", "closed", "dismissed"];
 let map;
@@ -102,6 +103,7 @@ function fillFilters() {
     const p = props.find((x) => x.park_id === v);
     return p && p.park_name ? `${p.park_name} (${v})` : v;
   });
+  options(document.getElementById("f-campaign"), ["accepted", "recheck", "overdue", "due", "out_of_scope"].filter((v) => props.some((p) => p.campaign_status === v)), (v) => valueLabel("campaign_status", v));
   // The readiness groups as the style defines them (contract/readiness.rs), with counts.
   const groups = readinessGroups();
   options(document.getElementById("f-readiness"), groups.map((g) => g.value), (v) => groupLabel(v, true));
@@ -120,6 +122,7 @@ function visibleClusters() {
     if (state.district && p.district !== state.district) return false;
     if (state.park && p.park_id !== state.park) return false;
     if (state.readiness && p.readiness !== state.readiness) return false;
+    if (state.campaign && p.campaign_status !== state.campaign) return false;
     if (q && ![p.cluster_id, p.name, p.park_name, p.district].some((v) => v && String(v).toLowerCase().includes(q))) return false;
     return true;
   });
@@ -127,7 +130,7 @@ function visibleClusters() {
 function applyFilters() {
   if (!map || !map.getStyle()) return;
   const ids = visibleClusters().map((f) => f.properties.cluster_id);
-  const clusterFiltered = state.deadline || state.district || state.park || state.readiness || state.search;
+  const clusterFiltered = state.deadline || state.district || state.park || state.readiness || state.campaign || state.search;
   const inClusters = ["in", ["get", "cluster_id"], ["literal", ids]];
   const set = (layer, filter) => { if (map.getLayer(layer)) map.setFilter(layer, filter); };
   const cf = clusterFiltered ? inClusters : null;
@@ -165,6 +168,7 @@ function renderTable() {
     const tr = el("tr", { "data-id": p.cluster_id, onclick: () => selectCluster(p.cluster_id, true) },
       el("td", { text: p.name || p.cluster_id, title: p.cluster_id }),
       el("td", { text: valueLabel("deadline", p.deadline) }),
+      el("td", { class: `campaign ${p.campaign_status || ""}`, text: p.campaign_status ? valueLabel("campaign_status", p.campaign_status) : "—" }),
       el("td", { class: "num", text: p.score === null || p.score === undefined ? "—" : p.score }),
       el("td", { class: "num", text: p.problem_count }));
     if (state.sel === `clusters:${p.cluster_id}`) tr.classList.add("selected");
@@ -174,6 +178,32 @@ function renderTable() {
     th.classList.toggle("asc", th.dataset.sort === k && dir === 1);
     th.classList.toggle("desc", th.dataset.sort === k && dir === -1);
   }
+}
+
+// ---------- where the clusters stand: the city's first question ----------
+const CAMPAIGN_SHOWN = ["accepted", "recheck", "overdue", "due"];
+/** Per deadline the clusters accepted, under recheck, overdue and in progress (each count
+ * filters the map to them), and the overdue clusters named first. */
+function renderCampaign() {
+  const props = clusters.map((f) => f.properties).filter((p) => p.campaign_status && p.campaign_status !== "out_of_scope");
+  document.getElementById("as-of").textContent = campaignAsOf ? `${t("as_of")} ${campaignAsOf}` : "";
+  const deadlines = [...new Set(props.map((p) => p.deadline))].sort();
+  document.querySelector("#campaign-table thead").replaceChildren(el("tr", {}, el("th", { text: t("deadline") }),
+    ...CAMPAIGN_SHOWN.map((s) => el("th", { text: valueLabel("campaign_status", s) }))));
+  document.querySelector("#campaign-table tbody").replaceChildren(...deadlines.map((d) => el("tr", {},
+    el("td", { text: valueLabel("deadline", d) }),
+    ...CAMPAIGN_SHOWN.map((s) => {
+      const n = props.filter((p) => p.deadline === d && p.campaign_status === s).length;
+      return el("td", { class: `num campaign ${s}` }, n ? el("a", { href: "#", text: String(n), onclick: (e) => {
+        e.preventDefault();
+        state.deadline = d; state.campaign = s;
+        document.getElementById("f-deadline").value = d; document.getElementById("f-campaign").value = s;
+        applyFilters();
+      } }) : "0");
+    }))));
+  const overdue = props.filter((p) => p.campaign_status === "overdue").sort((a, b) => a.deadline.localeCompare(b.deadline) || a.cluster_id.localeCompare(b.cluster_id));
+  document.getElementById("overdue").textContent = overdue.length
+    ? `${t("overdue")}（${overdue.length}）：${overdue.map((p) => p.cluster_id).join("、")}` : "";
 }
 
 // ---------- the legend ----------
@@ -345,7 +375,7 @@ function translate() {
   for (const e of document.querySelectorAll("[data-i18n]")) e.textContent = t(e.dataset.i18n);
   for (const e of document.querySelectorAll("[data-i18n-placeholder]")) e.placeholder = t(e.dataset.i18nPlaceholder);
   document.getElementById("lang").textContent = t("lang");
-  fillFilters(); renderLegend(); renderTable();
+  fillFilters(); renderLegend(); renderTable(); renderCampaign();
 }
 
 async function start() {
@@ -360,6 +390,7 @@ async function start() {
     f.properties._center = b ? [(b[0][0] + b[1][0]) / 2, (b[0][1] + b[1][1]) / 2] : null;
   });
   problemStatuses = style.metadata["zdz:problem_statuses"] || {};
+  campaignAsOf = style.metadata["zdz:as_of"] || "";
   document.getElementById("ledger-filter").hidden = Object.keys(problemStatuses).length === 0;
   if (document.getElementById("ledger-filter").hidden) state.status = "";
   const all = clusters.map((f) => f.properties._bbox).filter(Boolean);
@@ -394,7 +425,7 @@ async function start() {
     map.on("mouseenter", l, () => { map.getCanvas().style.cursor = "pointer"; });
     map.on("mouseleave", l, () => { map.getCanvas().style.cursor = ""; });
   }
-  for (const id of ["deadline", "district", "park", "readiness", "code", "status"]) {
+  for (const id of ["deadline", "district", "park", "readiness", "campaign", "code", "status"]) {
     document.getElementById(`f-${id}`).addEventListener("change", (e) => { state[id] = e.target.value; applyFilters(); });
   }
   document.getElementById("search").value = state.search;

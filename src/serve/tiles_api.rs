@@ -109,6 +109,8 @@ pub async fn document(
             .map(|c| c.value_counts("status"))
             .unwrap_or_default();
         style["metadata"]["zdz:problem_statuses"] = serde_json::json!(statuses);
+        // The date the clusters' campaign statuses are as of, for the map's heading.
+        style["metadata"]["zdz:as_of"] = s.summary["campaign"]["as_of"].clone();
         style
     } else {
         let Some(name) = file.strip_suffix(".json") else {

@@ -172,6 +172,9 @@ pub fn labels() -> Value {
         ("recurrences", "反复次数"),
         ("due", "完成时限"),
         ("unit", "责任单位"),
+        ("campaign_status", "建设进度"),
+        ("demo_candidate", "示范备选"),
+        ("demo_target_date", "示范整治节点"),
     ] {
         fields.insert(k.into(), json!(v));
     }
@@ -229,6 +232,12 @@ pub fn labels() -> Value {
         values.insert(
             format!("layer:{}", style.layer),
             json!({ "zh": zh, "en": en }),
+        );
+    }
+    for s in crate::contract::CampaignStatus::ALL {
+        values.insert(
+            format!("campaign_status:{}", s.as_str()),
+            json!({ "zh": s.label_zh(), "en": s.label_en() }),
         );
     }
     for s in crate::ledger::status::Status::ALL {

@@ -15,6 +15,10 @@ try {
   report.options = await page.evaluate(() => [...document.querySelectorAll("#f-status option")].map((o) => o.value).filter((v) => v));
   const rendered = () => page.evaluate(() => new Set(window.zdzMap.queryRenderedFeatures({ layers: ["problems-circle"] }).map((f) => f.properties.problem_id)).size);
   report.problems_before = await rendered();
+  // 建设进度: the rows per deadline, and the overdue clusters named.
+  report.campaign = await page.evaluate(() => [...document.querySelectorAll("#campaign-table tbody tr")].map((tr) => [...tr.cells].map((c) => c.textContent)));
+  report.overdue = await page.evaluate(() => document.getElementById("overdue").textContent);
+  report.as_of = await page.evaluate(() => document.getElementById("as-of").textContent);
   if (report.options.length) {
     report.chosen = report.options[0];
     await page.selectOption("#f-status", report.chosen);
