@@ -96,6 +96,8 @@ pub fn document(o: Outcome, maps: &MapIndex, i: usize) -> Document {
 /// The cover: the cluster, its park, deadline, corridor and score.
 fn cover(ctx: &Ctx, b: &mut Vec<Block>) {
     let Ctx {
+        o,
+        i,
         c,
         r,
         park,
@@ -117,6 +119,11 @@ fn cover(ctx: &Ctx, b: &mut Vec<Block>) {
                 level_zh(r.park_level)
             ),
             format!("完成时限 {} ({})", r.deadline, r.deadline_reason),
+            format!(
+                "建设进度（截至 {}）：{}",
+                o.campaign.as_of,
+                o.campaign.clusters[i].label_zh()
+            ),
             match (r.corridor.in_corridor, r.corridor.distance_m) {
                 (true, Some(d)) => format!("长江沿线: 是, 距长江干流 {}", fmt_m(d)),
                 (true, None) => "长江沿线: 是".into(),
