@@ -186,4 +186,10 @@ fn the_map_leads_with_the_campaign_status_by_deadline_and_names_the_overdue_clus
     assert_eq!(row("2024-12-31")[3], "2", "{r}");
     assert_eq!(row("2027-12-31")[4], "6", "{r}");
     assert!(r["overdue"].as_str().unwrap().contains("（14）"), "{r}");
+    // The demo's two 示范 clusters, overdue.
+    let demo = r["demo_list"].as_str().unwrap();
+    assert!(
+        demo.contains("CQJK-A（逾期）") && demo.contains("CSJK-A（逾期）"),
+        "{r}"
+    );
 }

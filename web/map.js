@@ -6,7 +6,8 @@ import * as maplibregl from "/map/vendor/maplibre-gl.mjs";
 const UI = {
   zh: {
     title: "工业园区“污水零直排区”一张图", filters: "筛选", deadline: "完成时限", district: "区县",
-    park: "园区", readiness: "验收状态", campaign: "建设进度", overdue: "逾期组团", as_of: "截至", code: "问题类型", ledger_status: "整改状态", clusters: "组团",
+    park: "园区", readiness: "验收状态", campaign: "建设进度", overdue: "逾期组团", as_of: "截至",
+    demo_list: "示范清单", demo_candidates: "示范备选", code: "问题类型", ledger_status: "整改状态", clusters: "组团",
     search: "搜索组团、园区、区县", cluster: "组团", score: "得分", problems: "问题", legend: "图例",
     provisional: "得分依暂行评分细则（正式细则未到）", all: "全部", lang: "English",
     trace: "上游溯源", trace_pipes: "上游管段", trace_enterprises: "上游企业", items: "评分细则",
@@ -16,7 +17,8 @@ const UI = {
   },
   en: {
     title: "Zero direct sewage discharge zones — one map", filters: "Filters", deadline: "Deadline",
-    district: "District", park: "Park", readiness: "Readiness", campaign: "Campaign", overdue: "Overdue", as_of: "as of", code: "Problem", ledger_status: "Status",
+    district: "District", park: "Park", readiness: "Readiness", campaign: "Campaign", overdue: "Overdue", as_of: "as of",
+    demo_list: "Demonstration list", demo_candidates: "candidates", code: "Problem", ledger_status: "Status",
     clusters: "Clusters", search: "Search clusters, parks, districts", cluster: "Cluster", score: "Score",
     problems: "Problems", legend: "Legend", provisional: "Scores use the provisional rubric (official one not in hand)",
     all: "All", lang: "中文",
@@ -204,6 +206,11 @@ function renderCampaign() {
   const overdue = props.filter((p) => p.campaign_status === "overdue").sort((a, b) => a.deadline.localeCompare(b.deadline) || a.cluster_id.localeCompare(b.cluster_id));
   document.getElementById("overdue").textContent = overdue.length
     ? `${t("overdue")}（${overdue.length}）：${overdue.map((p) => p.cluster_id).join("、")}` : "";
+  // The demonstration list and its candidates (with their milestone), each with where it stands.
+  const named = (ps) => ps.map((p) => `${p.cluster_id}（${valueLabel("campaign_status", p.campaign_status)}${p.demo_target_date ? ` ${p.demo_target_date}` : ""}）`).join("、");
+  const demo = props.filter((p) => p.demo === true), candidates = props.filter((p) => p.demo_candidate === true);
+  document.getElementById("demo-list").textContent = demo.length || candidates.length
+    ? `${t("demo_list")}：${named(demo) || "—"}${candidates.length ? `；${t("demo_candidates")}：${named(candidates)}` : ""}` : "";
 }
 
 // ---------- the legend ----------

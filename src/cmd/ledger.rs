@@ -130,7 +130,8 @@ pub enum LedgerCommand {
         after_help = "Example:\n  zdz ledger spotcheck data --ledger ledger.db --cluster CQJK-A --outfalls 3 --enterprises 2 --closed 2 --seed 7 --out 抽查"
     )]
     Spotcheck {
-        /// The workspace, as for analyze (default: the demo workspace in data/).
+        /// The workspace, as for analyze (default: the one the clusters' latest recorded run
+        /// read).
         workspace: Option<String>,
         #[arg(long)]
         ledger: String,
@@ -406,7 +407,18 @@ pub fn run(command: LedgerCommand) -> Result<()> {
             base_url,
         } => {
             let ledger = Ledger::open(&ledger)?;
-            let input = zdz::run::load(&workspace.unwrap_or_else(crate::demo_workspace), None)?;
+            let workspace = match workspace {
+                Some(w) => w,
+                None => {
+                    spotcheck::workspace_of(ledger.store(), &clusters[0])?.with_context(|| {
+                        format!(
+                            "the ledger has no recorded run of cluster {}: give the workspace",
+                            clusters[0]
+                        )
+                    })?
+                }
+            };
+            let input = zdz::run::load(&workspace, None)?;
             let loaded = &input.loaded;
             for c in &clusters {
                 if !loaded.layers.clusters.iter().any(|x| &x.id == c) {

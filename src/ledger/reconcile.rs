@@ -52,6 +52,8 @@ pub struct RunCluster {
 #[derive(Debug, Clone)]
 pub struct RunInput {
     pub workspace: String,
+    /// Where the workspace was loaded from (a path or a connection string).
+    pub origin: String,
     pub fingerprint: String,
     pub params: Value,
     pub rules_ran: BTreeMap<String, bool>,
@@ -148,6 +150,10 @@ impl RunInput {
             .collect();
         RunInput {
             workspace: workspace_name(loaded),
+            // Absolute where it is a path, so that it is found again from any folder.
+            origin: std::fs::canonicalize(&loaded.origin)
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|_| loaded.origin.clone()),
             fingerprint: fingerprint(loaded),
             params: serde_json::to_value(loaded.project.params).unwrap_or(Value::Null),
             rules_ran: analysis
@@ -522,7 +528,7 @@ fn record_clusters(tx: &mut dyn Tx, run: &RunInput, run_id: i64) -> Result<()> {
 fn record_run_row(tx: &mut dyn Tx, run: &RunInput, now: &str, summary: &RunSummary) -> Result<()> {
     let run_id = summary.run_id;
     tx.execute(
-        "INSERT INTO runs (run_id, at, workspace, fingerprint, params, rules_ran, problems, new_count, recurred_count, not_detected_count, zdz_version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        "INSERT INTO runs (run_id, at, workspace, fingerprint, params, rules_ran, problems, new_count, recurred_count, not_detected_count, zdz_version, origin) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         &[
             Val::Int(run_id),
             now.into(),
@@ -535,6 +541,7 @@ fn record_run_row(tx: &mut dyn Tx, run: &RunInput, now: &str, summary: &RunSumma
             Val::Int(summary.recurred.len() as i64),
             Val::Int(summary.not_detected.len() as i64),
             env!("CARGO_PKG_VERSION").into(),
+            (&run.origin).into(),
         ],
     )?;
     Ok(())

@@ -166,6 +166,20 @@ pub fn draw(mut candidates: Vec<Item>, counts: Counts, seed: u64) -> Vec<Item> {
     out
 }
 
+/// Where the workspace of `cluster_id`'s latest recorded run was loaded from.
+pub fn workspace_of(store: &dyn Store, cluster_id: &str) -> Result<Option<String>> {
+    with(store, |tx| {
+        let rows = tx.query(
+            "SELECT r.origin FROM runs r JOIN clusters c ON c.last_run = r.run_id WHERE c.cluster_id = $1",
+            &[cluster_id.into()],
+        )?;
+        rows.first()
+            .map(|r| r.opt_text("runs", "origin"))
+            .transpose()
+            .map(Option::flatten)
+    })
+}
+
 /// Keep a drawn sample; its id.
 pub fn record(
     store: &dyn Store,

@@ -19,6 +19,7 @@ try {
   report.campaign = await page.evaluate(() => [...document.querySelectorAll("#campaign-table tbody tr")].map((tr) => [...tr.cells].map((c) => c.textContent)));
   report.overdue = await page.evaluate(() => document.getElementById("overdue").textContent);
   report.as_of = await page.evaluate(() => document.getElementById("as-of").textContent);
+  report.demo_list = await page.evaluate(() => document.getElementById("demo-list").textContent);
   if (report.options.length) {
     report.chosen = report.options[0];
     await page.selectOption("#f-status", report.chosen);

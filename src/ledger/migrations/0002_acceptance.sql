@@ -1,5 +1,9 @@
 -- zdz ledger, version 2: acceptance (验收) and 销号 of clusters. Portable SQL only.
 
+-- Where each run's workspace was loaded from, so that the ledger can find it again (spot
+-- checks draw from the workspace of a cluster's latest run).
+ALTER TABLE runs ADD COLUMN origin TEXT;
+
 -- zdz's own assessment of each cluster at its latest run, beside which an official score
 -- is recorded: the score as decimal text, the rubric items as a JSON object, and the veto
 -- problems as a '|'-list.
