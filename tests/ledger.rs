@@ -951,6 +951,31 @@ fn over_http_a_district_records_acceptances_of_its_own_clusters_only_and_the_cit
         let mut bad = body.clone();
         bad["date"] = Value::from("2025-13-40");
         assert_eq!(post("WZJK-A", &city, bad).status(), 400);
+        // The acceptance opinion, as a file: kept with the latest acceptance.
+        let upload = |cluster: &str| {
+            let form = reqwest::blocking::multipart::Form::new().part(
+                "file",
+                reqwest::blocking::multipart::Part::bytes(b"%PDF-1.4 opinion".to_vec())
+                    .file_name("opinion.pdf")
+                    .mime_str("application/pdf")
+                    .unwrap(),
+            );
+            client
+                .post(format!(
+                    "{}/api/ledger/clusters/{cluster}/acceptance/evidence",
+                    server.url
+                ))
+                .bearer_auth(&nanan)
+                .multipart(form)
+                .send()
+                .unwrap()
+        };
+        let with_opinion = upload("CQJK-B");
+        assert_eq!(with_opinion.status(), 200);
+        let with_opinion: Value = with_opinion.json().unwrap();
+        assert_eq!(with_opinion["evidence"].as_str().unwrap().len(), 64);
+        // No acceptance of CQJK-C yet: nothing to attach it to.
+        assert_eq!(upload("CQJK-C").status(), 404);
         let history: Value = client
             .get(format!(
                 "{}/api/ledger/clusters/CQJK-B/acceptances",

@@ -351,6 +351,37 @@ pub fn record(store: &dyn Store, actor: &Actor, req: &Request, now: &str) -> Res
     })
 }
 
+/// Keep `file` as the opinion document (验收意见) of `cluster_id`'s latest acceptance, for
+/// one who may record its acceptances; the acceptance as it now is.
+pub fn attach_evidence(
+    store: &dyn Store,
+    actor: &Actor,
+    cluster_id: &str,
+    file: &EvidenceFile,
+) -> Result<Acceptance> {
+    with(store, |tx| {
+        let Some(known) = known_cluster(tx, cluster_id)? else {
+            return Err(
+                LedgerError::NotFound(format!("no cluster {cluster_id} in the ledger")).into(),
+            );
+        };
+        may_accept(actor, cluster_id, known.district.as_deref())?;
+        let Some(mut latest) = latest(tx)?.remove(cluster_id) else {
+            return Err(LedgerError::NotFound(format!(
+                "no acceptance of {cluster_id} recorded: record it first"
+            ))
+            .into());
+        };
+        let sha = store_evidence(tx, file)?;
+        tx.execute(
+            "UPDATE acceptances SET evidence = $3 WHERE cluster_id = $1 AND seq = $2",
+            &[cluster_id.into(), Val::Int(latest.seq), (&sha).into()],
+        )?;
+        latest.evidence = Some(sha);
+        Ok(latest)
+    })
+}
+
 /// Every acceptance of `cluster_id`, oldest first.
 pub fn history(store: &dyn Store, cluster_id: &str) -> Result<Vec<Acceptance>> {
     with(store, |tx| {

@@ -262,6 +262,40 @@ pub async fn upload(
     mut multipart: Multipart,
 ) -> ApiResult<Json<Value>> {
     let actor = who(&state, &headers).await?;
+    let files = evidence_files(&mut multipart).await?;
+    let change = Change {
+        evidence: files,
+        ..Change::default()
+    };
+    let ledger = ledger(&state)?;
+    let e = blocking(move || change::apply(ledger.store(), &id, &change, &actor, &now())).await?;
+    Ok(Json(e.json()))
+}
+
+/// `POST /api/ledger/clusters/{id}/acceptance/evidence`: the acceptance opinion (验收意见)
+/// of the cluster's latest acceptance, one `file` part.
+pub async fn acceptance_evidence(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    mut multipart: Multipart,
+) -> ApiResult<Json<Value>> {
+    let actor = who(&state, &headers).await?;
+    let mut files = evidence_files(&mut multipart).await?;
+    if files.len() > 1 {
+        return Err(ApiError::bad_parameter(
+            "an acceptance keeps one opinion document: send one `file` part",
+        ));
+    }
+    let file = files.remove(0);
+    let ledger = ledger(&state)?;
+    let a =
+        blocking(move || acceptance::attach_evidence(ledger.store(), &actor, &id, &file)).await?;
+    Ok(Json(a.json()))
+}
+
+/// The `file` parts of an upload, each at most `EVIDENCE_MAX_BYTES`; at least one.
+async fn evidence_files(multipart: &mut Multipart) -> ApiResult<Vec<EvidenceFile>> {
     let mut files = Vec::new();
     while let Some(field) = multipart
         .next_field()
@@ -297,13 +331,7 @@ pub async fn upload(
     if files.is_empty() {
         return Err(ApiError::bad_parameter("no file in the upload"));
     }
-    let change = Change {
-        evidence: files,
-        ..Change::default()
-    };
-    let ledger = ledger(&state)?;
-    let e = blocking(move || change::apply(ledger.store(), &id, &change, &actor, &now())).await?;
-    Ok(Json(e.json()))
+    Ok(files)
 }
 
 /// `GET /api/ledger/evidence/{sha256}`: a file, by its content hash only.

@@ -119,6 +119,10 @@ pub fn router(state: Arc<AppState>, options: &Options) -> Router {
             "/api/ledger/problems/{id}/evidence",
             post(ledger_api::upload),
         )
+        .route(
+            "/api/ledger/clusters/{id}/acceptance/evidence",
+            post(ledger_api::acceptance_evidence),
+        )
         .with_state(state)
         .layer(axum::extract::DefaultBodyLimit::max(upload_limit))
         .layer(RequestBodyLimitLayer::new(upload_limit));

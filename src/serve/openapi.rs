@@ -537,6 +537,20 @@ fn ledger_paths(paths: &mut Map<String, Value>) {
         })) }),
     );
     paths.insert(
+        "/api/ledger/clusters/{clusterId}/acceptance/evidence".into(),
+        json!({ "post": secured(json!({
+            "summary": "Attach the acceptance opinion (验收意见: a PDF or photo, at most 20 MiB) to the cluster's latest acceptance, stored by content hash",
+            "parameters": [cluster_id()],
+            "requestBody": { "required": true, "content": { "multipart/form-data": { "schema": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["file"],
+                "properties": { "file": { "type": "string", "format": "binary" } },
+            } } } },
+            "responses": responses(("200", &["application/json"]), &[BAD, ("413", "the file is larger than 20 MiB")]),
+        })) }),
+    );
+    paths.insert(
         "/api/ledger/clusters/{clusterId}/acceptances".into(),
         secured(get(
             "A cluster's acceptances, oldest first, each with zdz's score beside the official one",
