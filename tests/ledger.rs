@@ -73,7 +73,12 @@ fn run_zdz(args: &[&str]) -> std::process::Output {
 }
 
 fn analyze(ws: &Path, out: &Path, ledger: &str) {
-    zdz_ok(&[
+    analyze_with(ws, out, ledger, &[]);
+}
+
+/// `zdz analyze` of `ws` into `out`, recorded in `ledger`, with `extra` arguments.
+fn analyze_with(ws: &Path, out: &Path, ledger: &str, extra: &[&str]) {
+    let mut args = vec![
         "analyze",
         ws.to_str().unwrap(),
         "--out",
@@ -82,7 +87,9 @@ fn analyze(ws: &Path, out: &Path, ledger: &str) {
         "--no-maps",
         "--ledger",
         ledger,
-    ]);
+    ];
+    args.extend_from_slice(extra);
+    zdz_ok(&args);
 }
 
 fn list(ledger: &str) -> Vec<Value> {
@@ -750,18 +757,7 @@ fn campaign(
     ledger: &str,
     as_of: &str,
 ) -> std::collections::BTreeMap<String, String> {
-    zdz_ok(&[
-        "analyze",
-        ws.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--force",
-        "--no-maps",
-        "--ledger",
-        ledger,
-        "--as-of",
-        as_of,
-    ]);
+    analyze_with(ws, out, ledger, &["--as-of", as_of]);
     read_json(&out.join("clusters.geojson"))["features"]
         .as_array()
         .unwrap()
