@@ -327,7 +327,7 @@ pub fn run(command: LedgerCommand) -> Result<()> {
         } => {
             let ledger = Ledger::open(&ledger)?;
             let actor = actor(&ledger, &by)?;
-            let report = zdz::ledger::import::import(ledger.store(), &workbook, &actor, &now())?;
+            let report = zdz::ledger::import_workbook(ledger.store(), &workbook, &actor, &now())?;
             for s in &report.skipped {
                 eprintln!("  skipped row {} ({}): {}", s.row, s.problem_id, s.reason);
             }

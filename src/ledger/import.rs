@@ -45,15 +45,6 @@ pub struct Report {
 pub fn import(store: &dyn Store, path: &Path, actor: &Actor, now: &str) -> Result<Report> {
     let mut book: Xlsx<_> = open_workbook(path)
         .with_context(|| format!("{}: cannot open as an .xlsx workbook", path.display()))?;
-    // A spot check's field sheet (抽查) instead of the survey's problem list.
-    if !book.sheet_names().iter().any(|s| s == SHEET)
-        && book
-            .sheet_names()
-            .iter()
-            .any(|s| s == super::spotcheck::SHEET)
-    {
-        return super::spotcheck::import(store, path, actor, now);
-    }
     let range = book
         .worksheet_range(SHEET)
         .with_context(|| format!("{}: no {SHEET} sheet", path.display()))?;

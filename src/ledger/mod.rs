@@ -164,6 +164,25 @@ fn view_with(ledger: &Ledger, run: reconcile::RunSummary) -> Result<(View, HashS
     ))
 }
 
+/// Apply a filled-in workbook by `actor`: a spot check's field sheet (抽查) when it holds
+/// one and no problem list, else the survey's 问题清单 sheet.
+pub fn import_workbook(
+    store: &dyn Store,
+    path: &Path,
+    actor: &users::Actor,
+    now: &str,
+) -> Result<import::Report> {
+    use calamine::Reader;
+    let sheets = calamine::open_workbook::<calamine::Xlsx<_>, _>(path)
+        .map(|b| b.sheet_names())
+        .unwrap_or_default();
+    if !sheets.iter().any(|s| s == import::SHEET) && sheets.iter().any(|s| s == spotcheck::SHEET) {
+        spotcheck::import(store, path, actor, now)
+    } else {
+        import::import(store, path, actor, now)
+    }
+}
+
 /// An open ledger, at the latest schema.
 pub struct Ledger {
     store: Box<dyn Store>,
