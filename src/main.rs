@@ -113,9 +113,11 @@ enum Command {
         /// pdf, html or pdf,html.
         #[arg(long, default_value = "pdf,html", value_delimiter = ',')]
         format: Vec<String>,
-        /// Where the web map is served, for the signboards' QR codes.
-        #[arg(long, default_value = "http://127.0.0.1:8080")]
-        base_url: String,
+        /// Where the web map is served for the people in the field, for the signboards' QR
+        /// codes (default: `base_url` under [project] in zdz.toml; without either, or at a
+        /// loopback address, no signboards are written).
+        #[arg(long)]
+        base_url: Option<String>,
         /// A filled-in survey.xlsx whose manual answers override the layers'.
         #[arg(long)]
         survey: Option<PathBuf>,
@@ -376,7 +378,7 @@ fn main() -> ExitCode {
                 clusters,
                 ledger: ledger.as_deref(),
                 formats: &format,
-                base_url: &base_url,
+                base_url: base_url.as_deref(),
                 survey: survey.as_deref(),
                 as_of: as_of.unwrap_or_else(zdz::campaign::today),
                 summary: summary.then_some(narrative.as_deref()),

@@ -15,7 +15,8 @@ use serde_json::Value;
 
 /// Typst markup, HTML and a quote: none may become anything but text.
 const HOSTILE: &str = "<b>#strong[x]</b> \"&amp;\" 工业组团";
-const BASE: &str = "http://127.0.0.1:9/zdz";
+/// Where the web map is for the field: an address the QR codes may point at.
+const BASE: &str = "http://zdz.example.gov.cn/zdz";
 
 fn tool(name: &str, args: &[&std::ffi::OsStr]) -> Vec<u8> {
     let out = Command::new(name)
@@ -332,10 +333,17 @@ fn every_signboard_qr_code_decodes_to_its_outfall_on_the_web_map() {
         .trim()
         .parse()
         .unwrap();
-    assert_eq!(pages as usize, expected.len(), "one A5 page per outfall");
+    // One A5 page per outfall, then the outfalls of no cluster in the campaign, with why.
+    assert_eq!(
+        pages as usize,
+        expected.len() + 1,
+        "one A5 page per outfall"
+    );
     assert!(info.contains("419.") && info.contains("595."), "A5: {info}");
+    let last = squeezed(&pdftotext(&pdf, Some(pages)));
+    assert!(last.contains("未制作标识牌的排口"), "{last}");
     let mut seen = Vec::new();
-    for page in 1..=pages {
+    for page in 1..pages {
         let text = pdftotext(&pdf, Some(page));
         let id = expected
             .iter()
@@ -779,4 +787,59 @@ fn the_summary_report_opens_in_a_docx_reader_with_the_five_sections_and_the_dist
         pdf.contains("五、验收情况") && pdf.contains("南岸区推行"),
         "{pdf}"
     );
+}
+
+#[test]
+fn without_a_field_address_no_signboards_are_written_and_the_warning_names_both_ways_to_give_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    for (n, extra) in [
+        (0, vec![]),
+        (1, vec!["--base-url", "http://127.0.0.1:8080"]),
+    ] {
+        let out = dir.path().join(format!("r{n}"));
+        let mut args = vec![
+            "report",
+            demo.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--format",
+            "pdf",
+            "--cluster",
+            "CQJK-A",
+        ];
+        args.extend(extra.iter().copied());
+        let run = Command::new(zdz_bin()).args(&args).output().unwrap();
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        assert!(!out.join("signboards.pdf").exists(), "{args:?}");
+        assert!(out.join("overview.pdf").exists());
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert!(
+            stderr.contains("--base-url") && stderr.contains("[project]"),
+            "{stderr}"
+        );
+    }
+    // With one, the signboards are written, and the outfalls of out-of-scope clusters are
+    // listed with the reason.
+    let out = dir.path().join("with");
+    zdz_ok(&[
+        "report",
+        demo.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--format",
+        "pdf",
+        "--base-url",
+        BASE,
+    ]);
+    let text = squeezed(&pdftotext(&out.join("signboards.pdf"), None));
+    assert!(
+        text.contains("未制作标识牌的排口") && text.contains("所在组团不纳入"),
+        "{text}"
+    );
+    assert!(text.contains("http://zdz.example.gov.cn/zdz/map#sel=outfalls:"));
 }

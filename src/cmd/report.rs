@@ -16,7 +16,7 @@ pub struct Options<'a> {
     pub clusters: Vec<String>,
     pub ledger: Option<&'a str>,
     pub formats: &'a [String],
-    pub base_url: &'a str,
+    pub base_url: Option<&'a str>,
     pub survey: Option<&'a Path>,
     pub as_of: chrono::NaiveDate,
     /// Write the 建设总结报告 instead, with the districts' text from this folder (default:
@@ -66,7 +66,11 @@ pub fn report(workspace: &str, opts: Options) -> Result<()> {
                 clusters: opts.clusters,
                 pdf,
                 html,
-                base_url: opts.base_url.trim_end_matches('/').to_string(),
+                base_url: opts
+                    .base_url
+                    .map(str::to_string)
+                    .or_else(|| loaded.project.info.base_url.clone())
+                    .map(|b| b.trim_end_matches('/').to_string()),
                 summary: opts.summary.map(|dir| {
                     dir.map(Path::to_path_buf)
                         .unwrap_or_else(|| loaded.project.base_dir.join("总结"))
@@ -86,6 +90,12 @@ pub fn report(workspace: &str, opts: Options) -> Result<()> {
             ms = t0.elapsed().as_millis()
         )
     );
+    if let Some(why) = &written.signboards_skipped {
+        super::warn::print(&[zdz::analysis::warnings::Warning {
+            code: "signboards_skipped",
+            message: t!("report.signboards_skipped", why = why).into_owned(),
+        }]);
+    }
     if !written.missing_narratives.is_empty() {
         let files: Vec<String> = written
             .missing_narratives

@@ -137,6 +137,9 @@ pub struct LayerConfig {
 #[serde(deny_unknown_fields)]
 pub struct ProjectInfo {
     pub name: Option<String>,
+    /// Where the web map is served for the people in the field: the signboards' QR codes
+    /// point there (`zdz report --base-url` overrides it).
+    pub base_url: Option<String>,
     /// Working CRS for distances; by default a CGCS2000 3° Gauss–Krüger zone from the data's centre.
     pub crs: Option<String>,
 }

@@ -53,16 +53,50 @@ pub struct Options {
     pub pdf: bool,
     pub html: bool,
     /// Where the web map is, for the signboards' QR codes.
-    pub base_url: String,
+    pub base_url: Option<String>,
     /// Write each cluster's 建设总结报告 (PDF, HTML as asked, and DOCX) instead of the
     /// other reports, with the districts' text read from this folder.
     pub summary: Option<PathBuf>,
 }
 
-/// What `write` wrote, and the narratives it looked for in vain.
+/// What `write` wrote, the narratives it looked for in vain, and why it wrote no
+/// signboards when it did not.
 pub struct Written {
     pub files: Vec<PathBuf>,
     pub missing_narratives: Vec<PathBuf>,
+    pub signboards_skipped: Option<String>,
+}
+
+/// `url` when the people in the field can reach it: not missing, and not a loopback or
+/// unspecified address (a QR code printed with one points nowhere).
+pub fn field_url(url: Option<&str>) -> Result<&str, String> {
+    let Some(url) = url.map(str::trim).filter(|u| !u.is_empty()) else {
+        return Err("no address given".into());
+    };
+    let host = url
+        .split("://")
+        .nth(1)
+        .unwrap_or(url)
+        .split(['/', '?', '#'])
+        .next()
+        .unwrap_or("");
+    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    let name = if host.starts_with('[') {
+        host.split(']').next().unwrap_or("").trim_start_matches('[')
+    } else {
+        host.split(':').next().unwrap_or("")
+    };
+    let local = name.eq_ignore_ascii_case("localhost")
+        || name.starts_with("127.")
+        || name == "::1"
+        || name == "0.0.0.0"
+        || name == "::"
+        || name.is_empty();
+    if local {
+        Err(format!("{url} is an address on this computer only"))
+    } else {
+        Ok(url)
+    }
 }
 
 fn write_doc(dir: &Path, stem: &str, d: &Document, opts: &Options) -> Result<Vec<PathBuf>> {
@@ -135,15 +169,22 @@ pub fn write(o: Outcome, dir: &Path, opts: &Options) -> Result<Written> {
         &city::document(o, &maps)?,
         opts,
     )?);
+    let mut signboards_skipped = None;
     if opts.pdf {
-        let d = signboards::document(o, &chosen, &opts.base_url)?;
-        let p = dir.join("signboards.pdf");
-        crate::atomic::write_atomically(&p, &typst::pdf(&d)?)?;
-        files.push(p);
+        match field_url(opts.base_url.as_deref()) {
+            Ok(base) => {
+                let d = signboards::document(o, &chosen, base)?;
+                let p = dir.join("signboards.pdf");
+                crate::atomic::write_atomically(&p, &typst::pdf(&d)?)?;
+                files.push(p);
+            }
+            Err(why) => signboards_skipped = Some(why),
+        }
     }
     Ok(Written {
         files,
         missing_narratives: Vec::new(),
+        signboards_skipped,
     })
 }
 
@@ -159,6 +200,7 @@ fn write_summaries(
     let mut written = Written {
         files: Vec::new(),
         missing_narratives: Vec::new(),
+        signboards_skipped: None,
     };
     for i in chosen {
         let id = &l.clusters[*i].id;

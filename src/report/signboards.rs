@@ -107,6 +107,32 @@ pub fn document(o: Outcome, clusters: &[usize], base: &str) -> anyhow::Result<Do
     if b.is_empty() {
         b.push(Block::Para("所选组团没有排口。".into()));
     }
+    // The outfalls no plate is made for because they belong to no cluster in the campaign.
+    let left_out: Vec<Vec<String>> = l
+        .outfalls
+        .iter()
+        .zip(&o.analysis.outfalls)
+        .filter_map(|(of, r)| {
+            let why = match r.cluster {
+                None => "不属于任何组团",
+                Some(c) if !o.analysis.clusters[c].in_scope() => "所在组团不纳入（无企业）",
+                Some(_) => return None,
+            };
+            Some(vec![
+                of.id.clone(),
+                of.name.clone().unwrap_or_default(),
+                why.into(),
+            ])
+        })
+        .collect();
+    if !left_out.is_empty() {
+        b.push(Block::PageBreak);
+        b.push(Block::Heading(1, "未制作标识牌的排口".into()));
+        b.push(Block::Table {
+            headers: ["排口编码", "排口名称", "原因"].map(String::from).to_vec(),
+            rows: left_out,
+        });
+    }
     Ok(Document {
         title: "排口标识牌 Outfall signboards".into(),
         ident: "zdz-signboards".into(),
