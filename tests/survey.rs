@@ -89,3 +89,69 @@ fn survey_workbook_has_a_sheet_per_object_with_one_row_per_feature() {
         ("是".to_string(), "2025-12-31".to_string())
     );
 }
+
+#[test]
+fn the_survey_workbook_guides_whoever_fills_it_with_drop_downs_notes_and_locked_computed_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let ledger = dir.path().join("ledger.db");
+    zdz_ok(&[
+        "analyze",
+        "data",
+        "--out",
+        out.to_str().unwrap(),
+        "--no-maps",
+        "--ledger",
+        ledger.to_str().unwrap(),
+    ]);
+    let unzip = |part: &str| -> String {
+        let out = std::process::Command::new("unzip")
+            .args(["-p", out.join("survey.xlsx").to_str().unwrap(), part])
+            .output()
+            .expect("unzip");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let workbook = unzip("xl/workbook.xml");
+    let sheets: Vec<&str> = workbook
+        .match_indices("<sheet name=\"")
+        .map(|(i, _)| {
+            let rest = &workbook[i + 13..];
+            &rest[..rest.find('"').unwrap()]
+        })
+        .collect();
+    let sheet_xml = |name: &str| {
+        let n = sheets
+            .iter()
+            .position(|s| *s == name)
+            .unwrap_or_else(|| panic!("{sheets:?}"))
+            + 1;
+        unzip(&format!("xl/worksheets/sheet{n}.xml"))
+    };
+    // The clusters' answers: a 是/否 drop-down per yes/no answer column, the sheet protected
+    // without a password but filterable and sortable.
+    let clusters = sheet_xml(zdz::contract::ANSWER_SHEETS[0].1);
+    assert!(
+        clusters.contains("<dataValidation type=\"list\""),
+        "no drop-down"
+    );
+    assert!(
+        clusters.contains("<formula1>\"是,否\"</formula1>"),
+        "no 是/否 list"
+    );
+    assert!(clusters.contains("<sheetProtection") && !clusters.contains("password"));
+    assert!(clusters.contains("autoFilter=\"0\"") && clusters.contains("sort=\"0\""));
+    // The problem list: 整改状态 offers the statuses.
+    let problems = sheet_xml(zdz::ledger::import::SHEET);
+    assert!(
+        problems.contains("待整改,整改中,待验收,已销号,不予认定"),
+        "no status list"
+    );
+    // Notes on the answer headers say what to write.
+    let notes: String = (1..=6)
+        .map(|n| unzip(&format!("xl/comments{n}.xml")))
+        .collect();
+    assert!(
+        notes.contains("填写“是”或“否”") && notes.contains("选择整改状态"),
+        "{notes}"
+    );
+}

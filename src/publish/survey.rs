@@ -620,10 +620,61 @@ pub fn write(path: &Path, sheets: Vec<Sheet>) -> Result<()> {
     crate::atomic::put_in_place(&tmp, path)
 }
 
-/// One sheet's header, rows, filter, widths and print setup.
+/// What whoever fills in a column writes there, for a column that takes an answer: the
+/// note on its header, and the values a drop-down offers (none: free text).
+fn input_column(sheet: &str, header: &str) -> Option<(String, Vec<&'static str>)> {
+    use crate::ledger::import::{DUE, MEASURE, NOTE, SHEET, STATUS, UNIT};
+    use crate::ledger::status::Status;
+    if let Some(f) = MANUAL_FIELDS.iter().find(|f| f.label_zh == header) {
+        return Some(match f.kind {
+            AnswerKind::YesNo => (format!("填写“是”或“否”：{}", f.label_zh), vec!["是", "否"]),
+            AnswerKind::Text => (format!("填写{}（文字）", f.label_zh), vec![]),
+        });
+    }
+    if sheet != SHEET {
+        return None;
+    }
+    Some(match header {
+        h if h == STATUS => (
+            "选择整改状态；销号须在最近一次分析不再检出之后".into(),
+            Status::ALL.iter().map(|s| s.zh()).collect(),
+        ),
+        h if h == DUE => ("填写完成时限，格式 2025-10-31".into(), vec![]),
+        h if h == MEASURE => ("填写整改措施".into(), vec![]),
+        h if h == UNIT => ("填写责任单位".into(), vec![]),
+        h if h == NOTE => ("填写备注（可选）".into(), vec![]),
+        _ => return None,
+    })
+}
+
+/// One sheet's header, rows, filter, widths and print setup. The columns that take an
+/// answer are shaded and left unlocked, with a note on the header saying what to write and
+/// a drop-down where the answer is one of a list; the sheet is protected without a password,
+/// so computed columns are not overwritten by mistake, while filtering and sorting work.
 fn write_sheet(ws: &mut Worksheet, sheet: Sheet, header: &Format) -> Result<()> {
+    let input = Format::new()
+        .set_unlocked()
+        .set_background_color(rust_xlsxwriter::Color::RGB(0xFFF2CC));
+    let inputs: Vec<bool> = sheet
+        .headers
+        .iter()
+        .map(|h| input_column(sheet.name, h).is_some())
+        .collect();
     for (c, h) in sheet.headers.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, h, header)?;
+        let Some((note, choices)) = input_column(sheet.name, h) else {
+            continue;
+        };
+        ws.set_column_format(c as u16, &input)?;
+        ws.insert_note(
+            0,
+            c as u16,
+            &rust_xlsxwriter::Note::new(note).set_author("zdz"),
+        )?;
+        if !choices.is_empty() && !sheet.rows.is_empty() {
+            let list = rust_xlsxwriter::DataValidation::new().allow_list_strings(&choices)?;
+            ws.add_data_validation(1, c as u16, sheet.rows.len() as u32, c as u16, &list)?;
+        }
     }
     let mut widths = Widths::of_headers(&sheet.headers);
     let len = sheet.rows.len();
@@ -632,9 +683,16 @@ fn write_sheet(ws: &mut Worksheet, sheet: Sheet, header: &Format) -> Result<()> 
             let r = (first + r) as u32 + 1;
             for (c, cell) in row.into_iter().enumerate() {
                 widths.widen(c, &cell);
+                let answer = inputs.get(c).copied().unwrap_or(false);
                 match cell {
+                    Cell::Text(s) if answer => {
+                        ws.write_string_with_format(r, c as u16, s, &input)?;
+                    }
                     Cell::Text(s) => {
                         ws.write_string(r, c as u16, s)?;
+                    }
+                    Cell::Number(n) if answer => {
+                        ws.write_number_with_format(r, c as u16, n, &input)?;
                     }
                     Cell::Number(n) => {
                         ws.write_number(r, c as u16, n)?;
@@ -666,6 +724,15 @@ fn write_sheet(ws: &mut Worksheet, sheet: Sheet, header: &Format) -> Result<()> 
         }
     }
     ws.set_freeze_panes(1, 0)?;
+    if inputs.iter().any(|i| *i) {
+        let options = rust_xlsxwriter::ProtectionOptions {
+            sort: true,
+            use_autofilter: true,
+            format_columns: true,
+            ..rust_xlsxwriter::ProtectionOptions::new()
+        };
+        ws.protect_with_options(&options);
+    }
     ws.autofilter(0, 0, len as u32, sheet.headers.len() as u16 - 1)?;
     for (c, width) in widths.columns().enumerate() {
         ws.set_column_width(c as u16, width)?;
