@@ -1122,3 +1122,37 @@ fn the_same_seed_draws_the_same_spot_check_sample_and_a_failed_item_reopens_its_
     let e = entry(&ledger, "STORM_CROSS_CONNECTION", "CQJK-A-YS2");
     assert_eq!(e["status"], "open", "{e}");
 }
+
+#[test]
+fn in_a_chinese_locale_the_ledger_commands_answer_in_whole_chinese_sentences() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = demo_copy(dir.path());
+    let ledger = dir.path().join("ledger.db").to_string_lossy().into_owned();
+    analyze(&ws, &dir.path().join("out"), &ledger);
+    let id = entry(&ledger, "STORM_CROSS_CONNECTION", "CQJK-A-YS2")["problem_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let out = Command::new(zdz_bin())
+        .args([
+            "ledger",
+            "set",
+            "--ledger",
+            &ledger,
+            &id,
+            "--status",
+            "in_progress",
+            "--by",
+            "张工",
+        ])
+        .env("LC_ALL", "zh_CN.UTF-8")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("现为整改中"), "{said}");
+    assert!(
+        !said.contains(" is ") && !said.contains("version"),
+        "{said}"
+    );
+}

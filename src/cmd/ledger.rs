@@ -263,7 +263,7 @@ pub fn run(command: LedgerCommand) -> Result<()> {
                         e.unit.as_deref().unwrap_or("")
                     );
                 }
-                eprintln!("{} entries", entries.len());
+                eprintln!("{}", t!("ledger.entries", n = entries.len()));
             }
             Ok(())
         }
@@ -312,11 +312,14 @@ pub fn run(command: LedgerCommand) -> Result<()> {
             let e =
                 zdz::ledger::change::apply(ledger.store(), &problem_id, &change, &actor, &now())?;
             eprintln!(
-                "zdz: {} is {} ({}), version {}",
-                e.problem_id,
-                e.status.as_str(),
-                e.status.zh(),
-                e.version
+                "{}",
+                t!(
+                    "ledger.set",
+                    id = e.problem_id,
+                    status = e.status.as_str(),
+                    zh = e.status.zh(),
+                    version = e.version
+                )
             );
             Ok(())
         }
@@ -329,16 +332,27 @@ pub fn run(command: LedgerCommand) -> Result<()> {
             let actor = actor(&ledger, &by)?;
             let report = zdz::ledger::import_workbook(ledger.store(), &workbook, &actor, &now())?;
             for s in &report.skipped {
-                eprintln!("  skipped row {} ({}): {}", s.row, s.problem_id, s.reason);
+                eprintln!(
+                    "{}",
+                    t!(
+                        "ledger.skipped_row",
+                        row = s.row,
+                        id = s.problem_id,
+                        reason = s.reason
+                    )
+                );
             }
             println!(
-                "{} applied, {} skipped, {} unchanged",
-                report.applied,
-                report.skipped.len(),
-                report.unchanged
+                "{}",
+                t!(
+                    "ledger.imported",
+                    applied = report.applied,
+                    skipped = report.skipped.len(),
+                    unchanged = report.unchanged
+                )
             );
             if !report.skipped.is_empty() {
-                bail!("{} rows were skipped", report.skipped.len());
+                bail!("{}", t!("ledger.rows_skipped", n = report.skipped.len()));
             }
             Ok(())
         }
@@ -459,10 +473,14 @@ pub fn run(command: LedgerCommand) -> Result<()> {
                 )?
             );
             eprintln!(
-                "zdz: spot check {id}: {} items drawn; {} and {}",
-                items.len(),
-                pdf.display(),
-                xlsx.display()
+                "{}",
+                t!(
+                    "ledger.spotcheck",
+                    id = id,
+                    n = items.len(),
+                    pdf = pdf.display(),
+                    xlsx = xlsx.display()
+                )
             );
             Ok(())
         }
@@ -493,14 +511,17 @@ pub fn run(command: LedgerCommand) -> Result<()> {
             )?;
             zdz::publish::progress::write_progress(&out, &p)?;
             eprintln!(
-                "zdz: {}: {} problems in {} clusters of {} districts; {} closed, {} overdue, {} recurrences",
-                out.display(),
-                p.total.found,
-                p.clusters.len(),
-                p.districts.len(),
-                p.total.closed,
-                p.total.overdue,
-                p.total.recurrences
+                "{}",
+                t!(
+                    "ledger.progress",
+                    out = out.display(),
+                    found = p.total.found,
+                    clusters = p.clusters.len(),
+                    districts = p.districts.len(),
+                    closed = p.total.closed,
+                    overdue = p.total.overdue,
+                    recurrences = p.total.recurrences
+                )
             );
             Ok(())
         }
@@ -517,8 +538,8 @@ pub fn run(command: LedgerCommand) -> Result<()> {
             let role = Role::parse(&role)?;
             let token = users::add(ledger.store(), &name, role, district.as_deref(), &now())?;
             eprintln!(
-                "zdz: user {name} ({}) added; its token, shown only now:",
-                role.as_str()
+                "{}",
+                t!("ledger.user_added", name = name, role = role.as_str())
             );
             println!("{token}");
             Ok(())
