@@ -4,7 +4,7 @@
 //! overdue (its deadline has passed), due (its deadline is ahead), or out of scope. Without a
 //! ledger nothing is accepted. Pure: the date is given.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 
@@ -78,19 +78,30 @@ pub fn assess(
     pass_line: f64,
     as_of: NaiveDate,
 ) -> Campaign {
+    // The problems detected in each accepted cluster (only those need them), in one pass.
+    let accepted = |id: &str| ledger.is_some_and(|v| v.acceptances.contains_key(id));
+    let mut detected: HashMap<&str, HashSet<&str>> = HashMap::new();
+    for p in analysis
+        .problems
+        .iter()
+        .filter(|p| !excluded.contains(&p.problem_id))
+    {
+        for c in p.cluster_ids.iter().filter(|c| accepted(c)) {
+            detected
+                .entry(c.as_str())
+                .or_default()
+                .insert(p.problem_id.as_str());
+        }
+    }
+    let none = HashSet::new();
     let clusters = layers
         .clusters
         .iter()
         .zip(&analysis.clusters)
         .map(|(c, r)| {
-            let detected: HashSet<&str> = analysis
-                .problems
-                .iter()
-                .filter(|p| p.cluster_ids.contains(&c.id) && !excluded.contains(&p.problem_id))
-                .map(|p| p.problem_id.as_str())
-                .collect();
             let acceptance = ledger.and_then(|v| v.acceptances.get(&c.id));
-            status(&r.deadline, acceptance, pass_line, &detected, as_of)
+            let found = detected.get(c.id.as_str()).unwrap_or(&none);
+            status(&r.deadline, acceptance, pass_line, found, as_of)
         })
         .collect();
     Campaign { as_of, clusters }
