@@ -14,6 +14,8 @@ pub mod analysis;
 pub mod atomic;
 /// Where each cluster stands in the campaign as of a date: accepted, recheck, overdue, due.
 pub mod campaign;
+/// Now and today, or the moment `SOURCE_DATE_EPOCH` names.
+pub mod clock;
 /// The layer contract, the problem codes and the readiness groups, defined once.
 pub mod contract;
 /// Coordinate systems: working zone choice, reprojection, GCJ-02/BD-09 correction.

@@ -324,7 +324,7 @@ fn main() -> ExitCode {
                     no_maps,
                     survey: survey.as_deref(),
                     ledger: ledger.as_deref(),
-                    as_of: as_of.unwrap_or_else(zdz::campaign::today),
+                    as_of: as_of.unwrap_or_else(zdz::clock::today),
                 },
             )
         }
@@ -380,7 +380,7 @@ fn main() -> ExitCode {
                 formats: &format,
                 base_url: base_url.as_deref(),
                 survey: survey.as_deref(),
-                as_of: as_of.unwrap_or_else(zdz::campaign::today),
+                as_of: as_of.unwrap_or_else(zdz::clock::today),
                 summary: summary.then_some(narrative.as_deref()),
             },
         ),

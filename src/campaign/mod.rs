@@ -21,17 +21,6 @@ pub struct Campaign {
     pub clusters: Vec<CampaignStatus>,
 }
 
-/// Today in China (UTC+8), the default `--as-of`; the day of `SOURCE_DATE_EPOCH` when it is
-/// set, as reports are dated, so that the same input gives the same outputs.
-pub fn today() -> NaiveDate {
-    let now = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.trim().parse::<i64>().ok())
-        .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
-        .unwrap_or_else(chrono::Utc::now);
-    (now + chrono::Duration::hours(8)).date_naive()
-}
-
 /// `YYYY-MM-DD` as a date, for `--as-of`.
 pub fn parse_as_of(s: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")

@@ -442,7 +442,7 @@ pub fn run(command: LedgerCommand) -> Result<()> {
             let assessed = zdz::run::assess(
                 loaded,
                 zdz::run::LedgerStep::Read(&ledger),
-                zdz::campaign::today(),
+                zdz::clock::today(),
             )?;
             let view = assessed.ledger.as_ref().expect("a ledger was read");
             let candidates = spotcheck::candidates(loaded, &assessed.analysis, view, &clusters);
@@ -507,7 +507,7 @@ pub fn run(command: LedgerCommand) -> Result<()> {
             let p = zdz::ledger::progress::progress(
                 ledger.store(),
                 &filter,
-                as_of.unwrap_or_else(zdz::campaign::today),
+                as_of.unwrap_or_else(zdz::clock::today),
             )?;
             zdz::publish::progress::write_progress(&out, &p)?;
             eprintln!(

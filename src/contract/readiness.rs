@@ -63,10 +63,6 @@ impl ReadinessGroup {
         self.into()
     }
 
-    pub fn from_name(name: &str) -> Option<ReadinessGroup> {
-        ReadinessGroup::ALL.into_iter().find(|g| g.as_str() == name)
-    }
-
     pub fn label_zh(self) -> &'static str {
         match self {
             ReadinessGroup::Ready => "已达标",

@@ -98,11 +98,6 @@ pub struct Progress {
     pub total: Tally,
 }
 
-/// Today in China (UTC+8), which due dates are days of.
-pub fn today() -> NaiveDate {
-    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
-}
-
 /// The progress of the entries `filter` selects, as of `today`.
 pub fn progress(store: &dyn Store, filter: &Filter, today: NaiveDate) -> Result<Progress> {
     let (entries, clusters) = with(store, |tx| {

@@ -43,7 +43,7 @@ pub fn document(o: Outcome, maps: &MapIndex) -> anyhow::Result<Document> {
             format!("问题 {} 项", a.problems.len()),
             format!(
                 "{} 编制 · zdz {}",
-                super::typst::report_time().format("%Y-%m-%d"),
+                crate::clock::now().format("%Y-%m-%d"),
                 env!("CARGO_PKG_VERSION")
             ),
         ],
@@ -156,7 +156,8 @@ pub fn document(o: Outcome, maps: &MapIndex) -> anyhow::Result<Document> {
             .unwrap_or(std::cmp::Ordering::Equal)
             .then(l.clusters[*x].id.cmp(&l.clusters[*y].id))
     });
-    let today = crate::ledger::progress::today();
+    // Overdue as of the date the report's campaign status is as of (`--as-of`).
+    let today = o.campaign.as_of;
     let overdue = |cid: &str| -> usize {
         o.ledger.map_or(0, |led| {
             led.entries

@@ -136,7 +136,7 @@ fn cover(ctx: &Ctx, b: &mut Vec<Block>) {
             },
             format!(
                 "{} 编制 · zdz {}",
-                super::typst::report_time().format("%Y-%m-%d"),
+                crate::clock::now().format("%Y-%m-%d"),
                 env!("CARGO_PKG_VERSION")
             ),
         ],

@@ -115,7 +115,7 @@ pub fn document(o: Outcome, i: usize, narrative: Option<&Narrative>) -> anyhow::
             format!("组团编号 {}", c.id),
             format!(
                 "{} 编制 · zdz {}",
-                super::typst::report_time().format("%Y-%m-%d"),
+                crate::clock::now().format("%Y-%m-%d"),
                 env!("CARGO_PKG_VERSION")
             ),
         ],

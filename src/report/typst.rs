@@ -141,15 +141,6 @@ fn lit(s: &str) -> String {
     out
 }
 
-/// The time reports are dated: `SOURCE_DATE_EPOCH` when set (reproducible builds), else now.
-pub fn report_time() -> chrono::DateTime<chrono::Utc> {
-    std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.trim().parse::<i64>().ok())
-        .and_then(|t| chrono::DateTime::from_timestamp(t, 0))
-        .unwrap_or_else(chrono::Utc::now)
-}
-
 fn datetime(t: chrono::DateTime<chrono::Utc>) -> Datetime {
     use chrono::{Datelike, Timelike};
     Datetime::from_ymd_hms(
@@ -297,7 +288,7 @@ fn markup(doc: &Document) -> (String, Vec<(String, Vec<u8>)>) {
 pub fn pdf(doc: &Document) -> Result<Vec<u8>> {
     fonts()?;
     let (text, figures) = markup(doc);
-    let time = report_time();
+    let time = crate::clock::now();
     let world = ReportWorld {
         library: LazyHash::new(Library::default()),
         main: Source::new(file_id("/main.typ"), text),

@@ -373,7 +373,7 @@ pub async fn progress(
     };
     let ledger = ledger(&state)?;
     let p = blocking(move || {
-        crate::ledger::progress::progress(ledger.store(), &filter, crate::ledger::progress::today())
+        crate::ledger::progress::progress(ledger.store(), &filter, crate::clock::today())
     })
     .await?;
     let mut v = json!(p);

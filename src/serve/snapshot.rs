@@ -105,7 +105,7 @@ impl Snapshot {
             None => crate::run::LedgerStep::Without,
         };
         // A service kept running says where clusters stand on the day of each load.
-        let as_of = as_of.unwrap_or_else(crate::campaign::today);
+        let as_of = as_of.unwrap_or_else(crate::clock::today);
         let assessed = crate::run::assess(&loaded, step, as_of)?;
         let timings = summary::Timings {
             load_ms: input.load_ms,
