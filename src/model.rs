@@ -148,20 +148,119 @@ pub struct Enterprise {
 pub struct Pipe {
     pub id: String,
     pub kind: PipeKind,
+    /// The node at the first vertex (起点点号) and at the last (终点点号).
     pub from_node: Option<String>,
     pub to_node: Option<String>,
     pub diameter_mm: Option<f64>,
     pub defect_grade: Option<u8>,
-    /// Digitised in the direction of flow unless `from_node`/`to_node` say otherwise.
+    /// The survey's levels at the two ends, when it gave any.
+    pub levels: Option<Box<PipeLevels>>,
+    /// As delivered, then turned to run in the direction of flow (`network::flow`).
     pub geom: LineString,
+    /// What decided the direction the pipe is held in.
+    pub flow_basis: FlowBasis,
+    /// Whether the flow runs against the direction the pipe was delivered in (its
+    /// geometry, nodes and levels have been turned round).
+    pub reversed: bool,
+}
+
+/// A pipe's levels at its first (`from_*`) and last (`to_*`) vertex, in metres: the inner
+/// bottom's elevation (管底高程), or the depth to it (埋深) below the end manhole's ground.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct PipeLevels {
+    pub from_invert_m: Option<f64>,
+    pub to_invert_m: Option<f64>,
+    pub from_depth_m: Option<f64>,
+    pub to_depth_m: Option<f64>,
+}
+
+impl PipeLevels {
+    /// The same levels with the ends swapped.
+    pub fn turned(self) -> PipeLevels {
+        PipeLevels {
+            from_invert_m: self.to_invert_m,
+            to_invert_m: self.from_invert_m,
+            from_depth_m: self.to_depth_m,
+            to_depth_m: self.from_depth_m,
+        }
+    }
+}
+
+/// What decided a pipe's direction of flow.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    strum::IntoStaticStr,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum FlowBasis {
+    /// The invert levels at its two ends differ by more than `flat_m`.
+    Levels,
+    /// `from_node` → `to_node`, else the digitised direction.
+    #[default]
+    Recorded,
+}
+
+impl FlowBasis {
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
 }
 
 impl Pipe {
-    /// First and last vertex: the upstream and downstream ends of the digitised line.
+    /// First and last vertex: the upstream and downstream ends once the flow is decided.
     pub fn ends(&self) -> (Coord, Coord) {
         let c = &self.geom.0;
         (c[0], c[c.len() - 1])
     }
+
+    pub fn levels(&self) -> PipeLevels {
+        self.levels.as_deref().copied().unwrap_or_default()
+    }
+
+    /// Turn the pipe round: its geometry, nodes and levels run the other way.
+    pub fn turn(&mut self) {
+        self.geom.0.reverse();
+        std::mem::swap(&mut self.from_node, &mut self.to_node);
+        if let Some(l) = &mut self.levels {
+            **l = l.turned();
+        }
+        self.reversed = !self.reversed;
+    }
+}
+
+/// Pipes counted by what decided their direction of flow.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct FlowCounts {
+    /// Decided by the inverts at their two ends.
+    pub levels: usize,
+    /// As recorded: `from_node` → `to_node`, else the digitised direction.
+    pub recorded: usize,
+    /// Flowing against the direction they were delivered in.
+    pub reversed: usize,
+    /// Without a known invert at one end or both.
+    pub unlevelled: usize,
+}
+
+/// A point of a pipeline survey (管点): a manhole (检查井), a gully, an outlet ….
+#[derive(Debug, Clone)]
+pub struct Manhole {
+    pub id: String,
+    pub kind: Option<PipeKind>,
+    pub ground_m: Option<f64>,
+    pub invert_m: Option<f64>,
+    /// 附属物 as surveyed (检查井, 雨篦, 出水口 …).
+    pub feature: Option<String>,
+    pub geom: Point,
 }
 
 #[derive(Debug, Clone)]
@@ -277,6 +376,9 @@ pub struct Layers {
     pub plants: Vec<Plant>,
     pub rivers: Vec<River>,
     pub inspections: Vec<Inspection>,
+    pub manholes: Vec<Manhole>,
+    /// How the pipes' directions of flow were decided (`network::flow::orient`).
+    pub flow: FlowCounts,
     pub findings: Vec<LoadFinding>,
     /// Layers the workspace did not have: the analyses that need them report nothing.
     pub missing: Vec<LayerKind>,

@@ -19,6 +19,7 @@ use crate::analysis::{self, Analysis};
 use crate::campaign::Campaign;
 use crate::ledger::{self, Ledger};
 use crate::load::{self, Loaded, survey};
+use crate::network;
 use crate::outcome::Outcome;
 use crate::readiness::{self, Readiness};
 use crate::timing::phase;
@@ -31,10 +32,15 @@ pub struct Input {
     pub load_ms: u128,
 }
 
-/// Load `workspace` and apply the answers of the filled-in survey workbook `survey`.
+/// Load `workspace`, turn every pipe to its direction of flow (`network::flow`), and
+/// apply the answers of the filled-in survey workbook `survey`.
 pub fn load(workspace: &str, survey: Option<&Path>) -> Result<Input> {
     let t0 = Instant::now();
     let mut loaded = load::load(workspace)?;
+    let params = loaded.project.params;
+    loaded.layers.flow = phase("load: direction of flow", || {
+        network::flow::orient(&mut loaded.layers, params.snap_m, params.flat_m)
+    });
     let survey = survey
         .map(|path| survey::apply(&mut loaded.layers, path))
         .transpose()?;

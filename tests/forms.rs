@@ -37,6 +37,8 @@ fn problems(workspace: &str) -> Vec<(String, String)> {
 
 fn expected() -> Vec<(String, String)> {
     [
+        // B1 is the storm pipe the sewer BS drains into.
+        ("B1", "CROSS_CONNECTION_POINT"),
         ("BS", "PIPE_DEFECT"),
         ("OA21", "OUTFALL_UNMATCHED"),
         ("OB", "STORM_CROSS_CONNECTION"),

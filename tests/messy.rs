@@ -507,7 +507,8 @@ values.kind = { PK_YS = "storm", PK_WS = "sewage" }
         "the TEXT layer is filtered out"
     );
     let codes: Vec<&str> = a.problems.iter().map(|p| p.code.as_str()).collect();
-    assert_eq!(codes, ["STORM_CROSS_CONNECTION"]);
+    // The storm outfall, and the node where the sewer drains into the storm pipe.
+    assert_eq!(codes, ["STORM_CROSS_CONNECTION", "CROSS_CONNECTION_POINT"]);
     assert_eq!(a.outfalls[0].upstream_pipes.len(), 3);
 }
 

@@ -16,8 +16,11 @@ use geo::{
 use proptest::prelude::*;
 
 use zdz::analysis;
-use zdz::model::{Cluster, Enterprise, Layers, Outfall, OutfallKind, Pipe, PipeKind, River};
-use zdz::network::Network;
+use zdz::model::{
+    Cluster, Enterprise, FlowBasis, Layers, Manhole, Outfall, OutfallKind, Pipe, PipeKind,
+    PipeLevels, River,
+};
+use zdz::network::{Network, flow};
 use zdz::project::Project;
 
 fn config() -> ProptestConfig {
@@ -38,7 +41,10 @@ fn pipe(i: usize, kind: PipeKind, pts: &[(f64, f64)]) -> Pipe {
         to_node: None,
         diameter_mm: Some(300.0),
         defect_grade: None,
+        levels: None,
         geom: LineString::from(pts.to_vec()),
+        flow_basis: FlowBasis::Recorded,
+        reversed: false,
     }
 }
 
@@ -157,14 +163,120 @@ fn cluster(i: usize, geom: MultiPolygon) -> Cluster {
     }
 }
 
+/// A random tree draining to node 0: each node's parent, whether each pipe is digitised
+/// against the flow, each node's rise above its parent (m), and whether each pipe gives its
+/// levels as inverts or as depths below its manholes' ground.
+fn trees() -> impl Strategy<Value = (Vec<usize>, Vec<bool>, Vec<f64>, Vec<bool>)> {
+    (2usize..40).prop_flat_map(|n| {
+        (
+            (1..n).map(|k| 0..k).collect::<Vec<_>>(),
+            proptest::collection::vec(any::<bool>(), n - 1),
+            proptest::collection::vec(0.02f64..3.0, n - 1),
+            proptest::collection::vec(any::<bool>(), n - 1),
+        )
+    })
+}
+
+/// The pipes and manholes of such a tree as a survey would deliver them: pipe k - 1 joins
+/// node k and its parent, drawn either way, with levels consistent with the flow.
+fn surveyed(
+    parent: &[usize],
+    against: &[bool],
+    rise: &[f64],
+    as_depths: &[bool],
+) -> (Vec<Pipe>, Vec<Manhole>) {
+    let n = parent.len() + 1;
+    let mut invert = vec![200.0; n];
+    for k in 1..n {
+        invert[k] = invert[parent[k - 1]] + rise[k - 1];
+    }
+    // Nodes on a spiral, far apart: no two closer than snap_m.
+    let at = |k: usize| {
+        let a = k as f64 * 2.399;
+        (k as f64 * 15.0 * a.cos(), k as f64 * 15.0 * a.sin() + 7.0)
+    };
+    let ground = |k: usize| invert[k] + 2.0 + (k % 3) as f64;
+    let manholes = (0..n)
+        .map(|k| Manhole {
+            id: format!("N{k}"),
+            kind: None,
+            ground_m: Some(ground(k)),
+            invert_m: None,
+            feature: None,
+            geom: Point::from(at(k)),
+        })
+        .collect();
+    let pipes = (1..n)
+        .map(|k| {
+            let (a, b) = if against[k - 1] {
+                (parent[k - 1], k)
+            } else {
+                (k, parent[k - 1])
+            };
+            let mut p = pipe(k - 1, PipeKind::Sewage, &[at(a), at(b)]);
+            p.from_node = Some(format!("N{a}"));
+            p.to_node = Some(format!("N{b}"));
+            p.levels = Some(Box::new(if as_depths[k - 1] {
+                PipeLevels {
+                    from_depth_m: Some(ground(a) - invert[a]),
+                    to_depth_m: Some(ground(b) - invert[b]),
+                    ..PipeLevels::default()
+                }
+            } else {
+                PipeLevels {
+                    from_invert_m: Some(invert[a]),
+                    to_invert_m: Some(invert[b]),
+                    ..PipeLevels::default()
+                }
+            }));
+            p
+        })
+        .collect();
+    (pipes, manholes)
+}
+
 proptest! {
     #![proptest_config(config())]
+
+    #[test]
+    fn on_a_tree_surveyed_in_any_direction_every_upstream_trace_is_the_trace_over_the_true_flow(
+        (parent, against, rise, as_depths) in trees()
+    ) {
+        let (pipes, manholes) = surveyed(&parent, &against, &rise, &as_depths);
+        let mut layers = Layers { pipes, manholes, ..Layers::default() };
+        let counts = flow::orient(&mut layers, 1.0, 0.01);
+        prop_assert_eq!(counts.levels, parent.len());
+        prop_assert_eq!(counts.reversed, against.iter().filter(|a| **a).count());
+        let net = Network::build(&layers.pipes, &layers.manholes, 1.0);
+        let n = parent.len() + 1;
+        // The true upstream of node k: the pipes of its descendants.
+        let descends = |mut j: usize, k: usize| loop {
+            if j == k { return true; }
+            if j == 0 { return false; }
+            j = parent[j - 1];
+        };
+        for k in 0..n {
+            // Node k: where pipe k - 1 starts (it flows from k), or where pipe 0's
+            // water ends for the root.
+            let node = if k == 0 {
+                let first = parent.iter().position(|p| *p == 0).unwrap();
+                net.downstream_node(first)
+            } else {
+                net.upstream_node(k - 1)
+            };
+            let truth: Vec<usize> = (1..n)
+                .filter(|j| *j != k && descends(*j, k))
+                .map(|j| j - 1)
+                .collect();
+            prop_assert_eq!(net.trace_upstream(node), truth, "node {}", k);
+        }
+    }
 
     #[test]
     fn pipe_ends_are_one_node_exactly_when_a_chain_within_snap_m_joins_them(
         ps in pipes(), snap in 0.5f64..4.0
     ) {
-        let net = Network::build(&ps, snap);
+        let net = Network::build(&ps, &[], snap);
         let e = ends(&ps);
         let reference = sets(&e, snap);
         let node = |i: usize| if i.is_multiple_of(2) { net.upstream_node(i / 2) } else { net.downstream_node(i / 2) };
@@ -177,7 +289,7 @@ proptest! {
 
     #[test]
     fn upstream_and_downstream_traces_are_the_fixpoint_closures(ps in pipes(), start in 0usize..30) {
-        let net = Network::build(&ps, 1.0);
+        let net = Network::build(&ps, &[], 1.0);
         let p0 = start % ps.len();
         // Upstream of p0's downstream node: every pipe whose water reaches it.
         let target = net.downstream_node(p0);

@@ -69,7 +69,7 @@ impl<'a> Context<'a> {
         rayon::scope(|s| {
             s.spawn(|_| {
                 network = Some(crate::timing::phase("analysis: network", || {
-                    Network::build(&layers.pipes, project.params.snap_m)
+                    Network::build(&layers.pipes, &layers.manholes, project.params.snap_m)
                 }))
             });
             s.spawn(|_| {

@@ -21,6 +21,8 @@ pub mod enterprises;
 pub mod geometry;
 /// Read each storm outfall's latest inspections: dry-weather flow and polluted samples.
 pub mod inspections;
+/// What a surveyor checks at each node: cross-connections, invert steps, narrowing pipes.
+pub mod junctions;
 /// Place clusters in parks and enterprises in clusters.
 pub mod membership;
 /// Match each outfall to the network and trace it upstream.
@@ -185,6 +187,7 @@ pub fn analyze(layers: &Layers, project: &Project) -> Analysis {
     }));
     problems.extend(plants::overloaded(&ctx));
     problems.extend(defects::defects(&ctx));
+    problems.extend(phase("analysis: junctions", || junctions::junctions(&ctx)));
     problems.extend(geometry::invalid(layers));
 
     phase("analysis: problems to clusters", || {

@@ -4,7 +4,7 @@
 use geo::Geometry;
 use serde::Serialize;
 
-use crate::contract::{LayerKind, ProblemCode};
+use crate::contract::{LayerKind, ProblemCode, Severity};
 
 /// The water an outfall carries, traced upstream: pipe and enterprise ids.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -17,6 +17,8 @@ pub struct Trace {
 pub struct Problem {
     pub problem_id: String,
     pub code: ProblemCode,
+    /// The code's severity, or less where the rule says so.
+    pub severity: Severity,
     pub layer: LayerKind,
     pub feature_id: String,
     /// The cluster it harms (the first of `cluster_ids`).
@@ -41,6 +43,7 @@ impl Problem {
         Problem {
             problem_id: stable_id(code, layer, feature_id),
             code,
+            severity: code.severity(),
             layer,
             feature_id: feature_id.to_string(),
             cluster_id: None,

@@ -4,10 +4,8 @@
 use anyhow::Result;
 use rust_i18n::t;
 
-use zdz::load;
-
 pub fn check(workspace: &str) -> Result<()> {
-    let loaded = load::load(workspace)?;
+    let loaded = zdz::run::load(workspace, None)?.loaded;
     println!(
         "{}",
         t!(
@@ -48,9 +46,44 @@ pub fn check(workspace: &str) -> Result<()> {
                 )
             );
         }
+        if let Some(o) = &r.coord_order {
+            let surveying = if o.swapped {
+                t!("check.surveying_order").into_owned()
+            } else {
+                String::new()
+            };
+            println!(
+                "{:<12} {}",
+                "",
+                t!(
+                    "check.coord_order",
+                    east = o.east,
+                    north = o.north,
+                    surveying = surveying,
+                    inside = o.inside,
+                    points = o.points,
+                    area = o.area,
+                    other = o.inside_other_way
+                )
+            );
+        }
         for (field, source) in &r.fields {
             println!("{:<12}   {field:<16} ← {source}", "");
         }
+    }
+    if !loaded.layers.pipes.is_empty() {
+        let f = loaded.layers.flow;
+        println!(
+            "{:<12} {}",
+            "pipes",
+            t!(
+                "check.flow",
+                levels = f.levels,
+                recorded = f.recorded,
+                reversed = f.reversed,
+                unlevelled = f.unlevelled
+            )
+        );
     }
     for kind in &loaded.layers.missing {
         println!(

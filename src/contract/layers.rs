@@ -18,6 +18,9 @@ pub enum LayerKind {
     Rivers,
     /// Field inspections of outfalls (排查记录): points or a plain table.
     Inspections,
+    /// The manholes and other points of a pipeline survey (管点): points or a table with
+    /// coordinate columns.
+    Manholes,
 }
 
 /// A field of a layer: its canonical name, aliases, and whether the layer is unusable without it.
@@ -76,12 +79,18 @@ const ENTERPRISE_FIELDS: &[FieldSpec] = &[
 ];
 
 const PIPE_FIELDS: &[FieldSpec] = &[
-    field("pipe_id", &["管段编号"], true),
-    field("kind", &["类型"], true),
-    field("from_node", &["起点井"], false),
-    field("to_node", &["终点井"], false),
+    field("pipe_id", &["管段编号", "管线编号"], true),
+    field("kind", &["类型", "管类", "类别"], true),
+    field("from_node", &["起点井", "起点点号"], false),
+    field("to_node", &["终点井", "连接点号", "终点点号"], false),
     field("diameter_mm", &["管径"], false),
     field("defect_grade", &["缺陷等级"], false),
+    // Levels of a pipeline survey (管线普查): the pipe's inner bottom at each end, or its
+    // depth (埋深, to the inner bottom) below the end manhole's ground level.
+    field("from_invert_m", &["起点管底高程", "起点高程"], false),
+    field("to_invert_m", &["终点管底高程", "终点高程"], false),
+    field("from_depth_m", &["起点埋深"], false),
+    field("to_depth_m", &["终点埋深", "连接点埋深"], false),
 ];
 
 const OUTFALL_FIELDS: &[FieldSpec] = &[
@@ -97,6 +106,14 @@ const PLANT_FIELDS: &[FieldSpec] = &[
     field("name", &["名称"], false),
     field("capacity_tpd", &["设计规模"], false),
     field("inflow_tpd", &["实际处理量"], false),
+];
+
+const MANHOLE_FIELDS: &[FieldSpec] = &[
+    field("node_id", &["物探点号", "点号", "井号", "管点编号"], true),
+    field("kind", &["管类", "类别", "类型"], false),
+    field("ground_m", &["地面高程"], false),
+    field("invert_m", &["井底高程"], false),
+    field("feature", &["附属物", "特征"], false),
 ];
 
 const RIVER_FIELDS: &[FieldSpec] = &[field("name", &["名称"], false)];
@@ -207,7 +224,7 @@ pub fn manual_field(layer: LayerKind, name: &str) -> Option<&'static ManualField
 }
 
 impl LayerKind {
-    pub const ALL: [LayerKind; 8] = [
+    pub const ALL: [LayerKind; 9] = [
         LayerKind::Parks,
         LayerKind::Clusters,
         LayerKind::Enterprises,
@@ -216,6 +233,7 @@ impl LayerKind {
         LayerKind::Plants,
         LayerKind::Rivers,
         LayerKind::Inspections,
+        LayerKind::Manholes,
     ];
 
     /// The canonical layer name, also the name zdz writes.
@@ -229,6 +247,7 @@ impl LayerKind {
             LayerKind::Plants => "plants",
             LayerKind::Rivers => "rivers",
             LayerKind::Inspections => "inspections",
+            LayerKind::Manholes => "manholes",
         }
     }
 
@@ -238,11 +257,12 @@ impl LayerKind {
             LayerKind::Parks => &["园区"],
             LayerKind::Clusters => &["组团"],
             LayerKind::Enterprises => &["企业", "排水户"],
-            LayerKind::Pipes => &["管网", "管段"],
+            LayerKind::Pipes => &["管网", "管段", "管线"],
             LayerKind::Outfalls => &["排口"],
             LayerKind::Plants => &["污水处理厂", "污水厂"],
             LayerKind::Rivers => &["水系", "河流"],
             LayerKind::Inspections => &["排查记录", "巡查记录"],
+            LayerKind::Manholes => &["管点", "检查井", "窨井"],
         }
     }
 
@@ -257,6 +277,7 @@ impl LayerKind {
             LayerKind::Plants => "污水厂 plants",
             LayerKind::Rivers => "水系 rivers",
             LayerKind::Inspections => "排查记录 inspections",
+            LayerKind::Manholes => "管点 manholes",
         }
     }
 
@@ -270,6 +291,7 @@ impl LayerKind {
             LayerKind::Plants => PLANT_FIELDS,
             LayerKind::Rivers => RIVER_FIELDS,
             LayerKind::Inspections => INSPECTION_FIELDS,
+            LayerKind::Manholes => MANHOLE_FIELDS,
         }
     }
 
@@ -282,8 +304,18 @@ impl LayerKind {
             LayerKind::Pipes => Some("pipe_id"),
             LayerKind::Outfalls => Some("outfall_id"),
             LayerKind::Plants => Some("plant_id"),
+            LayerKind::Manholes => Some("node_id"),
             LayerKind::Rivers | LayerKind::Inspections => None,
         }
+    }
+
+    /// Layers whose features are points that a table (CSV, spreadsheet, .dbf) may give as
+    /// coordinate columns.
+    pub fn points_from_tables(self) -> bool {
+        matches!(
+            self,
+            LayerKind::Enterprises | LayerKind::Outfalls | LayerKind::Plants | LayerKind::Manholes
+        )
     }
 
     /// Layers without which no analysis of the sewer network is possible.

@@ -50,10 +50,13 @@ pub enum ProblemCode {
     InvalidGeometry,
     DryWeatherFlow,
     StormOutfallPolluted,
+    CrossConnectionPoint,
+    PipeInvertStepUp,
+    PipeDiameterDecrease,
 }
 
 impl ProblemCode {
-    pub const ALL: [ProblemCode; 12] = [
+    pub const ALL: [ProblemCode; 15] = [
         ProblemCode::OutfallUnmatched,
         ProblemCode::OutfallSewageDirect,
         ProblemCode::StormCrossConnection,
@@ -66,6 +69,9 @@ impl ProblemCode {
         ProblemCode::InvalidGeometry,
         ProblemCode::DryWeatherFlow,
         ProblemCode::StormOutfallPolluted,
+        ProblemCode::CrossConnectionPoint,
+        ProblemCode::PipeInvertStepUp,
+        ProblemCode::PipeDiameterDecrease,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -86,6 +92,9 @@ impl ProblemCode {
             ProblemCode::InvalidGeometry => "几何无效",
             ProblemCode::DryWeatherFlow => "晴天排水",
             ProblemCode::StormOutfallPolluted => "雨天污水",
+            ProblemCode::CrossConnectionPoint => "混接点",
+            ProblemCode::PipeInvertStepUp => "管底倒挂",
+            ProblemCode::PipeDiameterDecrease => "大管接小管",
         }
     }
 
@@ -95,7 +104,11 @@ impl ProblemCode {
             ProblemCode::EnterpriseUncovered
             | ProblemCode::EnterpriseNotConnected
             | ProblemCode::EnterpriseOutsideCluster => "源",
-            ProblemCode::SewerNotToPlant | ProblemCode::PipeDefect => "网",
+            ProblemCode::SewerNotToPlant
+            | ProblemCode::PipeDefect
+            | ProblemCode::CrossConnectionPoint
+            | ProblemCode::PipeInvertStepUp
+            | ProblemCode::PipeDiameterDecrease => "网",
             ProblemCode::PlantOverloaded => "厂",
             ProblemCode::OutfallUnmatched
             | ProblemCode::OutfallSewageDirect
@@ -120,11 +133,18 @@ impl ProblemCode {
             ProblemCode::InvalidGeometry => "Invalid geometry",
             ProblemCode::DryWeatherFlow => "Storm outfall flowing in dry weather",
             ProblemCode::StormOutfallPolluted => "Polluted storm outfall",
+            ProblemCode::CrossConnectionPoint => "Cross-connection point",
+            ProblemCode::PipeInvertStepUp => "Pipe invert steps up",
+            ProblemCode::PipeDiameterDecrease => "Pipe narrows downstream",
         }
     }
 
+    /// The code's severity; a problem may be less severe (`Problem::severity`: a storm
+    /// pipe draining into a sewer is medium where a sewer draining into a storm pipe is high).
     pub fn severity(self) -> Severity {
         match self {
+            ProblemCode::CrossConnectionPoint => Severity::High,
+            ProblemCode::PipeInvertStepUp | ProblemCode::PipeDiameterDecrease => Severity::Medium,
             ProblemCode::OutfallSewageDirect
             | ProblemCode::StormCrossConnection
             | ProblemCode::EnterpriseNotConnected
@@ -170,6 +190,15 @@ impl ProblemCode {
             ProblemCode::StormOutfallPolluted => {
                 "a storm outfall whose latest sampled inspection has COD above `storm_cod_mgl` or NH3-N above `storm_nh3n_mgl` (雨天污水)"
             }
+            ProblemCode::CrossConnectionPoint => {
+                "a node into which a sewage or combined pipe flows and out of which a storm pipe flows (污水接入雨水, high), or into which a storm pipe flows and out of which a sewage or combined pipe flows (雨水接入污水, medium): one problem per node and direction, about the manhole there, else the pipe leaving it"
+            }
+            ProblemCode::PipeInvertStepUp => {
+                "a pipe leaving a node whose upstream-end invert lies more than `step_m` above the downstream-end invert of a pipe flowing into the node (管底倒挂)"
+            }
+            ProblemCode::PipeDiameterDecrease => {
+                "a pipe leaving a node with a smaller `diameter_mm` than a pipe of the same kind flowing into the node (大管接小管)"
+            }
         }
     }
 
@@ -203,6 +232,12 @@ impl ProblemCode {
             ProblemCode::StormOutfallPolluted => {
                 &[(Outfalls, &[]), (Inspections, &["cod_mgl", "nh3n_mgl"])]
             }
+            ProblemCode::CrossConnectionPoint => &[(Pipes, &[])],
+            ProblemCode::PipeInvertStepUp => &[(
+                Pipes,
+                &["from_invert_m", "to_invert_m", "from_depth_m", "to_depth_m"],
+            )],
+            ProblemCode::PipeDiameterDecrease => &[(Pipes, &["diameter_mm"])],
         }
     }
 
@@ -220,6 +255,10 @@ impl ProblemCode {
             ProblemCode::EnterpriseUncovered => &["coverage_m"],
             ProblemCode::SewerNotToPlant => &["plant_match_m", "outfall_match_m", "snap_m"],
             ProblemCode::StormOutfallPolluted => &["storm_cod_mgl", "storm_nh3n_mgl"],
+            ProblemCode::CrossConnectionPoint | ProblemCode::PipeDiameterDecrease => {
+                &["snap_m", "flat_m"]
+            }
+            ProblemCode::PipeInvertStepUp => &["step_m", "snap_m", "flat_m"],
             ProblemCode::EnterpriseNotConnected
             | ProblemCode::EnterpriseOutsideCluster
             | ProblemCode::PlantOverloaded

@@ -192,8 +192,50 @@ fn write_inspections(path: &Path, rows: &[[String; 8]]) -> Result<()> {
     std::fs::write(path, text).with_context(|| format!("{}: cannot write", path.display()))
 }
 
+/// A pipe's invert levels as the survey gives them (m): 240 m at the foot of the cluster,
+/// rising 4 m per kilometre up the frame and 2 m per kilometre out from its axis, so every
+/// pipe falls towards the trunks and the outfalls.
+fn invert(u: f64, v: f64) -> f64 {
+    240.0 + 0.004 * v + 0.002 * u.abs()
+}
+
+/// Survey levels rounded to the millimetre.
+fn mm(v: f64) -> f64 {
+    (v * 1000.0).round() / 1000.0
+}
+
+/// What a pipe carries beside its geometry: its diameter, and its levels when surveyed.
+struct Size {
+    diameter: u32,
+    levels: Option<(f64, f64)>,
+}
+
 impl Gen {
     fn pipe(&mut self, out: &mut Out, id: String, kind: &str, geom: Option<LineString>) {
+        let diameter = match kind {
+            "雨水" => 600,
+            _ => 300,
+        };
+        self.sized_pipe(
+            out,
+            id,
+            kind,
+            geom,
+            Size {
+                diameter,
+                levels: None,
+            },
+        );
+    }
+
+    fn sized_pipe(
+        &mut self,
+        out: &mut Out,
+        id: String,
+        kind: &str,
+        geom: Option<LineString>,
+        size: Size,
+    ) {
         let r = self.rng.f64();
         let grade = if r < 0.03 {
             json!(self.rng.u8(3..=4))
@@ -202,25 +244,58 @@ impl Gen {
         } else {
             Value::Null
         };
-        let diameter = match kind {
-            "雨水" => 600 + 200 * self.rng.u32(0..4),
-            _ => 300 + 100 * self.rng.u32(0..4),
-        };
-        out.pipes.push(feature(
-            id.clone(),
-            geom.map(Geometry::LineString),
-            json!({ "pipe_id": id, "kind": kind, "diameter_mm": diameter, "defect_grade": grade }),
-        ));
+        // Drawn as before the demo had sizes, so every other random choice stays the same.
+        self.rng.u32(0..4);
+        let mut props = json!({ "pipe_id": id, "kind": kind, "diameter_mm": size.diameter, "defect_grade": grade });
+        if let Some((from, to)) = size.levels {
+            props["from_invert_m"] = json!(mm(from));
+            props["to_invert_m"] = json!(mm(to));
+        }
+        out.pipes
+            .push(feature(id.clone(), geom.map(Geometry::LineString), props));
     }
 
-    /// A chain of pipes through the given vertices, flowing from first to last.
+    /// A chain of pipes through the given vertices, flowing from first to last, with the
+    /// levels of `invert` and diameters growing by 100 mm every third pipe from the
+    /// kind's smallest (DN300 sewers, DN600 storm pipes).
     fn chain(&mut self, out: &mut Out, frame: &Frame, prefix: &str, kind: &str, uv: &[(f64, f64)]) {
+        self.surveyed_chain(out, frame, prefix, kind, uv, |_, size| size, false);
+    }
+
+    /// A chain whose pipe sizes `adjust` changes (by pipe number from 1), surveyed from
+    /// its lower end when `upwards` (each pipe drawn, and its levels given, the other way).
+    #[allow(clippy::too_many_arguments)]
+    fn surveyed_chain(
+        &mut self,
+        out: &mut Out,
+        frame: &Frame,
+        prefix: &str,
+        kind: &str,
+        uv: &[(f64, f64)],
+        adjust: impl Fn(usize, Size) -> Size,
+        upwards: bool,
+    ) {
+        let smallest = if kind == "雨水" { 600 } else { 300 };
         for (i, pair) in uv.windows(2).enumerate() {
-            self.pipe(
+            let size = adjust(
+                i + 1,
+                Size {
+                    diameter: smallest + 100 * (i / 3) as u32,
+                    levels: Some((invert(pair[0].0, pair[0].1), invert(pair[1].0, pair[1].1))),
+                },
+            );
+            let (pair, size) = if upwards {
+                let levels = size.levels.map(|(a, b)| (b, a));
+                ([pair[1], pair[0]], Size { levels, ..size })
+            } else {
+                ([pair[0], pair[1]], size)
+            };
+            self.sized_pipe(
                 out,
                 format!("{prefix}{:02}", i + 1),
                 kind,
-                Some(frame.line(pair)),
+                Some(frame.line(&pair)),
+                size,
             );
         }
     }
@@ -290,14 +365,51 @@ impl Gen {
             .iter()
             .map(|v| (0.0, *v))
             .collect();
-        self.chain(out, frame, &format!("{cid}-WS"), "污水", &trunk);
+        // The trunk takes the branches' DN300 from its first pipe.
+        let survey = r.survey_defects;
+        let trunk_size = move |i: usize, size: Size| match i {
+            5 if survey => Size {
+                levels: size.levels.map(|(a, b)| (a + 0.08, b)),
+                diameter: 500,
+            },
+            6 if survey => Size {
+                diameter: 400,
+                ..size
+            },
+            _ => Size {
+                diameter: 400 + 100 * ((i - 1) / 3) as u32,
+                ..size
+            },
+        };
+        self.surveyed_chain(
+            out,
+            frame,
+            &format!("{cid}-WS"),
+            "污水",
+            &trunk,
+            trunk_size,
+            false,
+        );
         for (j, v) in [200., 400., 600., 800.].iter().enumerate() {
             for (s, side) in [(-1.0, "W"), (1.0, "E")] {
                 let uv: Vec<(f64, f64)> = [700., 525., 350., 175., 0.]
                     .iter()
                     .map(|u| (s * u, *v))
                     .collect();
-                self.chain(out, frame, &format!("{cid}-WB{}{side}", j + 1), "污水", &uv);
+                let upwards = survey && j == 0 && side == "W";
+                // Branches stay DN300 where they join the trunk.
+                self.surveyed_chain(
+                    out,
+                    frame,
+                    &format!("{cid}-WB{}{side}", j + 1),
+                    "污水",
+                    &uv,
+                    |_, size| Size {
+                        diameter: 300,
+                        ..size
+                    },
+                    upwards,
+                );
             }
         }
         // Two storm trunks to two storm outfalls, each with a branch.
@@ -640,7 +752,18 @@ impl Gen {
                     frame.at(side * (WIDTH / 2.0 + 100.0), -100.0),
                     end,
                 ];
-                self.pipe(out, format!("{cid}-WS-T"), "污水", Some(LineString(path)));
+                // The transfer main is as wide as the trunk's last pipe.
+                let size = Size {
+                    diameter: 600,
+                    levels: None,
+                };
+                self.sized_pipe(
+                    out,
+                    format!("{cid}-WS-T"),
+                    "污水",
+                    Some(LineString(path)),
+                    size,
+                );
             }
         }
         let capacity = ((tpd * 1.4 / 500.0).ceil() * 500.0).max(1000.0);

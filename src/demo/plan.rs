@@ -44,6 +44,10 @@ pub struct Roles {
     pub dry_flow_cleared: bool,
     /// Storm outfall YS2's latest sample, on a rainy day, exceeds the limits (雨天污水).
     pub polluted_storm: bool,
+    /// What a pipeline survey finds on the sewer trunk: its fifth pipe leaves 0.08 m above
+    /// where the fourth arrives (管底倒挂) and its sixth is narrower than the fifth (大管接
+    /// 小管); one branch was surveyed from its lower end (its levels turn it round).
+    pub survey_defects: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -133,6 +137,7 @@ pub fn chongqing() -> Vec<ParkPlan> {
                     Roles {
                         unmatched_outfall: true,
                         answers_missing: 1,
+                        survey_defects: true,
                         ..none()
                     },
                 ),

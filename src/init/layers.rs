@@ -36,9 +36,11 @@ pub enum LayerDecision {
 fn fits(kind: LayerKind, shape: Shape) -> bool {
     use LayerKind::*;
     match kind {
-        Pipes => shape == Shape::Line,
-        Outfalls => shape == Shape::Point,
-        Enterprises | Plants => matches!(shape, Shape::Point | Shape::Polygon),
+        // A survey's pipe table (管线) names its end points; its points come as a table
+        // of coordinates (管点).
+        Pipes => matches!(shape, Shape::Line | Shape::None),
+        Outfalls | Manholes => matches!(shape, Shape::Point | Shape::None),
+        Enterprises | Plants => matches!(shape, Shape::Point | Shape::Polygon | Shape::None),
         Parks | Clusters => shape == Shape::Polygon,
         Rivers => matches!(shape, Shape::Line | Shape::Polygon),
         Inspections => matches!(shape, Shape::Point | Shape::None),

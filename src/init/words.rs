@@ -108,6 +108,20 @@ pub fn layer_words(kind: LayerKind) -> &'static [&'static str] {
             "samples",
             "patrol",
         ],
+        LayerKind::Manholes => &[
+            "管点",
+            "检查井",
+            "窨井",
+            "井",
+            "节点",
+            "物探点",
+            "manhole",
+            "manholes",
+            "node",
+            "nodes",
+            "junction",
+            "junctions",
+        ],
     }
 }
 
@@ -155,6 +169,24 @@ pub fn field_words(kind: LayerKind, field: &str) -> &'static [&'static str] {
         (Pipes, "diameter_mm") => &[
             "直径", "口径", "管径mm", "断面", "diameter", "dia", "dn", "size",
         ],
+        (Pipes, "from_invert_m") => &["起点管底", "起点管内底高程", "上游管底高程", "起点标高"],
+        (Pipes, "to_invert_m") => &["终点管底", "终点管内底高程", "下游管底高程", "终点标高"],
+        (Pipes, "from_depth_m") => &["起点深度", "上游埋深", "起始埋深"],
+        (Pipes, "to_depth_m") => &["终点深度", "下游埋深", "连接埋深"],
+        (Manholes, "node_id") => &[
+            "点号",
+            "物探编号",
+            "井编号",
+            "节点编号",
+            "编号",
+            "id",
+            "code",
+            "node",
+        ],
+        (Manholes, "kind") => &["管线类型", "管类", "类别", "类型", "性质", "type", "kind"],
+        (Manholes, "ground_m") => &["地面标高", "地面高", "高程", "ground", "elevation"],
+        (Manholes, "invert_m") => &["井底标高", "井底", "invert"],
+        (Manholes, "feature") => &["附属物名称", "特征点", "点类型", "feature"],
         (Pipes, "defect_grade") => &["缺陷", "病害等级", "结构缺陷", "等级", "grade", "defect"],
         (Outfalls, "outfall_id") => &[
             "排水口编号",
@@ -294,7 +326,11 @@ pub fn expect(kind: LayerKind, field: &str) -> Expect {
         (Clusters, "park_id") => Expect::Ref(Parks),
         (Outfalls, "plant_id") => Expect::Ref(Plants),
         (Inspections, "outfall_id") => Expect::Ref(Outfalls),
-        (Pipes, "kind") => Expect::PipeKind,
+        (Pipes | Manholes, "kind") => Expect::PipeKind,
+        (Pipes, "from_invert_m" | "to_invert_m") | (Manholes, "ground_m" | "invert_m") => {
+            Expect::Number(-500.0, 6000.0)
+        }
+        (Pipes, "from_depth_m" | "to_depth_m") => Expect::Number(0.0, 30.0),
         (Outfalls, "kind") => Expect::OutfallKind,
         (Parks, "level") => Expect::ParkLevel,
         (Pipes, "from_node" | "to_node") => Expect::Text,

@@ -2,15 +2,15 @@
 //! finding for every feature that is repaired, skipped, duplicated or carries a value zdz
 //! cannot read. One bad feature never stops the load.
 
-use geo::{Geometry, InteriorPoint};
+use geo::{Geometry, InteriorPoint, LineString};
 
 use super::geometry::{self, Cleaned};
 use super::read::RawFeature;
 use super::values;
 use crate::contract::{AnswerKind, LayerKind, MANUAL_FIELDS};
 use crate::model::{
-    Answer, Answers, Cluster, Enterprise, FindingKind, Inspection, LoadFinding, Outfall, Park,
-    Pipe, Plant, River,
+    Answer, Answers, Cluster, Enterprise, FindingKind, FlowBasis, Inspection, LoadFinding, Manhole,
+    Outfall, Park, Pipe, PipeLevels, Plant, River,
 };
 
 /// Builds one layer's features (or a run of them) and collects their findings.
@@ -70,7 +70,11 @@ impl<'a> Builder<'a> {
                         Some(p) => format!("@{:.1},{:.1}", p.x(), p.y()),
                         None => format!("fid:{}", raw.fid.unwrap_or(0)),
                     },
-                    Err(_) => format!("fid:{}", raw.fid.unwrap_or(0)),
+                    // A row of a survey's pipe table is known by the points it joins.
+                    Err(_) => match (raw.values.get("from_node"), raw.values.get("to_node")) {
+                        (Some(from), Some(to)) => format!("{from}-{to}"),
+                        _ => format!("fid:{}", raw.fid.unwrap_or(0)),
+                    },
                 };
                 self.finding(
                     &id,
@@ -271,11 +275,15 @@ impl<'a> Builder<'a> {
         })
     }
 
-    /// Pipes; a multi-part pipe becomes one pipe per part, ids suffixed `#1`, `#2` ….
+    /// Pipes; a multi-part pipe becomes one pipe per part, ids suffixed `#1`, `#2` …. A row
+    /// of a pipe table (`table`: the layer has no geometry) naming both its end points is
+    /// kept without geometry, to be drawn between them once the manholes are read
+    /// (`pipe_table::draw`).
     pub fn pipes(
         &mut self,
         raw: &mut RawFeature,
         scale: &dyn Fn(&str) -> Option<f64>,
+        table: bool,
     ) -> Vec<Pipe> {
         let id = self.id(raw);
         let Some(kind) = self.parse(&id, raw, "kind", values::parse_pipe_kind) else {
@@ -289,14 +297,36 @@ impl<'a> Builder<'a> {
             }
             return Vec::new();
         };
-        let Some(parts) = self.clean(&id, raw, geometry::lines_as_they_are, geometry::lines) else {
-            return Vec::new();
+        let named = raw.values.contains_key("from_node") && raw.values.contains_key("to_node");
+        let parts = if table && raw.geom.is_err() {
+            if !named {
+                self.finding(
+                    &id,
+                    FindingKind::Value,
+                    "a row of a pipe table needs both `from_node` (起点点号) and `to_node` (终点点号); row skipped".into(),
+                    false,
+                );
+                return Vec::new();
+            }
+            vec![LineString::new(Vec::new())]
+        } else {
+            match self.clean(&id, raw, geometry::lines_as_they_are, geometry::lines) {
+                Some(parts) => parts,
+                None => return Vec::new(),
+            }
         };
         let defect_grade = self
             .number(&id, raw, "defect_grade", None)
             .map(|g| g.round().clamp(0.0, 255.0) as u8);
         let diameter_mm = self.number(&id, raw, "diameter_mm", scale("diameter_mm"));
         let n = parts.len();
+        // Levels and node names describe the whole feature; a split part keeps its
+        // geometry only.
+        let levels = if n == 1 {
+            self.levels(&id, raw, scale)
+        } else {
+            None
+        };
         parts
             .into_iter()
             .enumerate()
@@ -307,7 +337,6 @@ impl<'a> Builder<'a> {
                     format!("{id}#{}", i + 1)
                 },
                 kind,
-                // Node names describe the whole feature; a split part keeps the geometry only.
                 from_node: if n == 1 {
                     Self::text(raw, "from_node")
                 } else {
@@ -320,9 +349,47 @@ impl<'a> Builder<'a> {
                 },
                 diameter_mm,
                 defect_grade,
+                levels: levels.map(Box::new),
                 geom,
+                flow_basis: FlowBasis::Recorded,
+                reversed: false,
             })
             .collect()
+    }
+
+    /// A pipe's levels at its two ends, when it has any.
+    fn levels(
+        &mut self,
+        id: &str,
+        raw: &RawFeature,
+        scale: &dyn Fn(&str) -> Option<f64>,
+    ) -> Option<PipeLevels> {
+        let mut level = |field: &str| self.number(id, raw, field, scale(field));
+        let levels = PipeLevels {
+            from_invert_m: level("from_invert_m"),
+            to_invert_m: level("to_invert_m"),
+            from_depth_m: level("from_depth_m"),
+            to_depth_m: level("to_depth_m"),
+        };
+        (levels != PipeLevels::default()).then_some(levels)
+    }
+
+    /// A point of a pipeline survey (管点).
+    pub fn manhole(
+        &mut self,
+        raw: &mut RawFeature,
+        scale: &dyn Fn(&str) -> Option<f64>,
+    ) -> Option<Manhole> {
+        let id = self.id(raw);
+        let points = self.clean(&id, raw, geometry::one_point, geometry::points)?;
+        Some(Manhole {
+            kind: self.parse(&id, raw, "kind", values::parse_pipe_kind),
+            ground_m: self.number(&id, raw, "ground_m", scale("ground_m")),
+            invert_m: self.number(&id, raw, "invert_m", scale("invert_m")),
+            feature: Self::text(raw, "feature"),
+            geom: points[0],
+            id,
+        })
     }
 
     pub fn outfalls(&mut self, raw: &mut RawFeature) -> Vec<Outfall> {

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 use gdal::Dataset;
-use gdal::vector::{FieldValue, LayerAccess, OGRFieldType, OGRwkbGeometryType};
+use gdal::vector::{LayerAccess, OGRFieldType, OGRwkbGeometryType};
 
 use super::read::{Opening, geometry_of};
 use crate::crs;
@@ -189,20 +189,6 @@ fn shape_of(t: OGRwkbGeometryType::Type) -> Shape {
     }
 }
 
-fn value_text(v: FieldValue) -> Option<String> {
-    let s = match v {
-        FieldValue::StringValue(s) => s,
-        FieldValue::IntegerValue(i) => i.to_string(),
-        FieldValue::Integer64Value(i) => i.to_string(),
-        FieldValue::RealValue(r) => r.to_string(),
-        FieldValue::DateValue(d) => d.to_string(),
-        FieldValue::DateTimeValue(d) => d.to_string(),
-        _ => return None,
-    };
-    let s = s.trim().to_string();
-    (!s.is_empty()).then_some(s)
-}
-
 /// `info` again with only the features `filter` (OGR SQL) selects.
 pub fn filtered(info: &LayerInfo, filter: &str) -> Result<LayerInfo> {
     let opening = Opening::of(Path::new(&info.dataset), info.encoding.clone())?;
@@ -299,10 +285,9 @@ fn layer_info_where(
             }
         }
         for (i, _) in defn_fields.iter().enumerate() {
-            let Ok(Some(v)) = feature.field(i) else {
+            let Some(text) = super::read::field_text(&feature, i) else {
                 continue;
             };
-            let Some(text) = value_text(v) else { continue };
             filled[i] += 1;
             if let Ok(n) = super::values::parse_number(&text) {
                 let e = &mut numbers[i];

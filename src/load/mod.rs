@@ -17,6 +17,8 @@ pub mod gdal_messages;
 pub mod geometry;
 /// What a source layer holds before it is matched to the contract.
 pub mod inventory;
+/// A survey's pipe table drawn as lines between its points.
+mod pipe_table;
 /// Open one GDAL layer and read its features into the working CRS.
 pub mod read;
 /// Resolve a workspace argument to one source per layer.
@@ -25,6 +27,8 @@ pub mod source;
 pub mod survey;
 /// EPA SWMM models (.inp) as pipe and outfall layers.
 pub mod swmm;
+/// Point coordinates read from a table's columns, in the order that places them.
+pub mod table_coords;
 /// Booleans, kinds and numbers in English or Chinese.
 pub mod values;
 
@@ -146,6 +150,7 @@ pub fn load(arg: &str) -> Result<Loaded> {
             Features::Plants(f) => layers.plants = f,
             Features::Rivers(f) => layers.rivers = f,
             Features::Inspections(f) => layers.inspections = f,
+            Features::Manholes(f) => layers.manholes = f,
         }
         layers
             .fields
@@ -168,6 +173,7 @@ pub fn load(arg: &str) -> Result<Loaded> {
         .filter(|k| !workspace.sources.contains_key(k))
         .collect();
     inspections_of_known_outfalls(&mut layers);
+    pipe_table::draw(&mut layers);
     if !layers.rivers.is_empty() && !layers.rivers.iter().any(|r| r.main_stem) {
         // Say which fields the names could be in: this changes every deadline.
         if let Some(r) = reports.iter_mut().find(|r| r.layer == LayerKind::Rivers) {
@@ -233,6 +239,7 @@ enum Features {
     Plants(Vec<crate::model::Plant>),
     Rivers(Vec<crate::model::River>),
     Inspections(Vec<crate::model::Inspection>),
+    Manholes(Vec<crate::model::Manhole>),
 }
 
 /// A layer read and built: its report, features, findings and GDAL's warnings.
@@ -262,7 +269,13 @@ fn build_layer(
         LayerKind::Enterprises => {
             read_and_build(at, &|b, r| b.enterprise(r, scale))?.map(Features::Enterprises)
         }
-        LayerKind::Pipes => read_and_build(at, &|b, r| b.pipes(r, scale))?.map(Features::Pipes),
+        LayerKind::Pipes => {
+            let table = !layer.has_geometry();
+            read_and_build(at, &|b, r| b.pipes(r, scale, table))?.map(Features::Pipes)
+        }
+        LayerKind::Manholes => {
+            read_and_build(at, &|b, r| b.manhole(r, scale))?.map(Features::Manholes)
+        }
         LayerKind::Outfalls => read_and_build(at, &|b, r| b.outfalls(r))?.map(Features::Outfalls),
         LayerKind::Plants => read_and_build(at, &|b, r| b.plant(r, scale))?.map(Features::Plants),
         LayerKind::Rivers => {
@@ -521,7 +534,7 @@ mod tests {
             raw(7, Some("a"), "storm", 100.0),
             raw(8, Some("c"), "sewage", 120.0),
         ];
-        let pipes = |b: &mut Builder, r: &mut RawFeature| b.pipes(r, &|_| None);
+        let pipes = |b: &mut Builder, r: &mut RawFeature| b.pipes(r, &|_| None, false);
         let build_in_runs = |kind, raws: &[RawFeature], run_len: usize, build| {
             let runs = raws
                 .chunks(run_len)

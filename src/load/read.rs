@@ -21,6 +21,7 @@ use super::arrow;
 use super::encoding::{shapefile_encoding, text_table_encoding, utf8_copy};
 use super::source::LayerSource;
 use super::swmm;
+use super::table_coords::{self, CoordOrder};
 use crate::contract::LayerKind;
 use crate::crs;
 use crate::project::{CoordTag, LayerConfig};
@@ -60,6 +61,9 @@ pub struct LayerReport {
     /// few of their values, to say which one holds the names.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub name_fields: Vec<(String, Vec<String>)>,
+    /// For a table of points: which columns were read as the easting and the northing, and why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub coord_order: Option<CoordOrder>,
 }
 
 /// A layer opened and checked, ready to read.
@@ -81,6 +85,19 @@ pub struct OpenedLayer {
     crs_assumed: bool,
     /// Where a message should point: file and layer.
     place: String,
+    has_geometry: bool,
+    /// A table whose points are in coordinate columns.
+    table: Option<TablePoints>,
+}
+
+/// A table's coordinate columns, in the order that places its points, and their extent in
+/// the table's CRS.
+#[derive(Debug, Clone)]
+struct TablePoints {
+    east: usize,
+    north: usize,
+    order: CoordOrder,
+    bounds: Option<[f64; 4]>,
 }
 
 fn value_to_string(v: FieldValue) -> Option<String> {
@@ -98,6 +115,22 @@ fn value_to_string(v: FieldValue) -> Option<String> {
     };
     let s = s.trim().to_string();
     (!s.is_empty()).then_some(s)
+}
+
+/// A field's value as text, `None` when it is null, empty or not set at all: the gdal
+/// crate reads a field a feature does not set (a GeoJSON feature without the key) as 0.
+pub fn field_text(feature: &gdal::vector::Feature, index: usize) -> Option<String> {
+    let i = i32::try_from(index).ok()?;
+    // SAFETY: the feature handle is alive for the borrow, and `i` is checked by GDAL.
+    let set = unsafe { gdal_sys::OGR_F_IsFieldSet(feature.c_feature(), i) } != 0;
+    if !set {
+        return None;
+    }
+    feature
+        .field(index)
+        .ok()
+        .flatten()
+        .and_then(value_to_string)
 }
 
 fn join<T: ToString>(l: &[T]) -> String {
@@ -153,17 +186,41 @@ impl OpenedLayer {
             (l.spatial_ref(), l.defn().geom_fields().count() > 0)
         };
 
+        // A table of points: its coordinate columns, and every row's pair as given.
+        let columns = if !has_geometry && source.kind.points_from_tables() {
+            let l = dataset.layer_by_name(&layer_name)?;
+            let fields: Vec<String> = l.defn().fields().map(|f| f.name()).collect();
+            table_coords::columns(&fields, source.config.coords_fields.as_ref(), &place)?
+                .map(|c| (c, table_pairs))
+        } else {
+            None
+        };
+        let columns = match columns {
+            Some((c, read)) => {
+                let pairs = read(&dataset, &layer_name, &c, source.config.filter.as_deref())?;
+                Some((c, pairs))
+            }
+            None => None,
+        };
+        let prj = beside(path, "prj");
+        let lonlat_values = columns.as_ref().is_some_and(|(c, pairs)| {
+            c.lonlat
+                || (!pairs.is_empty()
+                    && pairs
+                        .iter()
+                        .all(|(a, b)| a.abs() <= 180.0 && b.abs() <= 180.0))
+        });
+
         // GeoJSON, KML and GPX are WGS84 by their specifications; a CSV only by custom.
         let crs_assumed = source.config.crs.is_none()
             && declared.is_none()
-            && has_geometry
-            && !matches!(
-                driver.as_str(),
-                "GeoJSON" | "GeoJSONSeq" | "KML" | "LIBKML" | "GPX"
-            );
+            && ((has_geometry
+                && !matches!(
+                    driver.as_str(),
+                    "GeoJSON" | "GeoJSONSeq" | "KML" | "LIBKML" | "GPX"
+                ))
+                || (columns.is_some() && prj.is_none()));
         let srs = match (&source.config.crs, declared) {
-            // A plain table (inspections in a spreadsheet) has no coordinates to place.
-            (None, None) if !has_geometry => crs::wgs84(),
             (Some(def), _) => crs::spatial_ref(def).with_context(|| place.clone())?,
             (None, Some(mut s)) => {
                 s.set_axis_mapping_strategy(
@@ -171,11 +228,31 @@ impl OpenedLayer {
                 );
                 s
             }
+            // A table's coordinates: in the CRS of the .prj beside it, else lon/lat.
+            (None, None) if columns.is_some() => match &prj {
+                Some(prj) => {
+                    let text = std::fs::read_to_string(prj)
+                        .with_context(|| format!("{}: cannot read", prj.display()))?;
+                    crs::spatial_ref(text.trim())
+                        .with_context(|| format!("{}: not a coordinate system", prj.display()))?
+                }
+                None if lonlat_values => crs::wgs84(),
+                None => bail!(
+                    "{}",
+                    t!("err.no_crs", place = place, layer = source.kind.name())
+                ),
+            },
+            // A plain table (inspections in a spreadsheet) has no coordinates to place.
+            (None, None) if !has_geometry => crs::wgs84(),
             (None, None) if LONLAT_DRIVERS.contains(&driver.as_str()) => crs::wgs84(),
             (None, None) => bail!(
                 "{}",
                 t!("err.no_crs", place = place, layer = source.kind.name())
             ),
+        };
+        let table = match columns {
+            Some((c, pairs)) => Some(table_points(&c, &pairs, &srs, &place, source.kind)?),
+            None => None,
         };
         let coords = source.config.coords.filter(|c| *c != CoordTag::Wgs84);
         if coords.is_some() && !srs.is_geographic() {
@@ -203,7 +280,15 @@ impl OpenedLayer {
             encoding,
             crs_assumed,
             place,
+            has_geometry,
+            table,
         })
+    }
+
+    /// Whether the layer has a geometry column (a table of points read from coordinate
+    /// columns has none).
+    pub fn has_geometry(&self) -> bool {
+        self.has_geometry
     }
 
     fn srs(&self) -> Result<SpatialRef> {
@@ -227,14 +312,21 @@ impl OpenedLayer {
         if self.source.kind == LayerKind::Inspections {
             return Ok(None);
         }
-        let layer = self.layer()?;
-        let Some(env) = layer.try_get_extent()?.or_else(|| layer.get_extent().ok()) else {
-            return Ok(None);
+        let b = if let Some(table) = &self.table {
+            match table.bounds {
+                Some(b) => b,
+                None => return Ok(None),
+            }
+        } else {
+            let layer = self.layer()?;
+            let Some(env) = layer.try_get_extent()?.or_else(|| layer.get_extent().ok()) else {
+                return Ok(None);
+            };
+            if layer.feature_count() == 0 {
+                return Ok(None);
+            }
+            [env.MinX, env.MinY, env.MaxX, env.MaxY]
         };
-        if layer.feature_count() == 0 {
-            return Ok(None);
-        }
-        let b = [env.MinX, env.MinY, env.MaxX, env.MaxY];
         let srs = self.srs()?;
         if srs.is_geographic() && (b[0] < -180.0 || b[2] > 180.0 || b[1] < -90.0 || b[3] > 90.0) {
             bail!(
@@ -359,6 +451,7 @@ impl OpenedLayer {
             srs_wkt: &self.srs_wkt,
             coords: self.coords,
             working,
+            table: self.table.as_ref().map(|t| (t.east, t.north)),
         };
         let counted = |runs: Vec<(usize, R)>| -> (usize, Vec<R>) {
             let count = runs.iter().map(|(n, _)| n).sum();
@@ -436,6 +529,7 @@ impl OpenedLayer {
             name_fields: Vec::new(),
             fields: field_report,
             bounds_wgs84,
+            coord_order: self.table.as_ref().map(|t| t.order.clone()),
         }
     }
 
@@ -582,15 +676,8 @@ impl Opening {
             if let Some(enc) = &encoding {
                 gdal_path = utf8_copy(path, enc)?;
             }
-            options.extend(
-                [
-                    "X_POSSIBLE_NAMES=lon,lng,longitude,经度,x",
-                    "Y_POSSIBLE_NAMES=lat,latitude,纬度,y",
-                    "KEEP_GEOM_COLUMNS=NO",
-                    "AUTODETECT_TYPE=YES",
-                ]
-                .map(String::from),
-            );
+            // Coordinate columns are read by zdz (`table_coords`), which decides their order.
+            options.push("AUTODETECT_TYPE=YES".into());
         }
         Ok(Opening {
             gdal_path,
@@ -643,6 +730,8 @@ struct ReadPlan<'a> {
     srs_wkt: &'a str,
     coords: Option<CoordTag>,
     working: &'a str,
+    /// A table's easting and northing columns, by field index.
+    table: Option<(usize, usize)>,
 }
 
 impl ReadPlan<'_> {
@@ -780,39 +869,32 @@ impl ReadPlan<'_> {
         let to_working = self.transforms()?;
         let mut features = Vec::new();
         for feature in layer.features() {
-            let values = self.values(|index| {
-                feature
-                    .field(index)
-                    .ok()
-                    .flatten()
-                    .and_then(value_to_string)
-            });
+            let values = self.values(|index| field_text(&feature, index));
             let names = self
                 .name_fields
                 .iter()
-                .filter_map(|i| feature.field(*i).ok().flatten().and_then(value_to_string))
+                .filter_map(|i| field_text(&feature, *i))
                 .collect();
             let geometry = geometry_of(&feature);
-            let geom = match geometry {
-                None => Err("no geometry".to_string()),
-                Some(g) if g.is_empty() => Err("empty geometry".to_string()),
-                Some(g) => {
-                    // geo is 2-D: drop Z and M before converting.
-                    let mut flat = g.clone();
-                    flat.flatten_to_2d();
-                    flat.to_geo()
-                }
-                .map_err(|e| format!("unreadable geometry ({}): {e}", g.geometry_name()))
-                .and_then(|mut geom| {
-                    // Web-map coordinates are undone feature by feature; the step into
-                    // the working CRS is taken for all features at once, below.
-                    if let (Some(tag), Some(ct)) = (self.coords, &to_working.0) {
-                        crs::reproject(&mut geom, ct).map_err(|e| e.to_string())?;
-                        crs::to_wgs84_from_tag(&mut geom, tag);
+            let geom = match (self.table, geometry) {
+                (Some((east, north)), _) => {
+                    let text = |i: usize| field_text(&feature, i);
+                    match table_coords::pair(text(east).as_deref(), text(north).as_deref()) {
+                        Some((x, y)) => Ok(Geometry::Point(geo::Point::new(x, y))),
+                        None => Err("no coordinates in its coordinate columns".to_string()),
                     }
-                    Ok(geom)
-                }),
+                }
+                (None, geometry) => converted(geometry),
             };
+            let geom = geom.and_then(|mut geom| {
+                // Web-map coordinates are undone feature by feature; the step into the
+                // working CRS is taken for all features at once, below.
+                if let (Some(tag), Some(ct)) = (self.coords, &to_working.0) {
+                    crs::reproject(&mut geom, ct).map_err(|e| e.to_string())?;
+                    crs::to_wgs84_from_tag(&mut geom, tag);
+                }
+                Ok(geom)
+            });
             features.push(RawFeature {
                 fid: feature.fid(),
                 values,
@@ -823,6 +905,115 @@ impl ReadPlan<'_> {
         to_working_crs(&mut features, &to_working.1);
         Ok(features)
     }
+}
+
+/// A GDAL geometry as a 2-D geo geometry, or why there is none.
+fn converted(geometry: Option<&gdal::vector::Geometry>) -> Result<Geometry, String> {
+    match geometry {
+        None => Err("no geometry".to_string()),
+        Some(g) if g.is_empty() => Err("empty geometry".to_string()),
+        Some(g) => {
+            // geo is 2-D: drop Z and M before converting.
+            let mut flat = g.clone();
+            flat.flatten_to_2d();
+            flat.to_geo()
+                .map_err(|e| format!("unreadable geometry ({}): {e}", g.geometry_name()))
+        }
+    }
+}
+
+/// A file beside `path` with the same stem and extension `ext` (either case), if any.
+fn beside(path: &Path, ext: &str) -> Option<std::path::PathBuf> {
+    [ext.to_string(), ext.to_ascii_uppercase()]
+        .iter()
+        .map(|e| path.with_extension(e))
+        .find(|p| p.is_file())
+}
+
+/// Every row's coordinate pair as the table gives it (rows without one left out).
+fn table_pairs(
+    dataset: &Dataset,
+    layer_name: &str,
+    columns: &table_coords::Columns,
+    filter: Option<&str>,
+) -> Result<Vec<(f64, f64)>> {
+    let mut layer = dataset.layer_by_name(layer_name)?;
+    if let Some(filter) = filter {
+        layer.set_attribute_filter(filter)?;
+    }
+    let text = field_text;
+    let pairs = layer
+        .features()
+        .filter_map(|f| {
+            table_coords::pair(
+                text(&f, columns.first.0).as_deref(),
+                text(&f, columns.second.0).as_deref(),
+            )
+        })
+        .collect();
+    Ok(pairs)
+}
+
+/// The order of a table's coordinate columns that places its points within its CRS's
+/// area of use (China's, when the CRS has none on record), and their extent. No point
+/// inside either way is an error naming the layer.
+fn table_points(
+    columns: &table_coords::Columns,
+    pairs: &[(f64, f64)],
+    srs: &SpatialRef,
+    place: &str,
+    kind: LayerKind,
+) -> Result<TablePoints> {
+    let (area, name) = match srs.area_of_use() {
+        Some(a) => (
+            [
+                a.west_lon_degree,
+                a.south_lat_degree,
+                a.east_lon_degree,
+                a.north_lat_degree,
+            ],
+            a.name,
+        ),
+        None => ([73.0, 3.0, 136.0, 54.0], "China".to_string()),
+    };
+    // The area in the table's own coordinates.
+    let area_here = if srs.is_geographic() {
+        area
+    } else {
+        crs::transform(&crs::wgs84(), srs)?
+            .transform_bounds(&area, 21)
+            .with_context(|| format!("{place}: the area of use of its CRS cannot be placed"))?
+    };
+    let described = format!("{name} ({})", crs::describe(srs));
+    let Some(order) = table_coords::choose(columns, pairs, area_here, &described) else {
+        bail!(
+            "{place}: no point of its {} rows lies within {described} with `{}` as the easting and `{}` as the northing, nor the other way round: is the layer's CRS right? Set `crs` (or `coords_fields`) under [layers.{}] in zdz.toml",
+            pairs.len(),
+            columns.first.1,
+            columns.second.1,
+            kind.name()
+        );
+    };
+    let (east, north) = if order.swapped {
+        (columns.second.0, columns.first.0)
+    } else {
+        (columns.first.0, columns.second.0)
+    };
+    let points = pairs
+        .iter()
+        .map(|(a, b)| if order.swapped { (*b, *a) } else { (*a, *b) });
+    let bounds = points.fold(None, |b: Option<[f64; 4]>, (x, y)| {
+        Some(match b {
+            None => [x, y, x, y],
+            Some(b) => [b[0].min(x), b[1].min(y), b[2].max(x), b[3].max(y)],
+        })
+    });
+    Ok(TablePoints {
+        east,
+        north,
+        order,
+        bounds,
+    })
 }
 
 /// The most features handed on in one run when a layer is read feature by feature:
@@ -1092,6 +1283,7 @@ mod tests {
             srs_wkt: &wkt,
             coords: None,
             working: "EPSG:4545",
+            table: None,
         };
         let by_feature = plan.read(&mut ds.layer_by_name("pipes").unwrap()).unwrap();
         let by_arrow = plan

@@ -38,7 +38,7 @@ pub struct Workspace {
 /// File extensions zdz looks at in a folder workspace.
 const LAYER_EXTENSIONS: &[&str] = &[
     "shp", "geojson", "json", "fgb", "gpkg", "csv", "gml", "kml", "sqlite", "tab", "mif", "dxf",
-    "xlsx", "ods",
+    "xlsx", "xls", "ods", "dbf",
 ];
 
 /// Resolve a workspace argument.
@@ -79,7 +79,13 @@ pub fn resolve(arg: &str) -> Result<Workspace> {
     };
 
     let mut sources = BTreeMap::new();
+    // A section without `source` says how to read a layer found beside the project file.
+    let mut how_to_read = BTreeMap::new();
     for (kind, config) in &project.layers {
+        if config.source.is_empty() {
+            how_to_read.insert(*kind, config.clone());
+            continue;
+        }
         sources.insert(
             *kind,
             LayerSource {
@@ -91,9 +97,27 @@ pub fn resolve(arg: &str) -> Result<Workspace> {
         );
     }
     if let Some(dir) = discover_dir {
-        for (kind, found) in discover_in_folder(&dir)? {
+        for (kind, mut found) in discover_in_folder(&dir)? {
+            if let Some(config) = how_to_read.remove(&kind) {
+                found.config = LayerConfig {
+                    source: found.dataset.clone(),
+                    ..config
+                };
+                if found.config.layer.is_some() {
+                    found.layer = found.config.layer.clone();
+                }
+            }
             sources.entry(kind).or_insert(found);
         }
+    }
+    if let Some(kind) = how_to_read.keys().next() {
+        bail!(
+            "{}: [layers.{}] gives no `source`, and no file beside it is named {} ({})",
+            arg,
+            kind.name(),
+            kind.name(),
+            kind.aliases().join(", ")
+        );
     }
     Ok(Workspace {
         project,
@@ -188,6 +212,8 @@ fn discover_in_folder(dir: &Path) -> Result<BTreeMap<LayerKind, LayerSource>> {
         .with_context(|| format!("{}: cannot list the folder", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.is_file() && LAYER_EXTENSIONS.iter().any(|ext| has_extension(p, ext)))
+        // A .dbf is a table of its own only without a Shapefile of the same name.
+        .filter(|p| !has_extension(p, "dbf") || !p.with_extension("shp").is_file())
         .collect();
     entries.sort();
     let mut found = BTreeMap::new();

@@ -32,11 +32,13 @@ pub struct Params {
     pub outfall_cluster_m: f64,
     pub storm_cod_mgl: f64,
     pub storm_nh3n_mgl: f64,
+    pub flat_m: f64,
+    pub step_m: f64,
 }
 
 impl Params {
     /// Every parameter with its value, in the order of docs/rules.md.
-    pub fn all(&self) -> [(&'static str, f64); 8] {
+    pub fn all(&self) -> [(&'static str, f64); 10] {
         [
             ("snap_m", self.snap_m),
             ("outfall_match_m", self.outfall_match_m),
@@ -46,6 +48,8 @@ impl Params {
             ("outfall_cluster_m", self.outfall_cluster_m),
             ("storm_cod_mgl", self.storm_cod_mgl),
             ("storm_nh3n_mgl", self.storm_nh3n_mgl),
+            ("flat_m", self.flat_m),
+            ("step_m", self.step_m),
         ]
     }
 }
@@ -104,7 +108,10 @@ pub enum CoordTag {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LayerConfig {
-    /// Any path (relative to the project file) or connection string GDAL opens.
+    /// Any path (relative to the project file) or connection string GDAL opens; empty: the
+    /// layer is found beside the project file by its name, and the rest of this section
+    /// says how to read it.
+    #[serde(default)]
     pub source: String,
     /// The layer inside the source; by default the one whose name is the layer's name or
     /// alias, or the only layer.
@@ -130,6 +137,18 @@ pub struct LayerConfig {
     /// Canonical numeric field → factor to multiply by (e.g. MGD → t/d: 3785.41).
     #[serde(default)]
     pub scale: BTreeMap<String, f64>,
+    /// A table's coordinate columns, when their names do not say (`x`/`y`, `X坐标`/`Y坐标`,
+    /// `东坐标`/`北坐标`, `lon`/`lat`, `经度`/`纬度` are found by themselves).
+    pub coords_fields: Option<CoordsFields>,
+}
+
+/// The columns of a table holding a point's coordinates. Which is the easting is decided
+/// by where the points fall (docs/workspace.md): a surveyor's X is the northing.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CoordsFields {
+    pub x: String,
+    pub y: String,
 }
 
 /// Project-wide settings.

@@ -178,7 +178,7 @@ pub fn problems(o: Outcome) -> Vec<OutFeature> {
                 "cluster_id": p.cluster_id,
                 "cluster_ids": p.cluster_ids,
                 "deadline": p.deadline,
-                "severity": p.code.severity().as_str(),
+                "severity": p.severity.as_str(),
                 "label_zh": p.code.label_zh(),
                 "label_en": p.code.label_en(),
                 "detail": p.detail,
@@ -387,18 +387,27 @@ pub fn enterprises(loaded: &Loaded, analysis: &Analysis) -> Vec<OutFeature> {
 }
 
 /// The pipes layer's columns, in order.
-const PIPE_COLUMNS: [(&str, Kind); 6] = [
+const PIPE_COLUMNS: [(&str, Kind); 12] = [
     ("pipe_id", Kind::Text),
     ("kind", Kind::Text),
     ("from_node", Kind::Text),
     ("to_node", Kind::Text),
     ("diameter_mm", Kind::Real),
     ("defect_grade", Kind::Integer),
+    ("flow_basis", Kind::Text),
+    ("reversed", Kind::Bool),
+    ("from_invert_m", Kind::Real),
+    ("to_invert_m", Kind::Real),
+    ("from_depth_m", Kind::Real),
+    ("to_depth_m", Kind::Real),
 ];
 
 /// One pipe's values, in the order of `PIPE_COLUMNS`.
 fn pipe_values(p: &Pipe) -> Vec<Cell> {
     let text = |t: &Option<String>| t.clone().map_or(Cell::Null, Cell::Text);
+    // In the direction of flow: `from_*` is the upstream end.
+    let l = p.levels();
+    let level = |v: Option<f64>| v.map_or(Cell::Null, Cell::Float);
     vec![
         Cell::Text(p.id.clone()),
         Cell::Text(p.kind.as_str().into()),
@@ -407,6 +416,12 @@ fn pipe_values(p: &Pipe) -> Vec<Cell> {
         p.diameter_mm.map_or(Cell::Null, Cell::Float),
         p.defect_grade
             .map_or(Cell::Null, |g| Cell::Integer(g.into())),
+        Cell::Text(p.flow_basis.as_str().into()),
+        Cell::Boolean(p.reversed),
+        level(l.from_invert_m),
+        level(l.to_invert_m),
+        level(l.from_depth_m),
+        level(l.to_depth_m),
     ]
 }
 

@@ -28,7 +28,7 @@ pub fn summary(o: Outcome, timings: &Timings) -> Value {
     let mut by_severity: BTreeMap<&str, usize> = BTreeMap::new();
     for p in &analysis.problems {
         *by_code.entry(p.code.as_str()).or_default() += 1;
-        *by_severity.entry(p.code.severity().as_str()).or_default() += 1;
+        *by_severity.entry(p.severity.as_str()).or_default() += 1;
     }
 
     let mut by_deadline: BTreeMap<String, (usize, usize)> = BTreeMap::new();
@@ -78,6 +78,7 @@ pub fn summary(o: Outcome, timings: &Timings) -> Value {
                 crate::contract::LayerKind::Plants => layers.plants.len(),
                 crate::contract::LayerKind::Rivers => layers.rivers.len(),
                 crate::contract::LayerKind::Inspections => layers.inspections.len(),
+                crate::contract::LayerKind::Manholes => layers.manholes.len(),
             };
             let mut v = serde_json::to_value(r).unwrap_or(Value::Null);
             v["features_used"] = json!(used);

@@ -456,7 +456,7 @@ fn problem_sheet(o: Outcome<'_>) -> Sheet<'_> {
             text(p.code.as_str()),
             text(p.code.label_zh()),
             text(p.code.label_en()),
-            text(p.code.severity().as_str()),
+            text(p.severity.as_str()),
             text(p.layer.name()),
             text(p.feature_id.clone()),
             opt_text(p.cluster_id.as_ref()),

@@ -146,6 +146,9 @@ fn code_color(code: ProblemCode) -> Rgba {
         ProblemCode::InvalidGeometry => [0, 0, 0, 255],
         ProblemCode::DryWeatherFlow => [49, 130, 189, 255],
         ProblemCode::StormOutfallPolluted => [128, 0, 64, 255],
+        ProblemCode::CrossConnectionPoint => [230, 85, 13, 255],
+        ProblemCode::PipeInvertStepUp => [84, 39, 136, 255],
+        ProblemCode::PipeDiameterDecrease => [1, 102, 94, 255],
     }
 }
 
