@@ -65,10 +65,12 @@ fn the_workspace_page_lists_every_layer_alias_and_field() {
 #[test]
 fn the_workspace_pages_zdz_toml_example_parses() {
     let text = readme();
-    let start = text.find("```toml\n").expect("a toml block") + "```toml\n".len();
+    let section = text.find("## `zdz.toml`").expect("the zdz.toml section");
+    let start =
+        section + text[section..].find("```toml\n").expect("a toml block") + "```toml\n".len();
     let end = start + text[start..].find("```").unwrap();
     let project = Project::parse(&text[start..end], Path::new("/ws")).unwrap();
-    assert_eq!(project.layers.len(), 3);
+    assert_eq!(project.layers.len(), 4);
     assert_eq!(project.deadlines.len(), 4);
     assert_eq!(project.info.crs.as_deref(), Some("EPSG:4545"));
 }

@@ -104,9 +104,18 @@ fn a_bureau_folder_in_pinyin_initials_and_gcj02_maps_itself_and_analyses_as_the_
         !toml.contains("给水管线.shp\"\n"),
         "the water mains are not taken for pipes"
     );
-    assert!(
-        !toml.contains("source = \"检查井.shp\""),
-        "the manholes are not outfalls"
+    // The manholes are taken for manholes (管点), not for outfalls.
+    let project = zdz::project::Project::parse(&toml, &folder).unwrap();
+    let source = |k: zdz::contract::LayerKind| project.layers.get(&k).map(|c| c.source.clone());
+    assert_ne!(
+        source(zdz::contract::LayerKind::Outfalls).as_deref(),
+        Some("检查井.shp"),
+        "{toml}"
+    );
+    assert_eq!(
+        source(zdz::contract::LayerKind::Manholes).as_deref(),
+        Some("检查井.shp"),
+        "{toml}"
     );
     assert!(toml.contains("layers not used"));
     // The cluster must be along the Yangtze: 长江 is found in MC, not in ZWM (长江干流).

@@ -27,7 +27,9 @@ fn ogr2ogr(args: &[&str]) {
 }
 
 fn run(workspace: &Path) -> (Loaded, Analysis) {
-    let loaded = load(workspace.to_str().unwrap()).unwrap();
+    let loaded = zdz::run::load(workspace.to_str().unwrap(), None)
+        .unwrap()
+        .loaded;
     let analysis = analyze(&loaded.layers, &loaded.project);
     (loaded, analysis)
 }
@@ -128,7 +130,7 @@ fn messy_folder_gives_the_same_problems_as_the_clean_demo() {
         "EPSG:4490",
         "pipes.geojson",
         Some(
-            r#"SELECT pipe_id AS "管段编号", kind AS "类型", diameter_mm AS "管径", defect_grade AS "缺陷等级" FROM pipes"#,
+            r#"SELECT pipe_id AS "管段编号", kind AS "类型", diameter_mm AS "管径", defect_grade AS "缺陷等级", from_invert_m AS "起点高程", to_invert_m AS "终点高程" FROM pipes"#,
         ),
     );
     copy_demo(d, &["parks", "enterprises", "plants", "rivers"]);

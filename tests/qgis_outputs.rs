@@ -25,7 +25,12 @@ fn qgis_opens_the_project_styled_grouped_in_the_working_crs_and_renders_the_lege
     assert_eq!(r["project_read"], true);
     assert_eq!(r["crs"], "EPSG:4545");
     let expect = [
-        ("问题 Problems", "问题 Problems", "categorizedSymbol", 12),
+        (
+            "问题 Problems",
+            "问题 Problems",
+            "categorizedSymbol",
+            zdz::contract::ProblemCode::ALL.len(),
+        ),
         ("排口 Outfalls", "口 Outfalls", "categorizedSymbol", 7),
         ("企业 Enterprises", "源 Sources", "categorizedSymbol", 4),
         (

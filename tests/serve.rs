@@ -651,6 +651,6 @@ fn the_services_qlr_gives_qgis_every_collection_live_and_styled() {
         assert_eq!(l["renderer"], "basic", "{name}");
         assert_eq!(l["group"], "矢量瓦片 Vector tiles", "{name}");
     }
-    assert_eq!(layers["问题 Problems"]["features"], 65);
+    assert_eq!(layers["问题 Problems"]["features"], 69);
     assert_eq!(layers["问题 Problems"]["group"], "问题 Problems");
 }

@@ -964,7 +964,18 @@ fn table_points(
     place: &str,
     kind: LayerKind,
 ) -> Result<TablePoints> {
-    let (area, name) = match srs.area_of_use() {
+    // A WKT from a .prj carries no area of use: that of its EPSG code, named or found.
+    let identified = || {
+        let mut copy = srs.clone();
+        if copy.auth_name().as_deref() != Some("EPSG") {
+            copy.auto_identify_epsg().ok()?;
+        }
+        let code = copy.auth_code().ok()?;
+        SpatialRef::from_epsg(u32::try_from(code).ok()?)
+            .ok()?
+            .area_of_use()
+    };
+    let (area, name) = match srs.area_of_use().or_else(identified) {
         Some(a) => (
             [
                 a.west_lon_degree,
@@ -974,18 +985,33 @@ fn table_points(
             ],
             a.name,
         ),
-        None => ([73.0, 3.0, 136.0, 54.0], "China".to_string()),
+        // A transverse Mercator zone (a Gauss–Krüger zone from an Esri .prj) is good for a
+        // few degrees either side of its central meridian: its formulas take a swapped
+        // pair far from it, yet still somewhere.
+        None => match srs.get_proj_param("central_meridian").ok().flatten() {
+            Some(cm) if srs.is_projected() => (
+                [cm - 3.0, 3.0, cm + 3.0, 54.0],
+                format!("3° either side of {cm}°E in China"),
+            ),
+            _ => ([73.0, 3.0, 136.0, 54.0], "China".to_string()),
+        },
     };
-    // The area in the table's own coordinates.
-    let area_here = if srs.is_geographic() {
-        area
-    } else {
-        crs::transform(&crs::wgs84(), srs)?
-            .transform_bounds(&area, 21)
-            .with_context(|| format!("{place}: the area of use of its CRS cannot be placed"))?
+    // Each point taken to lon/lat, alone: a swapped pair may lie outside the projection's
+    // domain, and must not fail the others.
+    let to_lonlat = crs::transform(srs, &crs::wgs84())?;
+    let inside = |x: f64, y: f64| {
+        let (mut xs, mut ys) = ([x], [y]);
+        to_lonlat
+            .transform_coords(&mut xs, &mut ys, &mut [])
+            .is_ok()
+            && (area[0]..=area[2]).contains(&xs[0])
+            && (area[1]..=area[3]).contains(&ys[0])
     };
+    // Up to 2,000 rows, spread over the table, decide.
+    let step = pairs.len().div_ceil(2_000).max(1);
+    let sample: Vec<(f64, f64)> = pairs.iter().step_by(step).copied().collect();
     let described = format!("{name} ({})", crs::describe(srs));
-    let Some(order) = table_coords::choose(columns, pairs, area_here, &described) else {
+    let Some(order) = table_coords::choose(columns, &sample, inside, &described) else {
         bail!(
             "{place}: no point of its {} rows lies within {described} with `{}` as the easting and `{}` as the northing, nor the other way round: is the layer's CRS right? Set `crs` (or `coords_fields`) under [layers.{}] in zdz.toml",
             pairs.len(),

@@ -110,24 +110,17 @@ pub struct CoordOrder {
     pub area: String,
 }
 
-/// Whether `p` lies within `rect` (west, south, east, north).
-fn within(rect: &[f64; 4], (x, y): (f64, f64)) -> bool {
-    (rect[0]..=rect[2]).contains(&x) && (rect[1]..=rect[3]).contains(&y)
-}
-
-/// Take the order under which more `points` fall inside `area` (in the table's CRS); on a
-/// tie, the order the names give. `None` when no point falls inside either way.
+/// Take the order under which more `points` fall `inside` the area (a test of an easting
+/// and a northing in the table's CRS); on a tie, the order the names give. `None` when no
+/// point falls inside either way.
 pub fn choose(
     columns: &Columns,
     points: &[(f64, f64)],
-    area: [f64; 4],
+    inside: impl Fn(f64, f64) -> bool,
     area_name: &str,
 ) -> Option<CoordOrder> {
-    let named = points.iter().filter(|p| within(&area, **p)).count();
-    let swapped = points
-        .iter()
-        .filter(|(a, b)| within(&area, (*b, *a)))
-        .count();
+    let named = points.iter().filter(|(a, b)| inside(*a, *b)).count();
+    let swapped = points.iter().filter(|(a, b)| inside(*b, *a)).count();
     if named == 0 && swapped == 0 {
         return None;
     }
@@ -187,7 +180,9 @@ mod tests {
     fn a_surveyors_northing_in_x_is_read_as_the_northing_because_only_then_do_points_land_in_the_zone()
      {
         // CGCS2000 / 3° GK CM 108°E (EPSG:4545): eastings near 500 km, northings 3,300 km.
-        let area = [300_000.0, 2_300_000.0, 700_000.0, 4_700_000.0];
+        let area = |e: f64, n: f64| {
+            (300_000.0..700_000.0).contains(&e) && (2_300_000.0..4_700_000.0).contains(&n)
+        };
         let c = Columns {
             first: (1, "X坐标".into()),
             second: (2, "Y坐标".into()),

@@ -30,11 +30,14 @@ pub fn parse_bool(s: &str) -> Result<bool, String> {
 
 pub fn parse_pipe_kind(s: &str) -> Result<PipeKind, String> {
     match &*norm(s) {
-        "sewage" | "sewer" | "污水" | "污水管" | "污水井" | "wastewater" | "sanitary" | "ws" => {
-            Ok(PipeKind::Sewage)
+        "sewage" | "sewer" | "污水" | "污水管" | "污水井" | "污水检查井" | "wastewater"
+        | "sanitary" | "ws" => Ok(PipeKind::Sewage),
+        "storm" | "雨水" | "雨水管" | "雨水井" | "雨水检查井" | "stormwater" | "ys" => {
+            Ok(PipeKind::Storm)
         }
-        "storm" | "雨水" | "雨水管" | "雨水井" | "stormwater" | "ys" => Ok(PipeKind::Storm),
-        "combined" | "合流" | "合流管" | "合流井" | "hl" | "hs" => Ok(PipeKind::Combined),
+        "combined" | "合流" | "合流管" | "合流井" | "合流检查井" | "hl" | "hs" => {
+            Ok(PipeKind::Combined)
+        }
         other => Err(format!(
             "`{other}` is not a pipe kind (sewage/storm/combined, 污水/雨水/合流, WS/YS/HS)"
         )),

@@ -83,11 +83,11 @@ pub fn join(pipes: &[Pipe], manholes: &[Manhole], snap_m: f64) -> Nodes {
     let mut of_root: Vec<u32> = vec![u32::MAX; points.len()];
     let mut position = Vec::with_capacity(pipes.len());
     let mut of_end = Vec::with_capacity(pipe_ends);
-    for e in 0..pipe_ends {
+    for (e, at) in points[..pipe_ends].iter().enumerate() {
         let root = sets.find(e);
         if of_root[root] == u32::MAX {
             of_root[root] = position.len() as u32;
-            position.push(points[e]);
+            position.push(*at);
         }
         of_end.push(of_root[root]);
     }

@@ -182,4 +182,8 @@ fields = { plant_id = "WSCBH", name = "MC", capacity_tpd = "SJGM", inflow_tpd = 
 [layers.rivers]
 source = "河流.shp"
 fields = { name = "MC" }
+
+[layers.manholes]
+source = "检查井.shp"
+fields = { node_id = "JBH", kind = "JLX" }
 "#;
