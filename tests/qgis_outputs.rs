@@ -69,7 +69,7 @@ fn qgis_opens_the_project_styled_grouped_in_the_working_crs_and_renders_the_lege
             "{layer}"
         );
     }
-    assert_eq!(r["project"]["问题 Problems"]["features"], 65);
+    assert_eq!(r["project"]["问题 Problems"]["features"], 69);
     assert_eq!(r["project"]["管网 Pipes"]["features"], 1459);
     let codes: Vec<&str> = r["project"]["问题 Problems"]["categories"]
         .as_array()

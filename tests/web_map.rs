@@ -51,9 +51,18 @@ fn the_demo_map_renders_filters_traces_and_escapes_in_a_real_browser() {
         "a dialog opened: the name ran as code"
     );
 
-    for k in ["clusters", "outfalls", "problems"] {
+    for k in ["clusters", "outfalls"] {
         assert_eq!(r["rendered"][k], r["expected"][k], "{k} in view: {r}");
     }
+    // At zoom 10 two problems on one pixel are drawn once; from zoom 12 every one is.
+    let problems = |view: &str| r[view]["problems"].as_u64().unwrap();
+    assert!(problems("rendered") <= problems("expected"), "{r}");
+    assert!(problems("rendered") + 2 >= problems("expected"), "{r}");
+    assert_eq!(
+        r["rendered_z12"]["problems"], r["expected_z12"]["problems"],
+        "{r}"
+    );
+    assert!(problems("rendered_z12") >= 2, "{r}");
     assert!(r["rendered"]["clusters"].as_u64().unwrap() >= 2, "{r}");
     assert_eq!(r["filtered"]["clusters"], r["filtered_expected"]);
     assert!(

@@ -52,7 +52,7 @@ pub fn by_name(layer: &str, o: Outcome) -> Option<Vec<OutFeature>> {
 pub fn is_from_workspace(layer: &str) -> bool {
     matches!(
         layer,
-        "pipes" | "plants" | "parks" | "rivers" | "yangtze_band"
+        "pipes" | "manholes" | "plants" | "parks" | "rivers" | "yangtze_band"
     )
 }
 
@@ -61,6 +61,7 @@ pub fn has_workspace_features(layer: &str, loaded: &Loaded) -> bool {
     let l = &loaded.layers;
     match layer {
         "pipes" => !l.pipes.is_empty(),
+        "manholes" => !l.manholes.is_empty(),
         "plants" => !l.plants.is_empty(),
         "parks" => !l.parks.is_empty(),
         "rivers" => !l.rivers.is_empty(),
@@ -73,6 +74,7 @@ pub fn has_workspace_features(layer: &str, loaded: &Loaded) -> bool {
 pub fn from_workspace(layer: &str, loaded: &Loaded) -> Option<Vec<OutFeature>> {
     Some(match layer {
         "pipes" => pipes(loaded),
+        "manholes" => manholes(loaded),
         "plants" => plants(loaded),
         "parks" => parks(loaded),
         "rivers" => rivers(loaded),
@@ -453,6 +455,26 @@ pub fn pipes(loaded: &Loaded) -> Vec<OutFeature> {
             id: p.id.clone(),
             geom: Some(Geometry::LineString(p.geom.clone())),
             properties: json_properties(PIPE_COLUMNS.map(|(name, _)| name), pipe_values(p)),
+        })
+        .collect()
+}
+
+/// The survey's points (管点) as loaded.
+pub fn manholes(loaded: &Loaded) -> Vec<OutFeature> {
+    loaded
+        .layers
+        .manholes
+        .iter()
+        .map(|m| OutFeature {
+            id: m.id.clone(),
+            geom: Some(Geometry::Point(m.geom)),
+            properties: object(json!({
+                "node_id": m.id,
+                "kind": m.kind.map(|k| k.as_str()),
+                "ground_m": m.ground_m,
+                "invert_m": m.invert_m,
+                "feature": m.feature,
+            })),
         })
         .collect()
 }

@@ -13,7 +13,7 @@ pub const GROUPS: [(&str, &[&str]); 6] = [
     ("口 Outfalls", &["outfalls"]),
     ("源 Sources", &["enterprises"]),
     ("厂 Plants", &["plants"]),
-    ("网 Network", &["pipes"]),
+    ("网 Network", &["pipes", "manholes"]),
     (
         "组团 Clusters",
         &["clusters", "parks", "yangtze_band", "rivers"],

@@ -134,6 +134,8 @@ pub fn summary(o: Outcome, timings: &Timings) -> Value {
             .filter(|(g, _)| g.in_scope())
             .map(|(g, n)| (g.as_str().to_string(), json!(n)))
             .collect::<serde_json::Map<_, _>>(),
+        // How each pipe's direction of flow was decided (docs/rules.md, "Flow").
+        "flow": layers.flow,
         "counts": {
             "problems": analysis.problems.len(),
             "problems_outside_clusters": outside,

@@ -16,7 +16,7 @@ use geo::{Euclidean, Length};
 use rayon::prelude::*;
 use rust_xlsxwriter::{DocProperties, Format, FormatBorder, Workbook, Worksheet};
 
-use crate::contract::{ANSWER_SHEETS, AnswerKind, LayerKind, MANUAL_FIELDS};
+use crate::contract::{ANSWER_SHEETS, AnswerKind, LayerKind, MANUAL_FIELDS, ProblemCode, Severity};
 use crate::model::{Answer, Answers, PipeKind};
 use crate::outcome::Outcome;
 use crate::readiness::json::round2;
@@ -263,16 +263,33 @@ fn source_sheet(o: Outcome<'_>) -> Sheet<'_> {
     }
 }
 
-/// 网: pipes per cluster and kind.
+/// 网: pipes per cluster and kind, with what the survey's levels and the checks at the
+/// nodes found.
 fn network_sheet(o: Outcome<'_>) -> Sheet<'_> {
     let analysis = o.analysis;
     let l = &o.loaded.layers;
-    // 网: per cluster (or outside every cluster) and kind: count, length, grade 3–4 defects.
-    // Summed by cluster index, in fixed chunks on every core merged in order (so the sums
-    // do not depend on how the work was shared out), then ordered by cluster id (outside
-    // every cluster first) and kind.
-    /// Pipes, length and grade 3–4 defects.
-    type Total = (usize, f64, usize);
+    // 网: per cluster (or outside every cluster) and kind: count, length, grade 3–4 defects,
+    // pipes the levels oriented and pipes flowing against their delivery. Summed by cluster
+    // index, in fixed chunks on every core merged in order (so the sums do not depend on
+    // how the work was shared out), then ordered by cluster id (outside every cluster
+    // first) and kind.
+    #[derive(Default, Clone, Copy)]
+    struct Total {
+        pipes: usize,
+        length: f64,
+        defects: usize,
+        by_levels: usize,
+        reversed: usize,
+    }
+    impl Total {
+        fn add(&mut self, o: Total) {
+            self.pipes += o.pipes;
+            self.length += o.length;
+            self.defects += o.defects;
+            self.by_levels += o.by_levels;
+            self.reversed += o.reversed;
+        }
+    }
     type Totals = BTreeMap<(Option<usize>, PipeKind), Total>;
     let chunks: Vec<Totals> = l
         .pipes
@@ -281,21 +298,21 @@ fn network_sheet(o: Outcome<'_>) -> Sheet<'_> {
         .map(|(pipes, clusters)| {
             let mut totals = Totals::new();
             for (p, c) in pipes.iter().zip(clusters) {
-                let e = totals.entry((*c, p.kind)).or_default();
-                e.0 += 1;
-                e.1 += Euclidean.length(&p.geom);
-                e.2 += p.defect_grade.is_some_and(|g| g >= 3) as usize;
+                totals.entry((*c, p.kind)).or_default().add(Total {
+                    pipes: 1,
+                    length: Euclidean.length(&p.geom),
+                    defects: p.defect_grade.is_some_and(|g| g >= 3) as usize,
+                    by_levels: (p.flow_basis == crate::model::FlowBasis::Levels) as usize,
+                    reversed: p.reversed as usize,
+                });
             }
             totals
         })
         .collect();
     let mut totals = Totals::new();
     for chunk in chunks {
-        for (k, (n, len, defects)) in chunk {
-            let e = totals.entry(k).or_default();
-            e.0 += n;
-            e.1 += len;
-            e.2 += defects;
+        for (k, t) in chunk {
+            totals.entry(k).or_default().add(t);
         }
     }
     let mut network: Vec<((Option<String>, PipeKind), Total)> = totals
@@ -303,6 +320,33 @@ fn network_sheet(o: Outcome<'_>) -> Sheet<'_> {
         .map(|((c, kind), t)| ((c.map(|c| l.clusters[c].id.clone()), kind), t))
         .collect();
     network.sort_by(|a, b| a.0.cmp(&b.0));
+    // The node checks' problems, by cluster and the kind of the pipe leaving the node: a
+    // cross-connection of sewage into storm pipes on the storm row, of storm water into
+    // sewers on the sewage row.
+    let pipe_kind: std::collections::HashMap<&str, PipeKind> =
+        l.pipes.iter().map(|p| (p.id.as_str(), p.kind)).collect();
+    let mut at_nodes: BTreeMap<(Option<String>, PipeKind), [usize; 3]> = BTreeMap::new();
+    for p in &analysis.problems {
+        let (column, kind) = match p.code {
+            ProblemCode::CrossConnectionPoint if p.severity == Severity::High => {
+                (0, PipeKind::Storm)
+            }
+            ProblemCode::CrossConnectionPoint => (0, PipeKind::Sewage),
+            ProblemCode::PipeInvertStepUp | ProblemCode::PipeDiameterDecrease => {
+                let Some(kind) = pipe_kind.get(p.feature_id.as_str()) else {
+                    continue;
+                };
+                let column = if p.code == ProblemCode::PipeInvertStepUp {
+                    1
+                } else {
+                    2
+                };
+                (column, *kind)
+            }
+            _ => continue,
+        };
+        at_nodes.entry((p.cluster_id.clone(), kind)).or_default()[column] += 1;
+    }
     let kind_zh = |k: PipeKind| match k {
         PipeKind::Sewage => "污水",
         PipeKind::Storm => "雨水",
@@ -316,17 +360,28 @@ fn network_sheet(o: Outcome<'_>) -> Sheet<'_> {
             "管段数",
             "总长度(m)",
             "3–4级缺陷管段数",
+            "按管底高程定向管段数",
+            "与提交方向相反管段数",
+            "混接点",
+            "管底倒挂",
+            "大管接小管",
         ]),
         rows: network
             .into_iter()
-            .map(|((cluster, kind), (n, len, defects))| {
-                vec![
+            .map(|(key, t)| {
+                let found = at_nodes.get(&key).copied().unwrap_or_default();
+                let (cluster, kind) = key;
+                let mut row = vec![
                     text(cluster.unwrap_or_else(|| "组团外".into())),
                     text(kind_zh(kind)),
-                    Cell::Number(n as f64),
-                    Cell::Number(len.round()),
-                    Cell::Number(defects as f64),
-                ]
+                    Cell::Number(t.pipes as f64),
+                    Cell::Number(t.length.round()),
+                    Cell::Number(t.defects as f64),
+                    Cell::Number(t.by_levels as f64),
+                    Cell::Number(t.reversed as f64),
+                ];
+                row.extend(found.map(|n| Cell::Number(n as f64)));
+                row
             })
             .collect(),
     }

@@ -46,7 +46,7 @@ pub struct Snapshot {
 }
 
 /// The collections, in the order the service lists them: id, title, description.
-const COLLECTIONS: [(&str, &str, &str); 8] = [
+const COLLECTIONS: [(&str, &str, &str); 9] = [
     (
         "clusters",
         "组团 Clusters",
@@ -70,7 +70,12 @@ const COLLECTIONS: [(&str, &str, &str); 8] = [
     (
         "pipes",
         "管网 Pipes",
-        "Sewer, storm and combined pipes as loaded",
+        "Sewer, storm and combined pipes in their direction of flow, with what decided it",
+    ),
+    (
+        "manholes",
+        "管点 Manholes",
+        "Points of a pipeline survey (管点): manholes and their ground and invert levels",
     ),
     (
         "plants",

@@ -126,6 +126,17 @@ fn layers(style: &LayerStyle) -> Vec<Value> {
                 "paint": { "icon-color": paint_color(style) },
             })),
         ],
+        "manholes" => vec![with(json!({
+            "id": "manholes-circle",
+            "type": "circle",
+            "minzoom": 14,
+            "paint": {
+                "circle-color": paint_color(style),
+                "circle-radius": 2.5,
+                "circle-stroke-color": "#ffffff",
+                "circle-stroke-width": 0.6,
+            },
+        }))],
         "enterprises" => vec![with(json!({
             "id": "enterprises-circle",
             "type": "circle",
@@ -178,6 +189,7 @@ fn id_property(layer: &str) -> Option<&'static str> {
         "problems" => "problem_id",
         "outfalls" => "outfall_id",
         "pipes" => "pipe_id",
+        "manholes" => "node_id",
         "enterprises" => "enterprise_id",
         "plants" => "plant_id",
         "parks" => "park_id",
@@ -189,11 +201,12 @@ fn id_property(layer: &str) -> Option<&'static str> {
 /// `basemap` an XYZ raster URL template to draw underneath, if any.
 pub fn style(styles: &[LayerStyle], present: &[&str], base: &str, basemap: Option<&str>) -> Value {
     // Drawn bottom to top.
-    const ORDER: [&str; 8] = [
+    const ORDER: [&str; 9] = [
         "parks",
         "clusters",
         "rivers",
         "pipes",
+        "manholes",
         "enterprises",
         "plants",
         "outfalls",

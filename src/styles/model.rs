@@ -226,6 +226,7 @@ pub fn styles(schedule: &[DeadlineRule]) -> Vec<LayerStyle> {
         problems_style(),
         outfalls_style(),
         pipes_style(),
+        manholes_style(),
         enterprises_style(),
         plants_style(),
         parks_style(),
@@ -340,6 +341,27 @@ fn pipes_style() -> LayerStyle {
         labels: Some(Labels {
             expression: "\"pipe_id\"".into(),
             max_scale: 5_000.0,
+        }),
+    }
+}
+
+/// 管点: the survey's points, small and grey under the pipes' colours.
+fn manholes_style() -> LayerStyle {
+    LayerStyle {
+        layer: "manholes",
+        title: "管点 Manholes",
+        shape: Shape::Point,
+        renderer: Renderer::Single {
+            color: [99, 99, 99, 255],
+        },
+        outline: None,
+        marker: ("circle", 1.4),
+        width: 0.2,
+        fill_alpha: 255,
+        arrows: false,
+        labels: Some(Labels {
+            expression: "\"node_id\"".into(),
+            max_scale: 2_000.0,
         }),
     }
 }
