@@ -488,3 +488,44 @@ fn network_checks_code(code: &str) -> bool {
         "CROSS_CONNECTION_POINT" | "PIPE_INVERT_STEP_UP" | "PIPE_DIAMETER_DECREASE"
     )
 }
+
+#[test]
+fn zdz_init_maps_a_survey_delivery_and_proposes_the_zone_the_other_layers_lie_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let points = [("W1", 0.0, 100.0, 252.0), ("W2", 0.0, 0.0, 251.0)];
+    let rows = [Row {
+        id: "G1",
+        from: "W2",
+        to: "W1",
+        kind: "WS",
+        dn: Some(300.0),
+        levels: Levels::Inverts(248.5, 249.5),
+    }];
+    survey(dir.path(), &points, &rows, (0.0, -5.0));
+    // The survey came without its .prj.
+    std::fs::remove_file(dir.path().join("管点.prj")).unwrap();
+    zdz_ok(&["init", dir.path().to_str().unwrap()]);
+    let toml = std::fs::read_to_string(dir.path().join("zdz.toml")).unwrap();
+    let project = zdz::project::Project::parse(&toml, dir.path()).unwrap();
+    let manholes = &project.layers[&zdz::contract::LayerKind::Manholes];
+    assert_eq!(manholes.crs.as_deref(), Some("EPSG:4545"), "{toml}");
+    assert!(toml.contains("以 X坐标 为北坐标"), "{toml}");
+    let pipes = &project.layers[&zdz::contract::LayerKind::Pipes];
+    for (field, source) in [
+        ("from_node", "起点点号"),
+        ("to_node", "终点点号"),
+        ("from_invert_m", "起点管底高程"),
+        ("to_invert_m", "终点管底高程"),
+        ("kind", "类别"),
+    ] {
+        assert_eq!(
+            pipes.fields.get(field).map(String::as_str),
+            Some(source),
+            "{toml}"
+        );
+    }
+    // The mapped folder analyses: G1 was surveyed from its lower end and is turned round.
+    let (loaded, _) = run(dir.path());
+    assert_eq!(loaded.layers.flow.reversed, 1);
+    assert_eq!(loaded.layers.pipes[0].from_node.as_deref(), Some("W1"));
+}

@@ -17,6 +17,8 @@ pub mod layers;
 /// Names against words: equal, pinyin initials, containing.
 pub mod names;
 /// The zdz.toml text, with its comments.
+/// A CRS for a survey's table of points that declares none.
+pub mod table_crs;
 pub mod toml;
 /// What values say: kinds, booleans, dates, numbers; values maps.
 pub mod values;
@@ -286,6 +288,7 @@ pub fn plan(folder: &Path) -> Result<Plan> {
     let ids = ids_of(&first);
     let (mut plans, ties) = decide_layers(&inventory, &ids)?;
     offsets(&mut plans)?;
+    table_crs::propose(&mut plans)?;
     let used: Vec<String> = plans
         .iter()
         .map(|p| format!("{}\u{0}{}", p.info.dataset, p.info.layer))

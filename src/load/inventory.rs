@@ -259,10 +259,16 @@ fn layer_info_where(
         .unwrap_or(Shape::None);
     let srs = layer.spatial_ref();
     let count = layer.feature_count();
+    // A CSV's points have no extent on record: computed by a scan.
     let extent = layer
         .try_get_extent()
         .ok()
         .flatten()
+        .or_else(|| {
+            (shape != Shape::None)
+                .then(|| layer.get_extent().ok())
+                .flatten()
+        })
         .map(|e| [e.MinX, e.MinY, e.MaxX, e.MaxY]);
     let mut counts: Vec<HashMap<String, usize>> = vec![HashMap::new(); defn_fields.len()];
     let mut numbers = vec![(0usize, f64::INFINITY, f64::NEG_INFINITY); defn_fields.len()];

@@ -191,7 +191,7 @@ impl OpenedLayer {
             let l = dataset.layer_by_name(&layer_name)?;
             let fields: Vec<String> = l.defn().fields().map(|f| f.name()).collect();
             table_coords::columns(&fields, source.config.coords_fields.as_ref(), &place)?
-                .map(|c| (c, table_pairs))
+                .map(|c| (c, table_coords::pairs))
         } else {
             None
         };
@@ -676,8 +676,18 @@ impl Opening {
             if let Some(enc) = &encoding {
                 gdal_path = utf8_copy(path, enc)?;
             }
-            // Coordinate columns are read by zdz (`table_coords`), which decides their order.
-            options.push("AUTODETECT_TYPE=YES".into());
+            // Longitude and latitude columns make points as GDAL reads the table; other
+            // coordinate columns (x/y, X坐标/Y坐标 …) are read by zdz (`table_coords`), which
+            // decides which is the northing.
+            options.extend(
+                [
+                    "X_POSSIBLE_NAMES=lon,lng,longitude,经度",
+                    "Y_POSSIBLE_NAMES=lat,latitude,纬度",
+                    "KEEP_GEOM_COLUMNS=NO",
+                    "AUTODETECT_TYPE=YES",
+                ]
+                .map(String::from),
+            );
         }
         Ok(Opening {
             gdal_path,
@@ -930,30 +940,6 @@ fn beside(path: &Path, ext: &str) -> Option<std::path::PathBuf> {
         .find(|p| p.is_file())
 }
 
-/// Every row's coordinate pair as the table gives it (rows without one left out).
-fn table_pairs(
-    dataset: &Dataset,
-    layer_name: &str,
-    columns: &table_coords::Columns,
-    filter: Option<&str>,
-) -> Result<Vec<(f64, f64)>> {
-    let mut layer = dataset.layer_by_name(layer_name)?;
-    if let Some(filter) = filter {
-        layer.set_attribute_filter(filter)?;
-    }
-    let text = field_text;
-    let pairs = layer
-        .features()
-        .filter_map(|f| {
-            table_coords::pair(
-                text(&f, columns.first.0).as_deref(),
-                text(&f, columns.second.0).as_deref(),
-            )
-        })
-        .collect();
-    Ok(pairs)
-}
-
 /// The order of a table's coordinate columns that places its points within its CRS's
 /// area of use (China's, when the CRS has none on record), and their extent. No point
 /// inside either way is an error naming the layer.
@@ -964,57 +950,11 @@ fn table_points(
     place: &str,
     kind: LayerKind,
 ) -> Result<TablePoints> {
-    // A WKT from a .prj carries no area of use: that of its EPSG code, named or found.
-    let identified = || {
-        let mut copy = srs.clone();
-        if copy.auth_name().as_deref() != Some("EPSG") {
-            copy.auto_identify_epsg().ok()?;
-        }
-        let code = copy.auth_code().ok()?;
-        SpatialRef::from_epsg(u32::try_from(code).ok()?)
-            .ok()?
-            .area_of_use()
-    };
-    let (area, name) = match srs.area_of_use().or_else(identified) {
-        Some(a) => (
-            [
-                a.west_lon_degree,
-                a.south_lat_degree,
-                a.east_lon_degree,
-                a.north_lat_degree,
-            ],
-            a.name,
-        ),
-        // A transverse Mercator zone (a Gauss–Krüger zone from an Esri .prj) is good for a
-        // few degrees either side of its central meridian: its formulas take a swapped
-        // pair far from it, yet still somewhere.
-        None => match srs.get_proj_param("central_meridian").ok().flatten() {
-            Some(cm) if srs.is_projected() => (
-                [cm - 3.0, 3.0, cm + 3.0, 54.0],
-                format!("3° either side of {cm}°E in China"),
-            ),
-            _ => ([73.0, 3.0, 136.0, 54.0], "China".to_string()),
-        },
-    };
-    // Each point taken to lon/lat, alone: a swapped pair may lie outside the projection's
-    // domain, and must not fail the others.
-    let to_lonlat = crs::transform(srs, &crs::wgs84())?;
-    let inside = |x: f64, y: f64| {
-        let (mut xs, mut ys) = ([x], [y]);
-        to_lonlat
-            .transform_coords(&mut xs, &mut ys, &mut [])
-            .is_ok()
-            && (area[0]..=area[2]).contains(&xs[0])
-            && (area[1]..=area[3]).contains(&ys[0])
-    };
-    // Up to 2,000 rows, spread over the table, decide.
-    let step = pairs.len().div_ceil(2_000).max(1);
-    let sample: Vec<(f64, f64)> = pairs.iter().step_by(step).copied().collect();
-    let described = format!("{name} ({})", crs::describe(srs));
-    let Some(order) = table_coords::choose(columns, &sample, inside, &described) else {
+    let Some(order) = table_coords::order_in(columns, pairs, srs)? else {
         bail!(
-            "{place}: no point of its {} rows lies within {described} with `{}` as the easting and `{}` as the northing, nor the other way round: is the layer's CRS right? Set `crs` (or `coords_fields`) under [layers.{}] in zdz.toml",
+            "{place}: no point of its {} rows lies within the area of {} with `{}` as the easting and `{}` as the northing, nor the other way round: is the layer's CRS right? Set `crs` (or `coords_fields`) under [layers.{}] in zdz.toml",
             pairs.len(),
+            crs::describe(srs),
             columns.first.1,
             columns.second.1,
             kind.name()

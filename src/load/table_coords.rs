@@ -7,9 +7,14 @@
 //! over its zone's edge; swapped, a northing of millions of metres lands nowhere near it).
 
 use anyhow::{Result, bail};
+use gdal::Dataset;
+use gdal::spatial_ref::SpatialRef;
+use gdal::vector::LayerAccess;
 use serde::Serialize;
 
+use super::read::field_text;
 use super::values::parse_number;
+use crate::crs;
 use crate::project::CoordsFields;
 
 /// Column names of the first (GIS x) and second (GIS y) coordinate, lower case, in the
@@ -139,6 +144,90 @@ pub fn choose(
         inside_other_way: named.min(swapped),
         area: area_name.to_string(),
     })
+}
+
+/// Every row's coordinate pair as the table gives it (rows without one left out).
+pub fn pairs(
+    dataset: &Dataset,
+    layer_name: &str,
+    columns: &Columns,
+    filter: Option<&str>,
+) -> Result<Vec<(f64, f64)>> {
+    let mut layer = dataset.layer_by_name(layer_name)?;
+    if let Some(filter) = filter {
+        layer.set_attribute_filter(filter)?;
+    }
+    let pairs = layer
+        .features()
+        .filter_map(|f| {
+            pair(
+                field_text(&f, columns.first.0).as_deref(),
+                field_text(&f, columns.second.0).as_deref(),
+            )
+        })
+        .collect();
+    Ok(pairs)
+}
+
+/// The area a CRS is meant for, in lon/lat (west, south, east, north), and its name: its
+/// area of use, else its EPSG code's (a WKT from a .prj carries none), else a few degrees
+/// either side of a transverse Mercator zone's central meridian (an Esri .prj of a
+/// Gauss–Krüger zone), else China.
+fn area_of(srs: &SpatialRef) -> ([f64; 4], String) {
+    let identified = || {
+        let mut copy = srs.clone();
+        if copy.auth_name().as_deref() != Some("EPSG") {
+            copy.auto_identify_epsg().ok()?;
+        }
+        let code = copy.auth_code().ok()?;
+        SpatialRef::from_epsg(u32::try_from(code).ok()?)
+            .ok()?
+            .area_of_use()
+    };
+    match srs.area_of_use().or_else(identified) {
+        Some(a) => (
+            [
+                a.west_lon_degree,
+                a.south_lat_degree,
+                a.east_lon_degree,
+                a.north_lat_degree,
+            ],
+            a.name,
+        ),
+        // A zone's formulas take a swapped pair far from its meridian, yet still somewhere.
+        None => match srs.get_proj_param("central_meridian").ok().flatten() {
+            Some(cm) if srs.is_projected() => (
+                [cm - 3.0, 3.0, cm + 3.0, 54.0],
+                format!("3° either side of {cm}°E in China"),
+            ),
+            _ => ([73.0, 3.0, 136.0, 54.0], "China".to_string()),
+        },
+    }
+}
+
+/// The order of `columns` under which more of `pairs` (up to 2,000 of them, spread over
+/// the table) fall within the area `srs` is meant for; `None` when none does either way.
+pub fn order_in(
+    columns: &Columns,
+    pairs: &[(f64, f64)],
+    srs: &SpatialRef,
+) -> Result<Option<CoordOrder>> {
+    let (area, name) = area_of(srs);
+    // Each point taken to lon/lat alone: a swapped pair may lie outside the projection's
+    // domain, and must not fail the others.
+    let to_lonlat = crs::transform(srs, &crs::wgs84())?;
+    let inside = |x: f64, y: f64| {
+        let (mut xs, mut ys) = ([x], [y]);
+        to_lonlat
+            .transform_coords(&mut xs, &mut ys, &mut [])
+            .is_ok()
+            && (area[0]..=area[2]).contains(&xs[0])
+            && (area[1]..=area[3]).contains(&ys[0])
+    };
+    let step = pairs.len().div_ceil(2_000).max(1);
+    let sample: Vec<(f64, f64)> = pairs.iter().step_by(step).copied().collect();
+    let described = format!("{name} ({})", crs::describe(srs));
+    Ok(choose(columns, &sample, inside, &described))
 }
 
 #[cfg(test)]
