@@ -217,6 +217,23 @@ impl FlowBasis {
 }
 
 impl Pipe {
+    /// A pipe with nothing but its id, kind and line: no nodes, size or levels, flowing as
+    /// drawn.
+    pub fn new(id: impl Into<String>, kind: PipeKind, geom: LineString) -> Pipe {
+        Pipe {
+            id: id.into(),
+            kind,
+            from_node: None,
+            to_node: None,
+            diameter_mm: None,
+            defect_grade: None,
+            levels: None,
+            geom,
+            flow_basis: FlowBasis::Recorded,
+            reversed: false,
+        }
+    }
+
     /// First and last vertex: the upstream and downstream ends once the flow is decided.
     pub fn ends(&self) -> (Coord, Coord) {
         let c = &self.geom.0;
@@ -261,6 +278,20 @@ pub struct Manhole {
     /// 附属物 as surveyed (检查井, 雨篦, 出水口 …).
     pub feature: Option<String>,
     pub geom: Point,
+}
+
+impl Manhole {
+    /// A point known by its id alone, without kind or levels.
+    pub fn new(id: impl Into<String>, geom: Point) -> Manhole {
+        Manhole {
+            id: id.into(),
+            kind: None,
+            ground_m: None,
+            invert_m: None,
+            feature: None,
+            geom,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -17,8 +17,7 @@ use proptest::prelude::*;
 
 use zdz::analysis;
 use zdz::model::{
-    Cluster, Enterprise, FlowBasis, Layers, Manhole, Outfall, OutfallKind, Pipe, PipeKind,
-    PipeLevels, River,
+    Cluster, Enterprise, Layers, Manhole, Outfall, OutfallKind, Pipe, PipeKind, PipeLevels, River,
 };
 use zdz::network::{Network, flow};
 use zdz::project::Project;
@@ -35,16 +34,8 @@ fn config() -> ProptestConfig {
 
 fn pipe(i: usize, kind: PipeKind, pts: &[(f64, f64)]) -> Pipe {
     Pipe {
-        id: format!("P{i}"),
-        kind,
-        from_node: None,
-        to_node: None,
         diameter_mm: Some(300.0),
-        defect_grade: None,
-        levels: None,
-        geom: LineString::from(pts.to_vec()),
-        flow_basis: FlowBasis::Recorded,
-        reversed: false,
+        ..Pipe::new(format!("P{i}"), kind, LineString::from(pts.to_vec()))
     }
 }
 
@@ -198,12 +189,8 @@ fn surveyed(
     let ground = |k: usize| invert[k] + 2.0 + (k % 3) as f64;
     let manholes = (0..n)
         .map(|k| Manhole {
-            id: format!("N{k}"),
-            kind: None,
             ground_m: Some(ground(k)),
-            invert_m: None,
-            feature: None,
-            geom: Point::from(at(k)),
+            ..Manhole::new(format!("N{k}"), Point::from(at(k)))
         })
         .collect();
     let pipes = (1..n)

@@ -78,32 +78,18 @@ fn finding(id: &str, message: String) -> LoadFinding {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{FlowBasis, Manhole, Pipe, PipeKind};
+    use crate::model::{Manhole, Pipe, PipeKind};
     use geo::Point;
 
     fn manhole(id: &str, x: f64, y: f64) -> Manhole {
-        Manhole {
-            id: id.into(),
-            kind: None,
-            ground_m: None,
-            invert_m: None,
-            feature: None,
-            geom: Point::new(x, y),
-        }
+        Manhole::new(id, Point::new(x, y))
     }
 
     fn row(id: &str, from: &str, to: &str) -> Pipe {
         Pipe {
-            id: id.into(),
-            kind: PipeKind::Sewage,
             from_node: Some(from.into()),
             to_node: Some(to.into()),
-            diameter_mm: None,
-            defect_grade: None,
-            levels: None,
-            geom: LineString::new(Vec::new()),
-            flow_basis: FlowBasis::Recorded,
-            reversed: false,
+            ..Pipe::new(id, PipeKind::Sewage, LineString::new(Vec::new()))
         }
     }
 

@@ -89,27 +89,21 @@ mod tests {
 
     fn pipe(levels: PipeLevels, from: Option<&str>, to: Option<&str>) -> Pipe {
         Pipe {
-            id: "G1".into(),
-            kind: PipeKind::Sewage,
             from_node: from.map(String::from),
             to_node: to.map(String::from),
-            diameter_mm: None,
-            defect_grade: None,
             levels: Some(Box::new(levels)),
-            geom: LineString::from(vec![(0.0, 0.0), (50.0, 0.0)]),
-            flow_basis: FlowBasis::Recorded,
-            reversed: false,
+            ..Pipe::new(
+                "G1",
+                PipeKind::Sewage,
+                LineString::from(vec![(0.0, 0.0), (50.0, 0.0)]),
+            )
         }
     }
 
     fn manhole(id: &str, x: f64, ground_m: f64) -> Manhole {
         Manhole {
-            id: id.into(),
-            kind: None,
             ground_m: Some(ground_m),
-            invert_m: None,
-            feature: None,
-            geom: Point::new(x, 0.0),
+            ..Manhole::new(id, Point::new(x, 0.0))
         }
     }
 

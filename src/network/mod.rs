@@ -164,19 +164,8 @@ mod tests {
     use crate::model::PipeKind;
     use geo::LineString;
 
-    pub(super) fn pipe(id: &str, coords: &[(f64, f64)]) -> Pipe {
-        Pipe {
-            id: id.into(),
-            kind: PipeKind::Sewage,
-            from_node: None,
-            to_node: None,
-            diameter_mm: None,
-            defect_grade: None,
-            levels: None,
-            geom: LineString::from(coords.to_vec()),
-            flow_basis: crate::model::FlowBasis::Recorded,
-            reversed: false,
-        }
+    fn pipe(id: &str, coords: &[(f64, f64)]) -> Pipe {
+        Pipe::new(id, PipeKind::Sewage, LineString::from(coords.to_vec()))
     }
 
     #[test]

@@ -274,26 +274,15 @@ mod tests {
 
     #[test]
     fn an_unnamed_end_within_snap_m_of_a_manhole_is_that_manhole_and_a_named_end_is_its_name() {
-        use crate::model::{FlowBasis, PipeKind};
-        let manhole = |id: &str, x: f64| Manhole {
-            id: id.into(),
-            kind: None,
-            ground_m: None,
-            invert_m: None,
-            feature: None,
-            geom: geo::Point::new(x, 0.0),
-        };
+        use crate::model::PipeKind;
+        let manhole = |id: &str, x: f64| Manhole::new(id, geo::Point::new(x, 0.0));
         let pipe = |from: Option<&str>, x0: f64, x1: f64| Pipe {
-            id: format!("{x0}"),
-            kind: PipeKind::Sewage,
             from_node: from.map(String::from),
-            to_node: None,
-            diameter_mm: None,
-            defect_grade: None,
-            levels: None,
-            geom: geo::LineString::from(vec![(x0, 0.0), (x1, 0.0)]),
-            flow_basis: FlowBasis::Recorded,
-            reversed: false,
+            ..Pipe::new(
+                format!("{x0}"),
+                PipeKind::Sewage,
+                geo::LineString::from(vec![(x0, 0.0), (x1, 0.0)]),
+            )
         };
         // Pipe 0 ends 0.5 m from M1; pipe 1 names M1 though drawn 40 m away; the
         // manholes M1 and M2 lie 0.5 m apart and stay two.
