@@ -165,6 +165,12 @@ const UNITS: &[&str] = &[
 
 /// A number, allowing `1,200`, `1 200`, `1200吨/日`; anything else is an error.
 pub fn parse_number(s: &str) -> Result<f64, String> {
+    // Most values are plain numbers: read without copying them first.
+    if let Ok(v) = s.trim().parse::<f64>()
+        && v.is_finite()
+    {
+        return Ok(v);
+    }
     let cleaned: String = s
         .trim()
         .chars()

@@ -9,9 +9,11 @@
 //! `orient` turns every pipe that flows against its record round (geometry, nodes and
 //! levels), so every rule after it, and every output, holds pipes in the direction of flow.
 
+use std::collections::HashMap;
+
 use rayon::prelude::*;
 
-use super::nodes;
+use crate::index::PointIndex;
 use crate::model::{FlowBasis, FlowCounts, Layers, Manhole, Pipe};
 
 /// A pipe's inverts at its first and last vertex, where known: its own, else the end
@@ -32,6 +34,50 @@ fn decide([from, to]: [Option<f64>; 2], flat_m: f64) -> Option<bool> {
     ((from - to).abs() > flat_m).then_some(to > from)
 }
 
+/// The manhole at each end of a pipe where the pipe needs its ground level (a depth given
+/// without an invert): the one the end names, else for an end naming none the nearest
+/// within `snap_m` (`nodes::join` makes the same ends the same nodes).
+struct EndManholes<'a> {
+    by_id: HashMap<&'a str, usize>,
+    at: PointIndex,
+    snap_m: f64,
+}
+
+impl<'a> EndManholes<'a> {
+    fn new(manholes: &'a [Manhole], snap_m: f64) -> Self {
+        let mut by_id = HashMap::new();
+        for (i, m) in manholes.iter().enumerate() {
+            by_id.entry(m.id.as_str()).or_insert(i);
+        }
+        EndManholes {
+            by_id,
+            at: PointIndex::new(manholes.iter().enumerate().map(|(i, m)| (i, m.geom.0))),
+            snap_m,
+        }
+    }
+
+    fn of(&self, pipe: &Pipe) -> [Option<usize>; 2] {
+        let l = pipe.levels();
+        let needs = [
+            l.from_invert_m.is_none() && l.from_depth_m.is_some(),
+            l.to_invert_m.is_none() && l.to_depth_m.is_some(),
+        ];
+        let (a, b) = pipe.ends();
+        let ends = [(&pipe.from_node, a), (&pipe.to_node, b)];
+        let mut out = [None, None];
+        for (k, (name, at)) in ends.into_iter().enumerate() {
+            if !needs[k] {
+                continue;
+            }
+            out[k] = match name {
+                Some(n) => self.by_id.get(n.as_str()).copied(),
+                None => self.at.nearest_within(at, self.snap_m).map(|(m, _)| m),
+            };
+        }
+        out
+    }
+}
+
 /// Decide every pipe's direction of flow and turn the pipes that flow against their
 /// record; count pipes by basis.
 pub fn orient(layers: &mut Layers, snap_m: f64, flat_m: f64) -> FlowCounts {
@@ -41,19 +87,20 @@ pub fn orient(layers: &mut Layers, snap_m: f64, flat_m: f64) -> FlowCounts {
         unlevelled: pipes.len(),
         ..FlowCounts::default()
     };
-    // Without a level anywhere, every pipe flows as recorded, and no node need be found.
+    // Without a level anywhere, every pipe flows as recorded.
     if pipes.iter().all(|p| p.levels.is_none()) {
         return counts;
     }
-    let nodes = nodes::join(pipes, &layers.manholes, snap_m);
     let manholes = &layers.manholes;
+    let ends = EndManholes::new(manholes, snap_m);
     let decided: Vec<(Option<bool>, bool)> = pipes
         .par_iter()
-        .enumerate()
-        .map(|(p, pipe)| {
-            let at = [2 * p, 2 * p + 1].map(|e| nodes.manhole[nodes.of_end(e).index()]);
-            let inverts = end_inverts(pipe, manholes, at);
-            (decide(inverts, flat_m), inverts.iter().all(Option::is_some))
+        .map(|pipe| {
+            let inverts = end_inverts(pipe, manholes, ends.of(pipe));
+            (
+                decide(inverts, flat_m),
+                inverts.iter().all(Option::is_some),
+            )
         })
         .collect();
     counts = FlowCounts::default();

@@ -175,6 +175,8 @@ pub fn labels() -> Value {
         ("campaign_status", "建设进度"),
         ("demo_candidate", "示范备选"),
         ("demo_target_date", "示范整治节点"),
+        ("flow_basis", "流向依据"),
+        ("reversed", "与提交方向相反"),
     ] {
         fields.insert(k.into(), json!(v));
     }
@@ -202,6 +204,15 @@ pub fn labels() -> Value {
         values.insert(
             format!("severity:{}", code.severity().as_str()),
             json!({ "zh": match code.severity().as_str() { "high" => "高", "medium" => "中", _ => "低" }, "en": code.severity().as_str() }),
+        );
+    }
+    for (basis, zh) in [
+        (crate::model::FlowBasis::Levels, "按管底高程"),
+        (crate::model::FlowBasis::Recorded, "按记录方向"),
+    ] {
+        values.insert(
+            format!("flow_basis:{}", basis.as_str()),
+            json!({ "zh": zh, "en": basis.as_str() }),
         );
     }
     let schedule = crate::project::Project::defaults(std::path::Path::new(".")).deadlines;
