@@ -55,18 +55,29 @@ fn survey_workbook_has_a_sheet_per_object_with_one_row_per_feature() {
             "管网类型",
             "管段数",
             "总长度(m)",
-            "3–4级缺陷管段数"
+            "3–4级缺陷管段数",
+            "按管底高程定向管段数",
+            "与提交方向相反管段数",
+            "混接点",
+            "管底倒挂",
+            "大管接小管"
         ]
     );
-    let pipes: f64 = net.rows().skip(1).map(|r| r[2].get_float().unwrap()).sum();
-    assert_eq!(pipes, 1459.0);
-    let defects: f64 = net.rows().skip(1).map(|r| r[4].get_float().unwrap()).sum();
-    assert_eq!(
-        defects as u64,
-        summary["counts"]["by_code"]["PIPE_DEFECT"]
-            .as_u64()
-            .unwrap()
-    );
+    let column = |c: usize| -> u64 {
+        net.rows()
+            .skip(1)
+            .map(|r| r[c].get_float().unwrap())
+            .sum::<f64>() as u64
+    };
+    assert_eq!(column(2), 1459);
+    let count = |code: &str| summary["counts"]["by_code"][code].as_u64().unwrap_or(0);
+    assert_eq!(column(4), count("PIPE_DEFECT"));
+    assert_eq!(column(5), summary["flow"]["levels"].as_u64().unwrap());
+    assert_eq!(column(6), summary["flow"]["reversed"].as_u64().unwrap());
+    assert_eq!(column(6), 4, "the branch of CQJK-B surveyed from its lower end");
+    assert_eq!(column(7), count("CROSS_CONNECTION_POINT"));
+    assert_eq!(column(8), count("PIPE_INVERT_STEP_UP"));
+    assert_eq!(column(9), count("PIPE_DIAMETER_DECREASE"));
 
     // 问题清单: Chinese labels, and the columns the bureau fills in.
     let problems = sheet(&mut book, "问题清单");

@@ -129,6 +129,24 @@ const INSPECTION_FIELDS: &[FieldSpec] = &[
     field("note", &["备注"], false),
 ];
 
+/// The fields every layer's builder reads as numbers: a source typing them as numbers is
+/// read as such, not through text.
+pub const NUMBER_FIELDS: [&str; 13] = [
+    "wastewater_tpd",
+    "diameter_mm",
+    "defect_grade",
+    "from_invert_m",
+    "to_invert_m",
+    "from_depth_m",
+    "to_depth_m",
+    "capacity_tpd",
+    "inflow_tpd",
+    "cod_mgl",
+    "nh3n_mgl",
+    "ground_m",
+    "invert_m",
+];
+
 /// Whether a manual answer is a yes/no or a text (a text counts when it is not empty).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

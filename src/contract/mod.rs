@@ -15,7 +15,8 @@ pub mod readiness;
 
 pub use campaign::CampaignStatus;
 pub use layers::{
-    ANSWER_SHEETS, AnswerKind, FieldSpec, LayerKind, MANUAL_FIELDS, ManualField, manual_field,
+    ANSWER_SHEETS, AnswerKind, FieldSpec, LayerKind, MANUAL_FIELDS, ManualField, NUMBER_FIELDS,
+    manual_field,
 };
 pub use problems::{ProblemCode, Severity};
 pub use readiness::ReadinessGroup;

@@ -6,6 +6,7 @@
 //! Values come out as the per-feature path gives them (`read::value_to_string`): integers
 //! and reals in Rust's formatting, booleans as 1/0, text trimmed, empty text as missing.
 
+use super::read::Cell;
 use anyhow::{Result, anyhow};
 use arrow_array::cast::AsArray;
 use arrow_array::ffi_stream::{FFI_ArrowArrayStream, RecordBatchStreamReader};
@@ -56,23 +57,38 @@ pub fn batches<'a>(
     }))
 }
 
-/// The value of `column` at `row` as text, or `None` when null or empty.
-pub fn text(column: &dyn Array, row: usize) -> Option<String> {
+/// The value of `column` at `row`, or `None` when null or empty: numbers as numbers, the
+/// rest as text, as the feature-by-feature read gives them (`read::field_cell`).
+pub fn cell(column: &dyn Array, row: usize) -> Option<Cell> {
     if column.is_null(row) {
         return None;
     }
-    let s = match column.data_type() {
+    let text = match column.data_type() {
         DataType::Utf8 => column.as_string::<i32>().value(row).trim().to_string(),
         DataType::LargeUtf8 => column.as_string::<i64>().value(row).trim().to_string(),
-        DataType::Int16 => column.as_primitive::<Int16Type>().value(row).to_string(),
-        DataType::Int32 => column.as_primitive::<Int32Type>().value(row).to_string(),
-        DataType::Int64 => column.as_primitive::<Int64Type>().value(row).to_string(),
-        DataType::Float32 => (column.as_primitive::<Float32Type>().value(row) as f64).to_string(),
-        DataType::Float64 => column.as_primitive::<Float64Type>().value(row).to_string(),
-        DataType::Boolean => i32::from(column.as_boolean().value(row)).to_string(),
+        DataType::Int16 => {
+            return Some(Cell::Int(
+                column.as_primitive::<Int16Type>().value(row).into(),
+            ));
+        }
+        DataType::Int32 => {
+            return Some(Cell::Int(
+                column.as_primitive::<Int32Type>().value(row).into(),
+            ));
+        }
+        DataType::Int64 => return Some(Cell::Int(column.as_primitive::<Int64Type>().value(row))),
+        DataType::Float32 => {
+            return Some(Cell::Real(
+                column.as_primitive::<Float32Type>().value(row) as f64
+            ));
+        }
+        DataType::Float64 => {
+            return Some(Cell::Real(column.as_primitive::<Float64Type>().value(row)));
+        }
+        DataType::Boolean => return Some(Cell::Int(column.as_boolean().value(row).into())),
         _ => return None,
     };
-    (!s.is_empty()).then_some(s)
+    (!text.is_empty()).then_some(Cell::Text(text))
 }
 
 /// The FID at `row` of the first column.

@@ -149,8 +149,11 @@ impl<'a> Builder<'a> {
         field: &str,
         scale: Option<f64>,
     ) -> Option<f64> {
-        self.parse(id, raw, field, values::parse_number)
-            .map(|v| v * scale.unwrap_or(1.0))
+        let value = match raw.numbers.get(field) {
+            Some(v) => Some(*v),
+            None => self.parse(id, raw, field, values::parse_number),
+        };
+        value.map(|v| v * scale.unwrap_or(1.0))
     }
 
     /// The manual answers of the layer's feature (absent or unreadable = unanswered).

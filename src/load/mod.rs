@@ -489,6 +489,7 @@ mod tests {
         RawFeature {
             fid: Some(fid),
             values,
+            numbers: litemap::LiteMap::new(),
             names: Vec::new(),
             geom: Ok(Geometry::LineString(vec![(x, 0.0), (x + 10.0, 0.0)].into())),
         }

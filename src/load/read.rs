@@ -22,7 +22,7 @@ use super::encoding::{shapefile_encoding, text_table_encoding, utf8_copy};
 use super::source::LayerSource;
 use super::swmm;
 use super::table_coords::{self, CoordOrder};
-use crate::contract::LayerKind;
+use crate::contract::{LayerKind, NUMBER_FIELDS};
 use crate::crs;
 use crate::project::{CoordTag, LayerConfig};
 use rust_i18n::t;
@@ -35,6 +35,9 @@ pub struct RawFeature {
     /// The contract's fields present, as text: a handful per feature, kept in one short
     /// sorted list rather than a tree (two million pipes carried 460 bytes of tree each).
     pub values: LiteMap<&'static str, String>,
+    /// The contract's numeric fields (`NUMBER_FIELDS`) that the source holds as numbers,
+    /// as they are: two million pipes' levels are not written out as text to be parsed back.
+    pub numbers: LiteMap<&'static str, f64>,
     /// For rivers: the text of every name-like field (`name`, `name_zh`, `名称` …).
     pub names: Vec<String>,
     pub geom: Result<Geometry, String>,
@@ -98,6 +101,38 @@ struct TablePoints {
     north: usize,
     order: CoordOrder,
     bounds: Option<[f64; 4]>,
+}
+
+/// A field's value as read: text, or a number the source typed as one.
+pub enum Cell {
+    Text(String),
+    Int(i64),
+    Real(f64),
+}
+
+impl Cell {
+    fn into_text(self) -> String {
+        match self {
+            Cell::Text(t) => t,
+            Cell::Int(i) => i.to_string(),
+            Cell::Real(r) => r.to_string(),
+        }
+    }
+}
+
+/// A field's value, `None` when null, empty or not set (`field_text`).
+fn field_cell(feature: &gdal::vector::Feature, index: usize) -> Option<Cell> {
+    let i = i32::try_from(index).ok()?;
+    // SAFETY: the feature handle is alive for the borrow, and `i` is checked by GDAL.
+    if unsafe { gdal_sys::OGR_F_IsFieldSet(feature.c_feature(), i) } == 0 {
+        return None;
+    }
+    match feature.field(index).ok().flatten()? {
+        FieldValue::IntegerValue(v) => Some(Cell::Int(v.into())),
+        FieldValue::Integer64Value(v) => Some(Cell::Int(v)),
+        FieldValue::RealValue(v) => Some(Cell::Real(v)),
+        other => value_to_string(other).map(Cell::Text),
+    }
 }
 
 fn value_to_string(v: FieldValue) -> Option<String> {
@@ -816,14 +851,18 @@ impl ReadPlan<'_> {
             let fids = batch.column(0);
             let geoms = batch.column(geometry);
             let mut features: Vec<RawFeature> = (0..batch.num_rows())
-                .map(|row| RawFeature {
-                    fid: arrow::fid(fids, row),
-                    values: self.values(|index| {
+                .map(|row| {
+                    let (values, numbers) = self.values(|index| {
                         let (_, c) = columns.iter().find(|(i, _)| *i == index)?;
-                        arrow::text(batch.column(*c), row)
-                    }),
-                    names: Vec::new(),
-                    geom: arrow::geometry(geoms, row),
+                        arrow::cell(batch.column(*c), row)
+                    });
+                    RawFeature {
+                        fid: arrow::fid(fids, row),
+                        values,
+                        numbers,
+                        names: Vec::new(),
+                        geom: arrow::geometry(geoms, row),
+                    }
                 })
                 .collect();
             self.with_to_working(|ct| to_working_crs(&mut features, ct))?;
@@ -855,23 +894,39 @@ impl ReadPlan<'_> {
         Ok(Some(runs))
     }
 
-    /// The contract's fields of one feature as text, from `field` (by the layer's field
-    /// index): mapped through `values` in zdz.toml, with the constants of `set`.
-    fn values(&self, field: impl Fn(usize) -> Option<String>) -> LiteMap<&'static str, String> {
+    /// The contract's fields of one feature, from `field` (by the layer's field index): a
+    /// numeric field the source types as a number as that number, the rest as text mapped
+    /// through `values` in zdz.toml, with the constants of `set`.
+    fn values(
+        &self,
+        field: impl Fn(usize) -> Option<Cell>,
+    ) -> (LiteMap<&'static str, String>, LiteMap<&'static str, f64>) {
         let mut values = LiteMap::with_capacity(self.fields.len() + self.set.len());
+        let mut numbers = LiteMap::new();
         for (name, (index, _)) in self.fields {
-            if let Some(v) = field(*index) {
-                let v = match self.config.values.get(*name).and_then(|m| m.get(&v)) {
-                    Some(mapped) => mapped.clone(),
-                    None => v,
-                };
-                values.insert(*name, v);
+            let Some(cell) = field(*index) else { continue };
+            let mapped = self.config.values.get(*name);
+            match cell {
+                Cell::Int(v) if mapped.is_none() && NUMBER_FIELDS.contains(name) => {
+                    numbers.insert(*name, v as f64);
+                }
+                Cell::Real(v) if mapped.is_none() && NUMBER_FIELDS.contains(name) => {
+                    numbers.insert(*name, v);
+                }
+                cell => {
+                    let v = cell.into_text();
+                    let v = match mapped.and_then(|m| m.get(&v)) {
+                        Some(mapped) => mapped.clone(),
+                        None => v,
+                    };
+                    values.insert(*name, v);
+                }
             }
         }
         for (name, value) in self.set {
             values.insert(*name, (*value).clone());
         }
-        values
+        (values, numbers)
     }
 
     /// Read the features `layer` yields (its filters set by the caller).
@@ -879,7 +934,7 @@ impl ReadPlan<'_> {
         let to_working = self.transforms()?;
         let mut features = Vec::new();
         for feature in layer.features() {
-            let values = self.values(|index| field_text(&feature, index));
+            let (values, numbers) = self.values(|index| field_cell(&feature, index));
             let names = self
                 .name_fields
                 .iter()
@@ -908,6 +963,7 @@ impl ReadPlan<'_> {
             features.push(RawFeature {
                 fid: feature.fid(),
                 values,
+                numbers,
                 names,
                 geom,
             });
@@ -1262,17 +1318,18 @@ mod tests {
         assert_eq!(by_feature.len(), 7);
         assert_eq!(by_arrow.len(), 7);
         for (a, b) in by_feature.iter().zip(&by_arrow) {
-            assert_eq!((a.fid, &a.values, &a.names), (b.fid, &b.values, &b.names));
+            assert_eq!(
+                (a.fid, &a.values, &a.numbers, &a.names),
+                (b.fid, &b.values, &b.numbers, &b.names)
+            );
             assert_eq!(a.geom, b.geom, "{:?}", a.values.get("pipe_id"));
         }
         // And what they agree on is right.
         assert_eq!(by_arrow[0].values.get("kind").unwrap(), "污水");
         assert!(!by_arrow[2].values.contains_key("kind"));
         assert_eq!(by_arrow[1].values.get("from_node").unwrap(), "9000000000");
-        assert_eq!(
-            by_arrow[6].values.get("diameter_mm").unwrap(),
-            "1234567.891"
-        );
+        assert_eq!(by_arrow[6].numbers.get("diameter_mm"), Some(&1234567.891));
+        assert!(!by_arrow[6].values.contains_key("diameter_mm"));
         assert_eq!(by_arrow[3].geom, Err("empty geometry".to_string()));
         assert_eq!(by_arrow[4].geom, Err("no geometry".to_string()));
     }
@@ -1281,6 +1338,7 @@ mod tests {
         RawFeature {
             fid: None,
             values: LiteMap::new(),
+            numbers: LiteMap::new(),
             names: Vec::new(),
             geom,
         }

@@ -97,10 +97,7 @@ pub fn orient(layers: &mut Layers, snap_m: f64, flat_m: f64) -> FlowCounts {
         .par_iter()
         .map(|pipe| {
             let inverts = end_inverts(pipe, manholes, ends.of(pipe));
-            (
-                decide(inverts, flat_m),
-                inverts.iter().all(Option::is_some),
-            )
+            (decide(inverts, flat_m), inverts.iter().all(Option::is_some))
         })
         .collect();
     counts = FlowCounts::default();
