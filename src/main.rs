@@ -49,6 +49,10 @@ enum Command {
         /// A filled-in survey.xlsx whose manual answers (在线监控, 雨污分流 …) override the layers'.
         #[arg(long)]
         survey: Option<PathBuf>,
+        /// Also write one survey workbook per in-scope cluster, survey/<cluster_id>.xlsx,
+        /// with that cluster's rows and its pipes: each district fills in its own.
+        #[arg(long)]
+        survey_per_cluster: bool,
         /// Record the run in this ledger (a SQLite file or postgres://…) and reconcile it.
         #[arg(long)]
         ledger: Option<String>,
@@ -311,6 +315,7 @@ fn main() -> ExitCode {
             maps,
             no_maps,
             survey,
+            survey_per_cluster,
             ledger,
             as_of,
         } => {
@@ -323,6 +328,7 @@ fn main() -> ExitCode {
                     maps,
                     no_maps,
                     survey: survey.as_deref(),
+                    survey_per_cluster,
                     ledger: ledger.as_deref(),
                     as_of: as_of.unwrap_or_else(zdz::clock::today),
                 },

@@ -74,7 +74,11 @@ fn survey_workbook_has_a_sheet_per_object_with_one_row_per_feature() {
     assert_eq!(column(4), count("PIPE_DEFECT"));
     assert_eq!(column(5), summary["flow"]["levels"].as_u64().unwrap());
     assert_eq!(column(6), summary["flow"]["reversed"].as_u64().unwrap());
-    assert_eq!(column(6), 4, "the branch of CQJK-B surveyed from its lower end");
+    assert_eq!(
+        column(6),
+        4,
+        "the branch of CQJK-B surveyed from its lower end"
+    );
     assert_eq!(column(7), count("CROSS_CONNECTION_POINT"));
     assert_eq!(column(8), count("PIPE_INVERT_STEP_UP"));
     assert_eq!(column(9), count("PIPE_DIAMETER_DECREASE"));
@@ -165,4 +169,142 @@ fn the_survey_workbook_guides_whoever_fills_it_with_drop_downs_notes_and_locked_
         notes.contains("填写“是”或“否”") && notes.contains("选择整改状态"),
         "{notes}"
     );
+}
+
+#[test]
+fn each_in_scope_cluster_gets_a_workbook_of_its_own_rows_and_pipes_that_reads_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    zdz_ok(&[
+        "analyze",
+        "--out",
+        out.to_str().unwrap(),
+        "--no-maps",
+        "--survey-per-cluster",
+    ]);
+    let summary: Value = read_json(&out.join("summary.json"));
+    let clusters = read_json(&out.join("clusters.geojson"));
+    let features = clusters["features"].as_array().unwrap();
+    let in_scope: Vec<&str> = features
+        .iter()
+        .filter(|f| f["properties"]["score"].is_number())
+        .map(|f| f["properties"]["cluster_id"].as_str().unwrap())
+        .collect();
+    let mut files: Vec<String> = std::fs::read_dir(out.join("survey"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    let mut expected: Vec<String> = in_scope.iter().map(|c| format!("{c}.xlsx")).collect();
+    expected.sort();
+    assert_eq!(files, expected);
+    assert_eq!(
+        files.len() as u64,
+        summary["counts"]["readiness"]["in_scope"].as_u64().unwrap()
+    );
+
+    // CQJK-A's workbook: its row, its enterprises, its pipes with their problems, and
+    // only its problems.
+    let mut book: Xlsx<_> = open_workbook(out.join("survey/CQJK-A.xlsx")).unwrap();
+    assert_eq!(
+        book.sheet_names(),
+        [
+            "组团园区",
+            "源 企业",
+            "网 管网",
+            "管网 管段",
+            "厂 污水厂",
+            "口 排口",
+            "问题清单"
+        ]
+    );
+    let column = |book: &mut Xlsx<_>, sheet: &str, header: &str| -> Vec<String> {
+        let range = book.worksheet_range(sheet).unwrap();
+        let mut rows = range.rows();
+        let c = rows
+            .next()
+            .unwrap()
+            .iter()
+            .position(|h| h.to_string() == header)
+            .unwrap_or_else(|| panic!("{sheet}: no {header}"));
+        rows.map(|r| r[c].to_string()).collect()
+    };
+    assert_eq!(column(&mut book, "组团园区", "组团编号"), ["CQJK-A"]);
+    let enterprises = column(&mut book, "源 企业", "所在组团");
+    assert!(!enterprises.is_empty() && enterprises.iter().all(|c| c == "CQJK-A"));
+    let whole: Xlsx<_> = open_workbook(out.join("survey.xlsx")).unwrap();
+    let mut whole = whole;
+    let all = column(&mut whole, "源 企业", "所在组团");
+    assert_eq!(
+        enterprises.len(),
+        all.iter().filter(|c| *c == "CQJK-A").count()
+    );
+    let pipes = column(&mut book, "管网 管段", "管段编号");
+    assert!(pipes.iter().all(|p| p.starts_with("CQJK-A-")), "{pipes:?}");
+    let codes = column(&mut book, "管网 管段", "问题代码");
+    let at = pipes.iter().position(|p| p == "CQJK-A-YSE07").unwrap();
+    assert!(
+        codes[at].contains("CROSS_CONNECTION_POINT"),
+        "{}",
+        codes[at]
+    );
+    let problem_clusters = column(&mut book, "问题清单", "所在组团");
+    assert!(!problem_clusters.is_empty());
+    assert!(
+        problem_clusters.iter().all(|c| c == "CQJK-A"),
+        "{problem_clusters:?}"
+    );
+
+    // CQJK-B's 在线监控 is unanswered: answered 是 in its own workbook, it is read back.
+    let filled = dir.path().join("CQJK-B-filled.xlsx");
+    fill_answer(&out.join("survey/CQJK-B.xlsx"), &filled, "在线监控", "是");
+    let out2 = dir.path().join("out2");
+    zdz_ok(&[
+        "analyze",
+        "--out",
+        out2.to_str().unwrap(),
+        "--no-maps",
+        "--survey",
+        filled.to_str().unwrap(),
+    ]);
+    let unanswered = |path: &std::path::Path| {
+        read_json(&path.join("clusters.geojson"))["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["properties"]["cluster_id"] == "CQJK-B")
+            .unwrap()["properties"]["unanswered_count"]
+            .as_u64()
+            .unwrap()
+    };
+    assert_eq!(unanswered(&out) - 1, unanswered(&out2));
+}
+
+/// Copy a workbook's 组团园区 sheet with `header` set to `value` on every row, the way a
+/// district types it in.
+fn fill_answer(from: &std::path::Path, to: &std::path::Path, header: &str, value: &str) {
+    let mut book: Xlsx<_> = open_workbook(from).unwrap();
+    let range = book.worksheet_range("组团园区").unwrap();
+    let mut out = rust_xlsxwriter::Workbook::new();
+    let ws = out.add_worksheet();
+    ws.set_name("组团园区").unwrap();
+    let names: Vec<String> = range
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    let col = names.iter().position(|h| h == header).unwrap();
+    for (r, row) in range.rows().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            let text = if r > 0 && c == col {
+                value.to_string()
+            } else {
+                cell.to_string()
+            };
+            ws.write_string(r as u32, c as u16, &text).unwrap();
+        }
+    }
+    out.save(to).unwrap();
 }

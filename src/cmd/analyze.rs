@@ -16,6 +16,8 @@ pub struct Options<'a> {
     pub maps: bool,
     pub no_maps: bool,
     pub survey: Option<&'a Path>,
+    /// Also write one survey workbook per in-scope cluster into `survey/`.
+    pub survey_per_cluster: bool,
     pub ledger: Option<&'a str>,
     pub as_of: chrono::NaiveDate,
 }
@@ -27,6 +29,7 @@ pub fn analyze(workspace: &str, opts: Options) -> Result<()> {
         maps,
         no_maps,
         survey,
+        survey_per_cluster,
         ledger,
         as_of,
     } = opts;
@@ -70,7 +73,10 @@ pub fn analyze(workspace: &str, opts: Options) -> Result<()> {
             &out,
             assessed.outcome(loaded, true),
             &timings,
-            draw_maps,
+            publish::Extras {
+                maps: draw_maps,
+                survey_per_cluster,
+            },
             (gpkg, t2),
         )?;
         timings.write_ms = t2.elapsed().as_millis();

@@ -97,6 +97,15 @@ pub fn start_gpkg(out: &Path, loaded: &Loaded) -> Result<gpkg::Writer> {
     Ok(writer)
 }
 
+/// The outputs written only when asked for.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Extras {
+    /// A PNG overview per cluster.
+    pub maps: bool,
+    /// A workbook per in-scope cluster in `survey/` (`survey::write_per_cluster`).
+    pub survey_per_cluster: bool,
+}
+
 /// Write every output file of docs/outputs.md into `out`. `gpkg` hands over the GeoPackage with
 /// the workspace's layers in it (`start_gpkg`), waiting for them if need be: the other
 /// files are written meanwhile. `started` is when writing began (the analysis ended), for
@@ -106,7 +115,10 @@ pub fn write_all(
     out: &Path,
     o: Outcome,
     timings: &summary::Timings,
-    maps: bool,
+    Extras {
+        maps,
+        survey_per_cluster,
+    }: Extras,
     (gpkg, started): (
         impl FnOnce() -> Result<gpkg::Writer> + Send,
         std::time::Instant,
@@ -180,10 +192,17 @@ pub fn write_all(
             let qlr = qgis::live_layers(&served, "http://127.0.0.1:8080", &wgs84_wkt);
             write_atomically(&out.join("live.qlr"), qlr.as_bytes())?;
             crate::timing::phase("write: readiness.json", || write_readiness(out, o))?;
-            let sheets = crate::timing::phase("write: survey rows", || survey::sheets(o));
+            let sheets = crate::timing::phase("write: survey rows", || {
+                survey::sheets(o, survey::Scope::All)
+            });
             crate::timing::phase("write: survey.xlsx", || {
                 survey::write(&out.join("survey.xlsx"), sheets)
             })?;
+            if survey_per_cluster {
+                crate::timing::phase("write: survey/<cluster>.xlsx", || {
+                    survey::write_per_cluster(&out.join("survey"), o)
+                })?;
+            }
             maps.then(|| overview::write(&out.join("overview"), o))
                 .transpose()
         },

@@ -80,6 +80,46 @@ impl FromIterator<Vec<Cell>> for Rows<'_> {
     }
 }
 
+/// Which clusters a workbook is for: all of them (`survey.xlsx`), or one (`survey/<id>.xlsx`,
+/// which a district fills in for its own cluster).
+#[derive(Debug, Clone, Copy)]
+pub enum Scope {
+    All,
+    Cluster(usize),
+}
+
+impl Scope {
+    /// Whether a feature in cluster `c` (or in none) belongs to the workbook.
+    fn holds(self, c: Option<usize>) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Cluster(k) => c == Some(k),
+        }
+    }
+
+    /// Whether something harming the clusters `ids` belongs to the workbook.
+    fn holds_any(self, layers: &crate::model::Layers, ids: &[String]) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Cluster(k) => ids.iter().any(|id| *id == layers.clusters[k].id),
+        }
+    }
+}
+
+/// The rows `row` makes for the indexes `0..len` that `keep` keeps, made as they are
+/// written.
+fn rows_of<'a>(
+    len: usize,
+    keep: impl Fn(usize) -> bool,
+    row: impl Fn(usize) -> Vec<Cell> + Send + Sync + 'a,
+) -> Rows<'a> {
+    let kept: Vec<usize> = (0..len).filter(|i| keep(*i)).collect();
+    Rows::Each {
+        len: kept.len(),
+        row: Box::new(move |k| row(kept[k])),
+    }
+}
+
 /// Rows made at once when a sheet's rows are made as they are written.
 const CHUNK_ROWS: usize = 16_384;
 
@@ -110,15 +150,21 @@ fn headers(names: &[&str]) -> Vec<String> {
 
 /// The workbook's sheets, built from the analysis.
 /// The survey form ("源、网、厂" 调查表): one sheet per object type, and the problem list.
-pub fn sheets(o: Outcome<'_>) -> Vec<Sheet<'_>> {
-    vec![
-        cluster_sheet(o),
-        source_sheet(o),
-        network_sheet(o),
-        plant_sheet(o),
-        outfall_sheet(o),
-        problem_sheet(o),
-    ]
+pub fn sheets(o: Outcome<'_>, scope: Scope) -> Vec<Sheet<'_>> {
+    let mut sheets = vec![
+        cluster_sheet(o, scope),
+        source_sheet(o, scope),
+        network_sheet(o, scope),
+    ];
+    if let Scope::Cluster(c) = scope {
+        sheets.push(pipe_sheet(o, c));
+    }
+    sheets.extend([
+        plant_sheet(o, scope),
+        outfall_sheet(o, scope),
+        problem_sheet(o, scope),
+    ]);
+    sheets
 }
 
 /// A cluster's id as a cell, empty outside every cluster.
@@ -127,7 +173,7 @@ fn cluster_id_cell(l: &crate::model::Layers) -> impl Fn(Option<usize>) -> Cell +
 }
 
 /// 组团: each cluster with its deadline, score and manual answers.
-fn cluster_sheet(o: Outcome<'_>) -> Sheet<'_> {
+fn cluster_sheet(o: Outcome<'_>, scope: Scope) -> Sheet<'_> {
     let analysis = o.analysis;
     let readiness = o.readiness;
     let l = &o.loaded.layers;
@@ -165,9 +211,10 @@ fn cluster_sheet(o: Outcome<'_>) -> Sheet<'_> {
             answer_headers(LayerKind::Clusters).collect(),
         ]
         .concat(),
-        rows: Rows::Each {
-            len: l.clusters.len(),
-            row: Box::new(move |i| {
+        rows: rows_of(
+            l.clusters.len(),
+            |i| scope.holds(Some(i)),
+            move |i| {
                 let (c, r) = (&l.clusters[i], &analysis.clusters[i]);
                 let park = r.park.map(|p| &l.parks[p]);
                 let scored = readiness.clusters[i].as_ref();
@@ -209,13 +256,13 @@ fn cluster_sheet(o: Outcome<'_>) -> Sheet<'_> {
                 }));
                 row.extend(answer_cells(LayerKind::Clusters, &c.answers));
                 row
-            }),
-        },
+            },
+        ),
     }
 }
 
 /// 源: each enterprise with its connection, coverage and answers.
-fn source_sheet(o: Outcome<'_>) -> Sheet<'_> {
+fn source_sheet(o: Outcome<'_>, scope: Scope) -> Sheet<'_> {
     let analysis = o.analysis;
     let l = &o.loaded.layers;
     let cluster_id = cluster_id_cell(l);
@@ -238,9 +285,10 @@ fn source_sheet(o: Outcome<'_>) -> Sheet<'_> {
             answer_headers(LayerKind::Enterprises).collect(),
         ]
         .concat(),
-        rows: Rows::Each {
-            len: l.enterprises.len(),
-            row: Box::new(move |i| {
+        rows: rows_of(
+            l.enterprises.len(),
+            |i| scope.holds(analysis.enterprises[i].cluster),
+            move |i| {
                 let (e, r) = (&l.enterprises[i], &analysis.enterprises[i]);
                 let mut row = vec![
                     text(e.id.clone()),
@@ -258,14 +306,14 @@ fn source_sheet(o: Outcome<'_>) -> Sheet<'_> {
                 ];
                 row.extend(answer_cells(LayerKind::Enterprises, &e.answers));
                 row
-            }),
-        },
+            },
+        ),
     }
 }
 
 /// 网: pipes per cluster and kind, with what the survey's levels and the checks at the
 /// nodes found.
-fn network_sheet(o: Outcome<'_>) -> Sheet<'_> {
+fn network_sheet(o: Outcome<'_>, scope: Scope) -> Sheet<'_> {
     let analysis = o.analysis;
     let l = &o.loaded.layers;
     // 网: per cluster (or outside every cluster) and kind: count, length, grade 3–4 defects,
@@ -297,7 +345,7 @@ fn network_sheet(o: Outcome<'_>) -> Sheet<'_> {
         .zip(analysis.pipe_clusters.par_chunks(CHUNK_ROWS))
         .map(|(pipes, clusters)| {
             let mut totals = Totals::new();
-            for (p, c) in pipes.iter().zip(clusters) {
+            for (p, c) in pipes.iter().zip(clusters).filter(|(_, c)| scope.holds(**c)) {
                 totals.entry((*c, p.kind)).or_default().add(Total {
                     pipes: 1,
                     length: Euclidean.length(&p.geom),
@@ -345,6 +393,9 @@ fn network_sheet(o: Outcome<'_>) -> Sheet<'_> {
             }
             _ => continue,
         };
+        if !scope.holds_any(l, &p.cluster_ids) {
+            continue;
+        }
         at_nodes.entry((p.cluster_id.clone(), kind)).or_default()[column] += 1;
     }
     let kind_zh = |k: PipeKind| match k {
@@ -387,9 +438,78 @@ fn network_sheet(o: Outcome<'_>) -> Sheet<'_> {
     }
 }
 
-/// 厂: each plant with its capacity, inflow and the clusters it receives.
-fn plant_sheet(o: Outcome<'_>) -> Sheet<'_> {
+/// 管网 管段 (in a cluster's own workbook): each of the cluster's pipes, in its direction of
+/// flow, with the problems found on it.
+fn pipe_sheet(o: Outcome<'_>, cluster: usize) -> Sheet<'_> {
     let l = &o.loaded.layers;
+    let analysis = o.analysis;
+    let mut on_pipe: std::collections::HashMap<&str, Vec<&crate::analysis::problem::Problem>> =
+        std::collections::HashMap::new();
+    for p in analysis
+        .problems
+        .iter()
+        .filter(|p| p.layer == LayerKind::Pipes)
+    {
+        on_pipe.entry(p.feature_id.as_str()).or_default().push(p);
+    }
+    let kind_zh = |k: PipeKind| match k {
+        PipeKind::Sewage => "污水",
+        PipeKind::Storm => "雨水",
+        PipeKind::Combined => "合流",
+    };
+    Sheet {
+        name: "管网 管段",
+        headers: headers(&[
+            "管段编号",
+            "管网类型",
+            "管径(mm)",
+            "上游点号",
+            "下游点号",
+            "流向依据",
+            "与提交方向相反",
+            "缺陷等级",
+            "问题代码",
+            "问题类型",
+            "说明",
+        ]),
+        rows: rows_of(
+            l.pipes.len(),
+            |i| analysis.pipe_clusters[i] == Some(cluster),
+            move |i| {
+                let p = &l.pipes[i];
+                let found = on_pipe.get(p.id.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+                let join = |f: &dyn Fn(&crate::analysis::problem::Problem) -> String| {
+                    found.iter().map(|p| f(p)).collect::<Vec<_>>().join("；")
+                };
+                vec![
+                    text(p.id.clone()),
+                    text(kind_zh(p.kind)),
+                    opt_number(p.diameter_mm),
+                    opt_text(p.from_node.as_ref()),
+                    opt_text(p.to_node.as_ref()),
+                    text(match p.flow_basis {
+                        crate::model::FlowBasis::Levels => "管底高程",
+                        crate::model::FlowBasis::Recorded => "记录方向",
+                    }),
+                    yes_no(p.reversed),
+                    p.defect_grade
+                        .map_or(Cell::Empty, |g| Cell::Number(g.into())),
+                    text(join(&|p| p.code.as_str().to_string())),
+                    text(join(&|p| p.code.label_zh().to_string())),
+                    text(join(&|p| p.detail.clone())),
+                ]
+            },
+        ),
+    }
+}
+
+/// 厂: each plant with its capacity, inflow and the clusters it receives.
+fn plant_sheet(o: Outcome<'_>, scope: Scope) -> Sheet<'_> {
+    let l = &o.loaded.layers;
+    let receives = |p: usize| match scope {
+        Scope::All => true,
+        Scope::Cluster(c) => o.analysis.plant_clusters[p].contains(&c),
+    };
     Sheet {
         name: "厂 污水厂",
         headers: headers(&[
@@ -403,7 +523,9 @@ fn plant_sheet(o: Outcome<'_>) -> Sheet<'_> {
         rows: l
             .plants
             .iter()
-            .map(|p| {
+            .enumerate()
+            .filter(|(i, _)| receives(*i))
+            .map(|(_, p)| {
                 let load = match (p.inflow_tpd, p.capacity_tpd) {
                     (Some(i), Some(c)) if c > 0.0 => Some(i / c * 100.0),
                     _ => None,
@@ -422,7 +544,7 @@ fn plant_sheet(o: Outcome<'_>) -> Sheet<'_> {
 }
 
 /// 口: each outfall with its match, trace and problems.
-fn outfall_sheet(o: Outcome<'_>) -> Sheet<'_> {
+fn outfall_sheet(o: Outcome<'_>, scope: Scope) -> Sheet<'_> {
     let analysis = o.analysis;
     let l = &o.loaded.layers;
     let cluster_id = cluster_id_cell(l);
@@ -443,9 +565,10 @@ fn outfall_sheet(o: Outcome<'_>) -> Sheet<'_> {
             "问题代码",
             "污水厂编号",
         ]),
-        rows: Rows::Each {
-            len: l.outfalls.len(),
-            row: Box::new(move |i| {
+        rows: rows_of(
+            l.outfalls.len(),
+            |i| scope.holds(analysis.outfalls[i].cluster),
+            move |i| {
                 let (o, r) = (&l.outfalls[i], &analysis.outfalls[i]);
                 vec![
                     text(o.id.clone()),
@@ -469,15 +592,15 @@ fn outfall_sheet(o: Outcome<'_>) -> Sheet<'_> {
                     ),
                     opt_text(r.plant.map(|p| &l.plants[p].id).or(o.plant_id.as_ref())),
                 ]
-            }),
-        },
+            },
+        ),
     }
 }
 
 /// The 问题清单: every problem of the run, and with a ledger its current values (the
 /// columns a bureau fills in and imports back) and the ledger's entries of this workspace
 /// the run no longer finds.
-fn problem_sheet(o: Outcome<'_>) -> Sheet<'_> {
+fn problem_sheet(o: Outcome<'_>, scope: Scope) -> Sheet<'_> {
     use crate::ledger::import::{DUE, ID, MEASURE, NOTE, SHEET, STATUS, UNIT, VERSION};
     let ledger = o.ledger;
     let entry = move |id: &str| ledger.and_then(|l| l.entries.get(id));
@@ -504,7 +627,13 @@ fn problem_sheet(o: Outcome<'_>) -> Sheet<'_> {
             e.map_or(Cell::Empty, |e| Cell::Number(e.version as f64)),
         ]
     };
-    let problems = &o.analysis.problems;
+    let layers = &o.loaded.layers;
+    let problems: Vec<&crate::analysis::problem::Problem> = o
+        .analysis
+        .problems
+        .iter()
+        .filter(|p| scope.holds_any(layers, &p.cluster_ids))
+        .collect();
     let problem_row = move |p: &crate::analysis::problem::Problem| {
         let mut row = vec![
             text(p.problem_id.clone()),
@@ -525,8 +654,12 @@ fn problem_sheet(o: Outcome<'_>) -> Sheet<'_> {
     // The ledger's entries of this workspace's clusters that the run no longer finds.
     let mut gone: Vec<&crate::ledger::entry::Entry> = Vec::new();
     if let Some(l) = ledger {
-        let found: std::collections::HashSet<&str> =
-            problems.iter().map(|p| p.problem_id.as_str()).collect();
+        let found: std::collections::HashSet<&str> = o
+            .analysis
+            .problems
+            .iter()
+            .map(|p| p.problem_id.as_str())
+            .collect();
         let clusters: std::collections::HashSet<&str> = o
             .loaded
             .layers
@@ -539,6 +672,7 @@ fn problem_sheet(o: Outcome<'_>) -> Sheet<'_> {
             .values()
             .filter(|e| !found.contains(e.problem_id.as_str()))
             .filter(|e| e.cluster_ids.iter().any(|c| clusters.contains(c.as_str())))
+            .filter(|e| scope.holds_any(layers, &e.cluster_ids))
             .collect();
         gone.sort_by(|a, b| (&a.code, &a.problem_id).cmp(&(&b.code, &b.problem_id)));
     }
@@ -638,6 +772,33 @@ impl Widths {
     fn columns(&self) -> impl Iterator<Item = f64> + '_ {
         self.widths.iter().map(|w| ((*w).min(60) + 1) as f64)
     }
+}
+
+/// One workbook per in-scope cluster in `dir`, named by the cluster's id (characters a file
+/// name cannot hold replaced by `_`), each with that cluster's rows only and its pipes. A
+/// workbook filled in is read back like `survey.xlsx` (`--survey`, `zdz ledger import`).
+pub fn write_per_cluster(dir: &Path, o: Outcome<'_>) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create", dir.display()))?;
+    let in_scope: Vec<usize> = (0..o.loaded.layers.clusters.len())
+        .filter(|c| o.analysis.clusters[*c].in_scope())
+        .collect();
+    in_scope.par_iter().try_for_each(|c| {
+        let id = &o.loaded.layers.clusters[*c].id;
+        let name: String = id
+            .chars()
+            .map(|ch| {
+                if ch.is_control() || r#"/\:*?"<>|"#.contains(ch) {
+                    '_'
+                } else {
+                    ch
+                }
+            })
+            .collect();
+        write(
+            &dir.join(format!("{name}.xlsx")),
+            sheets(o, Scope::Cluster(*c)),
+        )
+    })
 }
 
 /// Write the workbook to `path`, its sheets side by side on every core.
