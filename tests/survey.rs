@@ -225,7 +225,7 @@ fn each_in_scope_cluster_gets_a_workbook_of_its_own_rows_and_pipes_that_reads_ba
             .next()
             .unwrap()
             .iter()
-            .position(|h| h.to_string() == header)
+            .position(|h| *h == header)
             .unwrap_or_else(|| panic!("{sheet}: no {header}"));
         rows.map(|r| r[c].to_string()).collect()
     };
