@@ -194,6 +194,8 @@ fn cluster_reports_say_what_the_outputs_say_with_fonts_embedded_and_the_deadline
         let text = squeezed(&pdftotext(&pdf, None));
         let c = &feature(&r.clusters, "cluster_id", id)["properties"];
         assert!(text.contains(id), "{id} missing");
+        // No path of zdz's source tree reaches a bureau's document.
+        assert!(!text.contains("src/"), "{id}: a source path is printed");
         let name = c["name"].as_str().unwrap();
         assert!(text.contains(&squeezed(name)), "{id}: name {name} missing");
         let score = printed_score(&c["score"]);

@@ -181,7 +181,7 @@ pub fn rubric(rubric: &Rubric) -> Value {
         "name": rubric.name,
         "provisional": rubric.provisional,
         "note": if rubric.provisional {
-            "暂行: the official 评分细则 was not available; these items are zdz's provisional reading (src/project/rubric.toml)"
+            "暂行: the official 评分细则 was not available; these items are zdz's provisional reading; `rubric = \"…toml\"` in zdz.toml replaces them"
         } else {
             "the rubric given by the project file"
         },

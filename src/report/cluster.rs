@@ -422,7 +422,7 @@ fn score(ctx: &Ctx, b: &mut Vec<Block>) {
                 state(scored)
             )));
             if o.readiness.rubric.provisional {
-                b.push(Block::Note("暂行：正式评分细则尚未取得，以下为 zdz 依领域资料拟定的暂行细则 (src/project/rubric.toml)。".into()));
+                b.push(Block::Note("暂行：正式评分细则尚未取得，以下为 zdz 依领域资料拟定的暂行细则；取得正式细则后，在 zdz.toml 中以 `rubric = \"….toml\"` 替换。".into()));
             }
             let detail = crate::readiness::json::cluster(&c.id, s, &o.readiness.rubric);
             b.push(Block::Table {
