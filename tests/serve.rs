@@ -269,6 +269,33 @@ fn domain_endpoints_answer_the_questions_users_ask() {
         server.json("/api/clusters?deadline=out_of_scope")["numberMatched"],
         2
     );
+    // Paged as OGC items are: the next link gives the rest, with the same filter.
+    let first = server.json("/api/clusters?deadline=2025&limit=3");
+    assert_eq!(first["numberReturned"], 3);
+    assert_eq!(first["numberMatched"].as_u64().unwrap() as usize, due_2025);
+    let mut paged = ids(&first);
+    let mut page = first;
+    while let Some(next) = page["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["rel"] == "next")
+    {
+        let href = next["href"].as_str().unwrap();
+        assert!(
+            href.contains("deadline=2025") && href.contains("limit=3"),
+            "{href}"
+        );
+        let path = &href[href.find("/api/").unwrap()..];
+        let next_page = server.json(path);
+        paged.extend(ids(&next_page));
+        page = next_page;
+    }
+    let mut all = ids(&api);
+    all.sort();
+    paged.sort();
+    assert_eq!(paged, all);
+    assert_eq!(all.len(), due_2025);
     let national_corridor = server.json("/api/clusters?in_corridor=true&park_level=national");
     assert!(
         national_corridor["features"]

@@ -296,6 +296,19 @@ async function getJson(path) {
   if (!r.ok) throw new Error(`${path}: ${r.status}`);
   return r.json();
 }
+// Every page of a paged collection (/api/clusters answers 1,000 at a time), joined.
+async function allPages(path) {
+  const first = await getJson(path);
+  let page = first;
+  for (;;) {
+    const next = (page.links || []).find((l) => l.rel === "next");
+    if (!next) return first;
+    // Asked of this page's own origin, whatever host the service names itself by.
+    const url = new URL(next.href, location.href);
+    page = await getJson(url.pathname + url.search);
+    first.features.push(...page.features);
+  }
+}
 async function selectOutfall(id, props) {
   clearHighlight();
   state.sel = `outfalls:${id}`;
@@ -387,7 +400,7 @@ function translate() {
 
 async function start() {
   const view = readHash();
-  const [style, table, lab] = await Promise.all([getJson("/tiles/style.json"), getJson("/api/clusters"), getJson("/map/labels.json")]);
+  const [style, table, lab] = await Promise.all([getJson("/tiles/style.json"), allPages("/api/clusters"), getJson("/map/labels.json")]);
   labels = lab;
   legend = style.metadata["zdz:legend"];
   clusters = table.features;

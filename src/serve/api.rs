@@ -17,6 +17,10 @@ use super::http::{base_url, geojson_response};
 use super::params::{ClustersQuery, OutfallsQuery, Params};
 use super::state::AppState;
 
+/// Clusters a page of `/api/clusters` holds unless `limit` says otherwise: the country's
+/// 13,112 answered at once were 6.6 MB.
+pub const CLUSTERS_PER_PAGE: usize = 1_000;
+
 fn feature_collection(c: &Collection, hits: &[usize]) -> Response {
     let members = format!(r#""numberMatched":{0},"numberReturned":{0}"#, hits.len());
     geojson_response(c.feature_collection(hits, OutCrs::Crs84, &members), CRS84)
@@ -30,8 +34,18 @@ fn text(c: &Collection, i: usize, key: &str) -> Option<String> {
 pub async fn clusters(
     State(state): State<Arc<AppState>>,
     Params(q): Params<ClustersQuery>,
+    axum::extract::Query(raw): axum::extract::Query<Vec<(String, String)>>,
+    headers: axum::http::HeaderMap,
 ) -> ApiResult<Response> {
     let s = state.current();
+    let limit = match &q.limit {
+        Some(v) => super::ogc::parse_count("limit", v, 1, usize::MAX)?.min(super::ogc::MAX_LIMIT),
+        None => CLUSTERS_PER_PAGE,
+    };
+    let offset = match &q.offset {
+        Some(v) => super::ogc::parse_count("offset", v, 0, usize::MAX)?,
+        None => 0,
+    };
     if let Some(d) = &q.deadline {
         let known = s.deadline_values();
         if !known.contains(d) {
@@ -69,7 +83,20 @@ pub async fn clusters(
             })
         })
         .collect();
-    Ok(feature_collection(c, &hits))
+    let page: Vec<usize> = hits.iter().skip(offset).take(limit).copied().collect();
+    let keep: Vec<(String, String)> = raw.into_iter().filter(|(k, _)| k != "offset").collect();
+    let base = format!("{}/api/clusters", super::http::base_url(&headers));
+    let links = super::ogc::page_links(&base, &keep, (offset, limit), page.len(), hits.len());
+    let members = format!(
+        r#""numberMatched":{},"numberReturned":{},"links":{}"#,
+        hits.len(),
+        page.len(),
+        Value::Array(links)
+    );
+    Ok(geojson_response(
+        c.feature_collection(&page, OutCrs::Crs84, &members),
+        CRS84,
+    ))
 }
 
 /// `/api/clusters/{id}/readiness`: each rubric item with its points and what counted, the

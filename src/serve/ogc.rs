@@ -320,6 +320,44 @@ fn parse_items_query(
     })
 }
 
+/// The links of one page of `matched` features at `base`: itself, the next page when
+/// there is more, the previous one when this is not the first. `keep` holds the query's
+/// other parameters, repeated in each link.
+pub fn page_links(
+    base: &str,
+    keep: &[(String, String)],
+    (offset, limit): (usize, usize),
+    returned: usize,
+    matched: usize,
+) -> Vec<Value> {
+    let mut links = vec![link(
+        format!("{base}?{}", query_string(keep, offset)),
+        "self",
+        GEOJSON,
+        "this page",
+    )];
+    if offset.saturating_add(returned) < matched {
+        links.push(link(
+            format!("{base}?{}", query_string(keep, offset + returned)),
+            "next",
+            GEOJSON,
+            "next page",
+        ));
+    }
+    if offset > 0 {
+        links.push(link(
+            format!(
+                "{base}?{}",
+                query_string(keep, offset.saturating_sub(limit))
+            ),
+            "prev",
+            GEOJSON,
+            "previous page",
+        ));
+    }
+    links
+}
+
 fn query_string(params: &[(String, String)], offset: usize) -> String {
     let mut parts: Vec<String> = params
         .iter()
@@ -355,31 +393,7 @@ pub async fn items(
     let hits = c.select(&q.selection);
     let page: Vec<usize> = hits.iter().skip(q.offset).take(q.limit).copied().collect();
     let base = format!("{}/collections/{}/items", base_url(&headers), c.id);
-    let mut links = vec![link(
-        format!("{base}?{}", query_string(&q.keep, q.offset)),
-        "self",
-        GEOJSON,
-        "this page",
-    )];
-    if q.offset + page.len() < hits.len() {
-        links.push(link(
-            format!("{base}?{}", query_string(&q.keep, q.offset + page.len())),
-            "next",
-            GEOJSON,
-            "next page",
-        ));
-    }
-    if q.offset > 0 {
-        links.push(link(
-            format!(
-                "{base}?{}",
-                query_string(&q.keep, q.offset.saturating_sub(q.limit))
-            ),
-            "prev",
-            GEOJSON,
-            "previous page",
-        ));
-    }
+    let links = page_links(&base, &q.keep, (q.offset, q.limit), page.len(), hits.len());
     let members = format!(
         r#""numberMatched":{},"numberReturned":{},"links":{}"#,
         hits.len(),

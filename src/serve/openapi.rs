@@ -298,6 +298,8 @@ fn api_paths(paths: &mut Map<String, Value>, s: &Snapshot) {
                 boolean("veto", "a veto problem holds"),
                 query("readiness", "the readiness group: ready, veto, one_or_two, three_or_more, unreachable or out_of_scope", json!({"type": "string", "enum": ReadinessGroup::ALL.map(|g| g.as_str())})),
                 query("campaign_status", "where the cluster stands as of the service's date: accepted, recheck, overdue, due or out_of_scope", json!({"type": "string", "enum": CampaignStatus::ALL.map(|c| c.as_str())})),
+                query("limit", &format!("clusters per page (default {}; at most {} are answered); the `next` link gives the following page", super::api::CLUSTERS_PER_PAGE, super::ogc::MAX_LIMIT), json!({"type": "integer", "minimum": 1, "default": super::api::CLUSTERS_PER_PAGE})),
+                query("offset", "clusters to skip", json!({"type": "integer", "minimum": 0, "default": 0})),
             ],
             &[GEOJSON],
             &[BAD],

@@ -55,6 +55,10 @@ pub struct ClustersQuery {
     pub veto: Option<bool>,
     pub readiness: Option<ReadinessGroup>,
     pub campaign_status: Option<CampaignStatus>,
+    /// Clusters per page, and clusters to skip: read as the OGC items' are
+    /// (`ogc::parse_count`), so a count past any integer is the most there can be.
+    pub limit: Option<String>,
+    pub offset: Option<String>,
 }
 
 /// `/api/outfalls`: the outfalls with a problem.
