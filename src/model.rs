@@ -255,6 +255,13 @@ impl Pipe {
     }
 }
 
+/// A district or county (区县).
+#[derive(Debug, Clone)]
+pub struct District {
+    pub name: String,
+    pub geom: MultiPolygon,
+}
+
 /// Pipes counted by what decided their direction of flow.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct FlowCounts {
@@ -408,6 +415,7 @@ pub struct Layers {
     pub rivers: Vec<River>,
     pub inspections: Vec<Inspection>,
     pub manholes: Vec<Manhole>,
+    pub districts: Vec<District>,
     /// How the pipes' directions of flow were decided (`network::flow::orient`).
     pub flow: FlowCounts,
     pub findings: Vec<LoadFinding>,

@@ -22,6 +22,8 @@ pub struct Context<'a> {
     pub plants: AreaIndex,
     pub clusters: AreaIndex,
     pub parks: AreaIndex,
+    /// The districts (区县), when the workspace has them.
+    pub districts: AreaIndex,
     /// The Yangtze main stem (item = river index).
     pub main_stem: LineIndex,
     /// Clusters as `Geometry`, for distance queries.
@@ -108,6 +110,12 @@ impl<'a> Context<'a> {
                     AreaIndex::new(layers.plants.iter().enumerate().map(|(i, p)| (i, &p.geom)));
                 let clusters = AreaIndex::new(cluster_geoms.iter().enumerate());
                 let parks = AreaIndex::new(park_geoms.iter().enumerate());
+                let district_geoms: Vec<Geometry> = layers
+                    .districts
+                    .iter()
+                    .map(|d| Geometry::MultiPolygon(d.geom.clone()))
+                    .collect();
+                let districts = AreaIndex::new(district_geoms.iter().enumerate());
                 let main_stem = LineIndex::new(
                     layers
                         .rivers
@@ -116,11 +124,20 @@ impl<'a> Context<'a> {
                         .filter(|(_, r)| r.main_stem)
                         .map(|(i, r)| (i, &r.geom)),
                 );
-                rest = Some((outfalls, plants, clusters, parks, main_stem, cluster_geoms));
+                rest = Some((
+                    outfalls,
+                    plants,
+                    clusters,
+                    parks,
+                    districts,
+                    main_stem,
+                    cluster_geoms,
+                ));
             });
         });
         let built = "every index is built in the scope above";
-        let (outfalls, plants, clusters, parks, main_stem, cluster_geoms) = rest.expect(built);
+        let (outfalls, plants, clusters, parks, districts, main_stem, cluster_geoms) =
+            rest.expect(built);
         Context {
             network: network.expect(built),
             sewers: sewers.expect(built),
@@ -129,6 +146,7 @@ impl<'a> Context<'a> {
             plants,
             clusters,
             parks,
+            districts,
             main_stem,
             cluster_geoms,
             park_by_id: by_id(layers.parks.iter().map(|p| p.id.as_str())),
@@ -150,6 +168,15 @@ impl<'a> Context<'a> {
     pub fn cluster_at(&self, at: Coord) -> Option<usize> {
         let clusters = &self.layers.clusters;
         smallest_id_holding(&self.clusters, at, |i| (&clusters[i].geom, &clusters[i].id))
+    }
+
+    /// The district whose polygon holds `at`; where boundaries overlap, the first name.
+    pub fn district_at(&self, at: Coord) -> Option<&'a str> {
+        let districts = &self.layers.districts;
+        smallest_id_holding(&self.districts, at, |i| {
+            (&districts[i].geom, &districts[i].name)
+        })
+        .map(|i| districts[i].name.as_str())
     }
 
     /// The park whose polygon holds `at`; with overlapping parks, the smallest id.

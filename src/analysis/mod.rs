@@ -55,6 +55,8 @@ use problem::Problem;
 #[derive(Debug, Clone)]
 pub struct ClusterResult {
     pub park: Option<usize>,
+    /// Its park's district, else the district (区县) holding it.
+    pub district: Option<String>,
     pub park_level: Option<ParkLevel>,
     pub corridor: Corridor,
     pub enterprise_count: usize,
@@ -146,6 +148,9 @@ pub fn analyze(layers: &Layers, project: &Project) -> Analysis {
             let (deadline, deadline_reason) = deadlines::deadline(&project.deadlines, &facts);
             ClusterResult {
                 park,
+                district: park_ref
+                    .and_then(|p| p.district.clone())
+                    .or_else(|| ctx.district_at(c.rep).map(String::from)),
                 park_level: facts.park_level,
                 corridor,
                 enterprise_count: facts.enterprise_count,

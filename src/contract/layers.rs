@@ -21,6 +21,9 @@ pub enum LayerKind {
     /// The manholes and other points of a pipeline survey (管点): points or a table with
     /// coordinate columns.
     Manholes,
+    /// District and county boundaries (区县): drawn under everything, and the district of
+    /// a cluster whose park names none.
+    Districts,
 }
 
 /// A field of a layer: its canonical name, aliases, and whether the layer is unusable without it.
@@ -115,6 +118,8 @@ const MANHOLE_FIELDS: &[FieldSpec] = &[
     field("invert_m", &["井底高程"], false),
     field("feature", &["附属物", "特征"], false),
 ];
+
+const DISTRICT_FIELDS: &[FieldSpec] = &[field("name", &["名称", "区县名称"], true)];
 
 const RIVER_FIELDS: &[FieldSpec] = &[field("name", &["名称"], false)];
 
@@ -242,7 +247,7 @@ pub fn manual_field(layer: LayerKind, name: &str) -> Option<&'static ManualField
 }
 
 impl LayerKind {
-    pub const ALL: [LayerKind; 9] = [
+    pub const ALL: [LayerKind; 10] = [
         LayerKind::Parks,
         LayerKind::Clusters,
         LayerKind::Enterprises,
@@ -252,6 +257,7 @@ impl LayerKind {
         LayerKind::Rivers,
         LayerKind::Inspections,
         LayerKind::Manholes,
+        LayerKind::Districts,
     ];
 
     /// The canonical layer name, also the name zdz writes.
@@ -266,6 +272,7 @@ impl LayerKind {
             LayerKind::Rivers => "rivers",
             LayerKind::Inspections => "inspections",
             LayerKind::Manholes => "manholes",
+            LayerKind::Districts => "districts",
         }
     }
 
@@ -281,6 +288,7 @@ impl LayerKind {
             LayerKind::Rivers => &["水系", "河流"],
             LayerKind::Inspections => &["排查记录", "巡查记录"],
             LayerKind::Manholes => &["管点", "检查井", "窨井"],
+            LayerKind::Districts => &["区县", "行政区"],
         }
     }
 
@@ -296,6 +304,7 @@ impl LayerKind {
             LayerKind::Rivers => "水系 rivers",
             LayerKind::Inspections => "排查记录 inspections",
             LayerKind::Manholes => "管点 manholes",
+            LayerKind::Districts => "区县 districts",
         }
     }
 
@@ -310,6 +319,7 @@ impl LayerKind {
             LayerKind::Rivers => RIVER_FIELDS,
             LayerKind::Inspections => INSPECTION_FIELDS,
             LayerKind::Manholes => MANHOLE_FIELDS,
+            LayerKind::Districts => DISTRICT_FIELDS,
         }
     }
 
@@ -323,7 +333,7 @@ impl LayerKind {
             LayerKind::Outfalls => Some("outfall_id"),
             LayerKind::Plants => Some("plant_id"),
             LayerKind::Manholes => Some("node_id"),
-            LayerKind::Rivers | LayerKind::Inspections => None,
+            LayerKind::Rivers | LayerKind::Inspections | LayerKind::Districts => None,
         }
     }
 

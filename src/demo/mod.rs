@@ -975,5 +975,37 @@ pub fn generate(rivers_path: Option<&Path>, out: &Path, seed: u64, scale: usize)
     write_inspections(&out.join("inspections.csv"), &layers.inspections)?;
     // Copy the bytes, not the permissions: a rivers file given may be read-only.
     std::fs::write(out.join("rivers.geojson"), rivers)?;
+    write_districts(&out.join("districts.geojson"))?;
     Ok(())
+}
+
+/// Chongqing's 38 districts and counties as an Amap export has them (GCJ-02; simplified to
+/// about 80 m from tests/data/districts, GaryBikini/ChinaAdminDivisonSHP, MIT).
+const GCJ02_DISTRICTS: &str = include_str!("chongqing_districts_gcj02.geojson");
+
+/// The districts, corrected from GCJ-02 to WGS84 as zdz corrects a tagged layer, with
+/// their names and codes.
+fn write_districts(path: &Path) -> Result<()> {
+    let fc: geojson::FeatureCollection = GCJ02_DISTRICTS
+        .parse()
+        .context("the built-in districts are GeoJSON")?;
+    let mut features = Vec::with_capacity(fc.features.len());
+    for f in fc.features {
+        let Some(g) = f.geometry else { continue };
+        let mut geom: Geometry = g.try_into().context("a district's geometry")?;
+        crs::to_wgs84_from_tag(&mut geom, crate::project::CoordTag::Gcj02);
+        let props = f.properties.unwrap_or_default();
+        features.push(json!({
+            "type": "Feature",
+            "properties": {
+                "name": props.get("name"),
+                "adcode": props.get("adcode"),
+                "note": "区县界：高德 GCJ-02 数据纠偏至 WGS84 (Amap boundaries corrected to WGS84)",
+            },
+            "geometry": geojson::Geometry::new(geojson::GeometryValue::from(&geom)),
+        }));
+    }
+    let text =
+        serde_json::to_string(&json!({ "type": "FeatureCollection", "features": features }))?;
+    std::fs::write(path, text).with_context(|| format!("{}: cannot write", path.display()))
 }

@@ -41,7 +41,7 @@ fn fits(kind: LayerKind, shape: Shape) -> bool {
         Pipes => matches!(shape, Shape::Line | Shape::None),
         Outfalls | Manholes => matches!(shape, Shape::Point | Shape::None),
         Enterprises | Plants => matches!(shape, Shape::Point | Shape::Polygon | Shape::None),
-        Parks | Clusters => shape == Shape::Polygon,
+        Parks | Clusters | Districts => shape == Shape::Polygon,
         Rivers => matches!(shape, Shape::Line | Shape::Polygon),
         Inspections => matches!(shape, Shape::Point | Shape::None),
     }

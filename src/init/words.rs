@@ -108,6 +108,17 @@ pub fn layer_words(kind: LayerKind) -> &'static [&'static str] {
             "samples",
             "patrol",
         ],
+        LayerKind::Districts => &[
+            "区县",
+            "行政区",
+            "行政区划",
+            "区界",
+            "县界",
+            "district",
+            "districts",
+            "county",
+            "counties",
+        ],
         LayerKind::Manholes => &[
             "管点",
             "检查井",
@@ -277,6 +288,7 @@ pub fn field_words(kind: LayerKind, field: &str) -> &'static [&'static str] {
             "inflow",
             "flow",
         ],
+        (Districts, "name") => &["区县名", "行政区名称", "name", "qxmc"],
         (Rivers, "name") => &["河流名称", "河名", "水体名称", "中文名", "名字", "name"],
         (Inspections, "outfall_id") => &["排水口编号", "排口代码", "outfall"],
         (Inspections, "date") => &[

@@ -116,11 +116,7 @@ impl RunInput {
     /// The run as the ledger records it, from the loaded workspace and its analysis.
     pub fn new(loaded: &Loaded, analysis: &Analysis) -> RunInput {
         let l = &loaded.layers;
-        let district = |c: usize| {
-            analysis.clusters[c]
-                .park
-                .and_then(|p| l.parks[p].district.clone())
-        };
+        let district = |c: usize| analysis.clusters[c].district.clone();
         let index = crate::analysis::context::by_id(l.clusters.iter().map(|c| c.id.as_str()));
         let is_date = |d: &str| crate::load::values::parse_date(d).is_ok() && d.len() == 10;
         let problems = analysis

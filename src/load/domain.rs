@@ -9,8 +9,8 @@ use super::read::RawFeature;
 use super::values;
 use crate::contract::{AnswerKind, LayerKind, MANUAL_FIELDS};
 use crate::model::{
-    Answer, Answers, Cluster, Enterprise, FindingKind, FlowBasis, Inspection, LoadFinding, Manhole,
-    Outfall, Park, Pipe, PipeLevels, Plant, River,
+    Answer, Answers, Cluster, District, Enterprise, FindingKind, FlowBasis, Inspection,
+    LoadFinding, Manhole, Outfall, Park, Pipe, PipeLevels, Plant, River,
 };
 
 /// Builds one layer's features (or a run of them) and collects their findings.
@@ -235,6 +235,22 @@ impl<'a> Builder<'a> {
             geom,
             id,
         })
+    }
+
+    /// A district (区县); one without a name is reported and skipped.
+    pub fn district(&mut self, raw: &mut RawFeature) -> Option<District> {
+        let Some(name) = Self::text(raw, "name") else {
+            let id = format!("fid:{}", raw.fid.unwrap_or(0));
+            self.finding(
+                &id,
+                FindingKind::Value,
+                "no `name`; district skipped".into(),
+                false,
+            );
+            return None;
+        };
+        let geom = self.clean(&name, raw, |_| false, geometry::polygonal)?;
+        Some(District { name, geom })
     }
 
     pub fn cluster(&mut self, raw: &mut RawFeature) -> Option<Cluster> {

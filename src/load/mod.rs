@@ -94,11 +94,12 @@ pub fn load(arg: &str) -> Result<Loaded> {
         .collect::<Result<_>>()?;
     check_all_in_china_or_none(&opened, &layer_bounds)?;
 
-    // The working zone follows the features being analysed, not the rivers around them.
+    // The working zone follows the features being analysed, not the rivers and districts
+    // around them.
     let mut bounds: Option<[f64; 4]> = None;
     let mut river_bounds: Option<[f64; 4]> = None;
     for (layer, b) in opened.iter().zip(&layer_bounds) {
-        let target = if layer.source.kind == LayerKind::Rivers {
+        let target = if matches!(layer.source.kind, LayerKind::Rivers | LayerKind::Districts) {
             &mut river_bounds
         } else {
             &mut bounds
@@ -151,6 +152,7 @@ pub fn load(arg: &str) -> Result<Loaded> {
             Features::Rivers(f) => layers.rivers = f,
             Features::Inspections(f) => layers.inspections = f,
             Features::Manholes(f) => layers.manholes = f,
+            Features::Districts(f) => layers.districts = f,
         }
         layers
             .fields
@@ -240,6 +242,7 @@ enum Features {
     Rivers(Vec<crate::model::River>),
     Inspections(Vec<crate::model::Inspection>),
     Manholes(Vec<crate::model::Manhole>),
+    Districts(Vec<crate::model::District>),
 }
 
 /// A layer read and built: its report, features, findings and GDAL's warnings.
@@ -276,6 +279,7 @@ fn build_layer(
         LayerKind::Manholes => {
             read_and_build(at, &|b, r| b.manhole(r, scale))?.map(Features::Manholes)
         }
+        LayerKind::Districts => read_and_build(at, &|b, r| b.district(r))?.map(Features::Districts),
         LayerKind::Outfalls => read_and_build(at, &|b, r| b.outfalls(r))?.map(Features::Outfalls),
         LayerKind::Plants => read_and_build(at, &|b, r| b.plant(r, scale))?.map(Features::Plants),
         LayerKind::Rivers => {

@@ -52,7 +52,7 @@ pub fn by_name(layer: &str, o: Outcome) -> Option<Vec<OutFeature>> {
 pub fn is_from_workspace(layer: &str) -> bool {
     matches!(
         layer,
-        "pipes" | "manholes" | "plants" | "parks" | "rivers" | "yangtze_band"
+        "pipes" | "manholes" | "plants" | "parks" | "rivers" | "districts" | "yangtze_band"
     )
 }
 
@@ -65,6 +65,7 @@ pub fn has_workspace_features(layer: &str, loaded: &Loaded) -> bool {
         "plants" => !l.plants.is_empty(),
         "parks" => !l.parks.is_empty(),
         "rivers" => !l.rivers.is_empty(),
+        "districts" => !l.districts.is_empty(),
         "yangtze_band" => l.rivers.iter().any(|r| r.main_stem),
         _ => false,
     }
@@ -78,6 +79,7 @@ pub fn from_workspace(layer: &str, loaded: &Loaded) -> Option<Vec<OutFeature>> {
         "plants" => plants(loaded),
         "parks" => parks(loaded),
         "rivers" => rivers(loaded),
+        "districts" => districts(loaded),
         _ => return None,
     })
 }
@@ -98,7 +100,7 @@ pub fn clusters(o: Outcome) -> Vec<OutFeature> {
                 "park_id": park.map(|p| p.id.clone()).or_else(|| c.park_id.clone()),
                 "park_name": park.and_then(|p| p.name.clone()),
                 "park_level": r.park_level.map(|l| l.as_str()),
-                "district": park.and_then(|p| p.district.clone()),
+                "district": r.district,
                 "demo": c.demo,
                 "demo_candidate": c.demo_candidate,
                 "demo_target_date": c.demo_candidate.then(|| loaded.project.demo.target_date.clone()),
@@ -455,6 +457,20 @@ pub fn pipes(loaded: &Loaded) -> Vec<OutFeature> {
             id: p.id.clone(),
             geom: Some(Geometry::LineString(p.geom.clone())),
             properties: json_properties(PIPE_COLUMNS.map(|(name, _)| name), pipe_values(p)),
+        })
+        .collect()
+}
+
+/// The districts (区县) as loaded.
+pub fn districts(loaded: &Loaded) -> Vec<OutFeature> {
+    loaded
+        .layers
+        .districts
+        .iter()
+        .map(|d| OutFeature {
+            id: d.name.clone(),
+            geom: Some(Geometry::MultiPolygon(d.geom.clone())),
+            properties: object(json!({ "name": d.name })),
         })
         .collect()
 }

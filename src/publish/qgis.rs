@@ -16,7 +16,7 @@ pub const GROUPS: [(&str, &[&str]); 6] = [
     ("网 Network", &["pipes", "manholes"]),
     (
         "组团 Clusters",
-        &["clusters", "parks", "yangtze_band", "rivers"],
+        &["clusters", "parks", "yangtze_band", "rivers", "districts"],
     ),
 ];
 

@@ -79,6 +79,7 @@ pub fn summary(o: Outcome, timings: &Timings) -> Value {
                 crate::contract::LayerKind::Rivers => layers.rivers.len(),
                 crate::contract::LayerKind::Inspections => layers.inspections.len(),
                 crate::contract::LayerKind::Manholes => layers.manholes.len(),
+                crate::contract::LayerKind::Districts => layers.districts.len(),
             };
             let mut v = serde_json::to_value(r).unwrap_or(Value::Null);
             v["features_used"] = json!(used);

@@ -229,7 +229,7 @@ fn cluster_sheet(o: Outcome<'_>, scope: Scope) -> Sheet<'_> {
                             crate::model::ParkLevel::Provincial => "省级",
                         })
                     }),
-                    opt_text(park.and_then(|p| p.district.as_ref())),
+                    opt_text(r.district.as_ref()),
                     yes_no(c.demo),
                     Cell::Number(r.enterprise_count as f64),
                     yes_no(r.corridor.in_corridor),

@@ -99,8 +99,7 @@ pub fn document(o: Outcome, maps: &MapIndex) -> anyhow::Result<Document> {
             .cluster_id
             .as_deref()
             .and_then(|c| index.get(c))
-            .and_then(|c| a.clusters[*c].park)
-            .and_then(|pk| l.parks[pk].district.clone())
+            .and_then(|c| a.clusters[*c].district.clone())
             .unwrap_or_else(|| "组团外".into());
         *by_district.entry(district).or_default() += 1;
     }
@@ -192,9 +191,7 @@ pub fn document(o: Outcome, maps: &MapIndex) -> anyhow::Result<Document> {
             let mut row = vec![
                 c.id.clone(),
                 c.name.clone().unwrap_or_default(),
-                r.park
-                    .and_then(|p| l.parks[p].district.clone())
-                    .unwrap_or_default(),
+                r.district.clone().unwrap_or_default(),
                 r.deadline.clone(),
                 s.map_or("—".into(), |s| format!("{}", round2(s.score))),
                 o.readiness.group(*i).label_zh().into(),
@@ -230,12 +227,7 @@ pub fn document(o: Outcome, maps: &MapIndex) -> anyhow::Result<Document> {
 /// district, score and actions to ready, and the demonstration list with its candidates.
 fn campaign_section(o: Outcome, b: &mut Vec<Block>) {
     let (l, a, campaign) = (&o.loaded.layers, o.analysis, o.campaign);
-    let district = |i: usize| {
-        a.clusters[i]
-            .park
-            .and_then(|p| l.parks[p].district.clone())
-            .unwrap_or_default()
-    };
+    let district = |i: usize| a.clusters[i].district.clone().unwrap_or_default();
     b.push(Block::Heading(
         1,
         format!("建设进度 Campaign status（截至 {}）", campaign.as_of),

@@ -115,7 +115,7 @@ fn cover(ctx: &Ctx, b: &mut Vec<Block>) {
                 "{} · {} · {}",
                 park.and_then(|p| p.name.clone())
                     .unwrap_or_else(|| "园区未注明".into()),
-                park.and_then(|p| p.district.clone()).unwrap_or_default(),
+                r.district.clone().unwrap_or_default(),
                 level_zh(r.park_level)
             ),
             format!("完成时限 {} ({})", r.deadline, r.deadline_reason),

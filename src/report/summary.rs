@@ -171,8 +171,7 @@ fn basics(o: Outcome, i: usize, b: &mut Vec<Block>) {
         ),
         (
             "所在区县".into(),
-            park.and_then(|p| p.district.clone())
-                .unwrap_or_else(|| "未注明".into()),
+            r.district.clone().unwrap_or_else(|| "未注明".into()),
         ),
         (
             "完成时限".into(),

@@ -46,7 +46,7 @@ pub struct Snapshot {
 }
 
 /// The collections, in the order the service lists them: id, title, description.
-const COLLECTIONS: [(&str, &str, &str); 9] = [
+const COLLECTIONS: [(&str, &str, &str); 10] = [
     (
         "clusters",
         "组团 Clusters",
@@ -83,6 +83,11 @@ const COLLECTIONS: [(&str, &str, &str); 9] = [
         "Treatment plants with capacity, inflow and load rate",
     ),
     ("parks", "园区 Parks", "Industrial parks as loaded"),
+    (
+        "districts",
+        "区县 Districts",
+        "District and county boundaries (区县), drawn under everything",
+    ),
     (
         "rivers",
         "水系 Rivers",

@@ -79,6 +79,11 @@ fn layers(style: &LayerStyle) -> Vec<Value> {
             }
             out
         }
+        "districts" => vec![with(json!({
+            "id": "districts-outline",
+            "type": "line",
+            "paint": { "line-color": paint_color(style), "line-width": 1.0, "line-opacity": 0.7 },
+        }))],
         "parks" => vec![with(json!({
             "id": "parks-outline",
             "type": "line",
@@ -193,6 +198,7 @@ fn id_property(layer: &str) -> Option<&'static str> {
         "enterprises" => "enterprise_id",
         "plants" => "plant_id",
         "parks" => "park_id",
+        "districts" => "name",
         _ => return None,
     })
 }
@@ -201,7 +207,8 @@ fn id_property(layer: &str) -> Option<&'static str> {
 /// `basemap` an XYZ raster URL template to draw underneath, if any.
 pub fn style(styles: &[LayerStyle], present: &[&str], base: &str, basemap: Option<&str>) -> Value {
     // Drawn bottom to top.
-    const ORDER: [&str; 9] = [
+    const ORDER: [&str; 10] = [
+        "districts",
         "parks",
         "clusters",
         "rivers",

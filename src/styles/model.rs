@@ -232,6 +232,7 @@ pub fn styles(schedule: &[DeadlineRule]) -> Vec<LayerStyle> {
         parks_style(),
         rivers_style(),
         yangtze_band_style(),
+        districts_style(),
     ]
 }
 
@@ -486,6 +487,27 @@ fn parks_style() -> LayerStyle {
         labels: Some(Labels {
             expression: "coalesce(\"name\", \"park_id\")".into(),
             max_scale: 500_000.0,
+        }),
+    }
+}
+
+/// 区县: grey boundaries under everything, named at city scale.
+fn districts_style() -> LayerStyle {
+    LayerStyle {
+        layer: "districts",
+        title: "区县 Districts",
+        shape: Shape::Polygon,
+        renderer: Renderer::Single {
+            color: [115, 115, 115, 255],
+        },
+        outline: None,
+        marker: ("circle", 2.0),
+        width: 0.6,
+        fill_alpha: 0,
+        arrows: false,
+        labels: Some(Labels {
+            expression: "\"name\"".into(),
+            max_scale: 2_000_000.0,
         }),
     }
 }

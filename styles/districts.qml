@@ -1,0 +1,6 @@
+<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
+<qgis version="3.22.16" styleCategories="Symbology|Labeling" labelsEnabled="1">
+<renderer-v2 type="singleSymbol" symbollevels="0" enableorderby="0" forceraster="0"><symbols><symbol type="fill" name="0" alpha="1" clip_to_extent="1" force_rhr="0"><layer class="SimpleFill" enabled="1" pass="0" locked="0"><Option type="Map"><Option name="color" type="QString" value="115,115,115,0"/><Option name="style" type="QString" value="no"/><Option name="outline_color" type="QString" value="115,115,115,255"/><Option name="outline_width" type="QString" value="0.6"/><Option name="outline_width_unit" type="QString" value="MM"/></Option></layer></symbol></symbols></renderer-v2>
+<labeling type="simple"><settings calloutType="simple"><text-style fieldName="&quot;name&quot;" isExpression="1" fontFamily="Noto Sans CJK SC" fontSize="8" fontSizeUnit="Point" textColor="40,40,40,255" textOpacity="1"><text-buffer bufferDraw="1" bufferSize="0.7" bufferSizeUnits="MM" bufferColor="255,255,255,255" bufferOpacity="0.9"/></text-style><text-format wrapChar="" multilineAlign="0"/><placement placement="1" dist="1" distUnits="MM"/><rendering scaleVisibility="1" scaleMin="2000000" scaleMax="0" obstacle="1" displayAll="0"/></settings></labeling>
+<layerGeometryType>2</layerGeometryType>
+</qgis>
