@@ -136,8 +136,12 @@ fn sixty_four_clients_asking_for_10000_pipes_keep_memory_bounded_and_flat() {
             .map(|_| {
                 let url = page_url.clone();
                 std::thread::spawn(move || {
+                    // A fresh connection per request: on a loaded machine a pooled one
+                    // may be closed by the server while idle and fail on reuse
+                    // (IncompleteMessage), which says nothing about memory.
                     let c = reqwest::blocking::Client::builder()
                         .timeout(Duration::from_secs(120))
+                        .pool_max_idle_per_host(0)
                         .build()
                         .unwrap();
                     for _ in 0..2 {

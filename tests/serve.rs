@@ -665,14 +665,20 @@ fn the_services_qlr_gives_qgis_every_collection_live_and_styled() {
     let (tiles, features): (Vec<_>, Vec<_>) = layers
         .iter()
         .partition(|(name, _)| name.ends_with("(tiles)"));
-    assert_eq!(features.len(), 8, "{report}");
+    assert_eq!(features.len(), 9, "{report}");
     for (name, l) in features {
         assert_eq!(l["valid"], true, "{name}: {l}");
         assert_eq!(l["provider"], "OAPIF", "{name}");
-        assert_eq!(l["renderer"], "categorizedSymbol", "{name}");
+        // The district boundaries are one grey line; every other layer is by class.
+        let renderer = if name.contains("Districts") {
+            "singleSymbol"
+        } else {
+            "categorizedSymbol"
+        };
+        assert_eq!(l["renderer"], renderer, "{name}");
     }
     // The same collections as vector tiles, with QGIS's own tile renderer.
-    assert_eq!(tiles.len(), 8, "{report}");
+    assert_eq!(tiles.len(), 9, "{report}");
     for (name, l) in tiles {
         assert_eq!(l["valid"], true, "{name}: {l}");
         assert_eq!(l["renderer"], "basic", "{name}");
