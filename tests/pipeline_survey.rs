@@ -233,7 +233,8 @@ fn a_sewage_pipe_entering_a_storm_manhole_is_one_cross_connection_point_at_that_
         .find(|p| p.code.as_str() == "CROSS_CONNECTION_POINT")
         .unwrap();
     assert_eq!(p.severity.as_str(), "high");
-    assert!(p.detail.contains("in WS1; out YS2"), "{}", p.detail);
+    assert!(p.detail.contains("流入 WS1，流出 YS2"), "{}", p.detail);
+    assert!(p.detail_en.contains("in WS1; out YS2"), "{}", p.detail_en);
     // The storm outfall sees the sewage too.
     assert!(codes(&a, "outfalls", "YS1").contains(&"STORM_CROSS_CONNECTION"));
 }

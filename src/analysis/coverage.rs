@@ -32,11 +32,9 @@ pub fn uncovered(
             continue;
         }
         let nearest = ctx.sewers.nearest(&e.geom).map(|(_, d)| d);
-        let detail = match nearest {
-            Some(n) => {
-                format!("nearest sewage or combined pipe {n:.1} m away (coverage_m = {d} m)")
-            }
-            None => format!("no sewage or combined pipe in the workspace (coverage_m = {d} m)"),
+        let detail = crate::contract::Detail::Uncovered {
+            nearest_m: nearest,
+            within_m: d,
         };
         out.push(
             Problem::new(

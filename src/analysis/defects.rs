@@ -16,7 +16,9 @@ pub fn defects(ctx: &Context) -> Vec<Problem> {
                 ProblemCode::PipeDefect,
                 LayerKind::Pipes,
                 &p.id,
-                format!("defect grade {}", p.defect_grade.unwrap_or_default()),
+                crate::contract::Detail::Defect {
+                    grade: p.defect_grade.unwrap_or_default(),
+                },
             )
             .at(Geometry::LineString(p.geom.clone()))
         })

@@ -18,7 +18,7 @@ pub fn not_connected(ctx: &Context) -> Vec<Problem> {
                 ProblemCode::EnterpriseNotConnected,
                 LayerKind::Enterprises,
                 &e.id,
-                "declared not connected to the sewer (纳管 = 否)".into(),
+                crate::contract::Detail::NotConnected,
             )
             .at(Geometry::Point(e.rep.into()))
         })
@@ -45,10 +45,9 @@ pub fn outside_cluster(ctx: &Context, m: &Membership) -> Vec<Problem> {
                     ProblemCode::EnterpriseOutsideCluster,
                     LayerKind::Enterprises,
                     &e.id,
-                    format!(
-                        "inside park {} but in none of its clusters",
-                        layers.parks[park].id
-                    ),
+                    crate::contract::Detail::OutsideCluster {
+                        park: layers.parks[park].id.clone(),
+                    },
                 )
                 .at(Geometry::Point(e.rep.into())),
             );

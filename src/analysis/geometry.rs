@@ -15,7 +15,7 @@ pub fn invalid(layers: &Layers) -> Vec<Problem> {
                 ProblemCode::InvalidGeometry,
                 f.layer,
                 &f.feature_id,
-                f.message.clone(),
+                crate::contract::Detail::Text(f.message.clone()),
             );
             p.geom = f.geom.clone();
             p

@@ -6,7 +6,8 @@
 
 use std::collections::HashMap;
 
-use crate::contract::ProblemCode;
+use crate::contract::details::Over;
+use crate::contract::{Detail, ProblemCode};
 use crate::model::{Inspection, Layers, Weather};
 use crate::project::Params;
 
@@ -61,41 +62,46 @@ pub fn findings(
     latest: &Latest,
     inspections: &[Inspection],
     params: &Params,
-) -> Vec<(ProblemCode, String)> {
+) -> Vec<(ProblemCode, Detail)> {
     let mut out = Vec::new();
     if let Some(d) = latest.dry.map(|d| &inspections[d])
         && d.flowing == Some(true)
     {
         out.push((
             ProblemCode::DryWeatherFlow,
-            format!(
-                "flowing in dry weather at the latest dry-weather inspection, {} ({}){}",
-                d.date_text(),
-                d.row,
-                d.inspector
-                    .as_deref()
-                    .map(|who| format!(", by {who}"))
-                    .unwrap_or_default()
-            ),
+            Detail::DryFlow {
+                date: d.date_text(),
+                row: d.row.clone(),
+                inspector: d.inspector.clone(),
+            },
         ));
     }
     if let Some(s) = latest.sample.map(|s| &inspections[s]) {
         let mut over = Vec::new();
         if let Some(cod) = s.cod_mgl.filter(|v| *v > params.storm_cod_mgl) {
-            over.push(format!("COD {cod} mg/L > {} mg/L", params.storm_cod_mgl));
+            over.push(Over {
+                what_zh: "COD",
+                what_en: "COD",
+                value: cod,
+                limit: params.storm_cod_mgl,
+            });
         }
         if let Some(n) = s.nh3n_mgl.filter(|v| *v > params.storm_nh3n_mgl) {
-            over.push(format!("NH3-N {n} mg/L > {} mg/L", params.storm_nh3n_mgl));
+            over.push(Over {
+                what_zh: "氨氮",
+                what_en: "NH3-N",
+                value: n,
+                limit: params.storm_nh3n_mgl,
+            });
         }
         if !over.is_empty() {
             out.push((
                 ProblemCode::StormOutfallPolluted,
-                format!(
-                    "latest sample {} ({}): {}",
-                    s.date_text(),
-                    s.row,
-                    over.join(", ")
-                ),
+                Detail::Polluted {
+                    date: s.date_text(),
+                    row: s.row.clone(),
+                    over,
+                },
             ));
         }
     }

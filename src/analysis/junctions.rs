@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use super::context::Context;
 use super::problem::{Problem, stable_id};
-use crate::contract::{LayerKind, ProblemCode, Severity};
+use crate::contract::{Detail, LayerKind, ProblemCode, Severity};
 use crate::model::{Pipe, PipeKind};
 use crate::network::flow::end_inverts;
 
@@ -65,10 +65,12 @@ fn at_node(ctx: &Context, node: NodeIndex) -> Vec<Problem> {
                         ProblemCode::PipeInvertStepUp,
                         LayerKind::Pipes,
                         &leaving.id,
-                        format!(
-                            "{} leaves at invert {up:.3} m, {step:.3} m above {} arriving at {arrival:.3} m (管底倒挂)",
-                            leaving.id, pipes[i].id
-                        ),
+                        Detail::StepUp {
+                            leaving: leaving.id.clone(),
+                            up_m: up,
+                            arriving: pipes[i].id.clone(),
+                            arrival_m: arrival,
+                        },
                     )
                     .at(line()),
                 );
@@ -87,10 +89,12 @@ fn at_node(ctx: &Context, node: NodeIndex) -> Vec<Problem> {
                     ProblemCode::PipeDiameterDecrease,
                     LayerKind::Pipes,
                     &leaving.id,
-                    format!(
-                        "DN{d:.0} {} leaves DN{wide:.0} {} (大管接小管)",
-                        leaving.id, pipes[i].id
-                    ),
+                    Detail::Narrows {
+                        leaving: leaving.id.clone(),
+                        dn: d,
+                        arriving: pipes[i].id.clone(),
+                        wider_dn: wide,
+                    },
                 )
                 .at(line()),
             );
@@ -113,20 +117,8 @@ fn cross_connections(
     let sewage = |p: &Pipe| p.kind.carries_sewage();
     let storm = |p: &Pipe| p.kind == PipeKind::Storm;
     let directions = [
-        (
-            of(into, sewage),
-            of(out, storm),
-            Severity::High,
-            "污水接入雨水",
-            "sewage into storm",
-        ),
-        (
-            of(into, storm),
-            of(out, sewage),
-            Severity::Medium,
-            "雨水接入污水",
-            "storm into sewage",
-        ),
+        (of(into, sewage), of(out, storm), Severity::High),
+        (of(into, storm), of(out, sewage), Severity::Medium),
     ];
     let manhole = ctx
         .network
@@ -139,24 +131,21 @@ fn cross_connections(
     directions
         .into_iter()
         .filter(|(i, o, ..)| !i.is_empty() && !o.is_empty())
-        .map(|(i, o, severity, zh, en)| {
+        .map(|(i, o, severity)| {
             let (layer, feature) = match manhole {
                 Some(m) => (LayerKind::Manholes, m.id.clone()),
                 None => (LayerKind::Pipes, pipes[o[0]].id.clone()),
-            };
-            let place = match manhole {
-                Some(m) => format!("at manhole {}", m.id),
-                None => "at an unsurveyed node".to_string(),
             };
             let mut p = Problem::new(
                 ProblemCode::CrossConnectionPoint,
                 layer,
                 &feature,
-                format!(
-                    "{zh} ({en}) {place}: in {}; out {}",
-                    ids(ctx, &i),
-                    ids(ctx, &o)
-                ),
+                Detail::CrossConnection {
+                    sewage_into_storm: severity == Severity::High,
+                    manhole: manhole.map(|m| m.id.clone()),
+                    pipes_in: ids(ctx, &i),
+                    pipes_out: ids(ctx, &o),
+                },
             )
             .at(at.clone());
             p.severity = severity;

@@ -13,7 +13,7 @@ use super::attribution::{OutfallAttribution, outfall_cluster};
 use super::context::Context;
 use super::inspections::{self, Latest};
 use super::problem::{Problem, Trace};
-use crate::contract::{LayerKind, ProblemCode};
+use crate::contract::{Detail, LayerKind, ProblemCode};
 use crate::model::{Outfall, OutfallKind};
 
 /// What an outfall is, for styling and filtering.
@@ -161,7 +161,7 @@ fn one_outfall(
     };
     let here = Geometry::Point(o.geom);
     let mut codes = Vec::new();
-    let mut add = |code: ProblemCode, detail: String, distance: Option<f64>| {
+    let mut add = |code: ProblemCode, detail: Detail, distance: Option<f64>| {
         codes.push(code);
         let mut p = Problem::new(code, LayerKind::Outfalls, &o.id, detail)
             .at(here.clone())
@@ -172,12 +172,9 @@ fn one_outfall(
 
     if matched.is_none() && plant.is_none() {
         let nearest = ctx.pipe_ends.nearest(o.geom.0).map(|(_, d)| d);
-        let detail = match nearest {
-            Some(d) => format!(
-                "nearest pipe downstream end {d:.1} m away (outfall_match_m = {} m); source unknown",
-                params.outfall_match_m
-            ),
-            None => "no pipe in the workspace; source unknown".into(),
+        let detail = Detail::Unmatched {
+            nearest_m: nearest,
+            within_m: params.outfall_match_m,
         };
         add(ProblemCode::OutfallUnmatched, detail, nearest);
     }
@@ -186,27 +183,22 @@ fn one_outfall(
         let pipe = &layers.pipes[*p];
         add(
             ProblemCode::StormCrossConnection,
-            format!(
-                "storm outfall with {} pipe {} upstream ({} pipes traced)",
-                pipe.kind.as_str(),
-                pipe.id,
-                upstream_pipes.len()
-            ),
+            Detail::StormWithSewage {
+                kind: pipe.kind,
+                pipe: pipe.id.clone(),
+                traced: upstream_pipes.len(),
+            },
             matched.map(|(_, d)| d),
         );
     } else if !plant_effluent && !is_storm {
         let kind_sewage = matches!(o.kind, Some(OutfallKind::Sewage | OutfallKind::Combined));
         if kind_sewage || sewage_upstream.is_some() {
             let detail = match (kind_sewage, sewage_upstream) {
-                (true, _) => format!(
-                    "{} outfall that is not a plant's effluent outfall",
-                    o.kind.map(|k| k.as_str()).unwrap_or("")
-                ),
-                (false, Some(p)) => format!(
-                    "{} pipe {} upstream of an outfall that is not a plant's effluent outfall",
-                    layers.pipes[*p].kind.as_str(),
-                    layers.pipes[*p].id
-                ),
+                (true, _) => Detail::SewageOutfall { kind: o.kind },
+                (false, Some(p)) => Detail::SewageUpstream {
+                    kind: layers.pipes[*p].kind,
+                    pipe: layers.pipes[*p].id.clone(),
+                },
                 (false, None) => unreachable!("guarded above"),
             };
             add(

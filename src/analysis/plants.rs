@@ -16,14 +16,7 @@ pub fn overloaded(ctx: &Context) -> Vec<Problem> {
                     ProblemCode::PlantOverloaded,
                     LayerKind::Plants,
                     &p.id,
-                    format!(
-                        "inflow {inflow} t/d above capacity {capacity} t/d (load {:.0}%)",
-                        if capacity > 0.0 {
-                            inflow / capacity * 100.0
-                        } else {
-                            f64::INFINITY
-                        }
-                    ),
+                    crate::contract::Detail::Overloaded { inflow, capacity },
                 )
                 .at(Geometry::Point(p.rep.into())),
             ),

@@ -4,7 +4,7 @@
 use geo::Geometry;
 use serde::Serialize;
 
-use crate::contract::{LayerKind, ProblemCode, Severity};
+use crate::contract::{Detail, LayerKind, ProblemCode, Severity};
 
 /// The water an outfall carries, traced upstream: pipe and enterprise ids.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -28,8 +28,11 @@ pub struct Problem {
     pub cluster_ids: Vec<String>,
     /// The deadline of `cluster_id`.
     pub deadline: Option<String>,
-    /// The rule as it applied here, with the measured distance or values.
+    /// The rule as it applied here, with the measured distance or values: in Chinese, as
+    /// a bureau's documents carry it.
     pub detail: String,
+    /// The same in English.
+    pub detail_en: String,
     /// The distance the rule turned on, in metres, where there is one.
     pub distance_m: Option<f64>,
     /// In the working CRS; `None` for a feature whose geometry could not be read.
@@ -39,7 +42,7 @@ pub struct Problem {
 }
 
 impl Problem {
-    pub fn new(code: ProblemCode, layer: LayerKind, feature_id: &str, detail: String) -> Self {
+    pub fn new(code: ProblemCode, layer: LayerKind, feature_id: &str, detail: Detail) -> Self {
         Problem {
             problem_id: stable_id(code, layer, feature_id),
             code,
@@ -49,7 +52,8 @@ impl Problem {
             cluster_id: None,
             cluster_ids: Vec::new(),
             deadline: None,
-            detail,
+            detail: detail.zh(),
+            detail_en: detail.en(),
             distance_m: None,
             geom: None,
             trace: None,

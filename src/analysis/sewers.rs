@@ -29,12 +29,11 @@ pub fn not_to_plant(ctx: &Context) -> Vec<Problem> {
                 ProblemCode::SewerNotToPlant,
                 LayerKind::Pipes,
                 &pipe.id,
-                format!(
-                    "{} pipe ends where no pipe leaves, no plant within {} m and no outfall within {} m",
-                    pipe.kind.as_str(),
-                    params.plant_match_m,
-                    params.outfall_match_m
-                ),
+                crate::contract::Detail::SewerEndsNowhere {
+                    kind: pipe.kind,
+                    plant_m: params.plant_match_m,
+                    outfall_m: params.outfall_match_m,
+                },
             )
             .at(Geometry::LineString(pipe.geom.clone())),
         );

@@ -19,4 +19,7 @@ pub use layers::{
     manual_field,
 };
 pub use problems::{ProblemCode, Severity};
+/// Each problem's detail sentence, in Chinese and English.
+pub mod details;
+pub use details::Detail;
 pub use readiness::ReadinessGroup;

@@ -186,6 +186,7 @@ pub fn problems(o: Outcome) -> Vec<OutFeature> {
                 "label_zh": p.code.label_zh(),
                 "label_en": p.code.label_en(),
                 "detail": p.detail,
+                "detail_en": p.detail_en,
                 "distance_m": p.distance_m.map(metres),
             }));
             if let Some(t) = &p.trace {
