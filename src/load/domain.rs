@@ -65,21 +65,21 @@ impl<'a> Builder<'a> {
         let id = match raw.values.remove(field) {
             Some(v) => v,
             None => {
-                let id = match &raw.geom {
+                let (id, how) = match &raw.geom {
                     Ok(g) => match g.interior_point() {
-                        Some(p) => format!("@{:.1},{:.1}", p.x(), p.y()),
-                        None => format!("fid:{}", raw.fid.unwrap_or(0)),
+                        Some(p) => (format!("@{:.1},{:.1}", p.x(), p.y()), "its position"),
+                        None => (format!("fid:{}", raw.fid.unwrap_or(0)), "its row"),
                     },
                     // A row of a survey's pipe table is known by the points it joins.
                     Err(_) => match (raw.values.get("from_node"), raw.values.get("to_node")) {
-                        (Some(from), Some(to)) => format!("{from}-{to}"),
-                        _ => format!("fid:{}", raw.fid.unwrap_or(0)),
+                        (Some(from), Some(to)) => (format!("{from}-{to}"), "the points it joins"),
+                        _ => (format!("fid:{}", raw.fid.unwrap_or(0)), "its row"),
                     },
                 };
                 self.finding(
                     &id,
                     FindingKind::MissingId,
-                    format!("no `{field}`: identified by position as {id}"),
+                    format!("no `{field}`: identified by {how} as {id}"),
                     true,
                 );
                 id
