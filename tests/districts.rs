@@ -16,12 +16,7 @@ fn demo() -> std::path::PathBuf {
 #[test]
 fn a_cluster_whose_park_names_no_district_takes_the_district_that_holds_it() {
     let dir = tempfile::tempdir().unwrap();
-    let ws = dir.path().join("ws");
-    std::fs::create_dir(&ws).unwrap();
-    for f in std::fs::read_dir(demo()).unwrap() {
-        let f = f.unwrap().path();
-        std::fs::copy(&f, ws.join(f.file_name().unwrap())).unwrap();
-    }
+    let ws = copy_demo(&dir.path().join("ws"));
     // The parks say nothing of their districts.
     let parks = ws.join("parks.geojson");
     let mut fc: serde_json::Value =

@@ -180,12 +180,7 @@ fn sixty_four_clients_asking_for_10000_pipes_keep_memory_bounded_and_flat() {
 fn evidence_is_fetched_by_content_hash_only_uploads_are_capped_filters_are_bound_and_tokens_stay_out_of_the_log()
  {
     let dir = tempfile::tempdir().unwrap();
-    let ws = dir.path().join("ws");
-    std::fs::create_dir_all(&ws).unwrap();
-    for e in std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("data")).unwrap() {
-        let p = e.unwrap().path();
-        std::fs::copy(&p, ws.join(p.file_name().unwrap())).unwrap();
-    }
+    let ws = copy_demo(&dir.path().join("ws"));
     let ledger = dir.path().join("ledger.db");
     let l = ledger.to_str().unwrap();
     let token = zdz_ok(&[

@@ -45,6 +45,13 @@ fn smallest_id_holding<'a>(
         .min_by_key(|i| area(*i).1)
 }
 
+/// Polygons as `Geometry`, which the area indexes and distance queries take.
+fn geometries<'a>(polygons: impl Iterator<Item = &'a MultiPolygon>) -> Vec<Geometry> {
+    polygons
+        .map(|p| Geometry::MultiPolygon(p.clone()))
+        .collect()
+}
+
 /// Index of each id; with repeated ids (reported at load) the first feature wins.
 pub fn by_id<'a>(ids: impl Iterator<Item = &'a str>) -> HashMap<&'a str, usize> {
     let mut map = HashMap::new();
@@ -89,16 +96,8 @@ impl<'a> Context<'a> {
                 ))
             });
             s.spawn(|_| {
-                let cluster_geoms: Vec<Geometry> = layers
-                    .clusters
-                    .iter()
-                    .map(|c| Geometry::MultiPolygon(c.geom.clone()))
-                    .collect();
-                let park_geoms: Vec<Geometry> = layers
-                    .parks
-                    .iter()
-                    .map(|p| Geometry::MultiPolygon(p.geom.clone()))
-                    .collect();
+                let cluster_geoms = geometries(layers.clusters.iter().map(|c| &c.geom));
+                let park_geoms = geometries(layers.parks.iter().map(|p| &p.geom));
                 let outfalls = PointIndex::new(
                     layers
                         .outfalls
@@ -110,11 +109,7 @@ impl<'a> Context<'a> {
                     AreaIndex::new(layers.plants.iter().enumerate().map(|(i, p)| (i, &p.geom)));
                 let clusters = AreaIndex::new(cluster_geoms.iter().enumerate());
                 let parks = AreaIndex::new(park_geoms.iter().enumerate());
-                let district_geoms: Vec<Geometry> = layers
-                    .districts
-                    .iter()
-                    .map(|d| Geometry::MultiPolygon(d.geom.clone()))
-                    .collect();
+                let district_geoms = geometries(layers.districts.iter().map(|d| &d.geom));
                 let districts = AreaIndex::new(district_geoms.iter().enumerate());
                 let main_stem = LineIndex::new(
                     layers

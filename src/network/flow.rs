@@ -57,11 +57,7 @@ impl<'a> EndManholes<'a> {
     }
 
     fn of(&self, pipe: &Pipe) -> [Option<usize>; 2] {
-        let l = pipe.levels();
-        let needs = [
-            l.from_invert_m.is_none() && l.from_depth_m.is_some(),
-            l.to_invert_m.is_none() && l.to_depth_m.is_some(),
-        ];
+        let needs = needs_ground(pipe);
         let (a, b) = pipe.ends();
         let ends = [(&pipe.from_node, a), (&pipe.to_node, b)];
         let mut out = [None, None];
@@ -78,6 +74,15 @@ impl<'a> EndManholes<'a> {
     }
 }
 
+/// Which ends of a pipe give a depth without an invert, and so need their manhole's ground.
+fn needs_ground(pipe: &Pipe) -> [bool; 2] {
+    let l = pipe.levels();
+    [
+        l.from_invert_m.is_none() && l.from_depth_m.is_some(),
+        l.to_invert_m.is_none() && l.to_depth_m.is_some(),
+    ]
+}
+
 /// Decide every pipe's direction of flow and turn the pipes that flow against their
 /// record; count pipes by basis.
 pub fn orient(layers: &mut Layers, snap_m: f64, flat_m: f64) -> FlowCounts {
@@ -92,11 +97,16 @@ pub fn orient(layers: &mut Layers, snap_m: f64, flat_m: f64) -> FlowCounts {
         return counts;
     }
     let manholes = &layers.manholes;
-    let ends = EndManholes::new(manholes, snap_m);
+    // The manholes are indexed only when some pipe gives a depth without an invert.
+    let ends = pipes
+        .iter()
+        .any(|p| needs_ground(p).contains(&true))
+        .then(|| EndManholes::new(manholes, snap_m));
     let decided: Vec<(Option<bool>, bool)> = pipes
         .par_iter()
         .map(|pipe| {
-            let inverts = end_inverts(pipe, manholes, ends.of(pipe));
+            let at = ends.as_ref().map_or([None, None], |e| e.of(pipe));
+            let inverts = end_inverts(pipe, manholes, at);
             (decide(inverts, flat_m), inverts.iter().all(Option::is_some))
         })
         .collect();

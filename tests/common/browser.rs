@@ -25,13 +25,7 @@ pub fn browser_tools() -> PathBuf {
 
 /// A copy of the demo workspace in `dir`, with `name` given to cluster `id`.
 pub fn demo_copy_naming(dir: &Path, id: &str, name: &str) -> PathBuf {
-    let ws = dir.join("ws");
-    std::fs::create_dir_all(&ws).unwrap();
-    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
-    for e in std::fs::read_dir(&data).unwrap() {
-        let p = e.unwrap().path();
-        std::fs::copy(&p, ws.join(p.file_name().unwrap())).unwrap();
-    }
+    let ws = super::copy_demo(&dir.join("ws"));
     let path = ws.join("clusters.geojson");
     let mut fc: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();

@@ -186,6 +186,17 @@ pub fn read_json(path: &Path) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
+/// A copy of the demo workspace in `data/` as `ws`, to change before a run.
+pub fn copy_demo(ws: &Path) -> PathBuf {
+    std::fs::create_dir_all(ws).unwrap();
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    for e in std::fs::read_dir(&data).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, ws.join(p.file_name().unwrap())).unwrap();
+    }
+    ws.to_path_buf()
+}
+
 /// `zdz demo --scale copies` into `dir/ws`, analysed into `dir/out` without maps: the
 /// output folder and its summary.json.
 pub fn analyze_scaled_demo(dir: &Path, copies: usize) -> (PathBuf, serde_json::Value) {
