@@ -389,6 +389,9 @@ pub struct LoadFinding {
     pub repaired: bool,
     #[serde(skip)]
     pub geom: Option<Geometry>,
+    /// A geometry finding's faults, for the problem's detail in words.
+    #[serde(skip)]
+    pub faults: Vec<crate::contract::geometry_faults::GeometryFault>,
 }
 
 /// What sort of load finding it is; only geometry findings become `INVALID_GEOMETRY` problems.

@@ -664,7 +664,7 @@ fn the_overview_leads_with_the_campaign_status_by_deadline_and_names_every_overd
         page.contains("建设进度") && page.contains("截至2026-12-06"),
         "{page}"
     );
-    assert!(page.contains("逾期组团Overdue（14个）"), "{page}");
+    assert!(page.contains("逾期组团（14个）"), "{page}");
     for id in &overdue {
         assert!(
             page.contains(id.as_str()),

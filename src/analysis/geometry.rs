@@ -15,7 +15,14 @@ pub fn invalid(layers: &Layers) -> Vec<Problem> {
                 ProblemCode::InvalidGeometry,
                 f.layer,
                 &f.feature_id,
-                crate::contract::Detail::Text(f.message.clone()),
+                if f.faults.is_empty() {
+                    crate::contract::Detail::Text(f.message.clone())
+                } else {
+                    crate::contract::Detail::Geometry {
+                        faults: f.faults.clone(),
+                        skipped: !f.repaired,
+                    }
+                },
             );
             p.geom = f.geom.clone();
             p

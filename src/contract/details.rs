@@ -103,7 +103,12 @@ pub enum Detail {
         arriving: String,
         wider_dn: f64,
     },
-    /// A message that is already whole (an unreadable geometry, as the load reported it).
+    /// INVALID_GEOMETRY: what was wrong, and whether the feature was skipped.
+    Geometry {
+        faults: Vec<super::geometry_faults::GeometryFault>,
+        skipped: bool,
+    },
+    /// A message that is already whole.
     Text(String),
 }
 
@@ -207,6 +212,9 @@ impl Detail {
                 arriving,
                 wider_dn,
             } => format!("DN{dn:.0} 的 {leaving} 接在 DN{wider_dn:.0} 的 {arriving} 之后"),
+            Detail::Geometry { faults, skipped } => {
+                super::geometry_faults::GeometryFault::all_zh(faults, *skipped)
+            }
             Detail::Text(t) => t.clone(),
         }
     }
@@ -312,6 +320,9 @@ impl Detail {
                 arriving,
                 wider_dn,
             } => format!("DN{dn:.0} {leaving} leaves DN{wider_dn:.0} {arriving}"),
+            Detail::Geometry { faults, skipped } => {
+                super::geometry_faults::GeometryFault::all_en(faults, *skipped)
+            }
             Detail::Text(t) => t.clone(),
         }
     }

@@ -293,6 +293,11 @@ impl LayerKind {
     }
 
     /// The label users read: Chinese, then English.
+    /// The layer's Chinese name: 管网, 排口 ….
+    pub fn label_zh(self) -> &'static str {
+        self.label().split(' ').next().unwrap_or("")
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             LayerKind::Parks => "园区 parks",

@@ -23,3 +23,8 @@ pub use problems::{ProblemCode, Severity};
 pub mod details;
 pub use details::Detail;
 pub use readiness::ReadinessGroup;
+/// The words of the values zdz writes (statuses, kinds, reasons), in Chinese and English.
+pub mod words;
+pub use words::{Vocabulary, Word};
+/// What was wrong with a feature's geometry, in Chinese and English.
+pub mod geometry_faults;

@@ -102,7 +102,7 @@ pub fn fid(column: &dyn Array, row: usize) -> Option<u64> {
 /// The geometry at `row` of a WKB column, 2-D, or why there is none.
 pub fn geometry(column: &dyn Array, row: usize) -> Result<Geometry, String> {
     if column.is_null(row) {
-        return Err("no geometry".into());
+        return Err(crate::contract::geometry_faults::NO_GEOMETRY.into());
     }
     let bytes = match column.data_type() {
         DataType::Binary => column.as_binary::<i32>().value(row),

@@ -7,6 +7,7 @@ use geo::{Geometry, InteriorPoint, LineString};
 use super::geometry::{self, Cleaned};
 use super::read::RawFeature;
 use super::values;
+use crate::contract::geometry_faults::GeometryFault;
 use crate::contract::{AnswerKind, LayerKind, MANUAL_FIELDS};
 use crate::model::{
     Answer, Answers, Cluster, District, Enterprise, FindingKind, FlowBasis, Inspection,
@@ -56,6 +57,7 @@ impl<'a> Builder<'a> {
             message,
             repaired,
             geom,
+            faults: Vec::new(),
         });
     }
 
@@ -97,25 +99,39 @@ impl<'a> Builder<'a> {
         id: &str,
         raw: &mut RawFeature,
         as_it_is: fn(&Geometry) -> bool,
-        clean: impl FnOnce(Geometry) -> Result<Cleaned<T>, String>,
+        clean: impl FnOnce(Geometry) -> Result<Cleaned<T>, GeometryFault>,
     ) -> Option<T> {
         let geom = std::mem::replace(&mut raw.geom, Err(String::new()));
         let original = match &geom {
             Ok(g) if !as_it_is(g) => Some(g.clone()),
             _ => None,
         };
-        match geom.and_then(clean) {
+        match geom.map_err(GeometryFault::unreadable).and_then(clean) {
             Ok(Cleaned { value, repaired }) => {
-                if let Some(message) = repaired {
-                    self.finding_at(id, FindingKind::Geometry, message, true, original);
+                if !repaired.is_empty() {
+                    self.geometry_finding(id, repaired, true, original);
                 }
                 Some(value)
             }
-            Err(message) => {
-                let message = format!("{message}; feature skipped");
-                self.finding_at(id, FindingKind::Geometry, message, false, original);
+            Err(fault) => {
+                self.geometry_finding(id, vec![fault], false, original);
                 None
             }
+        }
+    }
+
+    /// A geometry finding: what was wrong, and whether the feature was repaired and used.
+    fn geometry_finding(
+        &mut self,
+        id: &str,
+        faults: Vec<GeometryFault>,
+        repaired: bool,
+        geom: Option<Geometry>,
+    ) {
+        let message = GeometryFault::all_en(&faults, !repaired);
+        self.finding_at(id, FindingKind::Geometry, message, repaired, geom);
+        if let Some(f) = self.findings.last_mut() {
+            f.faults = faults;
         }
     }
 
@@ -474,12 +490,8 @@ impl<'a> Builder<'a> {
             }
             Err(e) => {
                 let id = format!("fid:{}", raw.fid.unwrap_or(0));
-                self.finding(
-                    &id,
-                    FindingKind::Geometry,
-                    format!("{e}; feature skipped"),
-                    false,
-                );
+                let e = e.clone();
+                self.geometry_finding(&id, vec![GeometryFault::unreadable(e)], false, None);
                 return None;
             }
         };
@@ -560,6 +572,7 @@ pub fn duplicate(kind: LayerKind, id: &str) -> LoadFinding {
         message: format!("`{field}` {id} is used by more than one feature"),
         repaired: true,
         geom: None,
+        faults: Vec::new(),
     }
 }
 

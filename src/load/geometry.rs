@@ -11,13 +11,15 @@ use geo::{
     Validation,
 };
 
-/// A usable geometry, and what was repaired to get it.
+use crate::contract::geometry_faults::{GeometryFault as Fault, Invalidity, Shape};
+
+/// A usable geometry, and what was repaired to get it (nothing: it was used as it was).
 pub struct Cleaned<T> {
     pub value: T,
-    pub repaired: Option<String>,
+    pub repaired: Vec<Fault>,
 }
 
-fn polygons_of(geom: Geometry, out: &mut Vec<Polygon>) -> Result<(), String> {
+fn polygons_of(geom: Geometry, out: &mut Vec<Polygon>) -> Result<(), Fault> {
     match geom {
         Geometry::Polygon(p) => out.push(p),
         Geometry::MultiPolygon(mp) => out.extend(mp.0),
@@ -37,10 +39,10 @@ fn polygons_of(geom: Geometry, out: &mut Vec<Polygon>) -> Result<(), String> {
             }
         }
         other => {
-            return Err(format!(
-                "geometry is a {}, expected a polygon",
-                type_name(&other)
-            ));
+            return Err(Fault::WrongType {
+                found: type_name(&other),
+                expected: Shape::Polygon,
+            });
         }
     }
     Ok(())
@@ -71,12 +73,12 @@ fn quietly<T>(f: impl FnOnce() -> T) -> T {
     out
 }
 
-fn make_valid(mp: &MultiPolygon) -> Result<MultiPolygon, String> {
-    let gdal_geom = mp.to_gdal().map_err(|e| e.to_string())?;
-    let fixed = quietly(|| gdal_geom.make_valid(&CslStringList::new()))
-        .map_err(|e| format!("make-valid failed: {e}"))?;
+fn make_valid(mp: &MultiPolygon) -> Result<MultiPolygon, Fault> {
+    let failed = |e: gdal::errors::GdalError| Fault::MakeValidFailed(e.to_string());
+    let gdal_geom = mp.to_gdal().map_err(failed)?;
+    let fixed = quietly(|| gdal_geom.make_valid(&CslStringList::new())).map_err(failed)?;
     let mut out = Vec::new();
-    polygons_of(fixed.to_geo().map_err(|e| e.to_string())?, &mut out)?;
+    polygons_of(fixed.to_geo().map_err(failed)?, &mut out)?;
     Ok(MultiPolygon(out))
 }
 
@@ -84,12 +86,12 @@ fn make_valid(mp: &MultiPolygon) -> Result<MultiPolygon, String> {
 const LARGE_RING: usize = 200;
 
 /// A polygon layer's geometry as one valid MultiPolygon.
-pub fn polygonal(geom: Geometry) -> Result<Cleaned<MultiPolygon>, String> {
+pub fn polygonal(geom: Geometry) -> Result<Cleaned<MultiPolygon>, Fault> {
     let mut parts = Vec::new();
     polygons_of(geom, &mut parts)?;
     let mp = MultiPolygon(parts);
     if mp.0.is_empty() {
-        return Err("empty polygon".into());
+        return Err(Fault::Empty);
     }
     // geo's check says why a polygon is invalid but compares segment pairs; GEOS decides in
     // n log n. Small rings (sites, clusters) go to geo directly, large ones (district
@@ -97,30 +99,28 @@ pub fn polygonal(geom: Geometry) -> Result<Cleaned<MultiPolygon>, String> {
     let valid = if mp.coords_count() <= LARGE_RING {
         mp.is_valid()
     } else {
-        let gdal_geom = mp.to_gdal().map_err(|e| e.to_string())?;
+        let gdal_geom = mp
+            .to_gdal()
+            .map_err(|e| Fault::MakeValidFailed(e.to_string()))?;
         quietly(|| gdal_geom.is_valid())
     };
     if valid {
         return Ok(Cleaned {
             value: mp,
-            repaired: None,
+            repaired: Vec::new(),
         });
     }
-    let problem = match mp.check_validation() {
-        Err(e) => e.to_string(),
-        Ok(()) => "GEOS finds it invalid".to_string(),
+    let why = match mp.check_validation() {
+        Err(e) => Invalidity::of(&e),
+        Ok(()) => Invalidity::Other,
     };
     let fixed = make_valid(&mp)?;
     if fixed.0.is_empty() || !fixed.is_valid() {
-        return Err(format!(
-            "invalid polygon ({problem}) that make-valid cannot repair"
-        ));
+        return Err(Fault::Unrepairable(why));
     }
     Ok(Cleaned {
         value: fixed,
-        repaired: Some(format!(
-            "invalid polygon ({problem}); repaired with make-valid"
-        )),
+        repaired: vec![Fault::Repaired(why)],
     })
 }
 
@@ -145,7 +145,7 @@ pub fn lines_as_they_are(geom: &Geometry) -> bool {
 }
 
 /// A line layer's geometry as single lines, multi-part lines split into their parts.
-pub fn lines(geom: Geometry) -> Result<Cleaned<Vec<LineString>>, String> {
+pub fn lines(geom: Geometry) -> Result<Cleaned<Vec<LineString>>, Fault> {
     let (parts, multi) = match geom {
         Geometry::LineString(ls) => (vec![ls], false),
         Geometry::Line(l) => (vec![LineString::from(vec![l.start, l.end])], false),
@@ -154,10 +154,10 @@ pub fn lines(geom: Geometry) -> Result<Cleaned<Vec<LineString>>, String> {
             (mls.0, n > 1)
         }
         other => {
-            return Err(format!(
-                "geometry is a {}, expected a line",
-                type_name(&other)
-            ));
+            return Err(Fault::WrongType {
+                found: type_name(&other),
+                expected: Shape::Line,
+            });
         }
     };
     let total = parts.len();
@@ -167,23 +167,20 @@ pub fn lines(geom: Geometry) -> Result<Cleaned<Vec<LineString>>, String> {
         .filter(|ls| ls.0.len() >= 2)
         .collect();
     if parts.is_empty() {
-        return Err("line with fewer than two distinct points".into());
+        return Err(Fault::TooFewPoints);
     }
     let mut notes = Vec::new();
     if multi {
-        notes.push(format!(
-            "multi-part line of {total} parts; split into parts"
-        ));
+        notes.push(Fault::LineSplit { parts: total });
     }
     if parts.len() < total {
-        notes.push(format!(
-            "{} part(s) with fewer than two distinct points dropped",
-            total - parts.len()
-        ));
+        notes.push(Fault::ShortPartsDropped {
+            parts: total - parts.len(),
+        });
     }
     Ok(Cleaned {
         value: parts,
-        repaired: (!notes.is_empty()).then(|| notes.join("; ")),
+        repaired: notes,
     })
 }
 
@@ -198,45 +195,41 @@ pub fn one_point(geom: &Geometry) -> bool {
 }
 
 /// A point layer's geometry as points, multi-points split.
-pub fn points(geom: Geometry) -> Result<Cleaned<Vec<Point>>, String> {
+pub fn points(geom: Geometry) -> Result<Cleaned<Vec<Point>>, Fault> {
     match geom {
         Geometry::Point(p) => Ok(Cleaned {
             value: vec![p],
-            repaired: None,
+            repaired: Vec::new(),
         }),
         Geometry::MultiPoint(mp) if mp.0.len() == 1 => Ok(Cleaned {
             value: mp.0,
-            repaired: None,
+            repaired: Vec::new(),
         }),
         Geometry::MultiPoint(mp) if !mp.0.is_empty() => Ok(Cleaned {
-            repaired: Some(format!(
-                "multi-point of {} points; split into points",
-                mp.0.len()
-            )),
+            repaired: vec![Fault::PointsSplit { points: mp.0.len() }],
             value: mp.0,
         }),
-        other => Err(format!(
-            "geometry is a {}, expected a point",
-            type_name(&other)
-        )),
+        other => Err(Fault::WrongType {
+            found: type_name(&other),
+            expected: Shape::Point,
+        }),
     }
 }
 
 /// A point, or polygons (an enterprise site, a plant's footprint), with its representative point.
-pub fn point_or_polygon(geom: Geometry) -> Result<Cleaned<(Geometry, Coord)>, String> {
+pub fn point_or_polygon(geom: Geometry) -> Result<Cleaned<(Geometry, Coord)>, Fault> {
     match geom {
         Geometry::Point(p) => Ok(Cleaned {
             value: (Geometry::Point(p), p.0),
-            repaired: None,
+            repaired: Vec::new(),
         }),
         Geometry::MultiPoint(mp) if mp.0.len() == 1 => Ok(Cleaned {
             value: (Geometry::Point(mp.0[0]), mp.0[0].0),
-            repaired: None,
+            repaired: Vec::new(),
         }),
         other => {
             let cleaned = polygonal(other)?;
-            let rep = representative(&cleaned.value)
-                .ok_or_else(|| "polygon without an interior point".to_string())?;
+            let rep = representative(&cleaned.value).ok_or(Fault::NoInteriorPoint)?;
             Ok(Cleaned {
                 value: (Geometry::MultiPolygon(cleaned.value), rep),
                 repaired: cleaned.repaired,
@@ -260,7 +253,11 @@ mod tests {
         let bow_tie = polygon![(x: 0., y: 0.), (x: 10., y: 10.), (x: 0., y: 10.), (x: 10., y: 0.), (x: 0., y: 0.)];
         let cleaned = polygonal(Geometry::Polygon(bow_tie)).unwrap();
         assert_eq!(cleaned.value.0.len(), 2);
-        assert!(cleaned.repaired.unwrap().contains("make-valid"));
+        assert_eq!(
+            cleaned.repaired,
+            vec![Fault::Repaired(Invalidity::SelfIntersection)]
+        );
+        assert!(cleaned.repaired[0].zh().contains("自相交"));
     }
 
     #[test]
@@ -268,7 +265,7 @@ mod tests {
         let err = polygonal(Geometry::Point(Point::new(1., 2.)))
             .err()
             .unwrap();
-        assert!(err.contains("Point"), "{err}");
+        assert!(err.en().contains("Point"), "{err}");
     }
 
     #[test]
@@ -285,6 +282,6 @@ mod tests {
         ]);
         let cleaned = lines(Geometry::MultiLineString(mls)).unwrap();
         assert_eq!(cleaned.value.len(), 2);
-        assert!(cleaned.repaired.is_some());
+        assert_eq!(cleaned.repaired, vec![Fault::LineSplit { parts: 2 }]);
     }
 }

@@ -168,6 +168,7 @@ pub fn load(arg: &str) -> Result<Loaded> {
             message: format!("GDAL: {message}"),
             repaired: true,
             geom: None,
+            faults: Vec::new(),
         });
     }
     layers.missing = LayerKind::ALL
@@ -369,6 +370,7 @@ fn inspections_of_known_outfalls(layers: &mut Layers) {
                 ),
                 repaired: false,
                 geom: None,
+                faults: Vec::new(),
             });
         }
         known

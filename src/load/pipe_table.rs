@@ -72,6 +72,7 @@ fn finding(id: &str, message: String) -> LoadFinding {
         message,
         repaired: false,
         geom: None,
+        faults: Vec::new(),
     }
 }
 

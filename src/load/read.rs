@@ -976,7 +976,7 @@ impl ReadPlan<'_> {
 /// A GDAL geometry as a 2-D geo geometry, or why there is none.
 fn converted(geometry: Option<&gdal::vector::Geometry>) -> Result<Geometry, String> {
     match geometry {
-        None => Err("no geometry".to_string()),
+        None => Err(crate::contract::geometry_faults::NO_GEOMETRY.to_string()),
         Some(g) if g.is_empty() => Err("empty geometry".to_string()),
         Some(g) => {
             // geo is 2-D: drop Z and M before converting.

@@ -88,6 +88,7 @@ pub fn apply(layers: &mut Layers, path: &Path) -> Result<Applied> {
                 message: format!("{place}, sheet {sheet}, row {row_no}: {message}"),
                 repaired: false,
                 geom: None,
+                faults: Vec::new(),
             };
             let Some(&i) = ids.get(&id) else {
                 layers.findings.push(finding(format!(

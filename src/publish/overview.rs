@@ -23,10 +23,10 @@ pub fn write(dir: &Path, o: Outcome) -> Result<Vec<(String, String, f64)>> {
         .par_iter()
         .enumerate()
         .map(|(i, c)| {
-            let (svg, metres) = maps.cluster(i, SIZE, SIZE);
+            let drawn = maps.cluster(i, SIZE, SIZE);
             let file = format!("{}.png", sanitize(&c.id));
-            super::write_atomically(&dir.join(&file), &crate::render::png::png(&svg)?)?;
-            Ok((c.id.clone(), file, metres))
+            super::write_atomically(&dir.join(&file), &crate::render::png::png(&drawn.svg)?)?;
+            Ok((c.id.clone(), file, drawn.scale_m))
         })
         .collect()
 }

@@ -126,7 +126,12 @@ pub fn sheets(p: &Progress) -> Vec<Sheet<'_>> {
                     text(c.cluster_id.clone()),
                     opt(&c.name),
                     opt(&c.district),
-                    opt(&c.deadline),
+                    c.deadline.as_deref().map_or(Cell::Empty, |d| {
+                        text(crate::contract::words::zh(
+                            crate::contract::Vocabulary::Deadline,
+                            d,
+                        ))
+                    }),
                     c.days_to_deadline
                         .map_or(Cell::Empty, |d| Cell::Number(d as f64)),
                 ];

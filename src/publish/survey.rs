@@ -16,7 +16,9 @@ use geo::{Euclidean, Length};
 use rayon::prelude::*;
 use rust_xlsxwriter::{DocProperties, Format, FormatBorder, Workbook, Worksheet};
 
-use crate::contract::{ANSWER_SHEETS, AnswerKind, LayerKind, MANUAL_FIELDS, ProblemCode, Severity};
+use crate::contract::{
+    ANSWER_SHEETS, AnswerKind, LayerKind, MANUAL_FIELDS, ProblemCode, Severity, Vocabulary, words,
+};
 use crate::model::{Answer, Answers, PipeKind};
 use crate::outcome::Outcome;
 use crate::readiness::json::round2;
@@ -224,19 +226,22 @@ fn cluster_sheet(o: Outcome<'_>, scope: Scope) -> Sheet<'_> {
                     opt_text(park.map(|p| &p.id).or(c.park_id.as_ref())),
                     opt_text(park.and_then(|p| p.name.as_ref())),
                     r.park_level.map_or(Cell::Empty, |lv| {
-                        text(match lv {
-                            crate::model::ParkLevel::National => "国家级",
-                            crate::model::ParkLevel::Provincial => "省级",
-                        })
+                        text(words::zh(Vocabulary::ParkLevel, lv.as_str()))
                     }),
                     opt_text(r.district.as_ref()),
                     yes_no(c.demo),
                     Cell::Number(r.enterprise_count as f64),
                     yes_no(r.corridor.in_corridor),
                     opt_number(r.corridor.distance_m),
-                    text(r.corridor.reason.as_str()),
-                    text(r.deadline.clone()),
-                    text(r.deadline_reason.clone()),
+                    text(words::zh(
+                        Vocabulary::CorridorReason,
+                        r.corridor.reason.as_str(),
+                    )),
+                    text(words::zh(Vocabulary::Deadline, &r.deadline)),
+                    text(words::reasons_zh(
+                        Vocabulary::DeadlineReason,
+                        &r.deadline_reason,
+                    )),
                     text(o.campaign.clusters[i].label_zh()),
                     Cell::Number(readiness.problem_count(i) as f64),
                     scored.map_or(Cell::Empty, |s| Cell::Number(round2(s.score))),
@@ -398,11 +403,7 @@ fn network_sheet(o: Outcome<'_>, scope: Scope) -> Sheet<'_> {
         }
         at_nodes.entry((p.cluster_id.clone(), kind)).or_default()[column] += 1;
     }
-    let kind_zh = |k: PipeKind| match k {
-        PipeKind::Sewage => "污水",
-        PipeKind::Storm => "雨水",
-        PipeKind::Combined => "合流",
-    };
+    let kind_zh = |k: PipeKind| words::zh(Vocabulary::PipeKind, k.as_str());
     Sheet {
         name: "网 管网",
         headers: headers(&[
@@ -452,11 +453,7 @@ fn pipe_sheet(o: Outcome<'_>, cluster: usize) -> Sheet<'_> {
     {
         on_pipe.entry(p.feature_id.as_str()).or_default().push(p);
     }
-    let kind_zh = |k: PipeKind| match k {
-        PipeKind::Sewage => "污水",
-        PipeKind::Storm => "雨水",
-        PipeKind::Combined => "合流",
-    };
+    let kind_zh = |k: PipeKind| words::zh(Vocabulary::PipeKind, k.as_str());
     Sheet {
         name: "管网 管段",
         headers: headers(&[
@@ -487,10 +484,7 @@ fn pipe_sheet(o: Outcome<'_>, cluster: usize) -> Sheet<'_> {
                     opt_number(p.diameter_mm),
                     opt_text(p.from_node.as_ref()),
                     opt_text(p.to_node.as_ref()),
-                    text(match p.flow_basis {
-                        crate::model::FlowBasis::Levels => "管底高程",
-                        crate::model::FlowBasis::Recorded => "记录方向",
-                    }),
+                    text(words::zh(Vocabulary::FlowBasis, p.flow_basis.as_str())),
                     yes_no(p.reversed),
                     p.defect_grade
                         .map_or(Cell::Empty, |g| Cell::Number(g.into())),
@@ -573,7 +567,9 @@ fn outfall_sheet(o: Outcome<'_>, scope: Scope) -> Sheet<'_> {
                 vec![
                     text(o.id.clone()),
                     opt_text(o.name.as_ref()),
-                    o.kind.map_or(Cell::Empty, |k| text(k.as_str())),
+                    o.kind.map_or(Cell::Empty, |k| {
+                        text(words::zh(Vocabulary::OutfallKind, k.as_str()))
+                    }),
                     opt_text(o.receiving_water.as_ref()),
                     cluster_id(r.cluster),
                     yes_no(r.matched.is_some()),
@@ -582,7 +578,7 @@ fn outfall_sheet(o: Outcome<'_>, scope: Scope) -> Sheet<'_> {
                     opt_number(r.matched.map(|(_, d)| d)),
                     Cell::Number(r.upstream_pipes.len() as f64),
                     Cell::Number(r.upstream_enterprises.len() as f64),
-                    text(r.status.as_str()),
+                    text(words::zh(Vocabulary::OutfallStatus, r.status.as_str())),
                     text(
                         r.codes
                             .iter()
@@ -639,12 +635,13 @@ fn problem_sheet(o: Outcome<'_>, scope: Scope) -> Sheet<'_> {
             text(p.problem_id.clone()),
             text(p.code.as_str()),
             text(p.code.label_zh()),
-            text(p.code.label_en()),
-            text(p.severity.as_str()),
-            text(p.layer.name()),
+            text(words::zh(Vocabulary::Severity, p.severity.as_str())),
+            text(p.layer.label_zh()),
             text(p.feature_id.clone()),
             opt_text(p.cluster_id.as_ref()),
-            opt_text(p.deadline.as_ref()),
+            p.deadline
+                .as_deref()
+                .map_or(Cell::Empty, |d| text(words::zh(Vocabulary::Deadline, d))),
             text(p.detail.clone()),
             opt_number(p.distance_m),
         ];
@@ -682,9 +679,10 @@ fn problem_sheet(o: Outcome<'_>, scope: Scope) -> Sheet<'_> {
             text(e.problem_id.clone()),
             text(e.code.clone()),
             code.map_or(Cell::Empty, |c| text(c.label_zh())),
-            code.map_or(Cell::Empty, |c| text(c.label_en())),
-            code.map_or(Cell::Empty, |c| text(c.severity().as_str())),
-            text(e.layer.clone()),
+            code.map_or(Cell::Empty, |c| {
+                text(words::zh(Vocabulary::Severity, c.severity().as_str()))
+            }),
+            text(LayerKind::from_name(&e.layer).map_or(e.layer.as_str(), |k| k.label_zh())),
             text(e.feature_id.clone()),
             opt_text(e.cluster_id.as_ref()),
             Cell::Empty,
@@ -707,7 +705,6 @@ fn problem_sheet(o: Outcome<'_>, scope: Scope) -> Sheet<'_> {
             ID,
             "问题代码",
             "问题类型",
-            "Problem",
             "严重程度",
             "对象图层",
             "对象编号",

@@ -48,7 +48,7 @@ pub fn action(cluster_id: &str, problems: &[ProblemRef], planned: &Planned) -> V
                 "feature_id": p.feature_id,
                 "problem_id": p.problem_id,
                 "code": p.code.as_str(),
-                "label_zh": format!("整改 {} ({} {})", p.code.label_zh(), p.layer.label().split(' ').next().unwrap_or(""), p.feature_id),
+                "label_zh": format!("整改 {} ({} {})", p.code.label_zh(), p.layer.label_zh(), p.feature_id),
                 "label_en": format!("Fix {} ({} {})", p.code.label_en().to_lowercase(), p.layer.name(), p.feature_id),
             })
         }
@@ -67,7 +67,7 @@ pub fn action(cluster_id: &str, problems: &[ProblemRef], planned: &Planned) -> V
                 "layer": of.layer().name(),
                 "feature_id": id,
                 "fields": fields,
-                "label_zh": format!("{} {id}: {} 填报为是", of.layer().label().split(' ').next().unwrap_or(""), zh.join("、")),
+                "label_zh": format!("{} {id}: {} 填报为是", of.layer().label_zh(), zh.join("、")),
                 "label_en": format!("Answer {} yes for {} {id}", fields.join(" and "), of.layer().name()),
             })
         }
@@ -76,7 +76,7 @@ pub fn action(cluster_id: &str, problems: &[ProblemRef], planned: &Planned) -> V
             "layer": of.layer().name(),
             "feature_id": id,
             "fields": [field],
-            "label_zh": format!("补录 {} {id} 的{}", of.layer().label().split(' ').next().unwrap_or(""), field_zh(of.layer(), field)),
+            "label_zh": format!("补录 {} {id} 的{}", of.layer().label_zh(), field_zh(of.layer(), field)),
             "label_en": format!("Give {} {id} its {field}", of.layer().name()),
         }),
         Action::InspectDry(_) => json!({
@@ -104,6 +104,23 @@ fn counted_text(c: &Counted, of: &str) -> String {
             (false, _) => "unanswered".into(),
             (true, true) => "yes".into(),
             (true, false) => "no".into(),
+        },
+    }
+}
+
+/// What an item counted, in Chinese: `13/13 家企业`, `问题 1 项`, `是`.
+fn counted_text_zh(c: &Counted, of: &str) -> String {
+    use crate::contract::words::{population_zh, yes_no};
+    match c {
+        Counted::Share { met, of: n } => format!("{met}/{n} {}", population_zh(of)),
+        Counted::Deduction { problems } => format!("问题 {problems} 项"),
+        Counted::Presence { members } => format!("{members} {}", population_zh(of)),
+        Counted::ReceivingPlants { receiving, failing } => {
+            format!("接收污水厂 {receiving} 座，其中不达标 {failing} 座")
+        }
+        Counted::Manual { answered, holds } => match answered {
+            false => "待填报".into(),
+            true => yes_no(*holds).into(),
         },
     }
 }
@@ -154,6 +171,7 @@ pub fn cluster(cluster_id: &str, r: &ClusterReadiness, rubric: &Rubric) -> Value
                 "max": s.max,
                 "counted": s.counted,
                 "counted_text": counted_text(&s.counted, of),
+                "counted_text_zh": counted_text_zh(&s.counted, of),
             })
         })
         .collect();

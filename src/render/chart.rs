@@ -6,7 +6,7 @@ use plotters::prelude::*;
 
 use super::svg::FONT;
 
-use crate::contract::ReadinessGroup;
+use crate::contract::{ReadinessGroup, Vocabulary, words};
 
 /// A readiness group's colour, as every chart and map draws it.
 fn group_color(g: ReadinessGroup) -> RGBColor {
@@ -14,9 +14,9 @@ fn group_color(g: ReadinessGroup) -> RGBColor {
     RGBColor(r, gr, b)
 }
 
-/// A readiness group's label on a chart: Chinese, then English.
+/// A readiness group's label on a chart.
 fn group_label(g: ReadinessGroup) -> String {
-    format!("{} {}", g.label_zh(), g.label_en())
+    g.label_zh().to_string()
 }
 
 fn err(e: impl std::fmt::Display) -> anyhow::Error {
@@ -40,10 +40,7 @@ pub fn deadlines_by_readiness(rows: &[(String, ReadinessGroup)], w: u32, h: u32)
         let root = SVGBackend::with_string(&mut out, (w, h)).into_drawing_area();
         root.fill(&WHITE).map_err(err)?;
         let mut chart = ChartBuilder::on(&root)
-            .caption(
-                "组团完成时限与验收状态 Clusters by deadline and readiness",
-                (FONT, 16),
-            )
+            .caption("组团完成时限与验收状态", (FONT, 16))
             .margin(10)
             .x_label_area_size(30)
             .y_label_area_size(40)
@@ -57,7 +54,10 @@ pub fn deadlines_by_readiness(rows: &[(String, ReadinessGroup)], w: u32, h: u32)
             .disable_x_mesh()
             .x_labels(deadlines.len().max(1))
             .x_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(i) => deadlines.get(*i).cloned().unwrap_or_default(),
+                SegmentValue::CenterOf(i) => deadlines
+                    .get(*i)
+                    .map(|d| words::zh(Vocabulary::Deadline, d).to_string())
+                    .unwrap_or_default(),
                 _ => String::new(),
             })
             .label_style((FONT, 12))
@@ -121,10 +121,7 @@ pub fn scores(scores: &[(f64, ReadinessGroup)], pass_line: f64, w: u32, h: u32) 
         let root = SVGBackend::with_string(&mut out, (w, h)).into_drawing_area();
         root.fill(&WHITE).map_err(err)?;
         let mut chart = ChartBuilder::on(&root)
-            .caption(
-                "得分分布(暂行) Score distribution (provisional)",
-                (FONT, 16),
-            )
+            .caption("得分分布（暂行）", (FONT, 16))
             .margin(10)
             .x_label_area_size(30)
             .y_label_area_size(40)
@@ -134,8 +131,8 @@ pub fn scores(scores: &[(f64, ReadinessGroup)], pass_line: f64, w: u32, h: u32) 
             .configure_mesh()
             .disable_x_mesh()
             .label_style((FONT, 12))
-            .x_desc("得分 score")
-            .y_desc("组团 clusters")
+            .x_desc("得分")
+            .y_desc("组团数")
             .draw()
             .map_err(err)?;
         for (k, group) in ReadinessGroup::ALL.into_iter().enumerate() {

@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use geo::{BoundingRect, Coord, Geometry, InteriorPoint, LineString, Polygon, Rect};
 
+use super::labels::{Bounds, Labels, text_bounds};
 use super::svg::{Svg, Swatch, diamond, rgb, scale_length, triangle};
 use crate::index::{LineIndex, PointIndex};
 use crate::outcome::Outcome;
@@ -22,7 +23,7 @@ fn palette(styles: &[LayerStyle], layer: &str) -> HashMap<String, (Rgba, String)
     {
         Some(Renderer::Categorized { categories, .. }) => categories
             .iter()
-            .map(|c| (c.value.clone(), (c.color, c.label.clone())))
+            .map(|c| (c.value.clone(), (c.color, c.zh.clone())))
             .collect(),
         _ => HashMap::new(),
     }
@@ -36,7 +37,7 @@ fn outline_palette(styles: &[LayerStyle]) -> HashMap<String, (Rgba, String)> {
         .map(|o| {
             o.categories
                 .iter()
-                .map(|c| (c.value.clone(), (c.color, c.label.clone())))
+                .map(|c| (c.value.clone(), (c.color, c.zh.clone())))
                 .collect()
         })
         .unwrap_or_default()
@@ -199,6 +200,7 @@ impl<'a> MapIndex<'a> {
         view: View,
         extent: Rect,
         highlight: &[usize],
+        labels: &mut Labels,
     ) -> Vec<(Swatch, Rgba, String)> {
         let l = &self.o.loaded.layers;
         let a = self.o.analysis;
@@ -218,7 +220,7 @@ impl<'a> MapIndex<'a> {
                     Swatch::Fill,
                     [158, 202, 225, 255],
                     format!(
-                        "长江干流 {} m 范围 Yangtze band",
+                        "长江干流 {} 米范围",
                         self.o.loaded.project.params.corridor_m
                     ),
                 ),
@@ -322,19 +324,19 @@ impl<'a> MapIndex<'a> {
             palette: &self.outfall_status,
             shape: |x, y| triangle(x, y, 6.5),
             stroke_width: 0.8,
+            reach: 6.5,
             legend_rank: 4,
             swatch: Swatch::Triangle,
+            legend_prefix: "排口：",
         };
-        // The problem outfalls are named, the first 40 of them.
-        let mut labelled = 0;
-        let label = |svg: &mut Svg, i: usize, x: f64, y: f64| {
-            if !a.outfalls[i].codes.is_empty() && labelled < 40 {
-                svg.label(x + 8.0, y - 6.0, 11.0, &l.outfalls[i].id, "normal", "start");
-                labelled += 1;
+        // The problem outfalls are named.
+        let label = |labels: &mut Labels, i: usize, x: f64, y: f64| {
+            if !a.outfalls[i].codes.is_empty() {
+                labels.want(&l.outfalls[i].id, x, y, 6.5, 11.0, false);
             }
         };
         self.markers(
-            svg,
+            (svg, labels),
             view,
             &extent,
             outfall_marker,
@@ -351,12 +353,14 @@ impl<'a> MapIndex<'a> {
             palette: &self.problem_code,
             shape: |x, y| diamond(x, y, 4.5),
             stroke_width: 0.7,
+            reach: 4.5,
             legend_rank: 5,
             swatch: Swatch::Diamond,
+            legend_prefix: "问题：",
         };
-        let unlabelled = |_: &mut Svg, _: usize, _: f64, _: f64| {};
+        let unlabelled = |_: &mut Labels, _: usize, _: f64, _: f64| {};
         self.markers(
-            svg,
+            (svg, labels),
             view,
             &extent,
             problem_marker,
@@ -368,21 +372,11 @@ impl<'a> MapIndex<'a> {
             if inside(&extent, p.rep) {
                 let (x, y) = view.px(p.rep);
                 svg.raw(&format!(r##"<rect x="{:.1}" y="{:.1}" width="10" height="10" fill="#2ca25f" stroke="#222"/>"##, x - 5.0, y - 5.0));
-                svg.label(
-                    x + 8.0,
-                    y + 4.0,
-                    11.0,
-                    p.name.as_deref().unwrap_or(&p.id),
-                    "normal",
-                    "start",
-                );
+                labels.keep_clear(Bounds::around(x, y, 5.0));
+                labels.want(p.name.as_deref().unwrap_or(&p.id), x, y, 5.0, 11.0, false);
                 legend.insert(
                     (6, "plant".into()),
-                    (
-                        Swatch::Square,
-                        [44, 162, 95, 255],
-                        "污水厂 treatment plant".into(),
-                    ),
+                    (Swatch::Square, [44, 162, 95, 255], "污水厂".into()),
                 );
             }
         }
@@ -395,13 +389,13 @@ impl<'a> MapIndex<'a> {
     #[allow(clippy::too_many_arguments)]
     fn markers<'p>(
         &self,
-        svg: &mut Svg,
+        (svg, labels): (&mut Svg, &mut Labels),
         view: View,
         extent: &Rect,
         marker: Marker,
         points: impl Iterator<Item = (usize, Option<Coord>, &'p str)>,
         legend: &mut BTreeMap<(u8, String), (Swatch, Rgba, String)>,
-        mut label: impl FnMut(&mut Svg, usize, f64, f64),
+        mut label: impl FnMut(&mut Labels, usize, f64, f64),
     ) {
         for (i, at, class) in points {
             let Some(at) = at.filter(|at| inside(extent, *at)) else {
@@ -415,25 +409,30 @@ impl<'a> MapIndex<'a> {
                 marker.stroke_width,
                 "",
             );
-            legend.insert(
-                (marker.legend_rank, class.to_string()),
-                Self::entry(marker.palette, class, marker.swatch),
-            );
-            label(svg, i, x, y);
+            labels.keep_clear(Bounds::around(x, y, marker.reach));
+            legend
+                .entry((marker.legend_rank, class.to_string()))
+                .or_insert_with(|| {
+                    let (swatch, color, label) = Self::entry(marker.palette, class, marker.swatch);
+                    (swatch, color, format!("{}{label}", marker.legend_prefix))
+                });
+            label(labels, i, x, y);
         }
     }
 
-    /// Scale bar, north arrow and CRS along the frame.
-    fn furniture(&self, svg: &mut Svg, view: View) {
+    /// Scale bar, north arrow and CRS along the frame, kept clear of labels.
+    fn furniture(&self, svg: &mut Svg, view: View, labels: &mut Labels) {
         let metres = scale_length(svg.w / view.scale);
-        svg.scale_bar(18.0, svg.h - 18.0, metres * view.scale, metres);
-        svg.north_arrow(svg.w - 28.0, 20.0);
-        let crs = format!("坐标系 CRS: {}", self.crs_name);
-        svg.label(svg.w - 10.0, svg.h - 8.0, 10.0, &crs, "normal", "end");
+        labels.keep_clear(svg.scale_bar(18.0, svg.h - 18.0, metres * view.scale, metres));
+        labels.keep_clear(svg.north_arrow(svg.w - 28.0, 20.0));
+        let crs = format!("坐标系 {}", self.crs_name);
+        let (x, y) = (svg.w - 10.0, svg.h - 8.0);
+        svg.label(x, y, 10.0, &crs, "normal", "end");
+        labels.keep_clear(text_bounds(x, y, 10.0, &crs, "end"));
     }
 
-    /// A cluster's map, `w` × `h` px; with its scale bar's length in metres.
-    pub fn cluster(&self, cluster: usize, w: f64, h: f64) -> (String, f64) {
+    /// A cluster's map, `w` × `h` px.
+    pub fn cluster(&self, cluster: usize, w: f64, h: f64) -> Drawn {
         let l = &self.o.loaded.layers;
         let c = &l.clusters[cluster];
         let bb = c
@@ -452,24 +451,23 @@ impl<'a> MapIndex<'a> {
         let view = View::fit(extent, w, h);
         let frame = frame_of(view, w, h);
         let mut svg = Svg::new(w, h);
-        let legend = self.draw(&mut svg, view, frame, &[]);
+        let mut labels = Labels::new(w, h);
+        // The cluster's name first, at its centre.
         let (cx, cy) = view.px(c.rep);
-        svg.label(
-            cx,
-            cy,
-            15.0,
-            c.name.as_deref().unwrap_or(&c.id),
-            "bold",
-            "middle",
-        );
-        svg.legend(10.0, 10.0, "图例 Legend", &legend);
-        self.furniture(&mut svg, view);
-        let metres = scale_length(w / view.scale);
-        (svg.finish(), metres)
+        labels.want(c.name.as_deref().unwrap_or(&c.id), cx, cy, 0.0, 15.0, true);
+        let legend = self.draw(&mut svg, view, frame, &[], &mut labels);
+        labels.keep_clear(svg.legend(10.0, 10.0, "图例", &legend));
+        self.furniture(&mut svg, view, &mut labels);
+        let dropped = labels.place(&mut svg);
+        Drawn {
+            svg: svg.finish(),
+            scale_m: scale_length(w / view.scale),
+            dropped,
+        }
     }
 
     /// A small map of one outfall and its upstream trace (highlighted).
-    pub fn trace(&self, outfall: usize, w: f64, h: f64) -> String {
+    pub fn trace(&self, outfall: usize, w: f64, h: f64) -> Drawn {
         let l = &self.o.loaded.layers;
         let r = &self.o.analysis.outfalls[outfall];
         let mut ext = Rect::new(l.outfalls[outfall].geom.0, l.outfalls[outfall].geom.0);
@@ -481,22 +479,28 @@ impl<'a> MapIndex<'a> {
         let extent = grow(ext, ext.width().max(ext.height()) * 0.15 + 60.0);
         let view = View::fit(extent, w, h);
         let mut svg = Svg::new(w, h);
-        self.draw(&mut svg, view, frame_of(view, w, h), &r.upstream_pipes);
+        let mut labels = Labels::new(w, h);
         let (x, y) = view.px(l.outfalls[outfall].geom.0);
-        svg.label(
-            x + 9.0,
-            y + 14.0,
-            12.0,
-            &l.outfalls[outfall].id,
-            "bold",
-            "start",
+        labels.want(&l.outfalls[outfall].id, x, y, 6.5, 12.0, true);
+        self.draw(
+            &mut svg,
+            view,
+            frame_of(view, w, h),
+            &r.upstream_pipes,
+            &mut labels,
         );
-        self.furniture(&mut svg, view);
-        svg.finish()
+        self.furniture(&mut svg, view, &mut labels);
+        let dropped = labels.place(&mut svg);
+        Drawn {
+            svg: svg.finish(),
+            scale_m: scale_length(w / view.scale),
+            dropped,
+        }
     }
 
     /// Every cluster, coloured by deadline, over the rivers and the band: the city map.
-    pub fn overview(&self, w: f64, h: f64, clusters: &BTreeSet<usize>) -> String {
+    /// A cluster too small to see at this scale is drawn as a dot of `MIN_SYMBOL_PX`.
+    pub fn overview(&self, w: f64, h: f64, clusters: &BTreeSet<usize>) -> Drawn {
         let l = &self.o.loaded.layers;
         let mut ext: Option<Rect> = None;
         for i in clusters {
@@ -509,6 +513,7 @@ impl<'a> MapIndex<'a> {
         let view = View::fit(extent, w, h);
         let frame = frame_of(view, w, h);
         let mut svg = Svg::new(w, h);
+        let mut labels = Labels::new(w, h);
         let area = Geometry::Rect(frame);
         if let Some(b) = &self.band {
             svg.path(
@@ -529,19 +534,21 @@ impl<'a> MapIndex<'a> {
             svg.path(&view.lines(&r.geom), "none", c, wd, "");
         }
         let mut legend: BTreeMap<String, (Swatch, Rgba, String)> = BTreeMap::new();
+        let mut reach = Vec::with_capacity(clusters.len());
         for i in clusters {
             let (c, r) = (&l.clusters[*i], &self.o.analysis.clusters[*i]);
             let fill = Self::color(&self.deadline, &r.deadline);
-            // A cluster smaller than 4 px is drawn as a 4 px square, so it shows.
             let (x, y) = view.px(c.rep);
             let bb = c.geom.bounding_rect().unwrap_or(Rect::new(c.rep, c.rep));
-            if bb.width().max(bb.height()) * view.scale < 4.0 {
+            let size = bb.width().max(bb.height()) * view.scale;
+            if size < MIN_SYMBOL_PX {
                 svg.raw(&format!(
-                    r#"<rect x="{:.1}" y="{:.1}" width="4" height="4" fill="{}"/>"#,
-                    x - 2.0,
-                    y - 2.0,
+                    r##"<circle cx="{x:.1}" cy="{y:.1}" r="{:.1}" fill="{}" stroke="#333" stroke-width="0.8"/>"##,
+                    MIN_SYMBOL_PX / 2.0,
                     rgb(fill)
                 ));
+                labels.keep_clear(Bounds::around(x, y, MIN_SYMBOL_PX / 2.0));
+                reach.push(MIN_SYMBOL_PX / 2.0);
             } else {
                 let g = Geometry::MultiPolygon(c.geom.clone());
                 svg.path(
@@ -551,30 +558,53 @@ impl<'a> MapIndex<'a> {
                     0.8,
                     r#"fill-opacity="0.7""#,
                 );
+                reach.push(size / 2.0);
             }
             legend.insert(
                 r.deadline.clone(),
                 Self::entry(&self.deadline, &r.deadline, Swatch::Fill),
             );
         }
-        if clusters.len() <= 60 {
-            for i in clusters {
+        let entries: Vec<_> = legend.into_values().collect();
+        labels.keep_clear(svg.legend(10.0, 10.0, "完成时限", &entries));
+        self.furniture(&mut svg, view, &mut labels);
+        if clusters.len() <= MAX_OVERVIEW_LABELS {
+            for (i, r) in clusters.iter().zip(reach) {
                 let c = &l.clusters[*i];
                 let (x, y) = view.px(c.rep);
-                svg.label(
-                    x + 6.0,
-                    y - 4.0,
-                    10.0,
-                    c.name.as_deref().unwrap_or(&c.id),
-                    "normal",
-                    "start",
-                );
+                labels.want(c.name.as_deref().unwrap_or(&c.id), x, y, r, 11.0, false);
             }
         }
-        let entries: Vec<_> = legend.into_values().collect();
-        svg.legend(10.0, 10.0, "完成时限 Deadline", &entries);
-        self.furniture(&mut svg, view);
-        svg.finish()
+        let dropped = labels.place(&mut svg);
+        Drawn {
+            svg: svg.finish(),
+            scale_m: scale_length(w / view.scale),
+            dropped,
+        }
+    }
+}
+
+/// The smallest a cluster is drawn on the city map, px: big enough to read its colour.
+const MIN_SYMBOL_PX: f64 = 10.0;
+
+/// Above this many clusters the city map names none (the list beside it does).
+const MAX_OVERVIEW_LABELS: usize = 120;
+
+/// A map drawn: the SVG, its scale bar's length (m), and the labels it had no room for.
+pub struct Drawn {
+    pub svg: String,
+    pub scale_m: f64,
+    pub dropped: Vec<String>,
+}
+
+impl Drawn {
+    /// The caption's note of the labels left out, or nothing.
+    pub fn dropped_note(&self) -> String {
+        if self.dropped.is_empty() {
+            String::new()
+        } else {
+            format!("；图中未标注（位置不足）：{}", self.dropped.join("、"))
+        }
     }
 }
 
@@ -583,8 +613,13 @@ struct Marker<'a> {
     palette: &'a HashMap<String, (Rgba, String)>,
     shape: fn(f64, f64) -> String,
     stroke_width: f64,
+    /// How far the symbol reaches from its point, px.
+    reach: f64,
     legend_rank: u8,
     swatch: Swatch,
+    /// Before each class in the legend, so an outfall's status and a problem's code of
+    /// the same words (雨污混接) are told apart.
+    legend_prefix: &'static str,
 }
 
 fn inside(r: &Rect, c: Coord) -> bool {

@@ -3,6 +3,8 @@
 
 /// Charts drawn by plotters.
 pub mod chart;
+/// Where a map's labels go, so none covers another, a symbol or the frame.
+pub mod labels;
 /// Cluster maps, the city overview, a trace map.
 pub mod map;
 /// SVG to PNG with resvg.

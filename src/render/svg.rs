@@ -3,6 +3,7 @@
 
 use std::fmt::Write as _;
 
+use super::labels::{Bounds, text_width};
 use crate::styles::model::Rgba;
 
 /// Text for SVG content or attributes.
@@ -65,8 +66,8 @@ impl Svg {
         );
     }
 
-    /// A scale bar of `metres` drawn `px` long, its length written beside it.
-    pub fn scale_bar(&mut self, x: f64, y: f64, px: f64, metres: f64) {
+    /// A scale bar of `metres` drawn `px` long, its length written beside it; where it is.
+    pub fn scale_bar(&mut self, x: f64, y: f64, px: f64, metres: f64) -> Bounds {
         let d = format!(
             "M{x} {} L{x} {y} L{} {y} L{} {}",
             y - 7.0,
@@ -83,10 +84,16 @@ impl Svg {
             format!("{metres} m")
         };
         self.label(x + px + 6.0, y + 1.0, 13.0, &text, "normal", "start");
+        Bounds::new(
+            x - 2.0,
+            y - 12.0,
+            x + px + 6.0 + text_width(&text, 13.0),
+            y + 5.0,
+        )
     }
 
-    /// A north arrow with its N.
-    pub fn north_arrow(&mut self, x: f64, y: f64) {
+    /// A north arrow with its N; where it is.
+    pub fn north_arrow(&mut self, x: f64, y: f64) -> Bounds {
         let d = format!(
             "M{x} {y} L{} {} L{x} {} L{} {} Z",
             x + 9.0,
@@ -99,6 +106,7 @@ impl Svg {
         let right = format!("M{x} {y} L{} {} L{x} {} Z", x + 9.0, y + 26.0, y + 19.0);
         self.path(&right, "#fff", "#222", 1.0, "");
         self.label(x, y - 4.0, 14.0, "N", "bold", "middle");
+        Bounds::new(x - 10.0, y - 18.0, x + 10.0, y + 27.0)
     }
 
     /// A legend box at (x, y): a title and entries of (swatch shape, colour, text).
@@ -108,17 +116,13 @@ impl Svg {
         y: f64,
         title: &str,
         entries: &[(Swatch, Rgba, String)],
-    ) -> f64 {
+    ) -> Bounds {
         let row = 17.0;
         let width = entries
             .iter()
-            .map(|(_, _, t)| {
-                t.chars()
-                    .map(|c| if c.is_ascii() { 6.5 } else { 12.5 })
-                    .sum::<f64>()
-            })
-            .fold(title.chars().count() as f64 * 12.5, f64::max)
-            + 36.0;
+            .map(|(_, _, t)| text_width(t, 12.0))
+            .fold(text_width(title, 13.0), f64::max)
+            + 40.0;
         let height = row * (entries.len() as f64 + 1.0) + 10.0;
         let _ = write!(
             self.body,
@@ -163,7 +167,7 @@ impl Svg {
             self.body.push_str(&d);
             self.label(x + 30.0, cy, 12.0, text, "normal", "start");
         }
-        height
+        Bounds::new(x, y, x + width, y + height)
     }
 
     pub fn finish(self) -> String {

@@ -57,10 +57,7 @@ pub fn document(o: Outcome, maps: &MapIndex) -> anyhow::Result<Document> {
     campaign_section(o, &mut b);
     b.push(Block::PageBreak);
 
-    b.push(Block::Heading(
-        1,
-        "完成时限与验收状态 Deadlines and readiness".into(),
-    ));
+    b.push(Block::Heading(1, "完成时限与验收状态".into()));
     let rows: Vec<(String, ReadinessGroup)> = a
         .clusters
         .iter()
@@ -83,7 +80,7 @@ pub fn document(o: Outcome, maps: &MapIndex) -> anyhow::Result<Document> {
     });
     b.push(Block::PageBreak);
 
-    b.push(Block::Heading(1, "问题分布 Problems".into()));
+    b.push(Block::Heading(1, "问题分布".into()));
     let mut by_code: BTreeMap<String, usize> = BTreeMap::new();
     let mut by_district: BTreeMap<String, usize> = BTreeMap::new();
     let index = crate::analysis::context::by_id(l.clusters.iter().map(|c| c.id.as_str()));
@@ -111,23 +108,13 @@ pub fn document(o: Outcome, maps: &MapIndex) -> anyhow::Result<Document> {
     let codes = sorted(by_code);
     let districts = sorted(by_district);
     b.push(Block::Figure {
-        svg: chart::bars(
-            "问题按类型 Problems by code",
-            &codes,
-            760,
-            (60 + 26 * codes.len()) as u32,
-        )?,
+        svg: chart::bars("问题按类型", &codes, 760, (60 + 26 * codes.len()) as u32)?,
         width: 0.95,
         caption: "各类问题数量".into(),
     });
     let top: Vec<(String, usize)> = districts.iter().take(25).cloned().collect();
     b.push(Block::Figure {
-        svg: chart::bars(
-            "问题按区县 Problems by district",
-            &top,
-            760,
-            (60 + 26 * top.len()) as u32,
-        )?,
+        svg: chart::bars("问题按区县", &top, 760, (60 + 26 * top.len()) as u32)?,
         width: 0.95,
         caption: if districts.len() > 25 {
             "问题最多的 25 个区县".into()
@@ -137,16 +124,21 @@ pub fn document(o: Outcome, maps: &MapIndex) -> anyhow::Result<Document> {
     });
     b.push(Block::PageBreak);
 
-    b.push(Block::Heading(1, "组团分布 Map of every cluster".into()));
+    b.push(Block::Heading(1, "组团分布".into()));
     let all: BTreeSet<usize> = (0..l.clusters.len()).collect();
+    let drawn = maps.overview(900.0, 900.0, &all);
     b.push(Block::Figure {
-        svg: maps.overview(900.0, 900.0, &all),
         width: 1.0,
-        caption: format!("全部组团，按完成时限着色；坐标系 {}", maps.crs_name),
+        caption: format!(
+            "全部组团，按完成时限着色；坐标系 {}{}",
+            maps.crs_name,
+            drawn.dropped_note()
+        ),
+        svg: drawn.svg,
     });
     b.push(Block::PageBreak);
 
-    b.push(Block::Heading(1, "组团一览 Every cluster".into()));
+    b.push(Block::Heading(1, "组团一览".into()));
     let mut order: Vec<usize> = (0..l.clusters.len()).collect();
     let score = |i: usize| o.readiness.clusters[i].as_ref().map(|r| r.score);
     order.sort_by(|x, y| {
@@ -192,7 +184,7 @@ pub fn document(o: Outcome, maps: &MapIndex) -> anyhow::Result<Document> {
                 c.id.clone(),
                 c.name.clone().unwrap_or_default(),
                 r.district.clone().unwrap_or_default(),
-                r.deadline.clone(),
+                deadline_zh(&r.deadline),
                 s.map_or("—".into(), |s| format!("{}", round2(s.score))),
                 o.readiness.group(*i).label_zh().into(),
                 match s.map(|s| s.actions_to_ready()) {
@@ -230,7 +222,7 @@ fn campaign_section(o: Outcome, b: &mut Vec<Block>) {
     let district = |i: usize| a.clusters[i].district.clone().unwrap_or_default();
     b.push(Block::Heading(
         1,
-        format!("建设进度 Campaign status（截至 {}）", campaign.as_of),
+        format!("建设进度（截至 {}）", campaign.as_of),
     ));
     let shown = [
         CampaignStatus::Accepted,
@@ -258,7 +250,7 @@ fn campaign_section(o: Outcome, b: &mut Vec<Block>) {
                     .to_string()
             };
             let total = a.clusters.iter().filter(|r| r.deadline == *d).count();
-            let mut row = vec![d.to_string(), total.to_string()];
+            let mut row = vec![deadline_zh(d), total.to_string()];
             row.extend(shown.map(of));
             row
         })
@@ -276,7 +268,7 @@ fn campaign_section(o: Outcome, b: &mut Vec<Block>) {
     });
     b.push(Block::Heading(
         2,
-        format!("逾期组团 Overdue（{} 个）", overdue.len()),
+        format!("逾期组团（{} 个）", overdue.len()),
     ));
     if overdue.is_empty() {
         b.push(Block::Para("无逾期组团。".into()));
@@ -289,7 +281,7 @@ fn campaign_section(o: Outcome, b: &mut Vec<Block>) {
                     l.clusters[*i].id.clone(),
                     l.clusters[*i].name.clone().unwrap_or_default(),
                     district(*i),
-                    a.clusters[*i].deadline.clone(),
+                    deadline_zh(&a.clusters[*i].deadline),
                     s.map_or("—".into(), |s| round2(s.score).to_string()),
                     match s.map(|s| s.actions_to_ready()) {
                         Some(Some(n)) => n.to_string(),
@@ -317,7 +309,7 @@ fn campaign_section(o: Outcome, b: &mut Vec<Block>) {
     let listed: Vec<usize> = (0..l.clusters.len())
         .filter(|i| l.clusters[*i].demo || l.clusters[*i].demo_candidate)
         .collect();
-    b.push(Block::Heading(2, "示范清单 Demonstration list".into()));
+    b.push(Block::Heading(2, "示范清单".into()));
     if listed.is_empty() {
         b.push(Block::Para("工作空间未标注示范或示范备选组团。".into()));
         return;
@@ -332,7 +324,7 @@ fn campaign_section(o: Outcome, b: &mut Vec<Block>) {
                 c.name.clone().unwrap_or_default(),
                 district(*i),
                 if c.demo { "示范" } else { "示范备选" }.to_string(),
-                a.clusters[*i].deadline.clone(),
+                deadline_zh(&a.clusters[*i].deadline),
                 if c.demo {
                     String::new()
                 } else {
@@ -356,4 +348,9 @@ fn campaign_section(o: Outcome, b: &mut Vec<Block>) {
         .to_vec(),
         rows,
     });
+}
+
+/// A deadline as the city reads it: its date, or 不纳入.
+fn deadline_zh(d: &str) -> String {
+    crate::contract::words::zh(crate::contract::Vocabulary::Deadline, d).to_string()
 }

@@ -6,36 +6,25 @@ use geo::{Euclidean, Length};
 
 use super::doc::{Block, Document, Paper};
 use super::{fmt_m, yes_no};
-use crate::contract::ProblemCode;
-use crate::model::PipeKind;
+use crate::contract::{ProblemCode, Vocabulary, words};
 use crate::outcome::Outcome;
 use crate::readiness::json::round2;
 use crate::readiness::plan::Plan;
 use crate::render::map::MapIndex;
 
-fn kind_zh(k: PipeKind) -> &'static str {
-    match k {
-        PipeKind::Sewage => "污水管",
-        PipeKind::Storm => "雨水管",
-        PipeKind::Combined => "合流管",
-    }
-}
-
 fn level_zh(l: Option<crate::model::ParkLevel>) -> &'static str {
-    match l {
-        Some(crate::model::ParkLevel::National) => "国家级",
-        Some(crate::model::ParkLevel::Provincial) => "省级",
-        None => "未注明",
-    }
+    l.map_or("未注明", |l| {
+        words::zh(Vocabulary::ParkLevel, l.as_str())
+    })
 }
 
 /// Where the cluster stands, for the cover and the score.
 fn state(scored: Option<&crate::readiness::ClusterReadiness>) -> String {
     match scored {
-        None => "不纳入 out of scope".to_string(),
-        Some(s) if !s.veto.is_empty() => format!("否决 vetoed ({} 项否决问题)", s.veto.len()),
-        Some(s) if s.ready => "已达标 ready".to_string(),
-        Some(_) => "未达标 not ready".to_string(),
+        None => "不纳入".to_string(),
+        Some(s) if !s.veto.is_empty() => format!("一票否决（{} 项否决问题）", s.veto.len()),
+        Some(s) if s.ready => "已达标".to_string(),
+        Some(_) => "未达标".to_string(),
     }
 }
 
@@ -118,7 +107,11 @@ fn cover(ctx: &Ctx, b: &mut Vec<Block>) {
                 r.district.clone().unwrap_or_default(),
                 level_zh(r.park_level)
             ),
-            format!("完成时限 {} ({})", r.deadline, r.deadline_reason),
+            format!(
+                "完成时限 {}（{}）",
+                r.deadline,
+                words::reasons_zh(Vocabulary::DeadlineReason, &r.deadline_reason)
+            ),
             format!(
                 "建设进度（截至 {}）：{}",
                 o.campaign.as_of,
@@ -149,17 +142,21 @@ fn cover(ctx: &Ctx, b: &mut Vec<Block>) {
 
 /// The cluster on its map.
 fn map(ctx: &Ctx, b: &mut Vec<Block>) {
-    let Ctx { maps, i, name, .. } = *ctx;
-    b.push(Block::Heading(1, "组团位置与管网 Map".into()));
-    let (svg, metres) = maps.cluster(i, 900.0, 900.0);
+    let Ctx {
+        o, maps, i, name, ..
+    } = *ctx;
+    b.push(Block::Heading(1, "组团位置与管网".into()));
+    let drawn = maps.cluster(i, 900.0, 900.0);
     b.push(Block::Figure {
-        svg,
         width: 1.0,
         caption: format!(
-            "{name}：管网、排口、问题与长江干流 1 km 范围；比例尺 {}；坐标系 {}",
-            fmt_m(metres),
-            maps.crs_name
+            "{name}：管网、排口、问题与长江干流 {} 范围；比例尺 {}；坐标系 {}{}",
+            fmt_m(o.loaded.project.params.corridor_m),
+            fmt_m(drawn.scale_m),
+            maps.crs_name,
+            drawn.dropped_note()
         ),
+        svg: drawn.svg,
     });
     b.push(Block::PageBreak);
 }
@@ -167,7 +164,7 @@ fn map(ctx: &Ctx, b: &mut Vec<Block>) {
 /// 源: the enterprises (排水户), their connection and answers.
 fn sources(ctx: &Ctx, b: &mut Vec<Block>) {
     let Ctx { i, l, a, .. } = *ctx;
-    b.push(Block::Heading(1, "源：企业(排水户) Sources".into()));
+    b.push(Block::Heading(1, "源：企业（排水户）".into()));
     let enterprise_rows: Vec<Vec<String>> = l
         .enterprises
         .iter()
@@ -224,7 +221,7 @@ fn network(ctx: &Ctx, b: &mut Vec<Block>) {
         c,
         ..
     } = *ctx;
-    b.push(Block::Heading(1, "网：管网 Network".into()));
+    b.push(Block::Heading(1, "网：管网".into()));
     let mut by_kind = std::collections::BTreeMap::new();
     for (p, pc) in l.pipes.iter().zip(&a.pipe_clusters) {
         if *pc == Some(i) {
@@ -242,7 +239,7 @@ fn network(ctx: &Ctx, b: &mut Vec<Block>) {
             .iter()
             .map(|(k, (n, len, d))| {
                 vec![
-                    kind_zh(*k).into(),
+                    words::zh(Vocabulary::PipeKind, k.as_str()).into(),
                     n.to_string(),
                     fmt_m(*len),
                     d.to_string(),
@@ -262,7 +259,7 @@ fn network(ctx: &Ctx, b: &mut Vec<Block>) {
     };
     let defects = problems_of(ProblemCode::PipeDefect);
     if !defects.is_empty() {
-        b.push(Block::Heading(2, "管道缺陷(3–4级) Pipe defects".into()));
+        b.push(Block::Heading(2, "管道缺陷（3–4 级）".into()));
         b.push(Block::Table {
             headers: ["问题编号", "管段", "说明"].map(String::from).to_vec(),
             rows: defects
@@ -273,17 +270,22 @@ fn network(ctx: &Ctx, b: &mut Vec<Block>) {
     }
     let crosses = problems_of(ProblemCode::StormCrossConnection);
     if !crosses.is_empty() {
-        b.push(Block::Heading(2, "雨污混接 Cross-connections".into()));
+        b.push(Block::Heading(2, "雨污混接".into()));
         for p in crosses {
             b.push(Block::Para(format!(
                 "{} 排口 {}：{}",
                 p.problem_id, p.feature_id, p.detail
             )));
             if let Some(oi) = l.outfalls.iter().position(|x| x.id == p.feature_id) {
+                let drawn = maps.trace(oi, 700.0, 450.0);
                 b.push(Block::Figure {
-                    svg: maps.trace(oi, 700.0, 450.0),
                     width: 0.75,
-                    caption: format!("排口 {} 上游溯源(紫红色为上游管段)", p.feature_id),
+                    caption: format!(
+                        "排口 {} 上游溯源（紫红色为上游管段）{}",
+                        p.feature_id,
+                        drawn.dropped_note()
+                    ),
+                    svg: drawn.svg,
                 });
             }
         }
@@ -293,7 +295,7 @@ fn network(ctx: &Ctx, b: &mut Vec<Block>) {
 /// 厂: the plants that receive the cluster's sewage.
 fn plants(ctx: &Ctx, b: &mut Vec<Block>) {
     let Ctx { l, r, .. } = *ctx;
-    b.push(Block::Heading(1, "厂：接收污水的污水处理厂 Plants".into()));
+    b.push(Block::Heading(1, "厂：接收污水的污水处理厂".into()));
     if r.downstream.plants.is_empty() {
         b.push(Block::Para(
             "未找到接收本组团污水的污水厂(污水去向不明)。".into(),
@@ -339,7 +341,7 @@ fn plants(ctx: &Ctx, b: &mut Vec<Block>) {
 /// 口: the outfalls and their traces.
 fn outfalls(ctx: &Ctx, b: &mut Vec<Block>) {
     let Ctx { i, l, a, .. } = *ctx;
-    b.push(Block::Heading(1, "口：排口 Outfalls".into()));
+    b.push(Block::Heading(1, "口：排口".into()));
     let outfall_rows: Vec<Vec<String>> = l
         .outfalls
         .iter()
@@ -350,8 +352,10 @@ fn outfalls(ctx: &Ctx, b: &mut Vec<Block>) {
             let sample = or.latest.sample.map(|k| &l.inspections[k]);
             vec![
                 of.id.clone(),
-                of.kind.map_or("—", |k| k.as_str()).to_string(),
-                or.status.as_str().to_string(),
+                of.kind
+                    .map_or("—", |k| words::zh(Vocabulary::OutfallKind, k.as_str()))
+                    .to_string(),
+                words::zh(Vocabulary::OutfallStatus, or.status.as_str()).to_string(),
                 format!(
                     "{} / {}",
                     or.upstream_pipes.len(),
@@ -409,7 +413,7 @@ fn score(ctx: &Ctx, b: &mut Vec<Block>) {
         provisional,
         ..
     } = *ctx;
-    b.push(Block::Heading(1, format!("验收评分{provisional} Score")));
+    b.push(Block::Heading(1, format!("验收评分{provisional}")));
     match scored {
         None => b.push(Block::Para(
             "本组团无企业，不纳入本次建设范围，不评分。".into(),
@@ -439,7 +443,7 @@ fn score(ctx: &Ctx, b: &mut Vec<Block>) {
                         let counted = detail["items"]
                             .as_array()
                             .and_then(|v| v.iter().find(|x| x["id"] == item.id.as_str()))
-                            .and_then(|x| x["counted_text"].as_str().map(String::from))
+                            .and_then(|x| x["counted_text_zh"].as_str().map(String::from))
                             .unwrap_or_default();
                         vec![
                             item.id.clone(),
@@ -467,10 +471,7 @@ fn score(ctx: &Ctx, b: &mut Vec<Block>) {
                         .join("；")
                 )));
             }
-            b.push(Block::Heading(
-                2,
-                "达标最少措施 The fewest fixes to 90".into(),
-            ));
+            b.push(Block::Heading(2, "达标最少措施".into()));
             match &s.plan {
                 Plan::Ready => b.push(Block::Para("已达标，无需措施。".into())),
                 Plan::Unreachable { reason, best_score } => b.push(Block::Para(format!(
@@ -485,10 +486,13 @@ fn score(ctx: &Ctx, b: &mut Vec<Block>) {
                         .iter()
                         .map(|p| {
                             let v = crate::readiness::json::action(&c.id, &s.problems, p);
+                            let item = match v["item"].as_str().unwrap_or("") {
+                                "veto" => "一票否决",
+                                id => id,
+                            };
                             format!(
-                                "{} ({} +{})",
+                                "{}（{item} +{}）",
                                 v["label_zh"].as_str().unwrap_or(""),
-                                v["item"].as_str().unwrap_or(""),
                                 round2(p.points)
                             )
                         })
@@ -508,14 +512,14 @@ fn score(ctx: &Ctx, b: &mut Vec<Block>) {
 /// The problem list, with the ledger's status when there is one.
 fn problems(ctx: &Ctx, b: &mut Vec<Block>) {
     let Ctx { o, a, c, .. } = *ctx;
-    b.push(Block::Heading(1, "问题清单 Problems".into()));
+    b.push(Block::Heading(1, "问题清单".into()));
     let mut rows = Vec::new();
     let ledger = o.ledger;
     for p in a.problems.iter().filter(|p| p.cluster_ids.contains(&c.id)) {
         let mut row = vec![
             p.problem_id.clone(),
             p.code.label_zh().to_string(),
-            format!("{} {}", p.layer.name(), p.feature_id),
+            format!("{} {}", p.layer.label_zh(), p.feature_id),
             p.detail.clone(),
         ];
         if let Some(l) = ledger {
@@ -551,7 +555,12 @@ fn problems(ctx: &Ctx, b: &mut Vec<Block>) {
                 e.problem_id.clone(),
                 ProblemCode::from_name(&e.code)
                     .map_or(e.code.clone(), |c| c.label_zh().to_string()),
-                format!("{} {}", e.layer, e.feature_id),
+                format!(
+                    "{} {}",
+                    crate::contract::LayerKind::from_name(&e.layer)
+                        .map_or(e.layer.as_str(), |k| k.label_zh()),
+                    e.feature_id
+                ),
                 e.detail.clone().unwrap_or_default(),
                 e.status.zh().to_string(),
                 e.unit.clone().unwrap_or_default(),

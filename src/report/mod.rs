@@ -41,9 +41,7 @@ pub fn fmt_m(m: f64) -> String {
     }
 }
 
-pub fn yes_no(b: bool) -> &'static str {
-    if b { "是" } else { "否" }
-}
+pub use crate::contract::words::yes_no;
 
 /// What `zdz report` writes.
 #[derive(Debug, Clone)]

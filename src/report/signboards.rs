@@ -42,13 +42,9 @@ pub fn qr_svg(text: &str) -> anyhow::Result<String> {
 }
 
 fn kind_zh(k: Option<OutfallKind>) -> &'static str {
-    match k {
-        Some(OutfallKind::Storm) => "雨水排口",
-        Some(OutfallKind::Sewage) => "污水排口",
-        Some(OutfallKind::Combined) => "合流排口",
-        Some(OutfallKind::Plant) => "污水厂排口",
-        None => "类型未注明",
-    }
+    k.map_or("类型未注明", |k| {
+        crate::contract::words::zh(crate::contract::Vocabulary::OutfallKind, k.as_str())
+    })
 }
 
 /// The signboards of the outfalls of `clusters`, in outfall order.
@@ -64,7 +60,7 @@ pub fn document(o: Outcome, clusters: &[usize], base: &str) -> anyhow::Result<Do
             b.push(Block::PageBreak);
         }
         let url = outfall_url(base, &of.id);
-        b.push(Block::Heading(1, "排口标识牌 Outfall signboard".into()));
+        b.push(Block::Heading(1, "排口标识牌".into()));
         b.push(Block::KeyValues(vec![
             (
                 "排口名称".into(),
@@ -101,7 +97,7 @@ pub fn document(o: Outcome, clusters: &[usize], base: &str) -> anyhow::Result<Do
         b.push(Block::Qr {
             svg: qr_svg(&url)?,
             size_mm: 55.0,
-            text: format!("扫码查看排口溯源 Scan for the outfall's trace: {url}"),
+            text: format!("扫码查看排口溯源：{url}"),
         });
     }
     if b.is_empty() {
@@ -134,7 +130,7 @@ pub fn document(o: Outcome, clusters: &[usize], base: &str) -> anyhow::Result<Do
         });
     }
     Ok(Document {
-        title: "排口标识牌 Outfall signboards".into(),
+        title: "排口标识牌".into(),
         ident: "zdz-signboards".into(),
         header: "排口标识牌 · 一口一码 · zdz".into(),
         paper: Paper::A5,

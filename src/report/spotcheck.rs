@@ -35,11 +35,11 @@ pub fn document(
         };
         b.push(Block::PageBreak);
         b.push(Block::Heading(1, format!("组团 {cid}")));
-        let (svg, _) = maps.cluster(ci, 700.0, 500.0);
+        let drawn = maps.cluster(ci, 700.0, 500.0);
         b.push(Block::Figure {
-            svg,
             width: 0.9,
-            caption: format!("{cid} 的排口、管网与问题"),
+            caption: format!("{cid} 的排口、管网与问题{}", drawn.dropped_note()),
+            svg: drawn.svg,
         });
         for (n, item) in items.iter().filter(|i| i.cluster_id == cid).enumerate() {
             let url = match item.kind {

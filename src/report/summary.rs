@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use super::doc::{Block, Document, Paper};
 use super::yes_no;
-use crate::contract::{ProblemCode, Severity};
+use crate::contract::{ProblemCode, Vocabulary, words};
 use crate::ledger::entry::Entry;
 use crate::ledger::status::Status;
 use crate::outcome::Outcome;
@@ -74,23 +74,6 @@ pub fn read_narrative(dir: &Path, cluster_id: &str) -> Option<Narrative> {
 /// Where the narrative of `cluster_id` is read from.
 pub fn narrative_path(dir: &Path, cluster_id: &str) -> PathBuf {
     dir.join(format!("{cluster_id}.md"))
-}
-
-/// A deadline reason (`in_corridor+national` …) in words.
-fn reason_zh(reason: &str) -> String {
-    reason
-        .split('+')
-        .map(|r| match r {
-            "demo" => "市级示范",
-            "in_corridor" => "长江沿线",
-            "national" => "国家级园区",
-            "provincial" => "省级园区",
-            "always" => "其余组团",
-            "no_enterprises" => "无企业",
-            other => other,
-        })
-        .collect::<Vec<_>>()
-        .join("、")
 }
 
 /// The cluster's entries in the ledger, when there is one.
@@ -163,11 +146,11 @@ fn basics(o: Outcome, i: usize, b: &mut Vec<Block>) {
         ),
         (
             "园区级别".into(),
-            match r.park_level.map(|x| x.as_str()) {
-                Some("national") => "国家级".into(),
-                Some("provincial") => "省级".into(),
-                _ => "未注明".into(),
-            },
+            r.park_level
+                .map_or("未注明", |l| {
+                    words::zh(Vocabulary::ParkLevel, l.as_str())
+                })
+                .into(),
         ),
         (
             "所在区县".into(),
@@ -175,7 +158,11 @@ fn basics(o: Outcome, i: usize, b: &mut Vec<Block>) {
         ),
         (
             "完成时限".into(),
-            format!("{}（{}）", r.deadline, reason_zh(&r.deadline_reason)),
+            format!(
+                "{}（{}）",
+                r.deadline,
+                words::reasons_zh(Vocabulary::DeadlineReason, &r.deadline_reason)
+            ),
         ),
         (
             "企业（排水户）".into(),
@@ -452,10 +439,8 @@ fn acceptance(o: Outcome, i: usize, b: &mut Vec<Block>) {
             vec![
                 e.problem_id.clone(),
                 code.map_or(e.code.clone(), |c| c.label_zh().to_string()),
-                code.map_or("", |c| match c.severity() {
-                    Severity::High => "高",
-                    Severity::Medium => "中",
-                    Severity::Low => "低",
+                code.map_or("", |c| {
+                    words::zh(Vocabulary::Severity, c.severity().as_str())
                 })
                 .to_string(),
                 e.status.zh().to_string(),

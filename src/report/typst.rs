@@ -202,7 +202,20 @@ fn markup(doc: &Document) -> (String, Vec<(String, Vec<u8>)>) {
         title = lit(&doc.title),
         header = lit(&doc.header)
     );
-    for b in &doc.blocks {
+    // A figure keeps the headings and paragraphs just before it on its page.
+    let mut kept_from: Option<usize> = None;
+    for (i, b) in doc.blocks.iter().enumerate() {
+        let leads = matches!(b, Block::Heading(..) | Block::Para(_));
+        if leads && kept_from.is_none() {
+            let figure_follows = doc.blocks[i..]
+                .iter()
+                .find(|x| !matches!(x, Block::Heading(..) | Block::Para(_)))
+                .is_some_and(|x| matches!(x, Block::Figure { .. }));
+            if figure_follows {
+                kept_from = Some(i);
+                m += "#block(breakable: false)[\n";
+            }
+        }
         match b {
             Block::Cover { title, lines } => {
                 m += &format!(
@@ -261,6 +274,9 @@ fn markup(doc: &Document) -> (String, Vec<(String, Vec<u8>)>) {
                     lit(caption)
                 );
                 files.push((name, svg.clone().into_bytes()));
+                if kept_from.take().is_some() {
+                    m += "]\n";
+                }
             }
             Block::Checklist(items) => {
                 m += "#list(marker: box(width: 0.8em, height: 0.8em, stroke: 0.6pt, baseline: 0.1em),\n";

@@ -184,42 +184,43 @@ pub fn labels() -> Value {
         fields.insert(code.as_str().into(), json!(code.label_zh()));
     }
     let mut values = Map::new();
-    for kind in crate::model::OutfallKind::ALL {
-        let zh = match kind {
-            crate::model::OutfallKind::Storm => "雨水排口",
-            crate::model::OutfallKind::Sewage => "污水排口",
-            crate::model::OutfallKind::Combined => "合流排口",
-            crate::model::OutfallKind::Plant => "污水厂排口",
-        };
-        values.insert(
-            format!("outfalls.kind:{}", kind.as_str()),
-            json!({ "zh": zh, "en": kind.as_str() }),
+    use crate::contract::{Vocabulary as V, words::word};
+    let worded = crate::model::OutfallKind::ALL
+        .iter()
+        .map(|k| ("outfalls.kind", V::OutfallKind, k.as_str()))
+        .chain(
+            [
+                crate::contract::Severity::High,
+                crate::contract::Severity::Medium,
+                crate::contract::Severity::Low,
+            ]
+            .iter()
+            .map(|s| ("severity", V::Severity, s.as_str())),
+        )
+        .chain(
+            [
+                crate::model::FlowBasis::Levels,
+                crate::model::FlowBasis::Recorded,
+            ]
+            .iter()
+            .map(|b| ("flow_basis", V::FlowBasis, b.as_str())),
         );
+    for (key, vocabulary, value) in worded {
+        if let Some(w) = word(vocabulary, value) {
+            values.insert(format!("{key}:{value}"), json!({ "zh": w.zh, "en": w.en }));
+        }
     }
     for code in ProblemCode::ALL {
         values.insert(
             format!("code:{}", code.as_str()),
             json!({ "zh": code.label_zh(), "en": code.label_en() }),
         );
-        values.insert(
-            format!("severity:{}", code.severity().as_str()),
-            json!({ "zh": match code.severity().as_str() { "high" => "高", "medium" => "中", _ => "低" }, "en": code.severity().as_str() }),
-        );
-    }
-    for (basis, zh) in [
-        (crate::model::FlowBasis::Levels, "按管底高程"),
-        (crate::model::FlowBasis::Recorded, "按记录方向"),
-    ] {
-        values.insert(
-            format!("flow_basis:{}", basis.as_str()),
-            json!({ "zh": zh, "en": basis.as_str() }),
-        );
     }
     let schedule = crate::project::Project::defaults(std::path::Path::new(".")).deadlines;
     for style in crate::styles::model::styles(&schedule) {
         if let crate::styles::model::Renderer::Categorized { field, categories } = &style.renderer {
             for c in categories {
-                let (zh, en) = split_label(&c.label);
+                let (zh, en) = (&c.zh, &c.en);
                 // By layer (pipes' and outfalls' `kind` differ), and by field alone.
                 values.insert(
                     format!("{}.{field}:{}", style.layer, c.value),
@@ -232,7 +233,7 @@ pub fn labels() -> Value {
         }
         if let Some(o) = &style.outline {
             for c in &o.categories {
-                let (zh, en) = split_label(&c.label);
+                let (zh, en) = (&c.zh, &c.en);
                 values.insert(
                     format!("{}:{}", o.field, c.value),
                     json!({ "zh": zh, "en": en }),

@@ -5,7 +5,7 @@
 //! new code cannot be left without a style.
 
 use crate::analysis::outfalls::OutfallStatus;
-use crate::contract::{ProblemCode, ReadinessGroup};
+use crate::contract::{ProblemCode, ReadinessGroup, Vocabulary, Word, words};
 use crate::model::PipeKind;
 use crate::project::DeadlineRule;
 
@@ -23,6 +23,10 @@ pub struct Category {
     pub value: String,
     /// Chinese first, English beside it: what the legend shows.
     pub label: String,
+    /// The Chinese label alone, for documents.
+    pub zh: String,
+    /// The English label alone.
+    pub en: String,
     pub color: Rgba,
 }
 
@@ -128,6 +132,8 @@ fn cat(value: &str, zh: &str, en: &str, color: Rgba) -> Category {
     Category {
         value: value.to_string(),
         label: format!("{zh} {en}"),
+        zh: zh.to_string(),
+        en: en.to_string(),
         color,
     }
 }
@@ -152,24 +158,30 @@ fn code_color(code: ProblemCode) -> Rgba {
     }
 }
 
-fn pipe_color(kind: PipeKind) -> (Rgba, &'static str, &'static str) {
+fn pipe_color(kind: PipeKind) -> Rgba {
     match kind {
-        PipeKind::Sewage => ([140, 81, 10, 255], "污水管", "sewage"),
-        PipeKind::Storm => ([35, 139, 69, 255], "雨水管", "storm"),
-        PipeKind::Combined => ([241, 105, 19, 255], "合流管", "combined"),
+        PipeKind::Sewage => [140, 81, 10, 255],
+        PipeKind::Storm => [35, 139, 69, 255],
+        PipeKind::Combined => [241, 105, 19, 255],
     }
 }
 
-fn outfall_status(s: OutfallStatus) -> (&'static str, &'static str, Rgba) {
+fn outfall_status_color(s: OutfallStatus) -> Rgba {
     match s {
-        OutfallStatus::Matched => ("已溯源", "matched", [33, 113, 181, 255]),
-        OutfallStatus::Unmatched => ("来源不明", "unmatched", [123, 50, 148, 255]),
-        OutfallStatus::SewageDirect => ("污水直排", "sewage direct", [215, 25, 28, 255]),
-        OutfallStatus::CrossConnection => ("雨污混接", "cross-connection", [253, 141, 60, 255]),
-        OutfallStatus::PlantEffluent => ("污水厂尾水", "plant effluent", [0, 150, 136, 255]),
-        OutfallStatus::DryWeatherFlow => ("晴天排水", "dry-weather flow", [49, 130, 189, 255]),
-        OutfallStatus::Polluted => ("雨天污水", "polluted storm water", [128, 0, 64, 255]),
+        OutfallStatus::Matched => [33, 113, 181, 255],
+        OutfallStatus::Unmatched => [123, 50, 148, 255],
+        OutfallStatus::SewageDirect => [215, 25, 28, 255],
+        OutfallStatus::CrossConnection => [253, 141, 60, 255],
+        OutfallStatus::PlantEffluent => [0, 150, 136, 255],
+        OutfallStatus::DryWeatherFlow => [49, 130, 189, 255],
+        OutfallStatus::Polluted => [128, 0, 64, 255],
     }
+}
+
+/// A category worded by the contract's table of words.
+fn worded(vocabulary: Vocabulary, value: &str, color: Rgba) -> Category {
+    let w = words::word(vocabulary, value).unwrap_or(Word { zh: "", en: "" });
+    cat(value, w.zh, w.en, color)
 }
 
 /// Colour of the i-th deadline of the schedule, earliest most urgent.
@@ -301,8 +313,11 @@ fn outfalls_style() -> LayerStyle {
             categories: OutfallStatus::ALL
                 .iter()
                 .map(|s| {
-                    let (zh, en, color) = outfall_status(*s);
-                    cat(s.as_str(), zh, en, color)
+                    worded(
+                        Vocabulary::OutfallStatus,
+                        s.as_str(),
+                        outfall_status_color(*s),
+                    )
                 })
                 .collect(),
         },
@@ -328,10 +343,7 @@ fn pipes_style() -> LayerStyle {
             field: "kind",
             categories: PipeKind::ALL
                 .iter()
-                .map(|k| {
-                    let (color, zh, en) = pipe_color(*k);
-                    cat(k.as_str(), zh, en, color)
-                })
+                .map(|k| worded(Vocabulary::PipeKind, k.as_str(), pipe_color(*k)))
                 .collect(),
         },
         outline: None,
