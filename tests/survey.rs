@@ -308,3 +308,118 @@ fn fill_answer(from: &std::path::Path, to: &std::path::Path, header: &str, value
     }
     out.save(to).unwrap();
 }
+
+/// A workbook edited with openpyxl and saved again by LibreOffice (headless `soffice
+/// --convert-to xlsx`), as a district may: its answer and its problem's status both read
+/// back, by `zdz analyze --survey` and by `zdz ledger import`.
+#[test]
+fn a_workbook_filled_in_and_saved_by_libreoffice_reads_back_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let ledger = dir.path().join("ledger.db");
+    let ledger = ledger.to_str().unwrap();
+    zdz_ok(&[
+        "analyze",
+        "--out",
+        out.to_str().unwrap(),
+        "--no-maps",
+        "--ledger",
+        ledger,
+    ]);
+    let problems = read_json(&out.join("problems.geojson"));
+    let cross = problems["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["properties"]["code"] == "STORM_CROSS_CONNECTION")
+        .unwrap()["properties"]["problem_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let edited = dir.path().join("edited.xlsx");
+    let python = root.join("target/schemathesis-venv/bin/python");
+    let run = std::process::Command::new(&python)
+        .arg(root.join("tests/python/fill_survey.py"))
+        .args([out.join("survey.xlsx").as_os_str(), edited.as_os_str()])
+        .args(["组团园区", "组团编号", "CQJK-B", "在线监控", "是"])
+        .args(["问题清单", "问题编号", &cross, "整改状态", "整改中"])
+        .args([
+            "问题清单",
+            "问题编号",
+            &cross,
+            "责任单位",
+            "南岸区生态环境局",
+        ])
+        .output()
+        .expect("openpyxl in target/schemathesis-venv (./dev test installs it)");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let saved = dir.path().join("libreoffice");
+    let profile = format!("file://{}", dir.path().join("lo-profile").display());
+    let run = std::process::Command::new("soffice")
+        .arg(format!("-env:UserInstallation={profile}"))
+        .args(["--headless", "--convert-to", "xlsx", "--outdir"])
+        .args([saved.as_os_str(), edited.as_os_str()])
+        .output()
+        .expect("soffice (libreoffice-calc-nogui; ./dev test installs it)");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let saved = saved.join("edited.xlsx");
+    assert!(saved.exists(), "{}", String::from_utf8_lossy(&run.stdout));
+    assert_ne!(
+        std::fs::read(&saved).unwrap(),
+        std::fs::read(&edited).unwrap()
+    );
+
+    // The answer: CQJK-B has one unanswered item fewer.
+    let out2 = dir.path().join("out2");
+    zdz_ok(&[
+        "analyze",
+        "--out",
+        out2.to_str().unwrap(),
+        "--no-maps",
+        "--survey",
+        saved.to_str().unwrap(),
+    ]);
+    let unanswered = |path: &std::path::Path| {
+        read_json(&path.join("clusters.geojson"))["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["properties"]["cluster_id"] == "CQJK-B")
+            .unwrap()["properties"]["unanswered_count"]
+            .as_u64()
+            .unwrap()
+    };
+    assert_eq!(unanswered(&out) - 1, unanswered(&out2));
+
+    // The problem: in progress, with its unit, and nothing else changed.
+    let imported = zdz_ok(&[
+        "ledger",
+        "import",
+        "--ledger",
+        ledger,
+        saved.to_str().unwrap(),
+        "--by",
+        "南岸区",
+    ]);
+    assert!(imported.starts_with("1 applied"), "{imported}");
+    let listed: Value =
+        serde_json::from_str(&zdz_ok(&["ledger", "list", "--ledger", ledger, "--json"])).unwrap();
+    let e = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["problem_id"] == cross.as_str())
+        .unwrap();
+    assert_eq!(e["status"], "in_progress", "{e}");
+    assert_eq!(e["unit"], "南岸区生态环境局", "{e}");
+}
