@@ -27,7 +27,7 @@ fn feature_collection(c: &Collection, hits: &[usize]) -> Response {
 }
 
 fn text(c: &Collection, i: usize, key: &str) -> Option<String> {
-    c.item(i).properties.get(key).and_then(as_text)
+    c.property(i, key).and_then(|v| as_text(&v))
 }
 
 /// `/api/clusters?deadline=2025&in_corridor=true&park_id=…&park_level=national`
@@ -168,11 +168,8 @@ pub async fn problem_outfalls(
         .expect("every snapshot has outfalls");
     let hits: Vec<usize> = (0..c.len())
         .filter(|i| {
-            let codes = c
-                .item(*i)
-                .properties
-                .get("problem_codes")
-                .and_then(Value::as_array);
+            let codes = c.property(*i, "problem_codes");
+            let codes = codes.as_ref().and_then(Value::as_array);
             let has = |code: &str| codes.is_some_and(|cs| cs.iter().any(|x| x == code));
             codes.is_some_and(|cs| !cs.is_empty())
                 && q.code.is_none_or(|code| has(code.as_str()))

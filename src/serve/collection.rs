@@ -2,8 +2,9 @@
 //! are all collections with the same small interface (pygeoapi's provider idea): select by
 //! bbox and property equality, get by id, write a feature in a requested CRS.
 //!
-//! Built once per snapshot: features are reprojected to lon/lat, indexed in an R-tree, and
-//! their default (CRS84) JSON is serialised ahead, so a page is a concatenation.
+//! Built once per snapshot: features are reprojected to lon/lat and indexed in an R-tree;
+//! their properties are kept in columns (`columns.rs`) and a feature's JSON is written
+//! when a request asks for it.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -15,19 +16,18 @@ use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
 use serde_json::{Value, json};
 
+use super::columns::Columns;
 use super::crs::{OutCrs, swap_axes};
 use crate::publish::geojson::{OutFeature, to_rfc7946};
 
 type Envelope = GeomWithData<Rectangle<[f64; 2]>, usize>;
 
 pub struct Item {
-    pub id: String,
+    pub id: Box<str>,
     /// WGS84 lon/lat, rounded as in the GeoJSON files.
     pub lonlat: Option<Geometry>,
     /// In the working CRS, as analysed.
     pub working: Option<Geometry>,
-    pub properties: JsonObject,
-    crs84_json: String,
 }
 
 /// What a client may ask of a collection's items.
@@ -46,7 +46,8 @@ pub struct Collection {
     pub title: String,
     pub description: String,
     items: Vec<Item>,
-    by_id: HashMap<String, usize>,
+    properties: Columns,
+    by_id: HashMap<Box<str>, usize>,
     tree: RTree<Envelope>,
     /// lon/lat extent of all features.
     pub extent: Option<[f64; 4]>,
@@ -78,12 +79,16 @@ fn json_type(v: &Value) -> Option<&'static str> {
 
 /// The JSON Schema type of each property across all features: the one type seen (nulls
 /// aside), `number` for integers mixed with decimals, `string` for anything else.
-fn infer_schema(items: &[Item]) -> BTreeMap<String, &'static str> {
+fn infer_schema(features: &[OutFeature]) -> BTreeMap<String, &'static str> {
     let mut seen: BTreeMap<String, std::collections::BTreeSet<&'static str>> = BTreeMap::new();
-    for item in items {
-        for (k, v) in &item.properties {
-            let types = seen.entry(k.clone()).or_default();
-            types.extend(json_type(v));
+    for f in features {
+        for (k, v) in &f.properties {
+            match seen.get_mut(k.as_str()) {
+                Some(types) => types.extend(json_type(v)),
+                None => {
+                    seen.insert(k.clone(), json_type(v).into_iter().collect());
+                }
+            }
         }
     }
     seen.into_iter()
@@ -116,24 +121,21 @@ impl Collection {
         features: Vec<OutFeature>,
         to_wgs84: &CoordTransform,
     ) -> Result<Collection> {
+        let schema = infer_schema(&features);
         let mut items = Vec::with_capacity(features.len());
+        let mut maps = Vec::with_capacity(features.len());
         for f in features {
-            let rfc = f
+            let lonlat = f
                 .geom
                 .as_ref()
-                .map(|g| to_rfc7946(g, to_wgs84))
-                .transpose()?;
-            let lonlat = rfc
-                .as_ref()
-                .map(|g| Geometry::try_from(g.value.clone()))
+                .map(|g| to_rfc7946(g, to_wgs84).and_then(|rfc| Ok(Geometry::try_from(rfc.value)?)))
                 .transpose()?;
             items.push(Item {
-                crs84_json: feature_json(&f.id, rfc, &f.properties),
-                id: f.id,
+                id: f.id.into(),
                 lonlat,
                 working: f.geom,
-                properties: f.properties,
             });
+            maps.push(f.properties);
         }
         let envelopes: Vec<Envelope> = items
             .iter()
@@ -159,7 +161,8 @@ impl Collection {
             id: id.into(),
             title: title.into(),
             description: description.into(),
-            schema: infer_schema(&items),
+            schema,
+            properties: Columns::build(maps),
             items,
             by_id,
             tree,
@@ -179,12 +182,27 @@ impl Collection {
     /// feature carries).
     pub fn value_counts(&self, property: &str) -> BTreeMap<&str, usize> {
         let mut counts = BTreeMap::new();
-        for item in &self.items {
-            if let Some(v) = item.properties.get(property).and_then(Value::as_str) {
+        for i in 0..self.items.len() {
+            if let Some(v) = self.properties.text(i, property) {
                 *counts.entry(v).or_insert(0) += 1;
             }
         }
         counts
+    }
+
+    /// One property of feature `i` (`None`: it does not carry it).
+    pub fn property(&self, i: usize, name: &str) -> Option<Value> {
+        self.properties.get(i, name)
+    }
+
+    /// One text property of feature `i`.
+    pub fn text(&self, i: usize, name: &str) -> Option<&str> {
+        self.properties.text(i, name)
+    }
+
+    /// Feature `i`'s properties.
+    pub fn properties(&self, i: usize) -> JsonObject {
+        self.properties.object(i)
     }
 
     /// Properties a client may filter on: every scalar property.
@@ -230,17 +248,21 @@ impl Collection {
         };
         if !s.equals.is_empty() {
             hits.retain(|i| {
-                let props = &self.items[*i].properties;
-                s.equals
-                    .iter()
-                    .all(|(k, v)| props.get(k).and_then(as_text).as_deref() == Some(v.as_str()))
+                s.equals.iter().all(|(k, v)| match self.properties.text(*i, k) {
+                    Some(t) => t == v,
+                    None => self
+                        .properties
+                        .get(*i, k)
+                        .and_then(|x| as_text(&x))
+                        .as_deref()
+                        == Some(v.as_str()),
+                })
             });
         }
         hits
     }
 
-    /// Features as a GeoJSON FeatureCollection, written straight into one buffer: in CRS84
-    /// (the default) a page is a copy of text serialised ahead.
+    /// Features as a GeoJSON FeatureCollection, written straight into one buffer.
     pub fn feature_collection(&self, hits: &[usize], crs: OutCrs, members: &str) -> String {
         let mut body = String::with_capacity(256 + hits.len() * 512);
         body.push_str(r#"{"type":"FeatureCollection","#);
@@ -250,10 +272,7 @@ impl Collection {
             if n > 0 {
                 body.push(',');
             }
-            match crs {
-                OutCrs::Crs84 => body.push_str(&self.items[*i].crs84_json),
-                other => body.push_str(&self.feature(*i, other)),
-            }
+            body.push_str(&self.feature(*i, crs));
         }
         body.push_str("]}");
         body
@@ -262,23 +281,21 @@ impl Collection {
     /// One feature as GeoJSON text in the requested CRS.
     pub fn feature(&self, i: usize, crs: OutCrs) -> String {
         let item = &self.items[i];
-        match crs {
-            OutCrs::Crs84 => item.crs84_json.clone(),
-            OutCrs::LatLon(_) => {
-                let geom = item.lonlat.clone().map(|mut g| {
-                    swap_axes(&mut g);
-                    geojson::Geometry::new(geojson::GeometryValue::from(&g))
-                });
-                feature_json(&item.id, geom, &item.properties)
-            }
-            OutCrs::Working => {
-                let geom = item.working.clone().map(|mut g| {
-                    g.map_coords_in_place(|c| coord! { x: (c.x * 100.0).round() / 100.0, y: (c.y * 100.0).round() / 100.0 });
-                    geojson::Geometry::new(geojson::GeometryValue::from(&g))
-                });
-                feature_json(&item.id, geom, &item.properties)
-            }
-        }
+        let geom = match crs {
+            OutCrs::Crs84 => item
+                .lonlat
+                .as_ref()
+                .map(|g| geojson::Geometry::new(geojson::GeometryValue::from(g))),
+            OutCrs::LatLon(_) => item.lonlat.clone().map(|mut g| {
+                swap_axes(&mut g);
+                geojson::Geometry::new(geojson::GeometryValue::from(&g))
+            }),
+            OutCrs::Working => item.working.clone().map(|mut g| {
+                g.map_coords_in_place(|c| coord! { x: (c.x * 100.0).round() / 100.0, y: (c.y * 100.0).round() / 100.0 });
+                geojson::Geometry::new(geojson::GeometryValue::from(&g))
+            }),
+        };
+        feature_json(&item.id, geom, &self.properties.object(i))
     }
 }
 
@@ -292,7 +309,7 @@ impl crate::tiles::source::Features for Collection {
         self.items[i].lonlat.as_ref()
     }
 
-    fn properties(&self, i: usize) -> &JsonObject {
-        &self.items[i].properties
+    fn properties(&self, i: usize) -> JsonObject {
+        self.properties.object(i)
     }
 }

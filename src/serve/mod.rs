@@ -8,6 +8,8 @@
 pub mod api;
 /// One layer as an OGC API collection: select, get, write in a CRS.
 pub mod collection;
+/// A collection's properties in columns.
+pub mod columns;
 /// CRS84, EPSG:4326/4490 (lat/lon) and the working zone.
 pub mod crs;
 /// The JSON error type every handler returns.

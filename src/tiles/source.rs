@@ -31,7 +31,8 @@ pub trait Features: Sync {
     fn count(&self) -> usize;
     /// The feature's geometry in WGS84 lon/lat.
     fn lonlat(&self, i: usize) -> Option<&Geometry>;
-    fn properties(&self, i: usize) -> &Map<String, Value>;
+    /// The feature's properties (made when asked: a collection keeps them in columns).
+    fn properties(&self, i: usize) -> Map<String, Value>;
 }
 
 /// How a collection is tiled: how important each feature is, and from which zoom none
@@ -83,14 +84,16 @@ impl TileIndex {
         let mut envelopes = Vec::with_capacity(n);
         let mut fields = BTreeMap::new();
         let mut bounds: Option<[f64; 4]> = None;
+        let mut tags = Tags::with_capacity(n);
         for i in 0..n {
             let props = f.properties(i);
-            for (k, v) in props {
+            for (k, v) in &props {
                 if let Some(t) = json_type(v) {
                     fields.entry(k.clone()).or_insert(t);
                 }
             }
-            importance.push((rule.importance)(props));
+            importance.push((rule.importance)(&props));
+            tags.push(&props);
             let m = f.lonlat(i).map(|g| {
                 if let Some(r) = g.bounding_rect() {
                     let b = bounds.get_or_insert([r.min().x, r.min().y, r.max().x, r.max().y]);
@@ -110,7 +113,7 @@ impl TileIndex {
             mercator_geoms.push(m);
         }
         TileIndex {
-            tags: Tags::build(n, |i| f.properties(i)),
+            tags: tags.finish(),
             layer: layer.to_string(),
             mercator: mercator_geoms,
             importance,
@@ -348,8 +351,8 @@ mod tests {
         fn lonlat(&self, i: usize) -> Option<&Geometry> {
             Some(&self.0[i].0)
         }
-        fn properties(&self, i: usize) -> &Map<String, Value> {
-            &self.0[i].1
+        fn properties(&self, i: usize) -> Map<String, Value> {
+            self.0[i].1.clone()
         }
     }
 

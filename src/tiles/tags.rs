@@ -105,27 +105,42 @@ impl Tags {
     /// The tags of `count` features, feature i's properties being `properties(i)`, in the
     /// order the properties iterate.
     pub fn build<'a>(count: usize, properties: impl Fn(usize) -> &'a Map<String, Value>) -> Tags {
+        let mut tags = Tags::with_capacity(count);
+        for i in 0..count {
+            tags.push(properties(i));
+        }
+        tags.finish()
+    }
+
+    /// Tags for `count` features, to be given one by one with `push`.
+    pub fn with_capacity(count: usize) -> Tags {
         let mut tags = Tags {
             starts: Vec::with_capacity(count + 1),
             ..Tags::default()
         };
         tags.starts.push(0);
-        for i in 0..count {
-            for (k, v) in properties(i) {
-                let Some(value) = TagValue::of(v) else {
-                    continue;
-                };
-                let key = match tags.keys.get_index_of(k.as_str()) {
-                    Some(key) => key,
-                    None => tags.keys.insert_full(k.clone()).0,
-                };
-                let (value, _) = tags.values.insert_full(value);
-                tags.pairs.push((key as u32, value as u32));
-            }
-            tags.starts.push(tags.pairs.len() as u32);
-        }
-        tags.pairs.shrink_to_fit();
         tags
+    }
+
+    /// The next feature's tags.
+    pub fn push(&mut self, properties: &Map<String, Value>) {
+        for (k, v) in properties {
+            let Some(value) = TagValue::of(v) else {
+                continue;
+            };
+            let key = match self.keys.get_index_of(k.as_str()) {
+                Some(key) => key,
+                None => self.keys.insert_full(k.clone()).0,
+            };
+            let (value, _) = self.values.insert_full(value);
+            self.pairs.push((key as u32, value as u32));
+        }
+        self.starts.push(self.pairs.len() as u32);
+    }
+
+    pub fn finish(mut self) -> Tags {
+        self.pairs.shrink_to_fit();
+        self
     }
 
     pub fn key(&self, index: u32) -> &str {
