@@ -6,7 +6,7 @@
 //! their properties are kept in columns (`columns.rs`) and a feature's JSON is written
 //! when a request asks for it.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use anyhow::Result;
 use gdal::spatial_ref::CoordTransform;
@@ -47,7 +47,8 @@ pub struct Collection {
     pub description: String,
     items: Vec<Item>,
     properties: Columns,
-    by_id: HashMap<Box<str>, usize>,
+    /// Item indexes in the order of their ids (the first of a repeated id first).
+    by_id: Vec<u32>,
     tree: RTree<Envelope>,
     /// lon/lat extent of all features.
     pub extent: Option<[f64; 4]>,
@@ -153,10 +154,8 @@ impl Collection {
             let e = tree.root().envelope();
             [e.lower()[0], e.lower()[1], e.upper()[0], e.upper()[1]]
         });
-        let mut by_id = HashMap::new();
-        for (i, item) in items.iter().enumerate() {
-            by_id.entry(item.id.clone()).or_insert(i);
-        }
+        let mut by_id: Vec<u32> = (0..items.len() as u32).collect();
+        by_id.sort_by(|a, b| items[*a as usize].id.cmp(&items[*b as usize].id));
         Ok(Collection {
             id: id.into(),
             title: title.into(),
@@ -218,7 +217,13 @@ impl Collection {
 
     /// The index of the feature with this id (the first, if a layer repeats an id).
     pub fn index_of(&self, id: &str) -> Option<usize> {
-        self.by_id.get(id).copied()
+        let at = self
+            .by_id
+            .partition_point(|i| &*self.items[*i as usize].id < id);
+        self.by_id
+            .get(at)
+            .map(|i| *i as usize)
+            .filter(|i| &*self.items[*i].id == id)
     }
 
     /// Indexes of the items matching `s`, in collection order.
