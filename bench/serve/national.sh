@@ -60,6 +60,24 @@ for n in 1 2 3 4 5; do
   reload_rss+=("$(kib VmRSS)")
 done
 
+met() { if awk "BEGIN {exit !($1)}"; then echo "met"; else echo "NOT met"; fi; }
+first_rss=${reload_rss[0]}; last_rss=${reload_rss[4]}
+max_peak=0; for p in "${reload_peaks[@]}"; do [ "$p" -gt "$max_peak" ] && max_peak=$p; done
+echo
+echo "## zdz serve, $copies copies ($(du -h "$ws" | cut -f1) GeoPackage), $(date -u +%Y-%m-%d)"
+echo
+echo "| measure | value | target | |"
+echo "|---|---|---|---|"
+echo "| ready after start | $(awk -v ms="$ready_ms" 'BEGIN {printf "%.1f s", ms / 1000}') | ≤ 12 s | $(met "$ready_ms <= 12000") |"
+echo "| resident once ready (VmRSS) | $(gib "$rss_ready") GiB | ≤ 3 GiB | $(met "$rss_ready <= 3 * 1048576") |"
+echo "| peak while starting (VmHWM) | $(gib "$peak_start") GiB | | |"
+echo "| highest reload peak (VmHWM) | $(gib "$max_peak") GiB | ≤ resident + 3 GiB = $(gib $((rss_ready + 3 * 1048576))) GiB | $(met "$max_peak <= $rss_ready + 3 * 1048576") |"
+echo "| resident after reload 1 / 5 | $(gib "$first_rss") / $(gib "$last_rss") GiB | within 10 % | $(met "$last_rss <= 1.1 * $first_rss") |"
+echo "| reload times | ${reload_s[*]} s | | |"
+echo
+echo "Reload peaks (GiB): $(for p in "${reload_peaks[@]}"; do printf '%s ' "$(gib "$p")"; done)"
+echo "Resident after each reload (GiB): $(for p in "${reload_rss[@]}"; do printf '%s ' "$(gib "$p")"; done)"
+
 # A fixed mix of requests, each for $duration s with 4 connections: p50 and p99 (ms).
 cluster=$(curl -sf "$base/collections/clusters/items?limit=1" | python3 -c 'import json,sys; f=json.load(sys.stdin)["features"][0]; print(f["id"])')
 read -r lon lat < <(curl -sf "$base/collections/clusters/items/$cluster" | python3 -c '
@@ -90,7 +108,8 @@ rows=()
 tile_p99_max=0
 for r in "${requests[@]}"; do
   IFS='|' read -r name path <<<"$r"
-  curl -sf -o /dev/null "$base$path" || { echo "no answer: $path" >&2; exit 1; }
+  code=$(curl -s -o /dev/null -w '%{http_code}' "$base$path")
+  [ "$code" = 200 ] || { echo "HTTP $code for $path (service alive: $(kill -0 $pid 2>/dev/null && echo yes || echo no))" >&2; exit 1; }
   out=$(wrk -t2 -c4 -d"${duration}s" --latency "$base$path")
   p50=$(grep -E '^ +50%' <<<"$out" | ms)
   p99=$(grep -E '^ +99%' <<<"$out" | ms)
@@ -100,25 +119,9 @@ for r in "${requests[@]}"; do
 done
 rss_end=$(kib VmRSS)
 
-met() { if awk "BEGIN {exit !($1)}"; then echo "met"; else echo "NOT met"; fi; }
-first_rss=${reload_rss[0]}; last_rss=${reload_rss[4]}
-max_peak=0; for p in "${reload_peaks[@]}"; do [ "$p" -gt "$max_peak" ] && max_peak=$p; done
 echo
-echo "## zdz serve, $copies copies ($(du -h "$ws" | cut -f1) GeoPackage), $(date -u +%Y-%m-%d)"
-echo
-echo "| measure | value | target | |"
-echo "|---|---|---|---|"
-echo "| ready after start | $(awk -v ms="$ready_ms" 'BEGIN {printf "%.1f s", ms / 1000}') | ≤ 12 s | $(met "$ready_ms <= 12000") |"
-echo "| resident once ready (VmRSS) | $(gib "$rss_ready") GiB | ≤ 3 GiB | $(met "$rss_ready <= 3 * 1048576") |"
-echo "| peak while starting (VmHWM) | $(gib "$peak_start") GiB | | |"
-echo "| highest reload peak (VmHWM) | $(gib "$max_peak") GiB | ≤ resident + 3 GiB = $(gib $((rss_ready + 3 * 1048576))) GiB | $(met "$max_peak <= $rss_ready + 3 * 1048576") |"
-echo "| resident after reload 1 / 5 | $(gib "$first_rss") / $(gib "$last_rss") GiB | within 10 % | $(met "$last_rss <= 1.1 * $first_rss") |"
-echo "| reload times | ${reload_s[*]} s | | |"
-echo "| resident after the request mix | $(gib "$rss_end") GiB | | |"
+echo "| resident after the request mix | $(gib "$rss_end") GiB |"
 echo "| slowest tile p99 | $tile_p99_max ms | < 20 ms | $(met "$tile_p99_max < 20") |"
-echo
-echo "Reload peaks (GiB): $(for p in "${reload_peaks[@]}"; do printf '%s ' "$(gib "$p")"; done)"
-echo "Resident after each reload (GiB): $(for p in "${reload_rss[@]}"; do printf '%s ' "$(gib "$p")"; done)"
 echo
 echo "| request (wrk -t2 -c4, ${duration} s) | req/s | p50 ms | p99 ms |"
 echo "|---|---|---|---|"

@@ -29,13 +29,28 @@ fn round7(v: f64) -> f64 {
 pub fn to_rfc7946(geom: &Geometry, to_wgs84: &CoordTransform) -> Result<geojson::Geometry> {
     let mut g = geom.clone();
     crs::reproject(&mut g, to_wgs84)?;
+    Ok(geojson::Geometry::new(GeometryValue::from(
+        &rfc7946_lonlat(g),
+    )))
+}
+
+/// Reprojected lon/lat as RFC 7946 wants it: 7 decimals, polygons' rings counterclockwise
+/// outside and clockwise inside.
+pub fn rfc7946_lonlat(mut g: Geometry) -> Geometry {
     g.map_coords_in_place(|c| geo::coord! { x: round7(c.x), y: round7(c.y) });
-    let g = match g {
+    match g {
         Geometry::Polygon(p) => Geometry::Polygon(p.orient(Direction::Default)),
         Geometry::MultiPolygon(p) => Geometry::MultiPolygon(p.orient(Direction::Default)),
         other => other,
-    };
-    Ok(geojson::Geometry::new(GeometryValue::from(&g)))
+    }
+}
+
+/// Working-CRS geometries as RFC 7946 lon/lat (as `to_rfc7946` gives them), all in a few
+/// PROJ calls.
+pub fn all_to_rfc7946(geoms: &[&Geometry], to_wgs84: &CoordTransform) -> Result<Vec<Geometry>> {
+    let mut out: Vec<Geometry> = geoms.iter().map(|g| (*g).clone()).collect();
+    crs::reproject_all(&mut out, to_wgs84)?;
+    Ok(out.into_iter().map(rfc7946_lonlat).collect())
 }
 
 /// A feature as `geojson::Feature` writes it (the same members in the same order), with

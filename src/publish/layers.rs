@@ -47,6 +47,40 @@ pub fn by_name(layer: &str, o: Outcome) -> Option<Vec<OutFeature>> {
     })
 }
 
+/// A large layer (pipes, enterprises) as its ids and typed rows, for the feature server:
+/// the features `by_name` gives, with the same properties, without a JSON object each.
+pub type TypedRows<'a> = Box<dyn Iterator<Item = (Option<Geometry>, Vec<Cell>)> + 'a>;
+
+pub fn typed<'a>(layer: &str, o: Outcome<'a>) -> Option<(Vec<String>, Table<TypedRows<'a>>)> {
+    let l = &o.loaded.layers;
+    let (ids, table): (Vec<String>, Table<TypedRows<'a>>) = match layer {
+        "pipes" => {
+            let t = pipe_table(o.loaded);
+            let ids = l.pipes.iter().map(|p| p.id.clone()).collect();
+            (
+                ids,
+                Table {
+                    columns: t.columns,
+                    rows: Box::new(t.rows),
+                },
+            )
+        }
+        "enterprises" => {
+            let t = enterprise_table(o.loaded, o.analysis);
+            let ids = l.enterprises.iter().map(|e| e.id.clone()).collect();
+            (
+                ids,
+                Table {
+                    columns: t.columns,
+                    rows: Box::new(t.rows),
+                },
+            )
+        }
+        _ => return None,
+    };
+    Some((ids, table))
+}
+
 /// The layers whose features come from the workspace alone, without the analysis (the
 /// Yangtze band too: `yangtze_band`).
 pub fn is_from_workspace(layer: &str) -> bool {

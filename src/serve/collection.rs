@@ -9,7 +9,6 @@
 use std::collections::BTreeMap;
 
 use anyhow::Result;
-use gdal::spatial_ref::CoordTransform;
 use geo::{BoundingRect, Geometry, Intersects, MapCoordsInPlace, Rect, coord};
 use geojson::JsonObject;
 use rstar::primitives::{GeomWithData, Rectangle};
@@ -18,7 +17,7 @@ use serde_json::{Value, json};
 
 use super::columns::Columns;
 use super::crs::{OutCrs, swap_axes};
-use crate::publish::geojson::{OutFeature, to_rfc7946};
+use crate::publish::geojson::{OutFeature, all_to_rfc7946};
 
 type Envelope = GeomWithData<Rectangle<[f64; 2]>, usize>;
 
@@ -47,13 +46,36 @@ pub struct Collection {
     pub description: String,
     items: Vec<Item>,
     properties: Columns,
-    /// Item indexes in the order of their ids (the first of a repeated id first).
-    by_id: Vec<u32>,
+    /// (hash of the id, item index), sorted: the items with an id are found by its hash.
+    by_id: Vec<(u64, u32)>,
     tree: RTree<Envelope>,
     /// lon/lat extent of all features.
     pub extent: Option<[f64; 4]>,
     /// Property name → JSON Schema type, for queryables and `describedby`.
     pub schema: BTreeMap<String, &'static str>,
+}
+
+/// The hash `by_id` is sorted by (fixed, so the same id has the same hash in every run).
+fn id_hash(id: &str) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::with_seed(0).hash_one(id)
+}
+
+/// Each feature's id and geometry, in the working CRS and in RFC 7946 lon/lat.
+fn items(ids: Vec<String>, geoms: Vec<Option<Geometry>>, working_crs: &str) -> Result<Vec<Item>> {
+    let to_wgs84 =
+        crate::crs::transform(&crate::crs::spatial_ref(working_crs)?, &crate::crs::wgs84())?;
+    let placed: Vec<&Geometry> = geoms.iter().flatten().collect();
+    let mut lonlat = all_to_rfc7946(&placed, &to_wgs84)?.into_iter();
+    Ok(ids
+        .into_iter()
+        .zip(geoms)
+        .map(|(id, working)| Item {
+            id: id.into(),
+            lonlat: working.as_ref().and_then(|_| lonlat.next()),
+            working,
+        })
+        .collect())
 }
 
 /// A property value as the text a query compares it with.
@@ -114,30 +136,55 @@ fn feature_json(id: &str, geometry: Option<geojson::Geometry>, properties: &Json
     .to_string()
 }
 
+/// What a collection is called and says of itself.
+pub struct Named<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub description: &'a str,
+}
+
 impl Collection {
-    pub fn new(
-        id: &str,
-        title: &str,
-        description: &str,
-        features: Vec<OutFeature>,
-        to_wgs84: &CoordTransform,
-    ) -> Result<Collection> {
+    pub fn new(named: Named, features: Vec<OutFeature>, working_crs: &str) -> Result<Collection> {
         let schema = infer_schema(&features);
-        let mut items = Vec::with_capacity(features.len());
+        let mut ids = Vec::with_capacity(features.len());
+        let mut geoms = Vec::with_capacity(features.len());
         let mut maps = Vec::with_capacity(features.len());
         for f in features {
-            let lonlat = f
-                .geom
-                .as_ref()
-                .map(|g| to_rfc7946(g, to_wgs84).and_then(|rfc| Ok(Geometry::try_from(rfc.value)?)))
-                .transpose()?;
-            items.push(Item {
-                id: f.id.into(),
-                lonlat,
-                working: f.geom,
-            });
+            ids.push(f.id);
+            geoms.push(f.geom);
             maps.push(f.properties);
         }
+        let (items, properties) =
+            rayon::join(|| items(ids, geoms, working_crs), || Columns::build(maps));
+        Ok(Collection::assemble(named, items?, properties, schema))
+    }
+
+    /// A large layer from its ids and typed rows (`publish::layers::typed`): the same
+    /// collection `new` makes of its features, without a JSON object per feature.
+    pub fn from_table(
+        named: Named,
+        ids: Vec<String>,
+        table: crate::publish::gpkg::Table<crate::publish::layers::TypedRows>,
+        working_crs: &str,
+    ) -> Result<Collection> {
+        let names: Vec<&str> = table.columns.iter().map(|(n, _)| n.as_str()).collect();
+        let mut geoms = Vec::with_capacity(ids.len());
+        let rows = table.rows.map(|(g, cells)| {
+            geoms.push(g);
+            cells
+        });
+        let (properties, schema) = Columns::from_rows(&names, rows);
+        let schema = schema.into_iter().collect();
+        let items = items(ids, geoms, working_crs)?;
+        Ok(Collection::assemble(named, items, properties, schema))
+    }
+
+    fn assemble(
+        named: Named,
+        items: Vec<Item>,
+        properties: Columns,
+        schema: BTreeMap<String, &'static str>,
+    ) -> Collection {
         let envelopes: Vec<Envelope> = items
             .iter()
             .enumerate()
@@ -154,19 +201,23 @@ impl Collection {
             let e = tree.root().envelope();
             [e.lower()[0], e.lower()[1], e.upper()[0], e.upper()[1]]
         });
-        let mut by_id: Vec<u32> = (0..items.len() as u32).collect();
-        by_id.sort_by(|a, b| items[*a as usize].id.cmp(&items[*b as usize].id));
-        Ok(Collection {
-            id: id.into(),
-            title: title.into(),
-            description: description.into(),
+        let mut by_id: Vec<(u64, u32)> = items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| (id_hash(&item.id), i as u32))
+            .collect();
+        by_id.sort_unstable();
+        Collection {
+            id: named.id.into(),
+            title: named.title.into(),
+            description: named.description.into(),
             schema,
-            properties: Columns::build(maps),
+            properties,
             items,
             by_id,
             tree,
             extent,
-        })
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -217,13 +268,13 @@ impl Collection {
 
     /// The index of the feature with this id (the first, if a layer repeats an id).
     pub fn index_of(&self, id: &str) -> Option<usize> {
-        let at = self
-            .by_id
-            .partition_point(|i| &*self.items[*i as usize].id < id);
-        self.by_id
-            .get(at)
-            .map(|i| *i as usize)
-            .filter(|i| &*self.items[*i].id == id)
+        let h = id_hash(id);
+        let at = self.by_id.partition_point(|(x, _)| *x < h);
+        self.by_id[at..]
+            .iter()
+            .take_while(|(x, _)| *x == h)
+            .map(|(_, i)| *i as usize)
+            .find(|i| &*self.items[*i].id == id)
     }
 
     /// Indexes of the items matching `s`, in collection order.
@@ -253,15 +304,18 @@ impl Collection {
         };
         if !s.equals.is_empty() {
             hits.retain(|i| {
-                s.equals.iter().all(|(k, v)| match self.properties.text(*i, k) {
-                    Some(t) => t == v,
-                    None => self
-                        .properties
-                        .get(*i, k)
-                        .and_then(|x| as_text(&x))
-                        .as_deref()
-                        == Some(v.as_str()),
-                })
+                s.equals
+                    .iter()
+                    .all(|(k, v)| match self.properties.text(*i, k) {
+                        Some(t) => t == v,
+                        None => {
+                            self.properties
+                                .get(*i, k)
+                                .and_then(|x| as_text(&x))
+                                .as_deref()
+                                == Some(v.as_str())
+                        }
+                    })
             });
         }
         hits

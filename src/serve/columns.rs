@@ -40,26 +40,31 @@ impl Columns {
     pub fn build(maps: impl IntoIterator<Item = Map<String, Value>>) -> Columns {
         let maps: Vec<Map<String, Value>> = maps.into_iter().collect();
         // serde_json's maps keep keys sorted: so do the columns, and an object is made
-        // back in one pass.
-        let mut names: Vec<String> = maps
-            .iter()
-            .flat_map(|m| m.keys())
-            .collect::<std::collections::BTreeSet<&String>>()
-            .into_iter()
-            .cloned()
-            .collect();
-        names.shrink_to_fit();
+        // back in one pass. Features of a layer mostly carry the same keys: a map whose
+        // keys are the last one's adds none.
+        let mut seen: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
+        let mut last: Option<&Map<String, Value>> = None;
+        for m in &maps {
+            let same = last.is_some_and(|l| l.len() == m.len() && l.keys().eq(m.keys()));
+            if !same {
+                seen.extend(m.keys().map(String::as_str));
+            }
+            last = Some(m);
+        }
+        let names: Vec<String> = seen.into_iter().map(String::from).collect();
         let k = names.len();
         let mut cells = vec![Cell::Absent; maps.len() * k];
         let mut texts: Vec<Box<str>> = Vec::new();
-        let mut text_at: HashMap<Box<str>, u32> = HashMap::new();
+        let mut text_at: HashMap<Box<str>, u32, foldhash::fast::FixedState> = HashMap::default();
         let mut json = Vec::new();
         let rows = maps.len();
         for (i, map) in maps.into_iter().enumerate() {
+            // Both in key order: walk the names along the map's keys.
+            let mut c = 0;
             for (key, v) in map {
-                let Ok(c) = names.binary_search(&key) else {
-                    continue;
-                };
+                while names[c] != key {
+                    c += 1;
+                }
                 cells[i * k + c] = match v {
                     Value::Null => Cell::Null,
                     Value::Bool(b) => Cell::Bool(b),
@@ -102,6 +107,83 @@ impl Columns {
 
     pub fn is_empty(&self) -> bool {
         self.rows == 0
+    }
+
+    /// Every feature's properties from typed rows (a GeoPackage table's), each row holding
+    /// every column in `names`' order: the same properties as those rows made into JSON
+    /// objects (`publish::gpkg::json_of`), and each column's JSON Schema type as
+    /// `collection` infers it (the one type of its non-null values).
+    pub fn from_rows(
+        names: &[&str],
+        rows: impl Iterator<Item = Vec<geopackage::Value>>,
+    ) -> (Columns, Vec<(String, &'static str)>) {
+        use geopackage::Value as V;
+        // The columns in key order, and where each comes from in a row.
+        let mut order: Vec<usize> = (0..names.len()).collect();
+        order.sort_by_key(|c| names[*c]);
+        let k = names.len();
+        let mut cells = Vec::new();
+        let mut texts: Vec<Box<str>> = Vec::new();
+        let mut text_at: HashMap<Box<str>, u32, foldhash::fast::FixedState> = HashMap::default();
+        let mut kinds: Vec<std::collections::BTreeSet<&'static str>> = vec![Default::default(); k];
+        let mut n = 0;
+        for row in rows {
+            let mut row: Vec<Option<V>> = row.into_iter().map(Some).collect();
+            for (to, from) in order.iter().enumerate() {
+                let cell = match row[*from].take() {
+                    Some(V::Boolean(b)) => Cell::Bool(b),
+                    Some(V::Integer(i)) => Cell::I64(i),
+                    Some(V::Float(f)) if f.is_finite() => Cell::F64(f),
+                    Some(V::Text(s)) => Cell::Text(match text_at.get(s.as_str()) {
+                        Some(t) => *t,
+                        None => {
+                            let t = texts.len() as u32;
+                            let s: Box<str> = s.into();
+                            text_at.insert(s.clone(), t);
+                            texts.push(s);
+                            t
+                        }
+                    }),
+                    _ => Cell::Null,
+                };
+                if let Some(kind) = match cell {
+                    Cell::Bool(_) => Some("boolean"),
+                    Cell::I64(_) => Some("integer"),
+                    Cell::F64(_) => Some("number"),
+                    Cell::Text(_) => Some("string"),
+                    _ => None,
+                } {
+                    kinds[to].insert(kind);
+                }
+                cells.push(cell);
+            }
+            n += 1;
+        }
+        cells.shrink_to_fit();
+        texts.shrink_to_fit();
+        let sorted: Vec<String> = order.iter().map(|c| names[*c].to_string()).collect();
+        let schema = sorted
+            .iter()
+            .zip(kinds)
+            .map(|(name, kinds)| {
+                let t = match kinds.into_iter().collect::<Vec<_>>().as_slice() {
+                    [one] => *one,
+                    ["integer", "number"] => "number",
+                    _ => "string",
+                };
+                (name.clone(), t)
+            })
+            .collect();
+        (
+            Columns {
+                names: sorted,
+                cells,
+                texts,
+                json: Vec::new(),
+                rows: n,
+            },
+            schema,
+        )
     }
 
     fn row(&self, i: usize) -> &[Cell] {
@@ -171,6 +253,40 @@ mod tests {
         assert_eq!(c.text(1, "kind"), Some("storm"));
         assert_eq!(c.get(1, "n"), None);
         assert_eq!(c.get(0, "none"), Some(Value::Null));
+        // Typed rows give the same objects as those rows written as JSON.
+        let rows = vec![
+            vec![
+                geopackage::Value::Text("P1".into()),
+                geopackage::Value::Float(1.5),
+                geopackage::Value::Null,
+                geopackage::Value::Integer(3),
+            ],
+            vec![
+                geopackage::Value::Text("P2".into()),
+                geopackage::Value::Float(f64::NAN),
+                geopackage::Value::Boolean(true),
+                geopackage::Value::Integer(4),
+            ],
+        ];
+        let names = ["pipe_id", "diameter_mm", "reversed", "defect_grade"];
+        let as_json: Vec<Value> = rows
+            .iter()
+            .map(|r| {
+                Value::Object(
+                    names
+                        .iter()
+                        .zip(r.clone())
+                        .map(|(n, v)| (n.to_string(), crate::publish::gpkg::json_of(v)))
+                        .collect(),
+                )
+            })
+            .collect();
+        let (typed, schema) = Columns::from_rows(&names, rows.into_iter());
+        for (i, want) in as_json.iter().enumerate() {
+            assert_eq!(Value::Object(typed.object(i)), *want);
+        }
+        assert!(schema.contains(&("reversed".to_string(), "boolean")));
+        assert!(schema.contains(&("defect_grade".to_string(), "integer")));
         // "storm" is kept once.
         assert_eq!(c.texts.iter().filter(|t| &***t == "storm").count(), 1);
     }

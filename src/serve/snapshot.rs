@@ -7,8 +7,7 @@ use std::collections::HashMap;
 use anyhow::Result;
 use serde_json::Value;
 
-use super::collection::Collection;
-use crate::crs;
+use super::collection::{self, Collection};
 use crate::outcome::Outcome;
 use crate::publish::{layers, summary};
 
@@ -117,6 +116,11 @@ impl Snapshot {
         // A service kept running says where clusters stand on the day of each load.
         let as_of = as_of.unwrap_or_else(crate::clock::today);
         let assessed = crate::run::assess(&loaded, step, as_of)?;
+        tracing::debug!(
+            load_ms = input.load_ms,
+            analyze_ms = assessed.analyze_ms,
+            "workspace analysed"
+        );
         let timings = summary::Timings {
             load_ms: input.load_ms,
             analyze_ms: assessed.analyze_ms,
@@ -128,18 +132,39 @@ impl Snapshot {
 
     pub fn from_outcome(o: Outcome, timings: &summary::Timings, version: u64) -> Result<Snapshot> {
         let (loaded, analysis) = (o.loaded, o.analysis);
-        let to_wgs84 = crs::transform(&crs::spatial_ref(&loaded.working_crs)?, &crs::wgs84())?;
-        let mut collections = Vec::with_capacity(COLLECTIONS.len());
-        for (id, title, description) in COLLECTIONS {
-            let features = layers::by_name(id, o).unwrap_or_default();
-            collections.push(Collection::new(
-                id,
-                title,
-                description,
-                features,
-                &to_wgs84,
-            )?);
-        }
+        // Every collection at once (the pipes take longest); the large layers from their
+        // typed rows, without a JSON object per feature.
+        let collections = {
+            use rayon::prelude::*;
+            COLLECTIONS
+                .par_iter()
+                .map(|(id, title, description)| {
+                    let started = std::time::Instant::now();
+                    let named = collection::Named {
+                        id,
+                        title,
+                        description,
+                    };
+                    let c = match layers::typed(id, o) {
+                        Some((ids, table)) => {
+                            Collection::from_table(named, ids, table, &loaded.working_crs)
+                        }
+                        None => Collection::new(
+                            named,
+                            layers::by_name(id, o).unwrap_or_default(),
+                            &loaded.working_crs,
+                        ),
+                    };
+                    tracing::debug!(
+                        collection = id,
+                        ms = started.elapsed().as_millis(),
+                        "collection built"
+                    );
+                    c
+                })
+                .collect::<Result<Vec<Collection>>>()?
+        };
+        let started = std::time::Instant::now();
         let l = &loaded.layers;
         let traces = l
             .outfalls
@@ -198,6 +223,11 @@ impl Snapshot {
                 (c.id.clone(), v)
             })
             .collect();
+        tracing::debug!(
+            ms = started.elapsed().as_millis(),
+            "traces and readiness built"
+        );
+        let started = std::time::Instant::now();
         let tiles = {
             use rayon::prelude::*;
             collections
@@ -207,6 +237,7 @@ impl Snapshot {
                 })
                 .collect()
         };
+        tracing::debug!(ms = started.elapsed().as_millis(), "tile indexes built");
         Ok(Snapshot {
             tiles,
             version,

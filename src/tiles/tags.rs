@@ -94,7 +94,7 @@ impl TagValue {
 /// Every feature's tags as indexes into one key table and one value table.
 #[derive(Debug, Default)]
 pub struct Tags {
-    keys: IndexSet<String>,
+    keys: IndexSet<String, foldhash::fast::FixedState>,
     values: IndexSet<TagValue, foldhash::fast::FixedState>,
     /// Feature i's tags are `pairs[starts[i]..starts[i + 1]]`.
     starts: Vec<u32>,
