@@ -75,11 +75,11 @@ fn every_problem_appears_in_the_z14_tile_that_holds_it_with_its_id_and_code() {
         let found = features.iter().find(|(_, props, _)| {
             props
                 .iter()
-                .any(|(k, v)| k == "problem_id" && *v == item.id)
+                .any(|(k, v)| k == "problem_id" && **v == *item.id)
         });
         let (id, props, geom) = found.unwrap_or_else(|| panic!("{} not in tile {t:?}", item.id));
         assert_eq!(*id, Some(i as u64 + 1), "integer ids for highlighting");
-        let code = item.properties["code"].as_str().unwrap();
+        let code = problems.text(i, "code").unwrap();
         assert!(props.iter().any(|(k, v)| k == "code" && v == code));
         let MvtGeometry::Point(pt) = geom else {
             panic!("{geom:?}")
