@@ -57,8 +57,8 @@ fn decode(bytes: &[u8]) -> Vec<Decoded> {
 }
 
 fn tile(collection: &str, t: TileId) -> Vec<u8> {
-    let (_, index) = demo().tile_source(collection).unwrap();
-    index.tile(t)
+    let (c, index) = demo().tile_source(collection).unwrap();
+    index.tile(c, t)
 }
 
 #[test]

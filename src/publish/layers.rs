@@ -47,38 +47,44 @@ pub fn by_name(layer: &str, o: Outcome) -> Option<Vec<OutFeature>> {
     })
 }
 
-/// A large layer (pipes, enterprises) as its ids and typed rows, for the feature server:
-/// the features `by_name` gives, with the same properties, without a JSON object each.
-pub type TypedRows<'a> = Box<dyn Iterator<Item = (Option<Geometry>, Vec<Cell>)> + 'a>;
+/// A large layer (pipes, enterprises) as the feature server takes it: the features
+/// `by_name` gives, with the same properties, as ids, geometries and typed rows rather
+/// than a JSON object each.
+pub struct TypedLayer<'a> {
+    pub ids: Vec<String>,
+    pub geoms: Vec<Option<Geometry>>,
+    /// Column names, in the order of each row's values.
+    pub names: Vec<&'static str>,
+    pub rows: Box<dyn Iterator<Item = Vec<Cell>> + Send + 'a>,
+}
 
-pub fn typed<'a>(layer: &str, o: Outcome<'a>) -> Option<(Vec<String>, Table<TypedRows<'a>>)> {
+pub fn typed<'a>(layer: &str, o: Outcome<'a>) -> Option<TypedLayer<'a>> {
     let l = &o.loaded.layers;
-    let (ids, table): (Vec<String>, Table<TypedRows<'a>>) = match layer {
-        "pipes" => {
-            let t = pipe_table(o.loaded);
-            let ids = l.pipes.iter().map(|p| p.id.clone()).collect();
-            (
-                ids,
-                Table {
-                    columns: t.columns,
-                    rows: Box::new(t.rows),
-                },
-            )
-        }
-        "enterprises" => {
-            let t = enterprise_table(o.loaded, o.analysis);
-            let ids = l.enterprises.iter().map(|e| e.id.clone()).collect();
-            (
-                ids,
-                Table {
-                    columns: t.columns,
-                    rows: Box::new(t.rows),
-                },
-            )
-        }
+    Some(match layer {
+        "pipes" => TypedLayer {
+            ids: l.pipes.iter().map(|p| p.id.clone()).collect(),
+            geoms: l
+                .pipes
+                .iter()
+                .map(|p| Some(Geometry::LineString(p.geom.clone())))
+                .collect(),
+            names: PIPE_COLUMNS.iter().map(|(n, _)| *n).collect(),
+            rows: Box::new(l.pipes.iter().map(pipe_values)),
+        },
+        "enterprises" => TypedLayer {
+            ids: l.enterprises.iter().map(|e| e.id.clone()).collect(),
+            geoms: l
+                .enterprises
+                .iter()
+                .map(|e| Some(Geometry::Point(e.rep.into())))
+                .collect(),
+            names: ENTERPRISE_COLUMNS.to_vec(),
+            rows: Box::new(
+                (0..l.enterprises.len()).map(move |i| enterprise_values(o.loaded, o.analysis, i)),
+            ),
+        },
         _ => return None,
-    };
-    Some((ids, table))
+    })
 }
 
 /// The layers whose features come from the workspace alone, without the analysis (the

@@ -163,20 +163,25 @@ impl Collection {
     /// collection `new` makes of its features, without a JSON object per feature.
     pub fn from_table(
         named: Named,
-        ids: Vec<String>,
-        table: crate::publish::gpkg::Table<crate::publish::layers::TypedRows>,
+        layer: crate::publish::layers::TypedLayer,
         working_crs: &str,
     ) -> Result<Collection> {
-        let names: Vec<&str> = table.columns.iter().map(|(n, _)| n.as_str()).collect();
-        let mut geoms = Vec::with_capacity(ids.len());
-        let rows = table.rows.map(|(g, cells)| {
-            geoms.push(g);
-            cells
-        });
-        let (properties, schema) = Columns::from_rows(&names, rows);
-        let schema = schema.into_iter().collect();
-        let items = items(ids, geoms, working_crs)?;
-        Ok(Collection::assemble(named, items, properties, schema))
+        let crate::publish::layers::TypedLayer {
+            ids,
+            geoms,
+            names,
+            rows,
+        } = layer;
+        let (items, (properties, schema)) = rayon::join(
+            || items(ids, geoms, working_crs),
+            || Columns::from_rows(&names, rows),
+        );
+        Ok(Collection::assemble(
+            named,
+            items?,
+            properties,
+            schema.into_iter().collect(),
+        ))
     }
 
     fn assemble(
@@ -368,7 +373,11 @@ impl crate::tiles::source::Features for Collection {
         self.items[i].lonlat.as_ref()
     }
 
-    fn properties(&self, i: usize) -> JsonObject {
-        self.properties.object(i)
+    fn properties_into<'a>(
+        &'a self,
+        i: usize,
+        out: &mut Vec<(&'a str, crate::tiles::tags::Prop<'a>)>,
+    ) {
+        self.properties.props_into(i, out)
     }
 }

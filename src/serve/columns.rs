@@ -213,6 +213,29 @@ impl Columns {
             .collect()
     }
 
+    /// Feature `i`'s properties, borrowed, in key order, into `out` (emptied first).
+    pub fn props_into<'a>(
+        &'a self,
+        i: usize,
+        out: &mut Vec<(&'a str, crate::tiles::tags::Prop<'a>)>,
+    ) {
+        use crate::tiles::tags::Prop;
+        out.clear();
+        for (k, c) in self.names.iter().zip(self.row(i)) {
+            let v = match *c {
+                Cell::Absent => continue,
+                Cell::Null => Prop::Null,
+                Cell::Bool(b) => Prop::Bool(b),
+                Cell::I64(i) => Prop::I64(i),
+                Cell::U64(u) => Prop::U64(u),
+                Cell::F64(f) => Prop::F64(f),
+                Cell::Text(t) => Prop::Text(&self.texts[t as usize]),
+                Cell::Json(j) => Prop::Json(&self.json[j as usize]),
+            };
+            out.push((k.as_str(), v));
+        }
+    }
+
     /// One property of feature `i` (`None`: it does not carry it).
     pub fn get(&self, i: usize, name: &str) -> Option<Value> {
         let c = self.names.binary_search_by(|n| n.as_str().cmp(name)).ok()?;

@@ -6,6 +6,8 @@
 
 /// Domain endpoints under `/api/`.
 pub mod api;
+/// The thread that builds snapshots and frees the ones replaced.
+pub mod builder;
 /// One layer as an OGC API collection: select, get, write in a CRS.
 pub mod collection;
 /// A collection's properties in columns.
@@ -170,16 +172,19 @@ async fn shutdown_signal() {
 pub async fn run(workspace: String, options: Options) -> Result<()> {
     let ws = workspace.clone();
     let (url, public, as_of) = (options.ledger.clone(), options.public_ledger, options.as_of);
-    let (first, ledger) = tokio::task::spawn_blocking(move || -> Result<_> {
-        let ledger = url
-            .as_deref()
-            .map(crate::ledger::Ledger::open)
-            .transpose()?
-            .map(std::sync::Arc::new);
-        let first = Snapshot::build(&ws, 1, ledger.as_deref(), public, as_of)?;
-        Ok((first, ledger))
-    })
-    .await??;
+    let builder = builder::Builder::start();
+    let (first, ledger) = builder
+        .run(move || -> Result<_> {
+            let ledger = url
+                .as_deref()
+                .map(crate::ledger::Ledger::open)
+                .transpose()?
+                .map(std::sync::Arc::new);
+            let first = Snapshot::build(&ws, 1, ledger.as_deref(), public, as_of)?;
+            Ok((first, ledger))
+        })
+        .await
+        .context("the snapshot thread ended")??;
     let watched: Vec<PathBuf> = first.watch_dirs();
     let collections = first.collections.len();
     let state = AppState::new(
@@ -191,6 +196,7 @@ pub async fn run(workspace: String, options: Options) -> Result<()> {
             public_ledger: options.public_ledger,
             basemap: options.basemap.clone(),
             as_of,
+            builder: Some(builder),
         },
     );
     if options.watch {

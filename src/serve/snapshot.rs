@@ -10,6 +10,7 @@ use serde_json::Value;
 use super::collection::{self, Collection};
 use crate::outcome::Outcome;
 use crate::publish::{layers, summary};
+use crate::tiles::source::TileIndex;
 
 /// Where an outfall's water comes from: pipe and enterprise ids.
 pub struct Trace {
@@ -94,6 +95,12 @@ const COLLECTIONS: [(&str, &str, &str); 10] = [
     ),
 ];
 
+/// Where the pipes are in `COLLECTIONS`.
+const PIPES: usize = 4;
+
+/// The other collections, largest first.
+const BY_SIZE: [usize; 9] = [3, 2, 1, 0, 5, 6, 7, 8, 9];
+
 impl Snapshot {
     /// Load and analyse `workspace` (recording the run in `ledger`, when given), then build
     /// the collections; `public_ledger` shows ledger fields on the problems.
@@ -131,40 +138,80 @@ impl Snapshot {
     }
 
     pub fn from_outcome(o: Outcome, timings: &summary::Timings, version: u64) -> Result<Snapshot> {
-        let (loaded, analysis) = (o.loaded, o.analysis);
-        // Every collection at once (the pipes take longest); the large layers from their
-        // typed rows, without a JSON object per feature.
-        let collections = {
-            use rayon::prelude::*;
-            COLLECTIONS
-                .par_iter()
-                .map(|(id, title, description)| {
-                    let started = std::time::Instant::now();
-                    let named = collection::Named {
-                        id,
-                        title,
-                        description,
-                    };
-                    let c = match layers::typed(id, o) {
-                        Some((ids, table)) => {
-                            Collection::from_table(named, ids, table, &loaded.working_crs)
-                        }
-                        None => Collection::new(
-                            named,
-                            layers::by_name(id, o).unwrap_or_default(),
-                            &loaded.working_crs,
-                        ),
-                    };
-                    tracing::debug!(
-                        collection = id,
-                        ms = started.elapsed().as_millis(),
-                        "collection built"
-                    );
-                    c
-                })
-                .collect::<Result<Vec<Collection>>>()?
+        let loaded = o.loaded;
+        // Every collection and its tile source at once (the pipes take longest), beside
+        // the traces and readiness; the large layers from their typed rows, without a
+        // JSON object per feature.
+        let build = |(id, title, description): &(&str, &str, &str)| {
+            let started = std::time::Instant::now();
+            let named = collection::Named {
+                id,
+                title,
+                description,
+            };
+            let c = match layers::typed(id, o) {
+                Some(layer) => Collection::from_table(named, layer, &loaded.working_crs),
+                None => Collection::new(
+                    named,
+                    layers::by_name(id, o).unwrap_or_default(),
+                    &loaded.working_crs,
+                ),
+            }?;
+            let tiles = TileIndex::build(id, &c, crate::tiles::rule(id));
+            tracing::debug!(
+                collection = id,
+                ms = started.elapsed().as_millis(),
+                "collection and tile source built"
+            );
+            Ok::<_, anyhow::Error>((c, tiles))
         };
-        let started = std::time::Instant::now();
+        // The pipes, by far the largest, on one core from the start; the rest, largest
+        // first, and the traces on the other.
+        let (pipes, (rest, (traces, downstream, readiness))) = rayon::join(
+            || build(&COLLECTIONS[PIPES]),
+            || {
+                let mut rest: Vec<(usize, Result<(Collection, TileIndex)>)> = Vec::new();
+                for i in BY_SIZE {
+                    rest.push((i, build(&COLLECTIONS[i])));
+                }
+                (rest, Snapshot::traces(o))
+            },
+        );
+        let mut built: Vec<(usize, Result<(Collection, TileIndex)>)> = rest;
+        built.push((PIPES, pipes));
+        built.sort_by_key(|(i, _)| *i);
+        let built: Vec<(Collection, TileIndex)> =
+            built.into_iter().map(|(_, b)| b).collect::<Result<_>>()?;
+        let (collections, tiles): (Vec<Collection>, Vec<TileIndex>) = built.into_iter().unzip();
+        Ok(Snapshot {
+            tiles,
+            version,
+            built_at: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .unwrap_or(0),
+            origin: loaded.origin.clone(),
+            working_crs: loaded.working_crs.clone(),
+            summary: summary::summary(o, timings),
+            collections,
+            traces,
+            downstream,
+            readiness,
+            sources: loaded.reports.iter().map(|r| r.source.clone()).collect(),
+            schedule: loaded.project.deadlines.clone(),
+        })
+    }
+
+    /// Each outfall's trace, each cluster's downstream and readiness, as the API answers.
+    #[allow(clippy::type_complexity)]
+    fn traces(
+        o: Outcome,
+    ) -> (
+        HashMap<String, Trace>,
+        HashMap<String, Downstream>,
+        HashMap<String, Value>,
+    ) {
+        let (loaded, analysis) = (o.loaded, o.analysis);
         let l = &loaded.layers;
         let traces = l
             .outfalls
@@ -223,38 +270,7 @@ impl Snapshot {
                 (c.id.clone(), v)
             })
             .collect();
-        tracing::debug!(
-            ms = started.elapsed().as_millis(),
-            "traces and readiness built"
-        );
-        let started = std::time::Instant::now();
-        let tiles = {
-            use rayon::prelude::*;
-            collections
-                .par_iter()
-                .map(|c| {
-                    crate::tiles::source::TileIndex::build(&c.id, c, crate::tiles::rule(&c.id))
-                })
-                .collect()
-        };
-        tracing::debug!(ms = started.elapsed().as_millis(), "tile indexes built");
-        Ok(Snapshot {
-            tiles,
-            version,
-            built_at: std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_secs())
-                .unwrap_or(0),
-            origin: loaded.origin.clone(),
-            working_crs: loaded.working_crs.clone(),
-            summary: summary::summary(o, timings),
-            collections,
-            traces,
-            downstream,
-            readiness,
-            sources: loaded.reports.iter().map(|r| r.source.clone()).collect(),
-            schedule: loaded.project.deadlines.clone(),
-        })
+        (traces, downstream, readiness)
     }
 
     /// The folders holding the workspace's files, to watch for changes.
@@ -294,5 +310,19 @@ impl Snapshot {
     pub fn tile_source(&self, id: &str) -> Option<(&Collection, &crate::tiles::source::TileIndex)> {
         let i = self.collections.iter().position(|c| c.id == id)?;
         Some((&self.collections[i], &self.tiles[i]))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_build_order_names_every_collection_once_with_the_pipes_apart() {
+        assert_eq!(COLLECTIONS[PIPES].0, "pipes");
+        let mut all: Vec<usize> = BY_SIZE.to_vec();
+        all.push(PIPES);
+        all.sort();
+        assert_eq!(all, (0..COLLECTIONS.len()).collect::<Vec<_>>());
     }
 }

@@ -14,6 +14,7 @@ use arc_swap::ArcSwap;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
+use super::builder::Builder;
 use super::snapshot::Snapshot;
 use crate::ledger::Ledger;
 use crate::ledger::users::Actor;
@@ -38,6 +39,8 @@ pub struct AppState {
     /// One permit per core for cutting large tiles: the rest wait their turn, first come
     /// first served, rather than all share the cores and all take several times longer.
     pub tile_cutters: tokio::sync::Semaphore,
+    /// Where reloads are built and replaced snapshots freed.
+    builder: Builder,
 }
 
 fn token_key(token: &str) -> String {
@@ -53,6 +56,8 @@ pub struct Settings {
     pub basemap: Option<String>,
     /// The date campaign statuses are given as of; none: the day of each load.
     pub as_of: Option<chrono::NaiveDate>,
+    /// The thread the first snapshot was built on (a new one when none is given).
+    pub builder: Option<Builder>,
 }
 
 impl AppState {
@@ -63,6 +68,7 @@ impl AppState {
             public_ledger,
             basemap,
             as_of,
+            builder,
         } = settings;
         Arc::new(AppState {
             versions: AtomicU64::new(first.version),
@@ -79,6 +85,7 @@ impl AppState {
             tile_cutters: tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
             ),
+            builder: builder.unwrap_or_else(Builder::start),
         })
     }
 
@@ -112,18 +119,19 @@ impl AppState {
             let version = state.versions.fetch_add(1, Ordering::SeqCst) + 1;
             let workspace = state.workspace.clone();
             let (ledger, public, as_of) = (state.ledger.clone(), state.public_ledger, state.as_of);
-            let built = tokio::task::spawn_blocking(move || {
-                Snapshot::build(&workspace, version, ledger.as_deref(), public, as_of)
-            })
-            .await;
+            let built = state
+                .builder
+                .run(move || Snapshot::build(&workspace, version, ledger.as_deref(), public, as_of))
+                .await;
             match built {
-                Ok(Ok(snapshot)) => {
+                Some(Ok(snapshot)) => {
                     tracing::info!(version, "reloaded {}", state.workspace);
-                    state.snapshot.store(Arc::new(snapshot));
+                    let old = state.snapshot.swap(Arc::new(snapshot));
+                    state.builder.retire(old);
                     *state.last_error.lock().unwrap_or_else(|e| e.into_inner()) = None;
                 }
-                Ok(Err(e)) => state.failed(format!("{e:#}")),
-                Err(e) => state.failed(format!("reload task failed: {e}")),
+                Some(Err(e)) => state.failed(format!("{e:#}")),
+                None => state.failed("the snapshot thread ended".into()),
             }
             state.reloading.store(false, Ordering::SeqCst);
         });

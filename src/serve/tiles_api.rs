@@ -46,7 +46,7 @@ pub async fn tile(
     // A tile number beyond the grid at its zoom names no tile.
     let t = TileId::new(z, x, y).map_err(ApiError::not_found)?;
     let s = state.current();
-    let Some((_, index)) = s.tile_source(&collection) else {
+    let Some((c, index)) = s.tile_source(&collection) else {
         return Err(ApiError::not_found(format!(
             "no collection `{collection}` to tile"
         )));
@@ -59,7 +59,7 @@ pub async fn tile(
     // Larger tiles go to the blocking pool, so one cannot stall the requests behind it, one
     // per core at a time (`AppState::tile_cutters`).
     let bytes = if hits.len() <= INLINE_FEATURES {
-        index.cut(t, hits)
+        index.cut(c, t, hits)
     } else {
         let _turn = state
             .tile_cutters
@@ -68,8 +68,8 @@ pub async fn tile(
             .map_err(ApiError::internal)?;
         let s = s.clone();
         tokio::task::spawn_blocking(move || {
-            let (_, index) = s.tile_source(&collection).expect("checked above");
-            index.cut(t, hits)
+            let (c, index) = s.tile_source(&collection).expect("checked above");
+            index.cut(c, t, hits)
         })
         .await
         .map_err(ApiError::internal)?

@@ -14,15 +14,19 @@ pub mod source;
 /// A collection's properties as MVT tags, prepared once per snapshot.
 pub mod tags;
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
-use source::Rule;
+use source::{Rule, get};
+use tags::Prop;
 
-fn text<'a>(p: &'a Map<String, Value>, k: &str) -> &'a str {
-    p.get(k).and_then(Value::as_str).unwrap_or("")
+/// A feature's borrowed properties.
+type Props<'a, 'b> = &'b [(&'a str, Prop<'a>)];
+
+fn text<'a>(p: Props<'a, '_>, k: &str) -> &'a str {
+    get(p, k).and_then(Prop::as_str).unwrap_or("")
 }
 
-fn problem_importance(p: &Map<String, Value>) -> f32 {
+fn problem_importance(p: Props) -> f32 {
     match text(p, "severity") {
         "high" => 3.0,
         "medium" => 2.0,
@@ -30,27 +34,26 @@ fn problem_importance(p: &Map<String, Value>) -> f32 {
     }
 }
 
-fn outfall_importance(p: &Map<String, Value>) -> f32 {
-    let codes = p
-        .get("problem_codes")
-        .and_then(Value::as_array)
-        .map_or(0, Vec::len);
+fn outfall_importance(p: Props) -> f32 {
+    let codes = match get(p, "problem_codes") {
+        Some(Prop::Json(Value::Array(a))) => a.len(),
+        _ => 0,
+    };
     1.0 + codes as f32
 }
 
-fn pipe_importance(p: &Map<String, Value>) -> f32 {
+fn pipe_importance(p: Props) -> f32 {
     let kind = match text(p, "kind") {
         "sewage" | "combined" => 2.0,
         _ => 1.0,
     };
-    let defect = p
-        .get("defect_grade")
-        .and_then(Value::as_i64)
+    let defect = get(p, "defect_grade")
+        .and_then(Prop::as_i64)
         .is_some_and(|g| g >= 3) as u8 as f32;
-    kind + defect + p.get("diameter_mm").and_then(Value::as_f64).unwrap_or(0.0) as f32 / 10_000.0
+    kind + defect + get(p, "diameter_mm").and_then(Prop::as_f64).unwrap_or(0.0) as f32 / 10_000.0
 }
 
-fn enterprise_importance(p: &Map<String, Value>) -> f32 {
+fn enterprise_importance(p: Props) -> f32 {
     if text(p, "status") == "covered" {
         1.0
     } else {
@@ -58,20 +61,20 @@ fn enterprise_importance(p: &Map<String, Value>) -> f32 {
     }
 }
 
-fn river_importance(p: &Map<String, Value>) -> f32 {
-    if p.get("main_stem").and_then(Value::as_bool) == Some(true) {
+fn river_importance(p: Props) -> f32 {
+    if matches!(get(p, "main_stem"), Some(Prop::Bool(true))) {
         2.0
     } else {
         1.0
     }
 }
 
-fn flat(_: &Map<String, Value>) -> f32 {
+fn flat(_: Props) -> f32 {
     1.0
 }
 
 /// How much a feature matters when a tile must leave some out (higher: kept longer).
-type Importance = fn(&Map<String, Value>) -> f32;
+type Importance = fn(Props) -> f32;
 
 /// How each collection is tiled: problems and outfalls are never left out from zoom 12.
 pub fn rule(collection: &str) -> Rule {

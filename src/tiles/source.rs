@@ -12,12 +12,12 @@ use std::collections::{BTreeMap, HashSet};
 use geo::{BoundingRect, Geometry, LineString, Simplify};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::clip::{self, Box2};
 use super::encode::{LayerWriter, Shape};
 use super::grid::{BUFFER, EXTENT, MAX_ZOOM, TileId, mercator};
-use super::tags::Tags;
+use super::tags::{Prop, Tags};
 
 /// The largest tile served (≈ 500 KB).
 pub const MAX_TILE_BYTES: usize = 500 * 1024;
@@ -31,8 +31,13 @@ pub trait Features: Sync {
     fn count(&self) -> usize;
     /// The feature's geometry in WGS84 lon/lat.
     fn lonlat(&self, i: usize) -> Option<&Geometry>;
-    /// The feature's properties (made when asked: a collection keeps them in columns).
-    fn properties(&self, i: usize) -> Map<String, Value>;
+    /// The feature's properties, borrowed, in key order, into `out` (emptied first).
+    fn properties_into<'a>(&'a self, i: usize, out: &mut Vec<(&'a str, Prop<'a>)>);
+}
+
+/// A property among a feature's borrowed properties.
+pub fn get<'a>(props: &[(&str, Prop<'a>)], key: &str) -> Option<Prop<'a>> {
+    props.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
 }
 
 /// How a collection is tiled: how important each feature is, and from which zoom none
@@ -40,14 +45,13 @@ pub trait Features: Sync {
 #[derive(Debug, Clone, Copy)]
 pub struct Rule {
     pub keep_from: Option<u8>,
-    pub importance: fn(&Map<String, Value>) -> f32,
+    pub importance: fn(&[(&str, Prop)]) -> f32,
 }
 
 type Envelope = GeomWithData<Rectangle<[f64; 2]>, usize>;
 
 pub struct TileIndex {
     layer: String,
-    mercator: Vec<Option<Geometry>>,
     importance: Vec<f32>,
     /// Every feature's properties as tags, ready to encode.
     tags: Tags,
@@ -67,11 +71,11 @@ fn project(g: &Geometry) -> Geometry {
     })
 }
 
-fn json_type(v: &Value) -> Option<&'static str> {
+fn json_type(v: Prop) -> Option<&'static str> {
     match v {
-        Value::String(_) | Value::Array(_) => Some("String"),
-        Value::Bool(_) => Some("Boolean"),
-        Value::Number(_) => Some("Number"),
+        Prop::Text(_) | Prop::Json(Value::Array(_)) => Some("String"),
+        Prop::Bool(_) => Some("Boolean"),
+        Prop::I64(_) | Prop::U64(_) | Prop::F64(_) => Some("Number"),
         _ => None,
     }
 }
@@ -79,43 +83,42 @@ fn json_type(v: &Value) -> Option<&'static str> {
 impl TileIndex {
     pub fn build(layer: &str, f: &dyn Features, rule: Rule) -> TileIndex {
         let n = f.count();
-        let mut mercator_geoms = Vec::with_capacity(n);
         let mut importance = Vec::with_capacity(n);
         let mut envelopes = Vec::with_capacity(n);
         let mut fields = BTreeMap::new();
         let mut bounds: Option<[f64; 4]> = None;
         let mut tags = Tags::with_capacity(n);
+        let mut props = Vec::new();
         for i in 0..n {
-            let props = f.properties(i);
+            f.properties_into(i, &mut props);
             for (k, v) in &props {
-                if let Some(t) = json_type(v) {
-                    fields.entry(k.clone()).or_insert(t);
+                if let Some(t) = json_type(*v)
+                    && !fields.contains_key(*k)
+                {
+                    fields.insert(k.to_string(), t);
                 }
             }
             importance.push((rule.importance)(&props));
-            tags.push(&props);
-            let m = f.lonlat(i).map(|g| {
-                if let Some(r) = g.bounding_rect() {
-                    let b = bounds.get_or_insert([r.min().x, r.min().y, r.max().x, r.max().y]);
-                    b[0] = b[0].min(r.min().x);
-                    b[1] = b[1].min(r.min().y);
-                    b[2] = b[2].max(r.max().x);
-                    b[3] = b[3].max(r.max().y);
-                }
-                project(g)
-            });
-            if let Some(r) = m.as_ref().and_then(|g| g.bounding_rect()) {
+            tags.push_props(&props);
+            if let Some(r) = f.lonlat(i).and_then(|g| g.bounding_rect()) {
+                let b = bounds.get_or_insert([r.min().x, r.min().y, r.max().x, r.max().y]);
+                b[0] = b[0].min(r.min().x);
+                b[1] = b[1].min(r.min().y);
+                b[2] = b[2].max(r.max().x);
+                b[3] = b[3].max(r.max().y);
+                // Web Mercator keeps the order of longitudes and of latitudes: the box of
+                // the projected geometry is the projected box.
+                let (x0, y0) = mercator(r.min().x, r.min().y);
+                let (x1, y1) = mercator(r.max().x, r.max().y);
                 envelopes.push(Envelope::new(
-                    Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
+                    Rectangle::from_corners([x0, y0], [x1, y1]),
                     i,
                 ));
             }
-            mercator_geoms.push(m);
         }
         TileIndex {
             tags: tags.finish(),
             layer: layer.to_string(),
-            mercator: mercator_geoms,
             importance,
             tree: RTree::bulk_load(envelopes),
             rule,
@@ -150,12 +153,13 @@ impl TileIndex {
 
     /// Cut tile `t`: an MVT with one layer named after the collection (empty bytes when no
     /// feature falls in it).
-    pub fn tile(&self, t: TileId) -> Vec<u8> {
-        self.cut(t, self.candidates(t))
+    pub fn tile(&self, f: &dyn Features, t: TileId) -> Vec<u8> {
+        self.cut(f, t, self.candidates(t))
     }
 
-    /// Cut tile `t` from its `candidates`.
-    pub fn cut(&self, t: TileId, mut hits: Vec<usize>) -> Vec<u8> {
+    /// Cut tile `t` of `f`'s features from its `candidates`. Geometries are projected to
+    /// Web Mercator as the tile is cut, not kept projected.
+    pub fn cut(&self, f: &dyn Features, t: TileId, mut hits: Vec<usize>) -> Vec<u8> {
         if hits.is_empty() {
             return Vec::new();
         }
@@ -169,28 +173,28 @@ impl TileIndex {
                     .then(a.cmp(b))
             });
         }
-        let mut bytes = self.encode(t, &hits, droppable);
+        let mut bytes = self.encode(f, t, &hits, droppable);
         // `encode` stops adding features near the cap; only a last feature larger than
         // `LAYER_MARGIN` can carry a tile past it, and then fewer are encoded again.
         let mut keep = hits.len();
         while droppable && bytes.len() > MAX_TILE_BYTES && keep > 1 {
             keep = ((keep as f64) * MAX_TILE_BYTES as f64 / bytes.len() as f64 * 0.9) as usize;
             keep = keep.max(1);
-            bytes = self.encode(t, &hits[..keep], droppable);
+            bytes = self.encode(f, t, &hits[..keep], droppable);
         }
         bytes
     }
 
-    fn encode(&self, t: TileId, hits: &[usize], droppable: bool) -> Vec<u8> {
+    fn encode(&self, f: &dyn Features, t: TileId, hits: &[usize], droppable: bool) -> Vec<u8> {
         let edge = BUFFER;
         let clip_box: Box2 = [-edge, -edge, EXTENT as f64 + edge, EXTENT as f64 + edge];
         let mut layer = LayerWriter::new(&self.layer, &self.tags, hits.len());
         let mut seen_points: HashSet<(i32, i32), foldhash::fast::FixedState> = HashSet::default();
         for &i in hits {
-            let Some(g) = &self.mercator[i] else {
+            let Some(g) = f.lonlat(i).map(project) else {
                 continue;
             };
-            let Some(shape) = cut(g, t, &clip_box) else {
+            let Some(shape) = cut(&g, t, &clip_box) else {
                 continue;
             };
             let single = match &shape {
@@ -339,7 +343,7 @@ fn cut(g: &Geometry, t: TileId, clip_box: &Box2) -> Option<Shape> {
 mod tests {
     use super::*;
     use geo::Point;
-    use serde_json::json;
+    use serde_json::{Map, json};
 
     /// Points with properties, as the service's collections give them.
     struct Things(Vec<(Geometry, Map<String, Value>)>);
@@ -351,13 +355,14 @@ mod tests {
         fn lonlat(&self, i: usize) -> Option<&Geometry> {
             Some(&self.0[i].0)
         }
-        fn properties(&self, i: usize) -> Map<String, Value> {
-            self.0[i].1.clone()
+        fn properties_into<'a>(&'a self, i: usize, out: &mut Vec<(&'a str, Prop<'a>)>) {
+            out.clear();
+            out.extend(self.0[i].1.iter().map(|(k, v)| (k.as_str(), Prop::of(v))));
         }
     }
 
-    fn importance(p: &Map<String, Value>) -> f32 {
-        p["rank"].as_f64().unwrap_or_default() as f32
+    fn importance(p: &[(&str, Prop)]) -> f32 {
+        get(p, "rank").and_then(Prop::as_f64).unwrap_or_default() as f32
     }
 
     /// 20,000 points 0.0012° apart (3.5 grid units at zoom 8, so none share a cell) with a
@@ -392,7 +397,7 @@ mod tests {
     #[test]
     fn a_tile_over_the_cap_keeps_the_most_important_features_and_stays_under_it() {
         let (f, index, t) = indexed(12);
-        let bytes = index.tile(t);
+        let bytes = index.tile(&f, t);
         assert!(bytes.len() <= MAX_TILE_BYTES, "{}", bytes.len());
         assert!(bytes.len() > MAX_TILE_BYTES / 2, "{}", bytes.len());
         let reader = fast_mvt::MvtReaderRef::new(&bytes).unwrap();
@@ -417,7 +422,7 @@ mod tests {
 
     #[test]
     fn from_the_keep_zoom_nothing_is_left_out() {
-        let (_, index, t) = indexed(8);
+        let (f, index, t) = indexed(8);
         let reader_count = |bytes: &[u8]| {
             fast_mvt::MvtReaderRef::new(bytes)
                 .unwrap()
@@ -425,6 +430,6 @@ mod tests {
                 .map(|l| l.features().count())
                 .sum::<usize>()
         };
-        assert_eq!(reader_count(&index.tile(t)), index.candidates(t).len());
+        assert_eq!(reader_count(&index.tile(&f, t)), index.candidates(t).len());
     }
 }

@@ -43,12 +43,113 @@ impl Eq for TagValue {}
 
 impl Hash for TagValue {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        std::mem::discriminant(self).hash(state);
+        self.borrowed().hash(state);
+    }
+}
+
+/// A tag value borrowed from a feature's property: looked up in the value table without
+/// copying its text, and copied only when it is new.
+#[derive(Debug, Clone, Copy)]
+pub enum TagRef<'a> {
+    Text(&'a str),
+    SInt(i64),
+    Double(f64),
+    Bool(bool),
+}
+
+impl Hash for TagRef<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
         match self {
-            TagValue::Text(s) => s.hash(state),
-            TagValue::SInt(i) => i.hash(state),
-            TagValue::Double(d) => d.to_bits().hash(state),
-            TagValue::Bool(b) => b.hash(state),
+            TagRef::Text(s) => (0u8, s).hash(state),
+            TagRef::SInt(i) => (1u8, i).hash(state),
+            TagRef::Double(d) => (2u8, d.to_bits()).hash(state),
+            TagRef::Bool(b) => (3u8, b).hash(state),
+        }
+    }
+}
+
+impl indexmap::Equivalent<TagValue> for TagRef<'_> {
+    fn equivalent(&self, key: &TagValue) -> bool {
+        match (self, key) {
+            (TagRef::Text(a), TagValue::Text(b)) => *a == &**b,
+            (TagRef::SInt(a), TagValue::SInt(b)) => a == b,
+            (TagRef::Double(a), TagValue::Double(b)) => a.to_bits() == b.to_bits(),
+            (TagRef::Bool(a), TagValue::Bool(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+impl TagRef<'_> {
+    fn owned(self) -> TagValue {
+        match self {
+            TagRef::Text(s) => TagValue::Text(s.into()),
+            TagRef::SInt(i) => TagValue::SInt(i),
+            TagRef::Double(d) => TagValue::Double(d),
+            TagRef::Bool(b) => TagValue::Bool(b),
+        }
+    }
+}
+
+/// A feature's property as a tile source reads it: borrowed, not copied.
+#[derive(Debug, Clone, Copy)]
+pub enum Prop<'a> {
+    Null,
+    Bool(bool),
+    I64(i64),
+    U64(u64),
+    F64(f64),
+    Text(&'a str),
+    /// An array or an object.
+    Json(&'a Value),
+}
+
+impl<'a> Prop<'a> {
+    pub fn of(v: &'a Value) -> Prop<'a> {
+        match v {
+            Value::Null => Prop::Null,
+            Value::Bool(b) => Prop::Bool(*b),
+            Value::Number(n) => match (n.as_i64(), n.as_u64()) {
+                (Some(i), _) => Prop::I64(i),
+                (None, Some(u)) => Prop::U64(u),
+                _ => Prop::F64(n.as_f64().unwrap_or_default()),
+            },
+            Value::String(s) => Prop::Text(s),
+            other => Prop::Json(other),
+        }
+    }
+
+    pub fn as_str(self) -> Option<&'a str> {
+        match self {
+            Prop::Text(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_f64(self) -> Option<f64> {
+        match self {
+            Prop::I64(i) => Some(i as f64),
+            Prop::U64(u) => Some(u as f64),
+            Prop::F64(f) => Some(f),
+            _ => None,
+        }
+    }
+
+    pub fn as_i64(self) -> Option<i64> {
+        match self {
+            Prop::I64(i) => Some(i),
+            _ => None,
+        }
+    }
+}
+
+impl TagValue {
+    fn borrowed(&self) -> TagRef<'_> {
+        match self {
+            TagValue::Text(s) => TagRef::Text(s),
+            TagValue::SInt(i) => TagRef::SInt(*i),
+            TagValue::Double(d) => TagRef::Double(*d),
+            TagValue::Bool(b) => TagRef::Bool(*b),
         }
     }
 }
@@ -124,15 +225,43 @@ impl Tags {
 
     /// The next feature's tags.
     pub fn push(&mut self, properties: &Map<String, Value>) {
+        let props: Vec<(&str, Prop)> = properties
+            .iter()
+            .map(|(k, v)| (k.as_str(), Prop::of(v)))
+            .collect();
+        self.push_props(&props);
+    }
+
+    /// The next feature's tags, from its borrowed properties.
+    pub fn push_props(&mut self, properties: &[(&str, Prop)]) {
         for (k, v) in properties {
-            let Some(value) = TagValue::of(v) else {
-                continue;
+            let joined;
+            let value = match *v {
+                Prop::Null => continue,
+                Prop::Bool(b) => TagRef::Bool(b),
+                Prop::I64(i) => TagRef::SInt(i),
+                Prop::U64(u) => match i64::try_from(u) {
+                    Ok(i) => TagRef::SInt(i),
+                    Err(_) => TagRef::Double(u as f64),
+                },
+                Prop::F64(f) => TagRef::Double(f),
+                Prop::Text(s) => TagRef::Text(s),
+                Prop::Json(j) => match TagValue::of(j) {
+                    Some(t) => {
+                        joined = t;
+                        joined.borrowed()
+                    }
+                    None => continue,
+                },
             };
-            let key = match self.keys.get_index_of(k.as_str()) {
+            let key = match self.keys.get_index_of(*k) {
                 Some(key) => key,
-                None => self.keys.insert_full(k.clone()).0,
+                None => self.keys.insert_full(k.to_string()).0,
             };
-            let (value, _) = self.values.insert_full(value);
+            let value = match self.values.get_index_of(&value) {
+                Some(v) => v,
+                None => self.values.insert_full(value.owned()).0,
+            };
             self.pairs.push((key as u32, value as u32));
         }
         self.starts.push(self.pairs.len() as u32);
