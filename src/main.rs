@@ -240,6 +240,12 @@ fn demo(out: &Path, rivers: Option<&Path>, seed: u64, scale: usize, force: bool)
 }
 
 fn serve(workspace: String, options: zdz::serve::Options) -> Result<()> {
+    // A client that hangs up in the middle of an answer makes the next write to its
+    // socket fail with EPIPE, and raise SIGPIPE, whose default (set in `main` for the
+    // command line) ends the process: the service ignores it, and the write's error ends
+    // that one connection only.
+    // SAFETY: sets one signal's disposition before the runtime starts any thread.
+    unsafe { libc::signal(libc::SIGPIPE, libc::SIG_IGN) };
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()

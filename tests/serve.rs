@@ -687,3 +687,70 @@ fn the_services_qlr_gives_qgis_every_collection_live_and_styled() {
     assert_eq!(layers["问题 Problems"]["features"], 69);
     assert_eq!(layers["问题 Problems"]["group"], "问题 Problems");
 }
+
+/// A client that goes away in the middle of a large answer (a browser closed, a phone out
+/// of signal) must not take the service with it: the write fails with EPIPE, and SIGPIPE,
+/// which the command line lets end `zdz … | head`, is ignored while serving.
+#[test]
+fn clients_that_hang_up_mid_answer_leave_the_service_running() {
+    use std::io::{Read, Write};
+    let server = Server::start(&demo(), &[]);
+    let addr = server.url.trim_start_matches("http://").to_string();
+    let addr: std::net::SocketAddrV4 = addr.parse().unwrap();
+    for _ in 0..30 {
+        let mut s = small_window_connection(addr);
+        s.write_all(b"GET /collections/pipes/items?limit=10000 HTTP/1.1\r\nHost: x\r\n\r\n")
+            .unwrap();
+        let mut first = [0u8; 64];
+        let _ = s.read(&mut first);
+        // Unread data on close sends a reset: the server's next write fails.
+        drop(s);
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    // A service that ended refuses the connection here.
+    assert_eq!(server.json("/healthz")["version"], 1);
+    // Whether a write lands after the reset depends on the socket buffers (at national
+    // scale an answer of 1.4 MB did, and the service ended): the service must ignore
+    // SIGPIPE (signal 13, bit 12 of SigIgn).
+    let status = std::fs::read_to_string(format!("/proc/{}/status", server.child.id())).unwrap();
+    let ignored = status
+        .lines()
+        .find_map(|l| l.strip_prefix("SigIgn:"))
+        .map(|m| u64::from_str_radix(m.trim(), 16).unwrap())
+        .unwrap();
+    assert_ne!(ignored & (1 << 12), 0, "SIGPIPE not ignored: {ignored:x}");
+}
+
+/// A connection whose receive buffer is a few KiB, so a large answer is still being written
+/// when the client goes.
+fn small_window_connection(addr: std::net::SocketAddrV4) -> std::net::TcpStream {
+    use std::os::fd::FromRawFd;
+    // SAFETY: a socket made, sized and connected with libc, then owned by the TcpStream.
+    unsafe {
+        let fd = libc::socket(libc::AF_INET, libc::SOCK_STREAM, 0);
+        assert!(fd >= 0);
+        let size: libc::c_int = 4096;
+        libc::setsockopt(
+            fd,
+            libc::SOL_SOCKET,
+            libc::SO_RCVBUF,
+            &size as *const _ as *const libc::c_void,
+            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+        );
+        let sa = libc::sockaddr_in {
+            sin_family: libc::AF_INET as libc::sa_family_t,
+            sin_port: addr.port().to_be(),
+            sin_addr: libc::in_addr {
+                s_addr: u32::from(*addr.ip()).to_be(),
+            },
+            sin_zero: [0; 8],
+        };
+        let r = libc::connect(
+            fd,
+            &sa as *const _ as *const libc::sockaddr,
+            std::mem::size_of::<libc::sockaddr_in>() as libc::socklen_t,
+        );
+        assert_eq!(r, 0, "connect");
+        std::net::TcpStream::from_raw_fd(fd)
+    }
+}

@@ -6,6 +6,7 @@
 #
 #   bench/serve/national.sh [COPIES] [DURATION_S]   (defaults: 1191 copies = the national
 #                                                    workspace of bench/run.sh, 5 s a request)
+#   RELOADS=n (default 5) reloads, each waited for.
 #
 # Needs wrk (Debian; installed when missing). The workspace is bench/run.sh's, made by
 # bench/workspace.sh (reused when it is already there). Only 127.0.0.1 is used.
@@ -13,6 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 copies="${1:-1191}"
 duration="${2:-5}"
+reloads="${RELOADS:-5}"
 work="${ZDZ_BENCH_DIR:-/tmp/zdz-bench}/serve-$copies"
 mkdir -p "$work"
 for p in wrk gdal-bin curl; do
@@ -47,7 +49,7 @@ peak_start=$(kib VmHWM)
 # Five reloads, each waited for; the peak (VmHWM) and the resident memory after each.
 version() { curl -sf "$base/healthz" | python3 -c 'import json,sys; print(json.load(sys.stdin)["version"])'; }
 reload_peaks=(); reload_rss=(); reload_s=()
-for n in 1 2 3 4 5; do
+for n in $(seq 1 "$reloads"); do
   before=$(version)
   # The peak of this reload alone: reset the high-water mark (Linux ≥ 4.0).
   echo 5 > "/proc/$pid/clear_refs"
@@ -61,7 +63,7 @@ for n in 1 2 3 4 5; do
 done
 
 met() { if awk "BEGIN {exit !($1)}"; then echo "met"; else echo "NOT met"; fi; }
-first_rss=${reload_rss[0]}; last_rss=${reload_rss[4]}
+first_rss=${reload_rss[0]}; last_rss=${reload_rss[$((reloads - 1))]}
 max_peak=0; for p in "${reload_peaks[@]}"; do [ "$p" -gt "$max_peak" ] && max_peak=$p; done
 echo
 echo "## zdz serve, $copies copies ($(du -h "$ws" | cut -f1) GeoPackage), $(date -u +%Y-%m-%d)"
@@ -72,7 +74,7 @@ echo "| ready after start | $(awk -v ms="$ready_ms" 'BEGIN {printf "%.1f s", ms 
 echo "| resident once ready (VmRSS) | $(gib "$rss_ready") GiB | ≤ 3 GiB | $(met "$rss_ready <= 3 * 1048576") |"
 echo "| peak while starting (VmHWM) | $(gib "$peak_start") GiB | | |"
 echo "| highest reload peak (VmHWM) | $(gib "$max_peak") GiB | ≤ resident + 3 GiB = $(gib $((rss_ready + 3 * 1048576))) GiB | $(met "$max_peak <= $rss_ready + 3 * 1048576") |"
-echo "| resident after reload 1 / 5 | $(gib "$first_rss") / $(gib "$last_rss") GiB | within 10 % | $(met "$last_rss <= 1.1 * $first_rss") |"
+echo "| resident after reload 1 / $reloads | $(gib "$first_rss") / $(gib "$last_rss") GiB | within 10 % | $(met "$last_rss <= 1.1 * $first_rss") |"
 echo "| reload times | ${reload_s[*]} s | | |"
 echo
 echo "Reload peaks (GiB): $(for p in "${reload_peaks[@]}"; do printf '%s ' "$(gib "$p")"; done)"
