@@ -110,26 +110,7 @@ pub fn with_transform<R>(
 
 /// Transform every coordinate of `geom` in one PROJ call.
 pub fn reproject(geom: &mut Geometry, ct: &CoordTransform) -> Result<()> {
-    let (mut xs, mut ys): (Vec<f64>, Vec<f64>) = geom.coords_iter().map(|c| (c.x, c.y)).unzip();
-    if xs.is_empty() {
-        return Ok(());
-    }
-    ct.transform_coords(&mut xs, &mut ys, &mut [])
-        .context("coordinates outside the domain of the transformation")?;
-    if xs.iter().chain(&ys).any(|v| !v.is_finite()) {
-        return Err(anyhow!(
-            "coordinates outside the domain of the transformation"
-        ));
-    }
-    // map_coords_in_place visits coordinates in coords_iter order and wants a Copy closure.
-    let next = std::cell::Cell::new(0);
-    let (xs, ys) = (&xs, &ys);
-    geom.map_coords_in_place(|_| {
-        let i = next.get();
-        next.set(i + 1);
-        geo::coord! { x: xs[i], y: ys[i] }
-    });
-    Ok(())
+    reproject_all(std::slice::from_mut(geom), ct)
 }
 
 /// Transform every coordinate of every geometry of `geoms`, a few PROJ calls for all of

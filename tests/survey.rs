@@ -258,7 +258,18 @@ fn each_in_scope_cluster_gets_a_workbook_of_its_own_rows_and_pipes_that_reads_ba
     // CQJK-B's 在线监控 is unanswered: answered 是 in its own workbook, it is read back.
     let filled = dir.path().join("CQJK-B-filled.xlsx");
     fill_answer(&out.join("survey/CQJK-B.xlsx"), &filled, "在线监控", "是");
-    let out2 = dir.path().join("out2");
+    assert_one_answer_fewer(dir.path(), &out, &filled, "CQJK-B");
+}
+
+/// `zdz analyze --survey filled` counts one unanswered item fewer for `cluster` than the
+/// run in `out` did.
+fn assert_one_answer_fewer(
+    dir: &std::path::Path,
+    out: &std::path::Path,
+    filled: &std::path::Path,
+    cluster: &str,
+) {
+    let out2 = dir.join("out2");
     zdz_ok(&[
         "analyze",
         "--out",
@@ -272,12 +283,12 @@ fn each_in_scope_cluster_gets_a_workbook_of_its_own_rows_and_pipes_that_reads_ba
             .as_array()
             .unwrap()
             .iter()
-            .find(|f| f["properties"]["cluster_id"] == "CQJK-B")
+            .find(|f| f["properties"]["cluster_id"] == cluster)
             .unwrap()["properties"]["unanswered_count"]
             .as_u64()
             .unwrap()
     };
-    assert_eq!(unanswered(&out) - 1, unanswered(&out2));
+    assert_eq!(unanswered(out) - 1, unanswered(&out2));
 }
 
 /// Copy a workbook's 组团园区 sheet with `header` set to `value` on every row, the way a
@@ -380,26 +391,7 @@ fn a_workbook_filled_in_and_saved_by_libreoffice_reads_back_exactly() {
     );
 
     // The answer: CQJK-B has one unanswered item fewer.
-    let out2 = dir.path().join("out2");
-    zdz_ok(&[
-        "analyze",
-        "--out",
-        out2.to_str().unwrap(),
-        "--no-maps",
-        "--survey",
-        saved.to_str().unwrap(),
-    ]);
-    let unanswered = |path: &std::path::Path| {
-        read_json(&path.join("clusters.geojson"))["features"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|f| f["properties"]["cluster_id"] == "CQJK-B")
-            .unwrap()["properties"]["unanswered_count"]
-            .as_u64()
-            .unwrap()
-    };
-    assert_eq!(unanswered(&out) - 1, unanswered(&out2));
+    assert_one_answer_fewer(dir.path(), &out, &saved, "CQJK-B");
 
     // The problem: in progress, with its unit, and nothing else changed.
     let imported = zdz_ok(&[

@@ -35,6 +35,31 @@ pub struct Columns {
     rows: usize,
 }
 
+/// Each distinct text once, by its index, while columns are built.
+#[derive(Default)]
+struct TextTable {
+    texts: Vec<Box<str>>,
+    at: HashMap<Box<str>, u32, foldhash::fast::FixedState>,
+}
+
+impl TextTable {
+    fn index_of(&mut self, s: String) -> u32 {
+        if let Some(t) = self.at.get(s.as_str()) {
+            return *t;
+        }
+        let t = self.texts.len() as u32;
+        let s: Box<str> = s.into();
+        self.at.insert(s.clone(), t);
+        self.texts.push(s);
+        t
+    }
+
+    fn finish(mut self) -> Vec<Box<str>> {
+        self.texts.shrink_to_fit();
+        self.texts
+    }
+}
+
 impl Columns {
     /// The properties of every feature, in order; each map is taken apart as it is read.
     pub fn build(maps: impl IntoIterator<Item = Map<String, Value>>) -> Columns {
@@ -54,8 +79,7 @@ impl Columns {
         let names: Vec<String> = seen.into_iter().map(String::from).collect();
         let k = names.len();
         let mut cells = vec![Cell::Absent; maps.len() * k];
-        let mut texts: Vec<Box<str>> = Vec::new();
-        let mut text_at: HashMap<Box<str>, u32, foldhash::fast::FixedState> = HashMap::default();
+        let mut texts = TextTable::default();
         let mut json = Vec::new();
         let rows = maps.len();
         for (i, map) in maps.into_iter().enumerate() {
@@ -73,16 +97,7 @@ impl Columns {
                         (None, Some(u)) => Cell::U64(u),
                         _ => Cell::F64(n.as_f64().unwrap_or(f64::NAN)),
                     },
-                    Value::String(s) => Cell::Text(match text_at.get(s.as_str()) {
-                        Some(t) => *t,
-                        None => {
-                            let t = texts.len() as u32;
-                            let s: Box<str> = s.into();
-                            text_at.insert(s.clone(), t);
-                            texts.push(s);
-                            t
-                        }
-                    }),
+                    Value::String(s) => Cell::Text(texts.index_of(s)),
                     other => {
                         json.push(other);
                         Cell::Json(json.len() as u32 - 1)
@@ -90,7 +105,7 @@ impl Columns {
                 };
             }
         }
-        texts.shrink_to_fit();
+        let texts = texts.finish();
         json.shrink_to_fit();
         Columns {
             names,
@@ -123,8 +138,7 @@ impl Columns {
         order.sort_by_key(|c| names[*c]);
         let k = names.len();
         let mut cells = Vec::new();
-        let mut texts: Vec<Box<str>> = Vec::new();
-        let mut text_at: HashMap<Box<str>, u32, foldhash::fast::FixedState> = HashMap::default();
+        let mut texts = TextTable::default();
         let mut kinds: Vec<std::collections::BTreeSet<&'static str>> = vec![Default::default(); k];
         let mut n = 0;
         for row in rows {
@@ -134,16 +148,7 @@ impl Columns {
                     Some(V::Boolean(b)) => Cell::Bool(b),
                     Some(V::Integer(i)) => Cell::I64(i),
                     Some(V::Float(f)) if f.is_finite() => Cell::F64(f),
-                    Some(V::Text(s)) => Cell::Text(match text_at.get(s.as_str()) {
-                        Some(t) => *t,
-                        None => {
-                            let t = texts.len() as u32;
-                            let s: Box<str> = s.into();
-                            text_at.insert(s.clone(), t);
-                            texts.push(s);
-                            t
-                        }
-                    }),
+                    Some(V::Text(s)) => Cell::Text(texts.index_of(s)),
                     _ => Cell::Null,
                 };
                 if let Some(kind) = match cell {
@@ -160,7 +165,7 @@ impl Columns {
             n += 1;
         }
         cells.shrink_to_fit();
-        texts.shrink_to_fit();
+        let texts = texts.finish();
         let sorted: Vec<String> = order.iter().map(|c| names[*c].to_string()).collect();
         let schema = sorted
             .iter()
