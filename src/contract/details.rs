@@ -2,7 +2,7 @@
 //! English (`detail_en`): one sentence per rule, with its numbers, written here and only
 //! here.
 
-use crate::model::{OutfallKind, PipeKind};
+use super::kinds::{OutfallKind, PipeKind};
 
 /// A pipe kind as a Chinese word (污水, 雨水, 合流).
 pub fn pipe_kind_zh(k: PipeKind) -> &'static str {

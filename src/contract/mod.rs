@@ -28,3 +28,5 @@ pub mod words;
 pub use words::{Vocabulary, Word};
 /// What was wrong with a feature's geometry, in Chinese and English.
 pub mod geometry_faults;
+/// The kinds of pipe and outfall.
+pub mod kinds;

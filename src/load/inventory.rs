@@ -291,7 +291,7 @@ fn layer_info_where(
             }
         }
         for (i, _) in defn_fields.iter().enumerate() {
-            let Some(text) = super::read::field_text(&feature, i) else {
+            let Some(text) = super::fields::field_text(&feature, i) else {
                 continue;
             };
             filled[i] += 1;

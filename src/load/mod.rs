@@ -11,6 +11,8 @@ mod arrow;
 mod domain;
 /// Shapefile .dbf encodings: UTF-8 or GB18030 when there is no .cpg.
 pub mod encoding;
+/// A feature's field values as GDAL gives them.
+pub mod fields;
 /// GDAL's warnings about a layer, captured as findings.
 pub mod gdal_messages;
 /// Geometry hygiene: validity, repair, multi-part splitting, representative points.

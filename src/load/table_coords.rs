@@ -12,7 +12,7 @@ use gdal::spatial_ref::SpatialRef;
 use gdal::vector::LayerAccess;
 use serde::Serialize;
 
-use super::read::field_text;
+use super::fields::field_text;
 use super::values::parse_number;
 use crate::crs;
 use crate::project::CoordsFields;

@@ -458,7 +458,7 @@ impl<'a> MapIndex<'a> {
         let legend = self.draw(&mut svg, view, frame, &[], &mut labels);
         labels.keep_clear(svg.legend(10.0, 10.0, "图例", &legend));
         self.furniture(&mut svg, view, &mut labels);
-        let dropped = labels.place(&mut svg);
+        let dropped = svg.labels(labels);
         Drawn {
             svg: svg.finish(),
             scale_m: scale_length(w / view.scale),
@@ -490,7 +490,7 @@ impl<'a> MapIndex<'a> {
             &mut labels,
         );
         self.furniture(&mut svg, view, &mut labels);
-        let dropped = labels.place(&mut svg);
+        let dropped = svg.labels(labels);
         Drawn {
             svg: svg.finish(),
             scale_m: scale_length(w / view.scale),
@@ -575,7 +575,7 @@ impl<'a> MapIndex<'a> {
                 labels.want(c.name.as_deref().unwrap_or(&c.id), x, y, r, 11.0, false);
             }
         }
-        let dropped = labels.place(&mut svg);
+        let dropped = svg.labels(labels);
         Drawn {
             svg: svg.finish(),
             scale_m: scale_length(w / view.scale),

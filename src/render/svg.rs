@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::labels::{Bounds, text_width};
+use super::labels::{Bounds, Labels, text_width};
 use crate::styles::model::Rgba;
 
 /// Text for SVG content or attributes.
@@ -64,6 +64,15 @@ impl Svg {
             r##"<text x="{x:.1}" y="{y:.1}" font-family="{FONT}" font-size="{size}" font-weight="{weight}" text-anchor="{anchor}" fill="#222" stroke="#fff" stroke-width="3" paint-order="stroke" stroke-linejoin="round">{}</text>"##,
             esc(text)
         );
+    }
+
+    /// A map's labels, placed so none covers another (`labels.rs`); the texts left out.
+    pub fn labels(&mut self, labels: Labels) -> Vec<String> {
+        let (placed, dropped) = labels.place();
+        for p in placed {
+            self.label(p.x, p.y, p.size, &p.text, p.weight, p.anchor);
+        }
+        dropped
     }
 
     /// A scale bar of `metres` drawn `px` long, its length written beside it; where it is.
