@@ -13,7 +13,7 @@ use geo::{BoundingRect, Geometry, Intersects, MapCoordsInPlace, Rect, coord};
 use geojson::JsonObject;
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::columns::Columns;
 use super::crs::{OutCrs, swap_axes};
@@ -124,16 +124,6 @@ fn infer_schema(features: &[OutFeature]) -> BTreeMap<String, &'static str> {
             (k, t)
         })
         .collect()
-}
-
-fn feature_json(id: &str, geometry: Option<geojson::Geometry>, properties: &JsonObject) -> String {
-    json!({
-        "type": "Feature",
-        "id": id,
-        "geometry": geometry,
-        "properties": properties,
-    })
-    .to_string()
 }
 
 /// What a collection is called and says of itself.
@@ -328,22 +318,30 @@ impl Collection {
 
     /// Features as a GeoJSON FeatureCollection, written straight into one buffer.
     pub fn feature_collection(&self, hits: &[usize], crs: OutCrs, members: &str) -> String {
-        let mut body = String::with_capacity(256 + hits.len() * 512);
-        body.push_str(r#"{"type":"FeatureCollection","#);
-        body.push_str(members);
-        body.push_str(r#","features":["#);
+        let mut body = Vec::with_capacity(256 + hits.len() * 512);
+        body.extend_from_slice(br#"{"type":"FeatureCollection","#);
+        body.extend_from_slice(members.as_bytes());
+        body.extend_from_slice(br#","features":["#);
         for (n, i) in hits.iter().enumerate() {
             if n > 0 {
-                body.push(',');
+                body.push(b',');
             }
-            body.push_str(&self.feature(*i, crs));
+            self.write_feature(*i, crs, &mut body);
         }
-        body.push_str("]}");
-        body
+        body.extend_from_slice(b"]}");
+        String::from_utf8(body).expect("JSON is UTF-8")
     }
 
     /// One feature as GeoJSON text in the requested CRS.
     pub fn feature(&self, i: usize, crs: OutCrs) -> String {
+        let mut out = Vec::with_capacity(512);
+        self.write_feature(i, crs, &mut out);
+        String::from_utf8(out).expect("JSON is UTF-8")
+    }
+
+    /// One feature written into `out`, its members in the order `serde_json` writes an
+    /// object's (geometry, id, properties, type), without making the object.
+    fn write_feature(&self, i: usize, crs: OutCrs, out: &mut Vec<u8>) {
         let item = &self.items[i];
         let geom = match crs {
             OutCrs::Crs84 => item
@@ -359,7 +357,16 @@ impl Collection {
                 geojson::Geometry::new(geojson::GeometryValue::from(&g))
             }),
         };
-        feature_json(&item.id, geom, &self.properties.object(i))
+        // Writing into a Vec cannot fail.
+        out.extend_from_slice(br#"{"geometry":"#);
+        // Through a JSON value, so the geometry's members are in key order as before.
+        let geom = geom.and_then(|g| serde_json::to_value(g).ok());
+        let _ = serde_json::to_writer(&mut *out, &geom);
+        out.extend_from_slice(br#","id":"#);
+        let _ = serde_json::to_writer(&mut *out, &*item.id);
+        out.extend_from_slice(br#","properties":"#);
+        self.properties.write_object(i, out);
+        out.extend_from_slice(br#","type":"Feature"}"#);
     }
 }
 

@@ -218,6 +218,35 @@ impl Columns {
             .collect()
     }
 
+    /// Feature `i`'s properties as a JSON object, written straight into `out`: the text
+    /// `serde_json` writes for `object(i)`, without making the object.
+    pub fn write_object(&self, i: usize, out: &mut Vec<u8>) {
+        out.push(b'{');
+        let mut first = true;
+        for (k, c) in self.names.iter().zip(self.row(i)) {
+            if matches!(c, Cell::Absent) {
+                continue;
+            }
+            if !first {
+                out.push(b',');
+            }
+            first = false;
+            // Writing into a Vec cannot fail.
+            let _ = serde_json::to_writer(&mut *out, k.as_str());
+            out.push(b':');
+            let _ = match *c {
+                Cell::Absent | Cell::Null => serde_json::to_writer(&mut *out, &()),
+                Cell::Bool(b) => serde_json::to_writer(&mut *out, &b),
+                Cell::I64(v) => serde_json::to_writer(&mut *out, &v),
+                Cell::U64(v) => serde_json::to_writer(&mut *out, &v),
+                Cell::F64(v) => serde_json::to_writer(&mut *out, &v),
+                Cell::Text(t) => serde_json::to_writer(&mut *out, &*self.texts[t as usize]),
+                Cell::Json(j) => serde_json::to_writer(&mut *out, &self.json[j as usize]),
+            };
+        }
+        out.push(b'}');
+    }
+
     /// Feature `i`'s properties, borrowed, in key order, into `out` (emptied first).
     pub fn props_into<'a>(
         &'a self,
@@ -273,6 +302,9 @@ mod tests {
         assert_eq!(c.len(), 3);
         for (i, f) in features.iter().enumerate() {
             assert_eq!(Value::Object(c.object(i)), *f);
+            let mut written = Vec::new();
+            c.write_object(i, &mut written);
+            assert_eq!(written, serde_json::to_vec(f).unwrap());
             assert_eq!(
                 serde_json::to_string(&c.object(i)).unwrap(),
                 serde_json::to_string(f).unwrap()
