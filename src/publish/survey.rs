@@ -817,16 +817,27 @@ pub fn write(path: &Path, sheets: Vec<Sheet>) -> Result<()> {
         book.add_worksheet_with_constant_memory()?
             .set_name(sheet.name)?;
     }
-    let header = Format::new()
-        .set_bold()
-        .set_background_color(rust_xlsxwriter::Color::RGB(0xDDEBF7))
-        .set_border_bottom(FormatBorder::Thin);
+    let formats = Formats {
+        header: Format::new()
+            .set_bold()
+            .set_background_color(rust_xlsxwriter::Color::RGB(0xDDEBF7))
+            .set_border_bottom(FormatBorder::Thin),
+        input: Format::new()
+            .set_unlocked()
+            .set_background_color(rust_xlsxwriter::Color::RGB(0xFFF2CC)),
+    };
+    // Known to the workbook before the sheets are written side by side: a format first met
+    // by two sheets at once could be given two indexes, one of them missing from the
+    // styles (rust_xlsxwriter looks it up and adds it under two separate locks), and the
+    // file would not open.
+    book.register_format(&formats.header);
+    book.register_format(&formats.input);
     // Each worksheet is its own file until the workbook is saved: the enterprises' (half
     // the cells at national scale) and the outfalls' are written at the same time.
     book.worksheets_mut()
         .par_iter_mut()
         .zip(sheets)
-        .try_for_each(|(ws, sheet)| write_sheet(ws, sheet, &header))?;
+        .try_for_each(|(ws, sheet)| write_sheet(ws, sheet, &formats))?;
     let tmp = path.with_extension("xlsx.zdz-tmp");
     crate::timing::phase("write: survey.xlsx zip", || book.save(&tmp))
         .with_context(|| format!("{}: cannot write", tmp.display()))?;
@@ -860,14 +871,18 @@ fn input_column(sheet: &str, header: &str) -> Option<(String, Vec<&'static str>)
     })
 }
 
+/// The cell formats of every sheet: headers, and the columns that take an answer.
+struct Formats {
+    header: Format,
+    input: Format,
+}
+
 /// One sheet's header, rows, filter, widths and print setup. The columns that take an
 /// answer are shaded and left unlocked, with a note on the header saying what to write and
 /// a drop-down where the answer is one of a list; the sheet is protected without a password,
 /// so computed columns are not overwritten by mistake, while filtering and sorting work.
-fn write_sheet(ws: &mut Worksheet, sheet: Sheet, header: &Format) -> Result<()> {
-    let input = Format::new()
-        .set_unlocked()
-        .set_background_color(rust_xlsxwriter::Color::RGB(0xFFF2CC));
+fn write_sheet(ws: &mut Worksheet, sheet: Sheet, formats: &Formats) -> Result<()> {
+    let (header, input) = (&formats.header, &formats.input);
     let inputs: Vec<bool> = sheet
         .headers
         .iter()
@@ -878,7 +893,7 @@ fn write_sheet(ws: &mut Worksheet, sheet: Sheet, header: &Format) -> Result<()> 
         let Some((note, choices)) = input_column(sheet.name, h) else {
             continue;
         };
-        ws.set_column_format(c as u16, &input)?;
+        ws.set_column_format(c as u16, input)?;
         ws.insert_note(
             0,
             c as u16,
@@ -899,13 +914,13 @@ fn write_sheet(ws: &mut Worksheet, sheet: Sheet, header: &Format) -> Result<()> 
                 let answer = inputs.get(c).copied().unwrap_or(false);
                 match cell {
                     Cell::Text(s) if answer => {
-                        ws.write_string_with_format(r, c as u16, s, &input)?;
+                        ws.write_string_with_format(r, c as u16, s, input)?;
                     }
                     Cell::Text(s) => {
                         ws.write_string(r, c as u16, s)?;
                     }
                     Cell::Number(n) if answer => {
-                        ws.write_number_with_format(r, c as u16, n, &input)?;
+                        ws.write_number_with_format(r, c as u16, n, input)?;
                     }
                     Cell::Number(n) => {
                         ws.write_number(r, c as u16, n)?;
