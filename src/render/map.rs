@@ -420,6 +420,18 @@ impl<'a> MapIndex<'a> {
         }
     }
 
+    /// The furniture, then the labels placed around everything drawn: the map as drawn.
+    fn finish(&self, mut svg: Svg, view: View, mut labels: Labels) -> Drawn {
+        self.furniture(&mut svg, view, &mut labels);
+        let scale_m = scale_length(svg.w / view.scale);
+        let dropped = svg.labels(labels);
+        Drawn {
+            svg: svg.finish(),
+            scale_m,
+            dropped,
+        }
+    }
+
     /// Scale bar, north arrow and CRS along the frame, kept clear of labels.
     fn furniture(&self, svg: &mut Svg, view: View, labels: &mut Labels) {
         let metres = scale_length(svg.w / view.scale);
@@ -457,13 +469,7 @@ impl<'a> MapIndex<'a> {
         labels.want(c.name.as_deref().unwrap_or(&c.id), cx, cy, 0.0, 15.0, true);
         let legend = self.draw(&mut svg, view, frame, &[], &mut labels);
         labels.keep_clear(svg.legend(10.0, 10.0, "图例", &legend));
-        self.furniture(&mut svg, view, &mut labels);
-        let dropped = svg.labels(labels);
-        Drawn {
-            svg: svg.finish(),
-            scale_m: scale_length(w / view.scale),
-            dropped,
-        }
+        self.finish(svg, view, labels)
     }
 
     /// A small map of one outfall and its upstream trace (highlighted).
@@ -489,13 +495,7 @@ impl<'a> MapIndex<'a> {
             &r.upstream_pipes,
             &mut labels,
         );
-        self.furniture(&mut svg, view, &mut labels);
-        let dropped = svg.labels(labels);
-        Drawn {
-            svg: svg.finish(),
-            scale_m: scale_length(w / view.scale),
-            dropped,
-        }
+        self.finish(svg, view, labels)
     }
 
     /// Every cluster, coloured by deadline, over the rivers and the band: the city map.
@@ -567,7 +567,6 @@ impl<'a> MapIndex<'a> {
         }
         let entries: Vec<_> = legend.into_values().collect();
         labels.keep_clear(svg.legend(10.0, 10.0, "完成时限", &entries));
-        self.furniture(&mut svg, view, &mut labels);
         if clusters.len() <= MAX_OVERVIEW_LABELS {
             for (i, r) in clusters.iter().zip(reach) {
                 let c = &l.clusters[*i];
@@ -575,12 +574,7 @@ impl<'a> MapIndex<'a> {
                 labels.want(c.name.as_deref().unwrap_or(&c.id), x, y, r, 11.0, false);
             }
         }
-        let dropped = svg.labels(labels);
-        Drawn {
-            svg: svg.finish(),
-            scale_m: scale_length(w / view.scale),
-            dropped,
-        }
+        self.finish(svg, view, labels)
     }
 }
 
