@@ -10,7 +10,6 @@ use std::collections::BTreeMap;
 
 use anyhow::Result;
 use geo::{BoundingRect, Geometry, Intersects, MapCoordsInPlace, Rect, coord};
-use geojson::JsonObject;
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
 use serde_json::Value;
@@ -245,10 +244,6 @@ impl Collection {
         self.properties.text(i, name)
     }
 
-    /// Feature `i`'s properties.
-    pub fn properties(&self, i: usize) -> JsonObject {
-        self.properties.object(i)
-    }
 
     /// Properties a client may filter on: every scalar property.
     pub fn queryables(&self) -> impl Iterator<Item = (&String, &&'static str)> {
