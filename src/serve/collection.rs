@@ -244,7 +244,6 @@ impl Collection {
         self.properties.text(i, name)
     }
 
-
     /// Properties a client may filter on: every scalar property.
     pub fn queryables(&self) -> impl Iterator<Item = (&String, &&'static str)> {
         self.schema
