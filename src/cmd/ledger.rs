@@ -182,7 +182,29 @@ pub enum UserCommand {
         role: String,
         #[arg(long)]
         district: Option<String>,
+        /// Also give it a password for signing in from a browser, read from the first
+        /// line of standard input (at least 10 characters).
+        #[arg(long)]
+        password_stdin: bool,
     },
+    /// Set a user's password for signing in from a browser (`/signin`), read from the
+    /// first line of standard input; its open sessions end.
+    #[command(
+        after_help = "Example:\n  printf '%s\\n' \"$PASSWORD\" | zdz ledger user password --ledger ledger.db 南岸区环境局"
+    )]
+    Password {
+        #[arg(long)]
+        ledger: String,
+        name: String,
+    },
+}
+
+/// The first line of standard input, for a password (not echoed, not an argument that
+/// `ps` would show).
+fn password_from_stdin() -> Result<String> {
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
 }
 
 /// `S1=15` as an item and its points.
@@ -532,16 +554,39 @@ pub fn run(command: LedgerCommand) -> Result<()> {
                     name,
                     role,
                     district,
+                    password_stdin,
                 },
         } => {
             let ledger = Ledger::open(&ledger)?;
             let role = Role::parse(&role)?;
+            // The password is read (and checked) before the user is added, so a short one
+            // adds nobody.
+            let password = password_stdin.then(password_from_stdin).transpose()?;
+            if let Some(p) = &password
+                && p.chars().count() < users::PASSWORD_MIN_CHARS
+            {
+                anyhow::bail!(
+                    "a password needs at least {} characters",
+                    users::PASSWORD_MIN_CHARS
+                );
+            }
             let token = users::add(ledger.store(), &name, role, district.as_deref(), &now())?;
+            if let Some(p) = password {
+                users::set_password(ledger.store(), name.trim(), &p)?;
+            }
             eprintln!(
                 "{}",
                 t!("ledger.user_added", name = name, role = role.as_str())
             );
             println!("{token}");
+            Ok(())
+        }
+        LedgerCommand::User {
+            command: UserCommand::Password { ledger, name },
+        } => {
+            let ledger = Ledger::open(&ledger)?;
+            users::set_password(ledger.store(), &name, &password_from_stdin()?)?;
+            eprintln!("{}", t!("ledger.password_set", name = name));
             Ok(())
         }
     }

@@ -30,3 +30,5 @@ pub use words::{Vocabulary, Word};
 pub mod geometry_faults;
 /// The kinds of pipe and outfall.
 pub mod kinds;
+/// The words of the service's pages.
+pub mod pages;

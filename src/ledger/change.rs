@@ -170,11 +170,57 @@ pub fn apply_in(
         || unit.as_ref().is_some_and(|u| *u != entry.unit)
         || measure.as_ref().is_some_and(|m| *m != entry.measure)
         || due.as_ref().is_some_and(|d| *d != entry.due)
-        || note.as_ref().is_some_and(|n| n.is_some())
-        || !change.evidence.is_empty();
-    if !changed {
-        return Ok(entry);
+        || note.as_ref().is_some_and(|n| n.is_some());
+    if changed {
+        set_fields(
+            tx,
+            problem_id,
+            &entry,
+            change,
+            actor,
+            now,
+            FieldValues {
+                status,
+                unit,
+                measure,
+                due,
+                note,
+            },
+        )?;
     }
+    for f in &change.evidence {
+        attach(tx, problem_id, f, actor, now)?;
+    }
+    Ok(entry::get(tx, problem_id)?.expect("the entry was just read"))
+}
+
+/// The fields a change sets, as `apply_in` normalised them.
+struct FieldValues {
+    status: Status,
+    unit: Option<Option<String>>,
+    measure: Option<Option<String>>,
+    due: Option<Option<String>>,
+    note: Option<Option<String>>,
+}
+
+/// Set an entry's fields at the version read, with a history row (a new version). Evidence
+/// alone sets no field: it is added beside them, in `attach`, and makes no version.
+fn set_fields(
+    tx: &mut dyn Tx,
+    problem_id: &str,
+    entry: &Entry,
+    change: &Change,
+    actor: &Actor,
+    now: &str,
+    values: FieldValues,
+) -> Result<()> {
+    let FieldValues {
+        status,
+        unit,
+        measure,
+        due,
+        note,
+    } = values;
     let pick = |new: &Option<Option<String>>, old: &Option<String>| match new {
         Some(v) => v.clone(),
         None => old.clone(),
@@ -200,7 +246,7 @@ pub fn apply_in(
         ],
     )?;
     if n == 0 {
-        let current = entry::get(tx, problem_id)?.unwrap_or(entry);
+        let current = entry::get(tx, problem_id)?.unwrap_or_else(|| entry.clone());
         return Err(LedgerError::Conflict {
             message: format!("{problem_id} was changed by someone else meanwhile"),
             current: Box::new(current),
@@ -238,9 +284,19 @@ pub fn apply_in(
             None,
         ],
     )?;
-    for f in &change.evidence {
-        let sha = store_evidence(tx, f)?;
-        tx.execute(
+    Ok(())
+}
+
+/// Keep an evidence file and list it with the entry, with a history row.
+fn attach(
+    tx: &mut dyn Tx,
+    problem_id: &str,
+    f: &EvidenceFile,
+    actor: &Actor,
+    now: &str,
+) -> Result<()> {
+    let sha = store_evidence(tx, f)?;
+    tx.execute(
             "INSERT INTO entry_evidence (problem_id, sha256, file_name, added_at, by_name) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (problem_id, sha256) DO NOTHING",
             &[
                 problem_id.into(),
@@ -250,24 +306,23 @@ pub fn apply_in(
                 (&actor.name).into(),
             ],
         )?;
-        entry::record(
-            tx,
-            problem_id,
-            now,
-            &actor.name,
+    entry::record(
+        tx,
+        problem_id,
+        now,
+        &actor.name,
+        None,
+        "evidence",
+        (None, None),
+        [
+            Some(f.file_name.as_str()),
             None,
-            "evidence",
-            (None, None),
-            [
-                Some(f.file_name.as_str()),
-                None,
-                None,
-                None,
-                Some(sha.as_str()),
-            ],
-        )?;
-    }
-    Ok(entry::get(tx, problem_id)?.expect("the entry was just updated"))
+            None,
+            None,
+            Some(sha.as_str()),
+        ],
+    )?;
+    Ok(())
 }
 
 /// Keep `f`'s bytes, once, under their SHA-256; the hash.

@@ -14,6 +14,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "acceptance",
         include_str!("migrations/0002_acceptance.sql"),
     ),
+    (3, "signin", include_str!("migrations/0003_signin.sql")),
 ];
 
 /// The newest schema version this zdz knows.

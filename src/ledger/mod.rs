@@ -23,6 +23,8 @@ pub mod postgres;
 pub mod progress;
 /// Recording a run and reconciling its problems.
 pub mod reconcile;
+/// Browser sessions, by the hash of their cookie.
+pub mod sessions;
 /// The city's spot checks (抽查): a reproducible sample and its results.
 pub mod spotcheck;
 /// The ledger in a SQLite file.
@@ -90,7 +92,12 @@ pub fn hex(bytes: &[u8]) -> String {
 
 /// Now, as the ledger writes times: UTC, ISO 8601, to the second.
 pub fn now() -> String {
-    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    stamp(chrono::Utc::now())
+}
+
+/// A time as the ledger writes it: UTC, ISO 8601, to the second (which sorts as text).
+pub fn stamp(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
 /// What a run's outputs show of the ledger: where it is, what this run changed, and every

@@ -44,7 +44,20 @@ impl Tally {
         self.recurrences += e.recurrences;
     }
 
-    fn finish(&mut self) {
+    /// Add another tally's counts (its share closed is recomputed by `finish`).
+    pub fn merge(&mut self, other: &Tally) {
+        self.found += other.found;
+        self.open += other.open;
+        self.in_progress += other.in_progress;
+        self.awaiting_review += other.awaiting_review;
+        self.closed += other.closed;
+        self.dismissed += other.dismissed;
+        self.overdue += other.overdue;
+        self.recurrences += other.recurrences;
+    }
+
+    /// The share closed, once every entry is counted.
+    pub fn finish(&mut self) {
         let to_close = self.found - self.dismissed;
         self.share_closed = if to_close == 0 {
             1.0

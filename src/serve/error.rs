@@ -129,7 +129,8 @@ pub async fn json_errors(response: Response) -> Response {
         .headers()
         .get(axum::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
+        .is_some_and(|v| v.starts_with("application/json") || v.starts_with("text/html"));
+    // JSON errors and the pages' own error pages pass as they are.
     if status.as_u16() < 400 || is_json {
         return response;
     }

@@ -65,6 +65,20 @@ async fn who(state: &Arc<AppState>, headers: &HeaderMap) -> ApiResult<Actor> {
     Ok(actor)
 }
 
+/// The user of a request that only reads: its bearer token, else its browser session
+/// (the pages' evidence thumbnails and downloads). Writes take a token only: a page writes
+/// through its own forms, which carry a CSRF token.
+async fn reader(state: &Arc<AppState>, headers: &HeaderMap) -> ApiResult<Actor> {
+    if headers.contains_key(header::AUTHORIZATION) {
+        return who(state, headers).await;
+    }
+    match super::pages::session::current(state, headers).await {
+        Ok(Some(s)) => Ok(s.actor),
+        Ok(None) => who(state, headers).await,
+        Err(e) => Err(ApiError::from_ledger(e)),
+    }
+}
+
 fn may_read(actor: &Actor, e: &entry::Entry) -> ApiResult<()> {
     match (&actor.role, &actor.district) {
         (Role::District, Some(d)) if !e.in_district(d) => Err(ApiError::forbidden(format!(
@@ -82,7 +96,7 @@ pub async fn list(
     headers: HeaderMap,
     Params(q): Params<LedgerListQuery>,
 ) -> ApiResult<Json<Value>> {
-    let actor = who(&state, &headers).await?;
+    let actor = reader(&state, &headers).await?;
     let mut filter = Filter {
         cluster: q.cluster,
         district: q.district,
@@ -106,7 +120,7 @@ pub async fn get(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    let actor = who(&state, &headers).await?;
+    let actor = reader(&state, &headers).await?;
     let ledger = ledger(&state)?;
     let found = blocking(move || {
         with(ledger.store(), |tx| {
@@ -195,7 +209,7 @@ pub async fn acceptances(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    who(&state, &headers).await?;
+    reader(&state, &headers).await?;
     let ledger = ledger(&state)?;
     let all = blocking(move || acceptance::history(ledger.store(), &id)).await?;
     Ok(Json(Value::Array(all.iter().map(|a| a.json()).collect())))
@@ -340,7 +354,7 @@ pub async fn download(
     headers: HeaderMap,
     Path(sha256): Path<String>,
 ) -> ApiResult<Response> {
-    who(&state, &headers).await?;
+    reader(&state, &headers).await?;
     let ledger = ledger(&state)?;
     let found = blocking(move || change::evidence_content(ledger.store(), &sha256)).await?;
     let Some((media, bytes)) = found else {
@@ -364,7 +378,7 @@ pub async fn progress(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
 ) -> ApiResult<Json<Value>> {
-    let actor = who(&state, &headers).await?;
+    let actor = reader(&state, &headers).await?;
     let filter = Filter {
         district: (actor.role == Role::District)
             .then(|| actor.district.clone())

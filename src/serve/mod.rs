@@ -24,12 +24,16 @@ pub mod ledger_api;
 pub mod ogc;
 /// The OpenAPI 3.0 document and the documentation page.
 pub mod openapi;
+/// The pages people work in: sign-in, problems, dashboard, users.
+pub mod pages;
 /// Query parameters as typed structs, rejected in one place.
 pub mod params;
 /// One analysed state of the workspace.
 pub mod snapshot;
 /// The current snapshot, reloads and the file watcher.
 pub mod state;
+/// Failed sign-ins per name and address.
+pub mod throttle;
 /// Vector tiles, TileJSON and the map's style.
 pub mod tiles_api;
 /// The web map page and its embedded assets.
@@ -113,6 +117,7 @@ pub fn router(state: Arc<AppState>, options: &Options) -> Router {
         .route("/map", get(web::page))
         .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
         .route("/map/{*file}", get(web::asset))
+        .merge(pages::routes())
         .fallback(|| async { error::ApiError::not_found("no such endpoint; see /openapi") })
         .with_state(state.clone())
         .layer(RequestBodyLimitLayer::new(64 * 1024));
@@ -127,6 +132,7 @@ pub fn router(state: Arc<AppState>, options: &Options) -> Router {
             "/api/ledger/clusters/{id}/acceptance/evidence",
             post(ledger_api::acceptance_evidence),
         )
+        .merge(pages::upload_routes())
         .with_state(state)
         .layer(axum::extract::DefaultBodyLimit::max(upload_limit))
         .layer(RequestBodyLimitLayer::new(upload_limit));
@@ -258,7 +264,18 @@ async fn serve_connections(listener: tokio::net::TcpListener, app: Router) {
             _ = &mut shutdown => break,
         };
         let _ = stream.set_nodelay(true);
-        let service = TowerToHyperService::new(app.clone());
+        // Each request knows the address it came from (sign-in counts failures by it).
+        let peer = stream.peer_addr().ok();
+        let app = app.clone();
+        let service = TowerToHyperService::new(tower::ServiceExt::map_request(
+            app,
+            move |mut r: hyper::Request<hyper::body::Incoming>| {
+                if let Some(peer) = peer {
+                    r.extensions_mut().insert(axum::extract::ConnectInfo(peer));
+                }
+                r
+            },
+        ));
         let conn = builder
             .serve_connection_with_upgrades(TokioIo::new(stream), service)
             .into_owned();

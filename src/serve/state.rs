@@ -41,6 +41,8 @@ pub struct AppState {
     pub tile_cutters: tokio::sync::Semaphore,
     /// Where reloads are built and replaced snapshots freed.
     builder: Builder,
+    /// Failed sign-ins, per name and address.
+    pub throttle: super::throttle::Throttle,
 }
 
 fn token_key(token: &str) -> String {
@@ -80,6 +82,7 @@ impl AppState {
             ledger,
             public_ledger,
             tokens: Mutex::new(HashMap::new()),
+            throttle: Default::default(),
             basemap,
             as_of,
             tile_cutters: tokio::sync::Semaphore::new(
@@ -102,6 +105,15 @@ impl AppState {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .insert(token_key(token), actor.clone());
+    }
+
+    /// Forget every checked token, so that a user's change (disabled, a new district)
+    /// applies at its next request.
+    pub fn forget_actors(&self) {
+        self.tokens
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
     }
 
     /// The snapshot to answer one request with.

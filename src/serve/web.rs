@@ -17,6 +17,8 @@ use super::state::AppState;
 const PAGE: &str = include_str!("../../web/map.html");
 const SCRIPT: &str = include_str!("../../web/map.js");
 const STYLE: &str = include_str!("../../web/map.css");
+const PAGES_SCRIPT: &str = include_str!("../../web/pages.js");
+const PAGES_STYLE: &str = include_str!("../../web/pages.css");
 const MAPLIBRE: &str = include_str!("../../web/vendor/maplibre-gl/maplibre-gl.mjs");
 const MAPLIBRE_WORKER: &str = include_str!("../../web/vendor/maplibre-gl/maplibre-gl-worker.mjs");
 const MAPLIBRE_CSS: &str = include_str!("../../web/vendor/maplibre-gl/maplibre-gl.css");
@@ -77,9 +79,11 @@ pub async fn page(State(state): State<Arc<AppState>>) -> Response {
 }
 
 /// The files under `/map/`.
-pub const ASSETS: [&str; 7] = [
+pub const ASSETS: [&str; 9] = [
     "map.js",
     "map.css",
+    "pages.js",
+    "pages.css",
     "vendor/maplibre-gl.mjs",
     "vendor/maplibre-gl-worker.mjs",
     "vendor/maplibre-gl.css",
@@ -92,6 +96,8 @@ pub async fn asset(Path(file): Path<String>) -> ApiResult<Response> {
     let (kind, body): (&str, &str) = match file.as_str() {
         "map.js" => ("text/javascript; charset=utf-8", SCRIPT),
         "map.css" => ("text/css; charset=utf-8", STYLE),
+        "pages.js" => ("text/javascript; charset=utf-8", PAGES_SCRIPT),
+        "pages.css" => ("text/css; charset=utf-8", PAGES_STYLE),
         "vendor/maplibre-gl.mjs" => ("text/javascript; charset=utf-8", MAPLIBRE),
         "vendor/maplibre-gl-worker.mjs" => ("text/javascript; charset=utf-8", MAPLIBRE_WORKER),
         "vendor/maplibre-gl.css" => ("text/css; charset=utf-8", MAPLIBRE_CSS),

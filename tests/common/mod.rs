@@ -6,6 +6,7 @@
 pub mod browser;
 pub mod bureau_fixture;
 pub mod fixture;
+pub mod pages;
 pub mod pg;
 pub mod readiness_fixture;
 pub mod server;

@@ -1,0 +1,126 @@
+//! The words of the service's pages (sign-in, the problem list, a problem's page, the
+//! dashboard, the users): one place, so that a page builder writes none of its own.
+
+/// The service's name in the page titles.
+pub const SERVICE: &str = "污水零直排区 问题台账";
+
+pub const SIGN_IN: &str = "登录";
+pub const SIGN_OUT: &str = "退出";
+pub const NAME: &str = "用户名";
+pub const PASSWORD: &str = "密码";
+pub const SIGN_IN_REFUSED: &str = "用户名或密码不正确，或该用户已停用。";
+/// Too many failed sign-ins: the minutes to wait follow.
+pub const SIGN_IN_THROTTLED: &str = "登录失败次数过多，请稍后再试。等待（分钟）：";
+pub const FORM_EXPIRED: &str = "表单已过期或来源不明（缺少 CSRF 令牌），请刷新页面后重新提交。";
+pub const NO_LEDGER: &str =
+    "此服务未连接问题台账，无法登录或处理问题。请以 zdz serve --ledger <台账> 启动服务。";
+
+pub const NAV_PROBLEMS: &str = "问题清单";
+pub const NAV_DASHBOARD: &str = "整改进展";
+pub const NAV_USERS: &str = "用户管理";
+pub const NAV_MAP: &str = "一张图";
+
+pub const MY_CLUSTERS: &str = "组团";
+pub const MY_PROBLEMS: &str = "问题（逾期在前）";
+pub const CLUSTER: &str = "组团";
+pub const CLUSTER_NAME: &str = "组团名称";
+pub const DISTRICT: &str = "区县";
+pub const DEADLINE: &str = "完成时限";
+pub const CAMPAIGN_STATUS: &str = "验收状态";
+pub const SCORE: &str = "得分";
+pub const PROBLEM: &str = "问题编号";
+pub const CODE: &str = "问题类型";
+pub const FEATURE: &str = "要素";
+pub const STATUS: &str = "状态";
+pub const DUE: &str = "整改时限";
+pub const DUE_BEFORE: &str = "时限不晚于";
+pub const UNIT: &str = "责任单位";
+pub const MEASURE: &str = "整改措施";
+pub const NOTE: &str = "说明";
+pub const DETAIL: &str = "问题描述";
+pub const DETECTED: &str = "本次分析仍检出";
+pub const RECURRENCES: &str = "复发次数";
+pub const OVERDUE: &str = "逾期";
+pub const ANY: &str = "全部";
+pub const FILTER: &str = "筛选";
+pub const NONE_FOUND: &str = "没有符合条件的问题。";
+pub const OPEN_ON_MAP: &str = "在一张图中查看";
+pub const COUNT: &str = "共（项）：";
+
+pub const HISTORY: &str = "处理记录";
+pub const WHEN: &str = "时间";
+pub const WHO: &str = "操作人";
+pub const WHAT: &str = "内容";
+pub const EVIDENCE: &str = "整改佐证";
+pub const NO_EVIDENCE: &str = "尚无佐证材料。";
+pub const CHANGE: &str = "更新问题";
+pub const SAVE: &str = "保存";
+pub const UPLOAD: &str = "上传照片或文件";
+pub const UPLOAD_HINT: &str = "可直接用手机拍照；单个文件不超过 20 MB。";
+pub const VERSION: &str = "版本";
+pub const SAVED: &str = "已保存。";
+/// A stale edit: who changed the entry since follows.
+pub const STALE: &str = "您打开此页面后，该问题已被他人修改，您的修改未保存。最近修改人：";
+pub const STALE_AGAIN: &str = "下面是当前内容，请核对后重新提交。";
+pub const REFUSED: &str = "未保存：";
+pub const READ_ONLY: &str = "您的角色只能查看，不能修改。";
+
+pub const FORBIDDEN_TITLE: &str = "无权访问";
+pub const FORBIDDEN: &str = "此问题不属于您所在区县，您无权查看或修改。";
+pub const NOT_FOUND_TITLE: &str = "未找到";
+pub const NOT_FOUND: &str = "台账中没有这个问题。";
+
+pub const DASHBOARD_TITLE: &str = "整改进展（按区县、完成时限）";
+pub const BY_DISTRICT: &str = "按区县";
+pub const BY_DEADLINE: &str = "按完成时限";
+pub const CLUSTERS: &str = "组团数";
+pub const ACCEPTED: &str = "已验收";
+pub const CLUSTERS_OVERDUE: &str = "逾期未验收";
+pub const CLUSTERS_DUE: &str = "整治中";
+pub const FOUND: &str = "问题总数";
+pub const SHARE_CLOSED: &str = "销号率";
+pub const TOTAL: &str = "合计";
+pub const OVERDUE_CLUSTERS: &str = "逾期未验收的组团";
+pub const OVERDUE_PROBLEMS: &str = "逾期未整改的问题";
+pub const AS_OF: &str = "统计日期：";
+
+pub const USERS_TITLE: &str = "用户管理";
+pub const ROLE: &str = "角色";
+pub const STATE: &str = "状态";
+pub const ENABLED: &str = "启用";
+pub const DISABLED: &str = "已停用";
+pub const DISABLE: &str = "停用";
+pub const ENABLE: &str = "启用";
+pub const RESET_PASSWORD: &str = "重设密码";
+pub const NEW_PASSWORD: &str = "新密码（至少 10 个字符）";
+pub const SET_DISTRICT: &str = "设置区县";
+pub const ADD_USER: &str = "添加用户";
+pub const ADD: &str = "添加";
+pub const HAS_PASSWORD: &str = "可登录";
+pub const TOKEN_ONCE: &str = "该用户的脚本令牌（只显示这一次，请妥善保存）：";
+pub const DONE: &str = "已完成。";
+
+/// A role in the reader's words.
+pub fn role_zh(role: &str) -> &'static str {
+    match role {
+        "city" => "市级",
+        "district" => "区县",
+        _ => "查看",
+    }
+}
+
+/// What a history row records, in the reader's words.
+pub fn change_zh(change: &str) -> &str {
+    match change {
+        "new" => "首次检出",
+        "recurred" => "再次检出（复发）",
+        "not_detected" => "本次分析未检出",
+        "status" => "状态变更",
+        "edit" => "修改",
+        "evidence" => "上传佐证",
+        "import" => "台账导入",
+        other => other,
+    }
+}
+
+pub const LEDGER_UNAVAILABLE: &str = "问题台账暂时无法访问，请稍后再试。";

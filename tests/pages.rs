@@ -1,0 +1,399 @@
+//! The pages people work in, over HTTP as a browser without script sends them: sign-in and
+//! its bound on failures, a district user's problem list and page, a change with a photo,
+//! a stale edit, another district's problem by URL, forms without their CSRF token, the
+//! dashboard against `/api/ledger/progress`, the city's user management, and a service
+//! without a ledger. (`tests/pages_browser.rs` drives the same in Chromium.)
+
+mod common;
+
+use common::pages::{CITY, NANAN, VIEWER, Visitor, Workplace};
+use serde_json::Value;
+
+/// A real 1×1 PNG.
+const PNG: &[u8] = &[
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52, 0, 0, 0,
+    1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 0x1f, 0x15, 0xc4, 0x89, 0, 0, 0, 0x0d, 0x49, 0x44, 0x41, 0x54,
+    0x78, 0x9c, 0x63, 0xf8, 0xcf, 0xc0, 0xf0, 0x1f, 0, 5, 0, 1, 0xff, 0x89, 0x99, 0x3d, 0x1d, 0, 0,
+    0, 0, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+];
+
+fn entry(w: &Workplace, id: &str) -> Value {
+    w.api(&format!("/api/ledger/problems/{id}"))
+}
+
+#[test]
+fn a_district_user_moves_a_problem_to_in_progress_with_a_photo_and_the_history_shows_both() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = Workplace::start(dir.path(), &[]);
+    let mut v = Visitor::new(&w.server.url);
+
+    // Not signed in: the list sends the browser to sign in, and back after.
+    let first = v.get("/problems?status=open");
+    assert_eq!(first.status, 303);
+    assert_eq!(
+        first.location.as_deref(),
+        Some("/signin?next=%2Fproblems%3Fstatus%3Dopen")
+    );
+    let signed = v.sign_in(NANAN);
+    assert_eq!(
+        (signed.status, signed.location.as_deref()),
+        (303, Some("/problems")),
+        "{}",
+        signed.body
+    );
+    assert!(v.has_session());
+
+    // The list: the district's three clusters and only its problems, overdue first.
+    let list = v.get("/problems");
+    assert_eq!(list.status, 200);
+    for c in ["CQJK-A", "CQJK-B", "CQJK-C"] {
+        assert!(list.body.contains(&format!("/problems?cluster={c}")), "{c}");
+    }
+    assert!(
+        !list.body.contains("CSJK-A"),
+        "another district's cluster is listed"
+    );
+    let id = w.problem_of("南岸区");
+    assert!(list.body.contains(&format!("/problems/{id}")));
+    let other = w.problem_of("万州区");
+    assert!(!list.body.contains(&other));
+
+    // The problem's page: its rule, a sketch of where it is, and the form at version 1.
+    let page = v.get(&format!("/problems/{id}"));
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("<svg class=\"sketch\""), "no sketch");
+    assert!(page.body.contains("name=\"version\" value=\"1\""));
+    let csrf = page.csrf();
+    let saved = v.post(
+        &format!("/problems/{id}"),
+        &[
+            ("csrf", &csrf),
+            ("version", "1"),
+            ("status", "in_progress"),
+            ("unit", "茶园街道"),
+            ("due", "2027-03-31"),
+            ("measure", "雨污分流改造"),
+            ("note", "已进场施工"),
+        ],
+    );
+    assert_eq!(
+        (saved.status, saved.location.as_deref()),
+        (303, Some(format!("/problems/{id}?saved=1").as_str()))
+    );
+    let photo = v.upload(
+        &format!("/problems/{id}/evidence"),
+        &csrf,
+        "现场.png",
+        PNG.to_vec(),
+        "image/png",
+    );
+    assert_eq!(photo.status, 303, "{}", photo.body);
+
+    let e = entry(&w, &id);
+    assert_eq!(e["status"], "in_progress");
+    assert_eq!(e["unit"], "茶园街道");
+    assert_eq!(e["due"], "2027-03-31");
+    assert_eq!(
+        e["version"], 2,
+        "the photo adds evidence, not a second edit: {e}"
+    );
+    let evidence = e["evidence"].as_array().unwrap();
+    assert_eq!(evidence.len(), 1);
+    assert_eq!(evidence[0]["media_type"], "image/png");
+    let sha = evidence[0]["sha256"].as_str().unwrap();
+
+    let after = v.get(&format!("/problems/{id}?saved=1"));
+    assert!(after.body.contains("已保存"));
+    assert!(
+        after.body.contains("待整改 → 整改中"),
+        "the history shows the move"
+    );
+    assert!(after.body.contains("已进场施工"));
+    assert!(
+        after
+            .body
+            .contains(&format!("<img src=\"/api/ledger/evidence/{sha}\"")),
+        "the thumbnail"
+    );
+    // The thumbnail opens with the session's cookie (no token in the page).
+    let img = v.get(&format!("/api/ledger/evidence/{sha}"));
+    assert_eq!(img.status, 200);
+}
+
+#[test]
+fn a_stale_edit_is_not_saved_and_the_page_names_who_changed_the_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = Workplace::start(dir.path(), &[]);
+    let id = w.problem_of("南岸区");
+    let (mut district, mut city) = (Visitor::new(&w.server.url), Visitor::new(&w.server.url));
+    district.sign_in(NANAN);
+    city.sign_in(CITY);
+    let seen_by_district = district.get(&format!("/problems/{id}"));
+    let seen_by_city = city.get(&format!("/problems/{id}"));
+    let ok = city.post(
+        &format!("/problems/{id}"),
+        &[
+            ("csrf", &seen_by_city.csrf()),
+            ("version", "1"),
+            ("status", "in_progress"),
+            ("unit", "市局督办"),
+        ],
+    );
+    assert_eq!(ok.status, 303);
+    let stale = district.post(
+        &format!("/problems/{id}"),
+        &[
+            ("csrf", &seen_by_district.csrf()),
+            ("version", "1"),
+            ("status", "awaiting_review"),
+            ("unit", "区里"),
+        ],
+    );
+    assert_eq!(stale.status, 409);
+    assert!(
+        stale.body.contains("已被他人修改") && stale.body.contains(CITY.0),
+        "{}",
+        stale.body
+    );
+    assert!(
+        stale.body.contains("name=\"version\" value=\"2\""),
+        "the current entry is shown"
+    );
+    let e = entry(&w, &id);
+    assert_eq!(
+        (e["status"].as_str(), e["unit"].as_str()),
+        (Some("in_progress"), Some("市局督办"))
+    );
+}
+
+#[test]
+fn a_district_user_gets_a_403_page_for_another_districts_problem_and_cannot_change_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = Workplace::start(dir.path(), &[]);
+    let other = w.problem_of("万州区");
+    let mut v = Visitor::new(&w.server.url);
+    v.sign_in(NANAN);
+    let page = v.get(&format!("/problems/{other}"));
+    assert_eq!(page.status, 403);
+    assert!(page.body.contains("无权"), "{}", page.body);
+    assert!(!page.body.contains("name=\"version\""));
+    let csrf = v.get("/problems").csrf();
+    let post = v.post(
+        &format!("/problems/{other}"),
+        &[("csrf", &csrf), ("version", "1"), ("status", "closed")],
+    );
+    assert_eq!(post.status, 403);
+    assert_eq!(entry(&w, &other)["version"], 1);
+    // Nor the users page, which is the city's.
+    assert_eq!(v.get("/users").status, 403);
+    // The dashboard shows its own district only.
+    let dash = v.get("/dashboard");
+    assert!(
+        dash.body.contains("data-key=\"南岸区\"") && !dash.body.contains("data-key=\"万州区\"")
+    );
+}
+
+#[test]
+fn forms_without_the_sessions_csrf_token_are_refused_and_change_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = Workplace::start(dir.path(), &[]);
+    let id = w.problem_of("南岸区");
+    let mut v = Visitor::new(&w.server.url);
+    v.sign_in(NANAN);
+    for form in [
+        &[("version", "1"), ("status", "closed")][..],
+        &[("csrf", "00"), ("version", "1"), ("status", "closed")],
+    ] {
+        let r = v.post(&format!("/problems/{id}"), form);
+        assert_eq!(r.status, 403, "{form:?}");
+        assert!(r.body.contains("CSRF"));
+    }
+    let photo = v.upload(
+        &format!("/problems/{id}/evidence"),
+        "forged",
+        "x.png",
+        PNG.to_vec(),
+        "image/png",
+    );
+    assert_eq!(photo.status, 403);
+    assert_eq!(
+        v.post("/signout", &[]).status,
+        403,
+        "signing out needs the token too"
+    );
+    assert!(v.has_session());
+    let e = entry(&w, &id);
+    assert_eq!(
+        (
+            e["version"].as_i64(),
+            e["evidence"].as_array().map(Vec::len)
+        ),
+        (Some(1), Some(0))
+    );
+
+    // The sign-in form's token is its cookie's: another's is refused.
+    let mut stranger = Visitor::new(&w.server.url);
+    stranger.get("/signin");
+    let r = stranger.post(
+        "/signin",
+        &[("name", NANAN.0), ("password", NANAN.1), ("csrf", "forged")],
+    );
+    assert_eq!(r.status, 403);
+    assert!(!stranger.has_session());
+}
+
+#[test]
+fn the_sixth_failed_sign_in_of_a_name_is_refused_even_with_the_right_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = Workplace::start(dir.path(), &[]);
+    let mut v = Visitor::new(&w.server.url);
+    for _ in 0..5 {
+        let r = v.sign_in((NANAN.0, "wrong-password"));
+        assert_eq!(r.status, 401);
+        assert!(r.body.contains("用户名或密码不正确"));
+    }
+    let r = v.sign_in(NANAN);
+    assert_eq!(r.status, 429, "{}", r.body);
+    assert!(r.body.contains("登录失败次数过多"));
+    assert!(!v.has_session());
+    // Another name is not held by it.
+    let mut city = Visitor::new(&w.server.url);
+    assert_eq!(city.sign_in(CITY).status, 303);
+}
+
+#[test]
+fn the_dashboards_numbers_are_the_progress_apis_by_district() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = Workplace::start(dir.path(), &[]);
+    let mut v = Visitor::new(&w.server.url);
+    v.sign_in(CITY);
+    // Move one problem, so that not every count is of open problems.
+    let id = w.problem_of("南岸区");
+    let csrf = v.get(&format!("/problems/{id}")).csrf();
+    v.post(
+        &format!("/problems/{id}"),
+        &[("csrf", &csrf), ("version", "1"), ("status", "in_progress")],
+    );
+
+    let page = v.get("/dashboard").body;
+    let progress = w.api("/api/ledger/progress");
+    let districts = progress["districts"].as_array().unwrap();
+    assert!(districts.len() >= 10);
+    let cell = |district: &str, k: &str| -> String {
+        let row = &page[page
+            .find(&format!("<tr data-key=\"{district}\">"))
+            .unwrap_or_else(|| panic!("no row {district}"))..];
+        let at = row.find(&format!("data-k=\"{k}\">")).unwrap() + k.len() + 9;
+        let text = &row[at..row[at..].find("</td>").unwrap() + at];
+        // The number, whether or not it is a link.
+        let mut out = String::new();
+        let mut in_tag = false;
+        for ch in text.chars() {
+            match ch {
+                '<' => in_tag = true,
+                '>' => in_tag = false,
+                c if !in_tag => out.push(c),
+                _ => {}
+            }
+        }
+        out
+    };
+    for d in districts {
+        let name = d["district"].as_str().unwrap();
+        for k in [
+            "found",
+            "open",
+            "in_progress",
+            "awaiting_review",
+            "closed",
+            "dismissed",
+            "overdue",
+            "recurrences",
+        ] {
+            assert_eq!(cell(name, k), d[k].to_string(), "{name} {k}");
+        }
+    }
+    assert_eq!(cell("南岸区", "in_progress"), "1");
+    // The clusters by campaign status are the served clusters'.
+    let overdue: usize = w
+        .server
+        .json("/api/clusters?campaign_status=overdue&limit=1000")["numberMatched"]
+        .as_u64()
+        .unwrap() as usize;
+    let total_row = &page[page.find("<tr data-key=\"\">").unwrap()..];
+    assert!(
+        total_row.contains(&format!("data-k=\"clusters_overdue\">{overdue}<")),
+        "overdue clusters {overdue}"
+    );
+}
+
+#[test]
+fn a_user_the_city_disables_can_no_longer_sign_in_nor_use_its_session_or_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = Workplace::start(dir.path(), &[]);
+    let mut district = Visitor::new(&w.server.url);
+    district.sign_in(NANAN);
+    assert_eq!(district.get("/problems").status, 200);
+
+    let mut city = Visitor::new(&w.server.url);
+    city.sign_in(CITY);
+    let users = city.get("/users");
+    assert_eq!(users.status, 200);
+    assert!(users.body.contains(NANAN.0) && users.body.contains(VIEWER.0));
+    let path = format!("/users/{}", form_urlencoded_path(NANAN.0));
+    let r = city.post(&path, &[("csrf", &users.csrf()), ("action", "disable")]);
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("已停用"));
+
+    assert_eq!(
+        district.get("/problems").status,
+        303,
+        "the open session ended"
+    );
+    assert_eq!(district.sign_in(NANAN).status, 401);
+
+    // Added in the browser: a new district user signs in with the password given.
+    let csrf = city.get("/users").csrf();
+    let added = city.post(
+        "/users",
+        &[
+            ("csrf", &csrf),
+            ("name", "江津区环境局"),
+            ("role", "district"),
+            ("district", "江津区"),
+            ("password", "jiangjin-pass-1"),
+        ],
+    );
+    assert_eq!(added.status, 200, "{}", added.body);
+    assert!(
+        added.body.contains("zdz_"),
+        "its script token is shown once"
+    );
+    let mut jj = Visitor::new(&w.server.url);
+    assert_eq!(jj.sign_in(("江津区环境局", "jiangjin-pass-1")).status, 303);
+    let list = jj.get("/problems").body;
+    assert!(list.contains(&w.problem_of("江津区")) && !list.contains(&w.problem_of("南岸区")));
+    // A viewer reads but is given no form.
+    let mut viewer = Visitor::new(&w.server.url);
+    viewer.sign_in(VIEWER);
+    let page = viewer.get(&format!("/problems/{}", w.problem_of("南岸区")));
+    assert_eq!(page.status, 200);
+    assert!(!page.body.contains("name=\"version\""));
+}
+
+fn form_urlencoded_path(s: &str) -> String {
+    s.bytes().map(|b| format!("%{b:02X}")).collect()
+}
+
+#[test]
+fn without_a_ledger_the_pages_say_the_service_needs_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = common::copy_demo(&dir.path().join("ws"));
+    let server = common::server::Server::start(&ws, &[]);
+    let mut v = Visitor::new(&server.url);
+    for path in ["/signin", "/problems", "/dashboard"] {
+        let r = v.get(path);
+        assert_eq!(r.status, 404, "{path}");
+        assert!(r.body.contains("zdz serve --ledger"), "{path}: {}", r.body);
+    }
+}
