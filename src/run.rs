@@ -51,6 +51,19 @@ pub fn load(workspace: &str, survey: Option<&Path>) -> Result<Input> {
     })
 }
 
+/// Add the inspections entered in the browser, which the ledger keeps, to the workspace's
+/// (of each outfall and date once; `ledger::inspections::merge_into`).
+pub fn add_ledger_inspections(loaded: &mut Loaded, ledger: &Ledger) -> Result<()> {
+    let added = ledger::inspections::merge_into(ledger.store(), &mut loaded.layers)?;
+    if added > 0 {
+        tracing::info!(
+            added,
+            "inspections entered in the browser read from the ledger"
+        );
+    }
+    Ok(())
+}
+
 /// What a run does with the ledger.
 #[derive(Clone, Copy)]
 pub enum LedgerStep<'a> {

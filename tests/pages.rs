@@ -397,3 +397,158 @@ fn without_a_ledger_the_pages_say_the_service_needs_one() {
         assert!(r.body.contains("zdz serve --ledger"), "{path}: {}", r.body);
     }
 }
+
+/// A storm outfall of 南岸区 on which the demo raises no DRY_WEATHER_FLOW.
+fn quiet_storm_outfall(w: &Workplace) -> String {
+    let fc = w
+        .server
+        .json("/collections/outfalls/items?kind=storm&limit=1000");
+    fc["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| {
+            let p = &f["properties"];
+            p["cluster_id"]
+                .as_str()
+                .is_some_and(|c| c.starts_with("CQJK-"))
+                && !p["problem_codes"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|c| c == "DRY_WEATHER_FLOW")
+        })
+        .expect("a storm outfall of 南岸区 without DRY_WEATHER_FLOW")["properties"]["outfall_id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+fn codes_of(fc: &Value, id: &str) -> Vec<String> {
+    let f = fc["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["properties"]["outfall_id"] == id)
+        .unwrap();
+    f["properties"]["problem_codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn an_inspection_entered_on_the_outfalls_page_raises_dry_weather_flow_at_the_next_analysis() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = Workplace::start(dir.path(), &[]);
+    let id = quiet_storm_outfall(&w);
+    let mut v = Visitor::new(&w.server.url);
+
+    // Not signed in, the page shows the outfall and where to sign in to record.
+    let public = v.get(&format!("/outfalls/{id}"));
+    assert_eq!(public.status, 200);
+    assert!(public.body.contains("雨水排口") && public.body.contains("登录后可在此记录排查"));
+    v.sign_in(NANAN);
+    let page = v.get(&format!("/outfalls/{id}"));
+    assert!(page.body.contains("记录排查") && page.body.contains("data-outbox=\"inspections\""));
+    let csrf = page.csrf();
+    let form = |inspection_id: &str| {
+        reqwest::blocking::multipart::Form::new()
+            .text("csrf", csrf.clone())
+            .text("inspection_id", inspection_id.to_string())
+            .text("date", "2026-12-05")
+            .text("weather", "晴")
+            .text("flowing", "yes")
+            .text("cod", "")
+            .text("note", "晴天排口有水流出，颜色浑浊")
+            .part(
+                "photo",
+                reqwest::blocking::multipart::Part::bytes(PNG.to_vec())
+                    .file_name("outfall.png")
+                    .mime_str("image/png")
+                    .unwrap(),
+            )
+    };
+    // Sent twice (the first answer lost on the way): kept once.
+    for _ in 0..2 {
+        let r = v.post_multipart(
+            &format!("/outfalls/{id}/inspections"),
+            form("a1b2c3d4e5f60718"),
+        );
+        assert_eq!(
+            (r.status, r.location.as_deref()),
+            (303, Some(format!("/outfalls/{id}?recorded=1").as_str())),
+            "{}",
+            r.body
+        );
+    }
+    let after = v.get(&format!("/outfalls/{id}?recorded=1"));
+    assert!(after.body.contains("排查记录已保存"));
+    assert_eq!(
+        after.body.matches("晴天排口有水流出").count(),
+        1,
+        "kept once"
+    );
+    assert!(
+        after.body.contains(NANAN.0),
+        "the inspector is the session's user"
+    );
+
+    // Refused: a date still to come; another district's outfall.
+    let bad = v.post_multipart(
+        &format!("/outfalls/{id}/inspections"),
+        form("ffff").text("date", "2999-01-01"),
+    );
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    assert!(bad.body.contains("2999-01-01"));
+    let elsewhere = w.server.json("/collections/outfalls/items?limit=1000")["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| {
+            f["properties"]["cluster_id"]
+                .as_str()
+                .is_some_and(|c| c.starts_with("WZ"))
+        })
+        .map(|f| f["properties"]["outfall_id"].as_str().unwrap().to_string())
+        .expect("an outfall of 万州区");
+    let theirs = v.post_multipart(&format!("/outfalls/{elsewhere}/inspections"), form("eeee"));
+    assert_eq!(theirs.status, 403);
+
+    // The service's reload and the next `zdz analyze --ledger` read it with the workspace's.
+    let reload = reqwest::blocking::Client::new()
+        .post(format!("{}/api/reload", w.server.url))
+        .send()
+        .unwrap();
+    assert!(reload.status().is_success());
+    let mut served = Vec::new();
+    for _ in 0..100 {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        served = codes_of(
+            &w.server
+                .json("/collections/outfalls/items?kind=storm&limit=1000"),
+            &id,
+        );
+        if served.iter().any(|c| c == "DRY_WEATHER_FLOW") {
+            break;
+        }
+    }
+    assert!(
+        served.iter().any(|c| c == "DRY_WEATHER_FLOW"),
+        "after the reload: {served:?}"
+    );
+    let out = dir.path().join("out");
+    common::zdz_ok(&[
+        "analyze",
+        w.ws.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--ledger",
+        w.ledger.to_str().unwrap(),
+        "--no-maps",
+    ]);
+    let fc = common::read_json(&out.join("outfalls.geojson"));
+    assert!(codes_of(&fc, &id).iter().any(|c| c == "DRY_WEATHER_FLOW"));
+}

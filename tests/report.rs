@@ -316,7 +316,7 @@ fn cluster_reports_say_what_the_outputs_say_with_fonts_embedded_and_the_deadline
 }
 
 #[test]
-fn every_signboard_qr_code_decodes_to_its_outfall_on_the_web_map() {
+fn every_signboard_qr_code_decodes_to_its_outfalls_page_of_the_service() {
     let r = run();
     let pdf = r.out.join("signboards.pdf");
     let mut expected: Vec<String> = r.outfalls["features"]
@@ -367,7 +367,7 @@ fn every_signboard_qr_code_decodes_to_its_outfall_on_the_web_map() {
         .unwrap();
         assert_eq!(
             decoded.trim(),
-            format!("{BASE}/map#sel=outfalls:{id}"),
+            format!("{BASE}/outfalls/{id}"),
             "page {page}"
         );
         seen.push(id);
@@ -843,5 +843,5 @@ fn without_a_field_address_no_signboards_are_written_and_the_warning_names_both_
         text.contains("未制作标识牌的排口") && text.contains("所在组团不纳入"),
         "{text}"
     );
-    assert!(text.contains("http://zdz.example.gov.cn/zdz/map#sel=outfalls:"));
+    assert!(text.contains("http://zdz.example.gov.cn/zdz/outfalls/"));
 }

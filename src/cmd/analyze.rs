@@ -35,14 +35,17 @@ pub fn analyze(workspace: &str, opts: Options) -> Result<()> {
     } = opts;
     // Refused before loading, not after it: a national workspace takes seconds to load.
     publish::staging::Staging::refuse(out, force)?;
-    let input = run::load(workspace, survey)?;
+    let mut input = run::load(workspace, survey)?;
     if let (Some(path), Some(applied)) = (survey, &input.survey) {
         super::summary::survey_applied(path, applied);
     }
-    let loaded = &input.loaded;
-    let ledger = run::ledger_url(ledger, loaded)
+    let ledger = run::ledger_url(ledger, &input.loaded)
         .map(|url| zdz::ledger::Ledger::open(&url))
         .transpose()?;
+    if let Some(l) = &ledger {
+        run::add_ledger_inspections(&mut input.loaded, l)?;
+    }
+    let loaded = &input.loaded;
     let step = match &ledger {
         Some(l) => run::LedgerStep::Record(l),
         None => run::LedgerStep::Without,

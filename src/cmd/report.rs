@@ -45,12 +45,15 @@ pub fn report(workspace: &str, opts: Options) -> Result<()> {
     let (pdf, html) = formats(opts.formats)?;
     publish::staging::Staging::refuse(opts.out, opts.force)?;
     let t0 = Instant::now();
-    let input = run::load(workspace, opts.survey)?;
-    let loaded = &input.loaded;
-    publish::refuse_workspace_folder(opts.out, loaded)?;
-    let ledger = run::ledger_url(opts.ledger, loaded)
+    let mut input = run::load(workspace, opts.survey)?;
+    publish::refuse_workspace_folder(opts.out, &input.loaded)?;
+    let ledger = run::ledger_url(opts.ledger, &input.loaded)
         .map(|url| zdz::ledger::Ledger::open(&url))
         .transpose()?;
+    if let Some(l) = &ledger {
+        run::add_ledger_inspections(&mut input.loaded, l)?;
+    }
+    let loaded = &input.loaded;
     let step = match &ledger {
         Some(l) => run::LedgerStep::Read(l),
         None => run::LedgerStep::Without,

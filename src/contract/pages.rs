@@ -124,3 +124,33 @@ pub fn change_zh(change: &str) -> &str {
 }
 
 pub const LEDGER_UNAVAILABLE: &str = "问题台账暂时无法访问，请稍后再试。";
+
+pub const OUTFALL: &str = "排口";
+pub const OUTFALL_KIND: &str = "排口类型";
+pub const OUTFALL_STATUS: &str = "排口状态";
+pub const RECEIVING_WATER: &str = "受纳水体";
+pub const PROBLEMS: &str = "问题";
+pub const LAST_DRY: &str = "最近晴天排查";
+pub const LAST_SAMPLE: &str = "最近采样";
+pub const NO_OUTFALL: &str = "没有这个排口。";
+pub const INSPECT: &str = "记录排查";
+pub const INSPECTIONS: &str = "排查记录（网页录入）";
+pub const NO_INSPECTIONS: &str = "尚无网页录入的排查记录。";
+pub const INSPECTED_ON: &str = "排查日期";
+pub const WEATHER: &str = "天气";
+/// The weathers the form offers; the loader reads each (晴/阴 are dry, any 雨 is rain).
+pub const WEATHERS: [&str; 6] = ["晴", "阴", "多云", "小雨", "中雨", "大雨"];
+pub const FLOWING: &str = "是否有水流出";
+pub const FLOWING_YES: &str = "有水流出";
+pub const FLOWING_NO: &str = "无水流出";
+pub const NOT_SEEN: &str = "未观察";
+pub const COD: &str = "COD（mg/L）";
+pub const NH3N: &str = "氨氮 NH₃-N（mg/L）";
+pub const PHOTO: &str = "现场照片";
+pub const INSPECTOR: &str = "排查人";
+pub const RECORDED: &str = "排查记录已保存，下次分析（或服务重新载入）时计入。";
+pub const SIGN_IN_TO_INSPECT: &str = "登录后可在此记录排查";
+pub const NOT_YOUR_OUTFALL: &str = "此排口不在您所在区县，不能记录排查。";
+/// The outbox line: the number waiting follows.
+pub const OUTBOX: &str = "无网络时填写的排查记录保存在本机，联网后自动发送。待发送：";
+pub const OUTBOX_SENT: &str = "已发送保存在本机的排查记录。";

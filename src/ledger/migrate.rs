@@ -15,6 +15,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("migrations/0002_acceptance.sql"),
     ),
     (3, "signin", include_str!("migrations/0003_signin.sql")),
+    (
+        4,
+        "inspections",
+        include_str!("migrations/0004_inspections.sql"),
+    ),
 ];
 
 /// The newest schema version this zdz knows.

@@ -15,6 +15,8 @@ pub mod change;
 pub mod entry;
 /// A filled-in problem sheet of the survey workbook, applied as changes.
 pub mod import;
+/// Inspections entered in the browser, and read with the workspace's.
+pub mod inspections;
 /// The schema, in numbered migrations both engines run.
 pub mod migrate;
 /// The ledger in PostgreSQL.

@@ -1,6 +1,7 @@
 //! Outfall signboards (排口标识牌, 一口一码): one A5 page per outfall with its name, code,
-//! kind, receiving water, cluster and responsible body, and a QR code that opens the outfall
-//! on the web map, so an inspector at the river bank reaches its trace.
+//! kind, receiving water, cluster and responsible body, and a QR code that opens the
+//! outfall's page of the service (`/outfalls/<id>`: what the analysis says of it, its map,
+//! and the 记录排查 form), so an inspector at the river bank records what is seen there.
 
 use qrcode::QrCode;
 use qrcode::render::svg;
@@ -9,15 +10,23 @@ use super::doc::{Block, Document, Paper};
 use crate::model::OutfallKind;
 use crate::outcome::Outcome;
 
-/// The web map's link to an outfall.
+/// The service's page of an outfall, where an inspector records an inspection.
 pub fn outfall_url(base: &str, id: &str) -> String {
-    map_url(base, "outfalls", id)
+    format!("{}/outfalls/{}", base.trim_end_matches('/'), encoded(id))
 }
 
 /// The web map's link to a feature of `layer` (the map selects outfalls and clusters).
 pub fn map_url(base: &str, layer: &str, id: &str) -> String {
-    let encoded: String = id
-        .bytes()
+    format!(
+        "{}/map#sel={layer}:{}",
+        base.trim_end_matches('/'),
+        encoded(id)
+    )
+}
+
+/// An id as one segment of a URL.
+fn encoded(id: &str) -> String {
+    id.bytes()
         .map(|b| {
             if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
                 (b as char).to_string()
@@ -25,8 +34,7 @@ pub fn map_url(base: &str, layer: &str, id: &str) -> String {
                 format!("%{b:02X}")
             }
         })
-        .collect();
-    format!("{}/map#sel={layer}:{encoded}", base.trim_end_matches('/'))
+        .collect()
 }
 
 /// A QR code of `text` as SVG.

@@ -3,7 +3,7 @@
 //! site; the XLSX beside it (`publish::spotcheck`) is what comes back filled in.
 
 use super::doc::{Block, Document, Paper};
-use super::signboards::{map_url, qr_svg};
+use super::signboards::{map_url, outfall_url, qr_svg};
 use crate::ledger::spotcheck::{Item, Kind};
 use crate::outcome::Outcome;
 use crate::render::map::MapIndex;
@@ -43,7 +43,7 @@ pub fn document(
         });
         for (n, item) in items.iter().filter(|i| i.cluster_id == cid).enumerate() {
             let url = match item.kind {
-                Kind::Outfall => map_url(base, "outfalls", &item.feature_id),
+                Kind::Outfall => outfall_url(base, &item.feature_id),
                 _ => map_url(base, "clusters", cid),
             };
             b.push(Block::Heading(

@@ -112,7 +112,10 @@ impl Snapshot {
         as_of: Option<chrono::NaiveDate>,
     ) -> Result<Snapshot> {
         let input = crate::run::load(workspace, None)?;
-        let loaded = input.loaded;
+        let mut loaded = input.loaded;
+        if let Some(l) = ledger {
+            crate::run::add_ledger_inspections(&mut loaded, l)?;
+        }
         for w in crate::analysis::warnings::warnings(&loaded) {
             tracing::warn!(code = w.code, "警告 {}", w.message);
         }

@@ -200,6 +200,17 @@ impl Visitor {
         self.seen(r)
     }
 
+    pub fn post_multipart(&mut self, path: &str, form: reqwest::blocking::multipart::Form) -> Seen {
+        let r = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .header(COOKIE, self.cookie_header())
+            .multipart(form)
+            .send()
+            .unwrap();
+        self.seen(r)
+    }
+
     pub fn upload(
         &mut self,
         path: &str,

@@ -112,3 +112,9 @@ pub fn local_path(next: Option<&str>) -> String {
         _ => "/problems".to_string(),
     }
 }
+
+/// The web map selecting a feature (it selects outfalls, with their trace, and clusters).
+pub fn map_link(layer: &str, id: &str) -> String {
+    let id: String = form_urlencoded::byte_serialize(id.as_bytes()).collect();
+    format!("/map#sel={layer}:{id}")
+}

@@ -7,6 +7,8 @@
 pub mod dashboard;
 /// The frame, headers and one-message pages.
 pub mod html;
+/// An outfall's page and the 记录排查 form.
+pub mod outfalls;
 /// The problem list and a problem's page.
 pub mod problems;
 /// The session cookie and CSRF tokens.
@@ -38,13 +40,16 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/problems", get(problems::list))
         .route("/problems/{id}", get(problems::page).post(problems::change))
         .route("/dashboard", get(dashboard::page))
+        .route("/outfalls/{id}", get(outfalls::page))
         .route("/users", get(users::page).post(users::add))
         .route("/users/{name}", post(users::change))
 }
 
 /// The evidence upload, under the upload size limit.
 pub fn upload_routes() -> Router<Arc<AppState>> {
-    Router::new().route("/problems/{id}/evidence", post(problems::upload))
+    Router::new()
+        .route("/problems/{id}/evidence", post(problems::upload))
+        .route("/outfalls/{id}/inspections", post(outfalls::record))
 }
 
 /// The signed-in session of a page request with its ledger: otherwise the answer to give
