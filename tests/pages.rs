@@ -200,24 +200,30 @@ fn forms_without_the_sessions_csrf_token_are_refused_and_change_nothing() {
     let id = w.problem_of("南岸区");
     let mut v = Visitor::new(&w.server.url);
     v.sign_in(NANAN);
-    for form in [
-        &[("version", "1"), ("status", "closed")][..],
+    // Without the field the form is not the form (422, the service's JSON error); with
+    // another token it is refused (403, the page says why).
+    let missing = v.post(
+        &format!("/problems/{id}"),
+        &[("version", "1"), ("status", "closed")],
+    );
+    assert_eq!(missing.status, 422, "{}", missing.body);
+    assert!(missing.body.contains("csrf"), "{}", missing.body);
+    let forged = v.post(
+        &format!("/problems/{id}"),
         &[("csrf", "00"), ("version", "1"), ("status", "closed")],
-    ] {
-        let r = v.post(&format!("/problems/{id}"), form);
-        assert_eq!(r.status, 403, "{form:?}");
-        assert!(r.body.contains("CSRF"));
-    }
+    );
+    assert_eq!(forged.status, 403);
+    assert!(forged.body.contains("CSRF"));
     let photo = v.upload(
         &format!("/problems/{id}/evidence"),
-        "forged",
+        &"0f".repeat(32),
         "x.png",
         PNG.to_vec(),
         "image/png",
     );
     assert_eq!(photo.status, 403);
     assert_eq!(
-        v.post("/signout", &[]).status,
+        v.post("/signout", &[("csrf", "forged")]).status,
         403,
         "signing out needs the token too"
     );
@@ -499,7 +505,7 @@ fn an_inspection_entered_on_the_outfalls_page_raises_dry_weather_flow_at_the_nex
     // Refused: a date still to come; another district's outfall.
     let bad = v.post_multipart(
         &format!("/outfalls/{id}/inspections"),
-        form("ffff").text("date", "2999-01-01"),
+        form("ffffffff").text("date", "2999-01-01"),
     );
     assert_eq!(bad.status, 422, "{}", bad.body);
     assert!(bad.body.contains("2999-01-01"));
@@ -514,7 +520,7 @@ fn an_inspection_entered_on_the_outfalls_page_raises_dry_weather_flow_at_the_nex
         })
         .map(|f| f["properties"]["outfall_id"].as_str().unwrap().to_string())
         .expect("an outfall of 万州区");
-    let theirs = v.post_multipart(&format!("/outfalls/{elsewhere}/inspections"), form("eeee"));
+    let theirs = v.post_multipart(&format!("/outfalls/{elsewhere}/inspections"), form("eeeeeeee"));
     assert_eq!(theirs.status, 403);
 
     // The service's reload and the next `zdz analyze --ledger` read it with the workspace's.

@@ -133,5 +133,7 @@ for (const form of document.querySelectorAll("form[method=post]")) {
 
 if (document.querySelector("p.outbox")) {
   window.addEventListener("online", flush);
+  // Phones do not always say when the signal returns: try again now and then while forms wait.
+  setInterval(() => { if (document.body.dataset.outbox !== "0") flush(); }, 20000);
   flush();
 }

@@ -45,7 +45,9 @@ pub const ANY: &str = "全部";
 pub const FILTER: &str = "筛选";
 pub const NONE_FOUND: &str = "没有符合条件的问题。";
 pub const OPEN_ON_MAP: &str = "在一张图中查看";
-pub const COUNT: &str = "共（项）：";
+pub const COUNT: &str = "共";
+pub const CLUSTERS_UNIT: &str = "个";
+pub const ITEMS_UNIT: &str = "项";
 
 pub const HISTORY: &str = "处理记录";
 pub const WHEN: &str = "时间";

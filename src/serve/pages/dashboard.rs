@@ -105,21 +105,23 @@ pub async fn page(State(state): State<Arc<AppState>>, headers: HeaderMap, uri: U
     let deadline_rows: Vec<(String, Tally)> = deadline_tally.into_iter().collect();
     let body = html! {
         p { (w::AS_OF) (p.today) }
-        @if !overdue_clusters.is_empty() {
-            h2 { (w::OVERDUE_CLUSTERS) }
-            ul.overdue {
-                @for (id, name, d, deadline) in &overdue_clusters {
-                    li { a href={ "/problems?cluster=" (id) } { (id) " " (name) } " · " (d) " · " (deadline) }
+        div.lists {
+            section {
+                h2 { (w::OVERDUE_CLUSTERS) " " span.count { (w::COUNT) " " (overdue_clusters.len()) " " (w::CLUSTERS_UNIT) } }
+                ul.overdue {
+                    @for (id, name, d, deadline) in &overdue_clusters {
+                        li { a href={ "/problems?cluster=" (id) } { (id) " " (name) } " · " (d) " · " (deadline) }
+                    }
                 }
             }
-        }
-        @if !p.overdue.is_empty() {
-            h2 { (w::OVERDUE_PROBLEMS) }
-            ul.overdue {
-                @for e in &p.overdue {
-                    li {
-                        a href={ "/problems/" (e.problem_id) } { (e.problem_id) }
-                        " · " (e.cluster_id.as_deref().unwrap_or("")) " · " (e.due.as_deref().unwrap_or(""))
+            section {
+                h2 { (w::OVERDUE_PROBLEMS) " " span.count { (w::COUNT) " " (p.overdue.len()) " " (w::ITEMS_UNIT) } }
+                ul.overdue {
+                    @for e in &p.overdue {
+                        li {
+                            a href={ "/problems/" (e.problem_id) } { (e.problem_id) }
+                            " · " (e.cluster_id.as_deref().unwrap_or("")) " · " (e.due.as_deref().unwrap_or(""))
+                        }
                     }
                 }
             }

@@ -9,6 +9,8 @@ pub mod dashboard;
 pub mod html;
 /// An outfall's page and the 记录排查 form.
 pub mod outfalls;
+/// What the parts of a multipart form must be, checked before the session.
+pub mod parts;
 /// The problem list and a problem's page.
 pub mod problems;
 /// The session cookie and CSRF tokens.
@@ -97,6 +99,14 @@ pub async fn signed_form(
         ));
     }
     Ok((s, ledger))
+}
+
+/// A form that is not the form (a field missing, or one it does not have): 422 with the
+/// service's JSON error, before any session is looked at.
+pub fn malformed(why: impl Into<String>) -> Response {
+    let mut e = crate::serve::error::ApiError::bad_parameter(why);
+    e.status = StatusCode::UNPROCESSABLE_ENTITY;
+    axum::response::IntoResponse::into_response(e)
 }
 
 /// The ledger did not answer.

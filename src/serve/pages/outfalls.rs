@@ -16,10 +16,10 @@ use serde::Deserialize;
 
 use super::html::{self as page, csrf, frame, respond};
 use super::session::{self, CSRF_FIELD, Session};
-use super::{blocking, signed_form, unavailable};
+use super::{blocking, parts, signed_form, unavailable};
 use crate::contract::pages as w;
 use crate::contract::words::{Vocabulary, zh};
-use crate::ledger::change::{EVIDENCE_MAX_BYTES, EvidenceFile};
+use crate::ledger::change::EVIDENCE_MAX_BYTES;
 use crate::ledger::inspections::{self, Recorded};
 use crate::ledger::users::{Actor, Role};
 use crate::ledger::{LedgerError, now};
@@ -159,10 +159,7 @@ async fn show(
             }
         }
     };
-    respond(
-        status,
-        frame(&format!("{}{}", w::OUTFALL, id), signed, body),
-    )
+    respond(status, frame(&format!("{} {id}", w::OUTFALL), signed, body))
 }
 
 /// What the served analysis says of an outfall.
@@ -203,51 +200,22 @@ pub async fn record(
     headers: HeaderMap,
     uri: Uri,
     Path(id): Path<String>,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> Response {
-    let mut fields = std::collections::HashMap::new();
-    let mut photo = None;
-    let mut refused = None;
-    loop {
-        let field = match multipart.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) => {
-                refused = Some(e.to_string());
-                break;
-            }
-        };
-        let name = field.name().unwrap_or("").to_string();
-        if name == "photo" {
-            let file_name = field.file_name().unwrap_or("photo").to_string();
-            let media_type = field
-                .content_type()
-                .unwrap_or("application/octet-stream")
-                .to_string();
-            match field.bytes().await {
-                Ok(b) if b.is_empty() => {}
-                Ok(b) if b.len() > EVIDENCE_MAX_BYTES => {
-                    refused = Some(format!("{file_name}：{}", w::UPLOAD_HINT))
-                }
-                Ok(b) => {
-                    photo = Some(EvidenceFile {
-                        file_name,
-                        media_type,
-                        bytes: b.to_vec(),
-                    })
-                }
-                Err(e) => refused = Some(e.to_string()),
-            }
-        } else {
-            fields.insert(name, field.text().await.unwrap_or_default());
-        }
-    }
-    let get = |k: &str| {
-        fields
-            .get(k)
-            .map(|v| v.trim().to_string())
-            .filter(|v| !v.is_empty())
+    let mut form = match parts::read(
+        multipart,
+        &parts::INSPECTION,
+        EVIDENCE_MAX_BYTES,
+        w::UPLOAD_HINT,
+    )
+    .await
+    {
+        Ok(f) => f,
+        Err(r) => return r,
     };
+    let photo = form.files.pop().map(|(_, f)| f);
+    let refused = form.refused.clone();
+    let get = |k: &str| form.get(k);
     let token = get(CSRF_FIELD).unwrap_or_default();
     let (session, ledger) = match signed_form(&state, &headers, &uri, &token).await {
         Ok(x) => x,

@@ -15,10 +15,10 @@ use serde::Deserialize;
 
 use super::html::{self as page, csrf, frame, respond};
 use super::session::{CSRF_FIELD, Session};
-use super::{blocking, signed_form, signed_in, unavailable};
+use super::{blocking, parts, signed_form, signed_in, unavailable};
 use crate::contract::pages as w;
 use crate::contract::{CampaignStatus, ProblemCode};
-use crate::ledger::change::{self, Change, EVIDENCE_MAX_BYTES, EvidenceFile};
+use crate::ledger::change::{self, Change, EVIDENCE_MAX_BYTES};
 use crate::ledger::entry::{self, Entry, Evidence, Filter};
 use crate::ledger::progress::overdue;
 use crate::ledger::status::Status;
@@ -160,7 +160,7 @@ pub async fn list(
         (filter_form(&q, actor))
         h2 { (w::MY_CLUSTERS) }
         (cluster_table(&cluster_rows))
-        h2 { (w::MY_PROBLEMS) " " span.count { (w::COUNT) (shown.len()) } }
+        h2 { (w::MY_PROBLEMS) " " span.count { (w::COUNT) " " (shown.len()) " " (w::ITEMS_UNIT) } }
         @if shown.is_empty() {
             p.message { (w::NONE_FOUND) }
         } @else {
@@ -480,14 +480,16 @@ fn status_move(h: &entry::Change) -> String {
     }
 }
 
-/// What a history row set, in words.
+/// What a history row set, in words (an evidence row: its file's name).
 fn history_text(h: &entry::Change) -> String {
+    if h.change == "evidence" {
+        return h.note.clone().unwrap_or_default();
+    }
     [
         (w::NOTE, &h.note),
         (w::MEASURE, &h.measure),
         (w::UNIT, &h.unit),
         (w::DUE, &h.due),
-        (w::EVIDENCE, &h.evidence),
     ]
     .iter()
     .filter_map(|(k, v)| {
@@ -499,13 +501,15 @@ fn history_text(h: &entry::Change) -> String {
     .join("；")
 }
 
-/// What the change form sends.
+/// What the change form sends (a form missing a field, with one it does not have, or with
+/// a status that is not one, is 422).
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ChangeForm {
-    #[serde(default)]
     pub csrf: String,
-    pub version: i64,
-    pub status: Option<String>,
+    /// The version the form was made from (0 up; one beyond the ledger's is stale).
+    pub version: u64,
+    pub status: Option<Status>,
     pub unit: Option<String>,
     pub due: Option<String>,
     pub measure: Option<String>,
@@ -514,24 +518,21 @@ pub struct ChangeForm {
 
 /// The fields a form changes: those whose value differs from the entry's (a blank field
 /// clears one that had a value).
-fn changed(form: &ChangeForm, e: &Entry) -> Result<Change, String> {
+fn changed(form: &ChangeForm, e: &Entry) -> Change {
     let differs = |new: &Option<String>, old: &Option<String>| -> Option<String> {
         let new = new.as_deref().map(str::trim).unwrap_or("");
         (new != old.as_deref().unwrap_or("")).then(|| new.to_string())
     };
-    let status = match given(&form.status) {
-        Some(s) => Some(Status::parse_exact(s)?).filter(|s| *s != e.status),
-        None => None,
-    };
-    Ok(Change {
+    let status = form.status.filter(|s| *s != e.status);
+    Change {
         status,
         unit: differs(&form.unit, &e.unit),
         due: differs(&form.due, &e.due),
         measure: differs(&form.measure, &e.measure),
         note: given(&form.note).map(String::from),
-        expected_version: Some(form.version),
+        expected_version: Some(e.version),
         ..Change::default()
-    })
+    }
 }
 
 /// `POST /problems/{id}`: the change form.
@@ -555,12 +556,12 @@ pub async fn change(
         if !may_read(&actor, &current) {
             return Err(LedgerError::Forbidden(pid).into());
         }
-        let change = if form.version == current.version {
-            changed(&form, &current).map_err(LedgerError::Invalid)?
+        let change = if i64::try_from(form.version) == Ok(current.version) {
+            changed(&form, &current)
         } else {
             // Stale already: apply refuses it as a conflict without a change to compare.
             Change {
-                expected_version: Some(form.version),
+                expected_version: Some(i64::try_from(form.version).unwrap_or(i64::MAX)),
                 ..Change::default()
             }
         };
@@ -639,51 +640,27 @@ pub async fn upload(
     headers: HeaderMap,
     uri: Uri,
     Path(id): Path<String>,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> Response {
-    let mut token = String::new();
-    let mut files = Vec::new();
-    let mut refused = None;
-    loop {
-        let field = match multipart.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) => {
-                refused = Some(e.to_string());
-                break;
-            }
-        };
-        match field.name() {
-            Some(CSRF_FIELD) => token = field.text().await.unwrap_or_default(),
-            Some("file") => {
-                let file_name = field.file_name().unwrap_or("evidence").to_string();
-                let media_type = field
-                    .content_type()
-                    .unwrap_or("application/octet-stream")
-                    .to_string();
-                match field.bytes().await {
-                    Ok(b) if b.is_empty() => {}
-                    Ok(b) if b.len() > EVIDENCE_MAX_BYTES => {
-                        refused = Some(format!("{file_name}：{}", w::UPLOAD_HINT));
-                    }
-                    Ok(b) => files.push(EvidenceFile {
-                        file_name,
-                        media_type,
-                        bytes: b.to_vec(),
-                    }),
-                    Err(e) => refused = Some(e.to_string()),
-                }
-            }
-            _ => {}
-        }
-    }
+    let form = match parts::read(
+        multipart,
+        &parts::EVIDENCE,
+        EVIDENCE_MAX_BYTES,
+        w::UPLOAD_HINT,
+    )
+    .await
+    {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let token = form.get(CSRF_FIELD).unwrap_or_default();
     let (session, ledger) = match signed_form(&state, &headers, &uri, &token).await {
         Ok(x) => x,
         Err(r) => return r,
     };
-    if files.is_empty() && refused.is_none() {
-        refused = Some(w::UPLOAD.to_string());
-    }
+    let refused = form
+        .refused
+        .or_else(|| form.files.is_empty().then(|| w::UPLOAD.to_string()));
     if let Some(m) = refused {
         return show(
             &state,
@@ -695,6 +672,7 @@ pub async fn upload(
         )
         .await;
     }
+    let files = form.files.into_iter().map(|(_, f)| f).collect();
     let actor = session.actor.clone();
     let (l, pid) = (ledger.clone(), id.clone());
     let applied = blocking(move || {

@@ -26,20 +26,20 @@ pub struct Next {
     pub next: Option<String>,
 }
 
+/// The sign-in form (a form missing a field, or with one it does not have, is 422).
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SignIn {
-    #[serde(default)]
     pub name: String,
-    #[serde(default)]
     pub password: String,
-    #[serde(default)]
     pub csrf: String,
     pub next: Option<String>,
 }
 
+/// A form that carries only its CSRF token (signing out).
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Csrf {
-    #[serde(default)]
     pub csrf: String,
 }
 

@@ -117,16 +117,14 @@ fn body(session: &Session, all: &[User], notice: Markup) -> Markup {
     }
 }
 
+/// The form that adds a user.
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AddForm {
-    #[serde(default)]
     pub csrf: String,
-    #[serde(default)]
     pub name: String,
-    #[serde(default)]
     pub role: String,
     pub district: Option<String>,
-    #[serde(default)]
     pub password: String,
 }
 
@@ -188,11 +186,11 @@ pub async fn add(
     after(&session, ledger, done).await
 }
 
+/// The forms that change a user: `action` is disable, enable, password or district.
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ChangeForm {
-    #[serde(default)]
     pub csrf: String,
-    #[serde(default)]
     pub action: String,
     pub password: Option<String>,
     pub district: Option<String>,

@@ -23,26 +23,15 @@ use super::state::AppState;
 use crate::contract::{CampaignStatus, ProblemCode, ReadinessGroup};
 use crate::ledger::status::Status;
 use crate::tiles::grid::MAX_ZOOM;
+use parts::{error, param_ref, path, query};
+
+/// The pages and their forms.
+mod pages;
+/// The pieces every operation is built of.
+mod parts;
 
 /// Four or six comma-separated decimal numbers, as `bbox` takes them (`parse_bbox`).
 pub const BBOX_PATTERN: &str = r"^(-?[0-9]{1,15}(\.[0-9]{1,15})?([eE][-+]?[0-9]{1,2})?,){3}-?[0-9]{1,15}(\.[0-9]{1,15})?([eE][-+]?[0-9]{1,2})?(,-?[0-9]{1,15}(\.[0-9]{1,15})?([eE][-+]?[0-9]{1,2})?,-?[0-9]{1,15}(\.[0-9]{1,15})?([eE][-+]?[0-9]{1,2})?)?$";
-
-fn param_ref(name: &str) -> Value {
-    json!({ "$ref": format!("#/components/parameters/{name}") })
-}
-
-fn query(name: &str, description: &str, schema: Value) -> Value {
-    json!({ "name": name, "in": "query", "required": false, "style": "form", "explode": false, "description": description, "schema": schema })
-}
-
-fn path(name: &str, schema: Value) -> Value {
-    json!({ "name": name, "in": "path", "required": true, "schema": schema })
-}
-
-/// The JSON error every 4xx and 5xx is.
-fn error(description: &str) -> Value {
-    json!({ "description": description, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } })
-}
 
 /// Success `media` types, then the error statuses the operation can answer with.
 fn responses(ok: (&str, &[&str]), errors: &[(&str, &str)]) -> Value {
@@ -141,6 +130,7 @@ pub fn document(s: &Snapshot, base: &str, with_ledger: bool) -> Value {
     api_paths(&mut paths, s);
     service_paths(&mut paths);
     tile_paths(&mut paths, s);
+    pages::paths(&mut paths);
     if with_ledger {
         ledger_paths(&mut paths);
     }
