@@ -520,7 +520,10 @@ fn an_inspection_entered_on_the_outfalls_page_raises_dry_weather_flow_at_the_nex
         })
         .map(|f| f["properties"]["outfall_id"].as_str().unwrap().to_string())
         .expect("an outfall of 万州区");
-    let theirs = v.post_multipart(&format!("/outfalls/{elsewhere}/inspections"), form("eeeeeeee"));
+    let theirs = v.post_multipart(
+        &format!("/outfalls/{elsewhere}/inspections"),
+        form("eeeeeeee"),
+    );
     assert_eq!(theirs.status, 403);
 
     // The service's reload and the next `zdz analyze --ledger` read it with the workspace's.
