@@ -561,3 +561,143 @@ fn an_inspection_entered_on_the_outfalls_page_raises_dry_weather_flow_at_the_nex
     let fc = common::read_json(&out.join("outfalls.geojson"));
     assert!(codes_of(&fc, &id).iter().any(|c| c == "DRY_WEATHER_FLOW"));
 }
+
+/// A small PDF, as a scanned 验收意见 would be (larger).
+const PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
+
+#[test]
+fn the_city_records_an_acceptance_with_its_opinion_on_the_clusters_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = Workplace::start(dir.path(), &[]);
+    let mut city = Visitor::new(&w.server.url);
+    city.sign_in(CITY);
+    let page = city.get("/clusters/CQJK-A");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("尚无验收记录") && page.body.contains("记录验收"));
+    let form = reqwest::blocking::multipart::Form::new()
+        .text("csrf", page.csrf())
+        .text("date", "2025-11-20")
+        .text("score", "92")
+        .text("by", "南岸区验收组")
+        .text("items", "S1=15 S2=10")
+        .text("note", "现场核查通过")
+        .part(
+            "opinion",
+            reqwest::blocking::multipart::Part::bytes(PDF.to_vec())
+                .file_name("验收意见.pdf")
+                .mime_str("application/pdf")
+                .unwrap(),
+        );
+    let r = city.post_multipart("/clusters/CQJK-A/acceptance", form);
+    assert_eq!(
+        (r.status, r.location.as_deref()),
+        (303, Some("/clusters/CQJK-A?saved=1")),
+        "{}",
+        r.body
+    );
+    let all = w.api("/api/ledger/clusters/CQJK-A/acceptances");
+    let a = &all.as_array().unwrap()[0];
+    assert_eq!(
+        (a["score"].as_f64(), a["by"].as_str()),
+        (Some(92.0), Some("南岸区验收组"))
+    );
+    assert_eq!(a["items"]["S1"], 15.0);
+    assert_eq!(a["recorded_by"], CITY.0);
+    assert!(
+        a["evidence"].as_str().is_some_and(|e| e.len() == 64),
+        "the opinion is kept: {a}"
+    );
+    let after = city.get("/clusters/CQJK-A?saved=1");
+    assert!(after.body.contains("2025-11-20") && after.body.contains("现场核查通过"));
+
+    // A score that is not one is refused on the page; a district cannot open another's.
+    let csrf = after.csrf();
+    let bad = reqwest::blocking::multipart::Form::new()
+        .text("csrf", csrf)
+        .text("date", "2025-11-21")
+        .text("score", "120")
+        .text("by", "验收组");
+    let r = city.post_multipart("/clusters/CQJK-A/acceptance", bad);
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(r.body.contains("120"));
+    let mut district = Visitor::new(&w.server.url);
+    district.sign_in(NANAN);
+    assert_eq!(district.get("/clusters/CQJK-B").status, 200);
+    assert_eq!(district.get("/clusters/WZJK-A").status, 403);
+}
+
+#[test]
+fn a_districts_summary_text_written_on_the_clusters_page_goes_into_its_summary_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = Workplace::start(dir.path(), &[]);
+    let mut v = Visitor::new(&w.server.url);
+    v.sign_in(NANAN);
+    let page = v.get("/clusters/CQJK-A");
+    assert!(page.body.contains("典型做法") && page.body.contains("name=\"version\" value=\"0\""));
+    let csrf = page.csrf();
+    let practices = "建立“一企一管”台账，逐户核查雨污管网。\n\n对混接点实行挂牌销号。";
+    let r = v.post(
+        "/clusters/CQJK-A/narrative",
+        &[
+            ("csrf", &csrf),
+            ("version", "0"),
+            ("practices", practices),
+            ("highlights", "茶园组团率先实现雨污分流全覆盖。"),
+        ],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    // A second writer who saw version 0 is refused, told who wrote since, and keeps its text.
+    let stale = v.post(
+        "/clusters/CQJK-A/narrative",
+        &[
+            ("csrf", &csrf),
+            ("version", "0"),
+            ("practices", "另一份文字"),
+            ("highlights", ""),
+        ],
+    );
+    assert_eq!(stale.status, 409);
+    assert!(
+        stale.body.contains(NANAN.0) && stale.body.contains("另一份文字"),
+        "{}",
+        stale.body
+    );
+    assert!(stale.body.contains("name=\"version\" value=\"1\""));
+
+    let out = dir.path().join("summary");
+    let run = std::process::Command::new(common::zdz_bin())
+        .args([
+            "report",
+            w.ws.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--summary",
+            "--ledger",
+            w.ledger.to_str().unwrap(),
+            "--cluster",
+            "CQJK-A",
+            "--format",
+            "html",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        !stderr.contains("CQJK-A.md"),
+        "the text came from the ledger: {stderr}"
+    );
+    let html = std::fs::read_to_string(out.join("CQJK-A-建设总结报告.html")).unwrap();
+    for p in [
+        "建立“一企一管”台账，逐户核查雨污管网。",
+        "对混接点实行挂牌销号。",
+        "茶园组团率先实现雨污分流全覆盖。",
+    ] {
+        assert!(html.contains(p), "{p}");
+    }
+    assert!(!html.contains("待填写"));
+}

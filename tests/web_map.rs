@@ -66,8 +66,12 @@ fn the_demo_map_renders_filters_traces_and_escapes_in_a_real_browser() {
     assert!(r["rendered"]["clusters"].as_u64().unwrap() >= 2, "{r}");
     assert_eq!(r["filtered"]["clusters"], r["filtered_expected"]);
     assert!(
-        r["filtered"]["clusters"].as_u64() < r["rendered"]["clusters"].as_u64(),
+        r["filtered_total"].as_u64() < r["total"].as_u64(),
         "the deadline filter changed nothing: {r}"
+    );
+    assert_eq!(
+        r["filtered"]["clusters"], r["filtered_total"],
+        "the filter zooms to every cluster it leaves: {r}"
     );
     assert!(
         r["hash_after_filter"]
@@ -200,5 +204,111 @@ fn the_map_leads_with_the_campaign_status_by_deadline_and_names_the_overdue_clus
     assert!(
         demo.contains("CQJK-A（逾期）") && demo.contains("CSJK-A（逾期）"),
         "{r}"
+    );
+}
+
+/// A box as `[x0, y0, x1, y1]`.
+fn boxes(v: &Value) -> Vec<[f64; 4]> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            let b = l["box"].as_array().unwrap();
+            [0, 1, 2, 3].map(|i| b[i].as_f64().unwrap())
+        })
+        .collect()
+}
+
+fn assert_placed(view: &Value) {
+    let (w, h) = (view["w"].as_f64().unwrap(), view["h"].as_f64().unwrap());
+    let placed = boxes(&view["labels"]);
+    for (i, a) in placed.iter().enumerate() {
+        assert!(
+            a[0] >= 0.0 && a[1] >= 0.0 && a[2] <= w && a[3] <= h,
+            "off the map: {a:?}"
+        );
+        for b in &placed[i + 1..] {
+            let overlap = a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
+            assert!(!overlap, "labels overlap: {a:?} {b:?}");
+        }
+    }
+}
+
+#[test]
+fn the_city_map_names_clusters_at_every_zoom_fits_its_table_and_a_filter_zooms_to_what_it_leaves() {
+    let tools = browser_tools();
+    let dir = tempfile::tempdir().unwrap();
+    let ws = demo_copy_naming(dir.path(), "CQJK-C", "组团");
+    let server = Server::start(&ws, &["--as-of", "2026-12-06"]);
+    let out = Command::new("node")
+        .arg(tools.join("layout_check.mjs"))
+        .args([&server.url, "南岸区"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "layout_check: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(r["error"].is_null(), "{}", r["error"]);
+
+    // The whole of Chongqing opens below zoom 9, and its clusters are named there.
+    assert!(r["start"]["zoom"].as_f64().unwrap() < 9.0, "{r}");
+    assert!(r["start"]["labels"].as_array().unwrap().len() >= 5, "{r}");
+    assert_placed(&r["start"]);
+    // The table's columns fit the panel at 1,400 px.
+    assert!(
+        r["table"]["scroll"].as_f64() <= r["table"]["client"].as_f64(),
+        "{r}"
+    );
+    assert!(
+        r["table"]["right"].as_f64().unwrap() <= r["table"]["panel"].as_f64().unwrap() + 0.5,
+        "{r}"
+    );
+
+    // The district filter zooms to its three clusters, every one named.
+    assert!(
+        r["filtered"]["zoom"].as_f64() > r["start"]["zoom"].as_f64(),
+        "{r}"
+    );
+    let shown: Vec<&str> = r["filtered"]["clusters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    let mut named: Vec<&str> = r["filtered"]["labels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["id"].as_str().unwrap())
+        .collect();
+    named.sort();
+    let mut expected = shown.clone();
+    expected.sort();
+    assert_eq!(named, expected, "{r}");
+    assert_placed(&r["filtered"]);
+    // The plants shown are those its clusters' sewage reaches.
+    let reached: std::collections::BTreeSet<String> = shown
+        .iter()
+        .flat_map(|id| {
+            server.json(&format!("/collections/clusters/items/{id}"))["properties"]["receiving_plant_ids"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p.as_str().unwrap().to_string())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let plants: std::collections::BTreeSet<String> = r["plants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        !plants.is_empty() && plants.is_subset(&reached),
+        "{plants:?} ⊄ {reached:?}"
     );
 }

@@ -148,6 +148,9 @@ function applyFilters() {
   if (state.code) outfall.push(["in", state.code, ["to-string", ["get", "problem_codes"]]]);
   set("outfalls-circle", outfall.length > 1 ? outfall : null);
   set("enterprises-circle", clusterFiltered ? inClusters : null);
+  // The plants the shown clusters' sewage reaches.
+  const plants = [...new Set(visibleClusters().flatMap((f) => f.properties.receiving_plant_ids || []))];
+  set("plants-circle", clusterFiltered ? ["in", ["get", "plant_id"], ["literal", plants]] : null);
   renderTable();
   placeLabels();
   writeHash();
@@ -169,7 +172,7 @@ function renderTable() {
     const p = f.properties;
     const tr = el("tr", { "data-id": p.cluster_id, onclick: () => selectCluster(p.cluster_id, true) },
       el("td", { text: p.name || p.cluster_id, title: p.cluster_id }),
-      el("td", { text: valueLabel("deadline", p.deadline) }),
+      el("td", { text: /^\d{4}-/.test(p.deadline) ? p.deadline : valueLabel("deadline", p.deadline), title: valueLabel("deadline", p.deadline) }),
       el("td", { class: `campaign ${p.campaign_status || ""}`, text: p.campaign_status ? valueLabel("campaign_status", p.campaign_status) : "—" }),
       el("td", { class: "num", text: p.score === null || p.score === undefined ? "—" : p.score }),
       el("td", { class: "num", text: p.problem_count }));
@@ -257,19 +260,57 @@ function labelText(label) {
 }
 
 // ---------- cluster labels (the page's own text, so no glyph server is needed) ----------
+// At every zoom, each visible cluster's name is placed where it fits: beside its centre,
+// largest clusters first (the selected one before all), and a name that would cover
+// another, or run off the map, is left out rather than drawn over it.
+const LABEL_FONT = "11px 'Noto Sans CJK SC', 'Microsoft YaHei', sans-serif";
+const LABEL_H = 16;
+const MAX_LABELS = 300;
+let measure = null;
+function labelWidth(text) {
+  measure = measure || document.createElement("canvas").getContext("2d");
+  measure.font = LABEL_FONT;
+  return Math.ceil(measure.measureText(text).width) + 8;
+}
 function placeLabels() {
   for (const m of clusterMarkers.splice(0)) m.remove();
-  if (!map || map.getZoom() < 9) return;
+  if (!map) return;
+  const canvas = map.getCanvas();
+  const W = canvas.clientWidth, H = canvas.clientHeight;
   const b = map.getBounds();
-  const shown = visibleClusters().filter((f) => {
-    const c = f.properties._center;
-    return c && b.contains(c);
-  }).slice(0, 300);
-  for (const f of shown) {
-    const m = new maplibregl.Marker({ element: el("div", { class: "cluster-label", text: f.properties.name || f.properties.cluster_id }) })
+  const area = (f) => { const x = f.properties._bbox; return x ? (x[1][0] - x[0][0]) * (x[1][1] - x[0][1]) : 0; };
+  const selected = state.sel.startsWith("clusters:") ? state.sel.slice(9) : "";
+  const candidates = visibleClusters()
+    .filter((f) => f.properties._center && b.contains(f.properties._center))
+    .sort((a, c) => (c.properties.cluster_id === selected) - (a.properties.cluster_id === selected) || area(c) - area(a));
+  const taken = [];
+  for (const f of candidates) {
+    if (taken.length >= MAX_LABELS) break;
+    const text = f.properties.name || f.properties.cluster_id;
+    const p = map.project(f.properties._center);
+    const w = labelWidth(text);
+    // Right of the centre first, then left, above, below.
+    const spots = [[p.x + 6, p.y - LABEL_H / 2], [p.x - 6 - w, p.y - LABEL_H / 2], [p.x - w / 2, p.y - 6 - LABEL_H], [p.x - w / 2, p.y + 6]];
+    const box = spots.map(([x, y]) => [x, y, x + w, y + LABEL_H])
+      .find(([x0, y0, x1, y1]) => x0 >= 0 && y0 >= 0 && x1 <= W && y1 <= H
+        && !taken.some((t) => x0 < t[2] && t[0] < x1 && y0 < t[3] && t[1] < y1));
+    if (!box) continue;
+    taken.push(box);
+    const e = el("div", { class: "cluster-label", text, "data-id": f.properties.cluster_id });
+    const m = new maplibregl.Marker({ element: e, anchor: "top-left", offset: [box[0] - p.x, box[1] - p.y] })
       .setLngLat(f.properties._center).addTo(map);
     clusterMarkers.push(m);
   }
+  window.zdzLabels = taken.map((t, i) => ({ id: clusterMarkers[i].getElement().dataset.id, box: t }));
+}
+
+/** Zoom to the clusters a filter leaves (all of them when it leaves none). */
+function zoomToVisible() {
+  const shown = visibleClusters().map((f) => f.properties._bbox).filter(Boolean);
+  if (!map || !shown.length) return;
+  const bounds = [[Math.min(...shown.map((b) => b[0][0])), Math.min(...shown.map((b) => b[0][1]))],
+    [Math.max(...shown.map((b) => b[1][0])), Math.max(...shown.map((b) => b[1][1]))]];
+  map.fitBounds(bounds, { padding: 40, maxZoom: 14, duration: 0 });
 }
 
 // ---------- selection, popups and the trace ----------
@@ -446,7 +487,11 @@ async function start() {
     map.on("mouseleave", l, () => { map.getCanvas().style.cursor = ""; });
   }
   for (const id of ["deadline", "district", "park", "readiness", "campaign", "code", "status"]) {
-    document.getElementById(`f-${id}`).addEventListener("change", (e) => { state[id] = e.target.value; applyFilters(); });
+    document.getElementById(`f-${id}`).addEventListener("change", (e) => {
+      state[id] = e.target.value;
+      applyFilters();
+      if (id !== "code" && id !== "status") zoomToVisible();
+    });
   }
   document.getElementById("search").value = state.search;
   document.getElementById("search").addEventListener("input", (e) => { state.search = e.target.value; applyFilters(); });

@@ -156,3 +156,27 @@ pub const NOT_YOUR_OUTFALL: &str = "此排口不在您所在区县，不能记�
 /// The outbox line: the number waiting follows.
 pub const OUTBOX: &str = "无网络时填写的排查记录保存在本机，联网后自动发送。待发送：";
 pub const OUTBOX_SENT: &str = "已发送保存在本机的排查记录。";
+
+pub const CLUSTER_PAGE: &str = "组团";
+pub const PROBLEMS_OF_CLUSTER: &str = "本组团问题清单";
+pub const ACCEPTANCES: &str = "验收记录";
+pub const NO_ACCEPTANCES: &str = "尚无验收记录。";
+pub const RECORD_ACCEPTANCE: &str = "记录验收";
+pub const ACCEPTED_ON: &str = "验收日期";
+pub const OFFICIAL_SCORE: &str = "验收得分";
+pub const SCORED_BY: &str = "评分单位";
+pub const ITEMS: &str = "分项得分（如 S1=15 S2=10，可不填）";
+pub const OVERRIDE: &str = "强制记录理由（仅市级；一票否决问题仍检出时）";
+pub const OPINION: &str = "验收意见（PDF 或照片）";
+pub const ZDZ_SCORE: &str = "zdz 得分";
+pub const REMAINING: &str = "遗留问题（项）";
+pub const RECORDED_BY: &str = "记录人";
+pub const NARRATIVE: &str = "典型做法与建设亮点（写入建设总结报告）";
+pub const NARRATIVE_HINT: &str =
+    "段落之间空一行。保存后，zdz report --summary 生成的建设总结报告即采用这里的文字。";
+pub const PRACTICES: &str = "典型做法";
+pub const HIGHLIGHTS: &str = "建设亮点";
+pub const LAST_WRITTEN: &str = "最近填写：";
+pub const NARRATIVE_STALE: &str = "您打开此页面后，该组团的总结文字已被他人修改，您的修改未保存。";
+pub const NO_CLUSTER: &str = "没有这个组团，或台账尚未记录它所在工作空间的分析。";
+pub const NOT_YOUR_CLUSTER: &str = "此组团不在您所在区县，您无权查看或填写。";

@@ -215,7 +215,11 @@ fn known_cluster(tx: &mut dyn Tx, cluster_id: &str) -> Result<Option<Known>> {
 
 /// Who may record an acceptance of a cluster in `district`: the city for any cluster, a
 /// district user for its own district's.
-fn may_accept(actor: &Actor, cluster_id: &str, district: Option<&str>) -> Result<(), LedgerError> {
+pub(crate) fn may_accept(
+    actor: &Actor,
+    cluster_id: &str,
+    district: Option<&str>,
+) -> Result<(), LedgerError> {
     match actor.role {
         Role::City => Ok(()),
         Role::District if actor.district.is_some() && actor.district.as_deref() == district => {

@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use super::LedgerError;
 use super::change::{EvidenceFile, store_evidence};
-use super::store::{Row, Store, Val, with};
+use super::store::{Columns, Row, Store, Val, with};
 use super::users::Actor;
 use crate::model::{Inspection, Layers};
 
@@ -58,7 +58,23 @@ impl Recorded {
     }
 }
 
-const COLUMNS: &str = "inspection_id, outfall_id, inspected_on, weather, flowing, cod_mgl, nh3n_mgl, note, photo, inspector, recorded_at";
+/// The inspections table's columns.
+const INSPECTIONS: Columns = Columns {
+    table: "inspections",
+    names: &[
+        "inspection_id",
+        "outfall_id",
+        "inspected_on",
+        "weather",
+        "flowing",
+        "cod_mgl",
+        "nh3n_mgl",
+        "note",
+        "photo",
+        "inspector",
+        "recorded_at",
+    ],
+};
 
 /// Check an inspection as entered: a date of the years 1900–2200 not after `today`, a
 /// weather the loader reads, concentrations that are numbers ≥ 0.
@@ -106,7 +122,10 @@ pub fn record(
         let photo = photo.map(|f| store_evidence(tx, f)).transpose()?;
         let decimal = |v: Option<f64>| -> Val { v.map(|v| v.to_string()).into() };
         tx.execute(
-            &format!("INSERT INTO inspections ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"),
+            &format!(
+                "{}($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                INSPECTIONS.insert_head()
+            ),
             &[
                 (&r.inspection_id).into(),
                 (&r.outfall_id).into(),
@@ -138,8 +157,9 @@ pub fn of_outfall(store: &dyn Store, outfall_id: &str) -> Result<Vec<Recorded>> 
 /// Every inspection kept, oldest recorded first.
 pub fn all(store: &dyn Store) -> Result<Vec<Recorded>> {
     with(store, |tx| {
+        let columns = INSPECTIONS.select(None);
         tx.query(
-            &format!("SELECT {COLUMNS} FROM inspections ORDER BY recorded_at, inspection_id"),
+            &format!("SELECT {columns} FROM inspections ORDER BY recorded_at, inspection_id"),
             &[],
         )?
         .iter()

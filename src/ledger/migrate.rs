@@ -20,6 +20,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "inspections",
         include_str!("migrations/0004_inspections.sql"),
     ),
+    (
+        5,
+        "narratives",
+        include_str!("migrations/0005_narratives.sql"),
+    ),
 ];
 
 /// The newest schema version this zdz knows.

@@ -19,6 +19,8 @@ pub mod import;
 pub mod inspections;
 /// The schema, in numbered migrations both engines run.
 pub mod migrate;
+/// The district's 典型做法 and 建设亮点 for the 建设总结报告.
+pub mod narratives;
 /// The ledger in PostgreSQL.
 pub mod postgres;
 /// Progress per district and cluster (整改工作进展情况).
@@ -113,6 +115,8 @@ pub struct View {
     pub acceptances: HashMap<String, acceptance::Acceptance>,
     /// zdz's score of each cluster at the first run that scored it.
     pub first_scores: HashMap<String, f64>,
+    /// The districts' text for the 建设总结报告, by cluster.
+    pub narratives: HashMap<String, narratives::Narrative>,
 }
 
 impl View {
@@ -168,6 +172,7 @@ fn view_with(ledger: &Ledger, run: reconcile::RunSummary) -> Result<(View, HashS
             entries: ledger.entries()?,
             acceptances: with(ledger.store(), acceptance::latest)?,
             first_scores: with(ledger.store(), acceptance::first_scores)?,
+            narratives: with(ledger.store(), narratives::all)?,
         },
         ledger.dismissed()?,
     ))

@@ -208,12 +208,12 @@ pub fn set_password(store: &dyn Store, name: &str, password: &str) -> Result<()>
         .into());
     }
     let hash = hash_secret(password)?;
-    update(store, name, "password_hash", hash.into())
+    update(store, name, Column::PasswordHash, hash.into())
 }
 
 /// Disable or enable `name`; disabling ends its sessions.
 pub fn set_disabled(store: &dyn Store, name: &str, disabled: bool) -> Result<()> {
-    update(store, name, "disabled", Val::Int(i64::from(disabled)))
+    update(store, name, Column::Disabled, Val::Int(i64::from(disabled)))
 }
 
 /// Set the district of `name` (a district user must keep one).
@@ -225,17 +225,27 @@ pub fn set_district(store: &dyn Store, name: &str, district: Option<&str>) -> Re
         )
         .into());
     }
-    update(store, name, "district", district.into())
+    update(store, name, Column::District, district.into())
+}
+
+/// A user's column that changes after it is added.
+#[derive(Debug, Clone, Copy)]
+enum Column {
+    PasswordHash,
+    Disabled,
+    District,
 }
 
 /// Set one column of a user's row and end its sessions, so that what changed applies at
 /// its next request.
-fn update(store: &dyn Store, name: &str, column: &'static str, value: Val) -> Result<()> {
+fn update(store: &dyn Store, name: &str, column: Column, value: Val) -> Result<()> {
     with(store, |tx| {
-        let n = tx.execute(
-            &format!("UPDATE users SET {column} = $1 WHERE name = $2"),
-            &[value.clone(), name.into()],
-        )?;
+        let sql = match column {
+            Column::PasswordHash => "UPDATE users SET password_hash = $1 WHERE name = $2",
+            Column::Disabled => "UPDATE users SET disabled = $1 WHERE name = $2",
+            Column::District => "UPDATE users SET district = $1 WHERE name = $2",
+        };
+        let n = tx.execute(sql, &[value.clone(), name.into()])?;
         if n == 0 {
             return Err(LedgerError::NotFound(format!("no user `{name}`")).into());
         }

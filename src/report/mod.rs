@@ -202,7 +202,9 @@ fn write_summaries(
     };
     for i in chosen {
         let id = &l.clusters[*i].id;
-        let narrative = summary::read_narrative(narratives, id);
+        // The text entered on the cluster's page, else the district's file.
+        let narrative =
+            summary::ledger_narrative(o, id).or_else(|| summary::read_narrative(narratives, id));
         if narrative.is_none() {
             written
                 .missing_narratives

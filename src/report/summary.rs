@@ -1,6 +1,7 @@
 //! A cluster's 建设总结报告, the report a district submits at acceptance: 基本情况,
 //! 排查情况 (what the first ledger run found), 整治成效 (first run against the latest), the
-//! district's own 典型做法 and 建设亮点 (`总结/<cluster_id>.md`), and 验收情况 (the official
+//! district's own 典型做法 and 建设亮点 (written on the cluster's page of the service and
+//! kept in the ledger, else `总结/<cluster_id>.md`), and 验收情况 (the official
 //! score beside zdz's, vetoes, 遗留问题, the 长效机制 answers). In Chinese, as PDF, HTML and
 //! an editable DOCX.
 
@@ -69,6 +70,16 @@ pub fn read_narrative(dir: &Path, cluster_id: &str) -> Option<Narrative> {
     }
     flush(&mut paragraph, highlights, &mut n);
     Some(n)
+}
+
+/// The narrative of `cluster_id` written on its page of the service and kept in the ledger,
+/// when there is one.
+pub fn ledger_narrative(o: Outcome, cluster_id: &str) -> Option<Narrative> {
+    let n = o.ledger?.narratives.get(cluster_id)?;
+    Some(Narrative {
+        practices: crate::ledger::narratives::Narrative::paragraphs(&n.practices),
+        highlights: crate::ledger::narratives::Narrative::paragraphs(&n.highlights),
+    })
 }
 
 /// Where the narrative of `cluster_id` is read from.

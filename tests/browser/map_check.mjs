@@ -71,6 +71,9 @@ try {
   await idle();
   report.filtered = await count();
   report.filtered_expected = (await expected(report.filtered.bbox, `&deadline=${deadline}`)).clusters;
+  // The filter zooms to what it leaves: every cluster of that deadline is in view.
+  report.filtered_total = await page.evaluate(async (d) => (await (await fetch(`/api/clusters?deadline=${d}&limit=1000`)).json()).numberMatched, deadline);
+  report.total = await page.evaluate(async () => (await (await fetch("/api/clusters?limit=1000")).json()).numberMatched);
   report.hash_after_filter = await page.evaluate(() => location.hash);
   await page.selectOption("#f-deadline", "");
   await idle();

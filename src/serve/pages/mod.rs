@@ -3,6 +3,8 @@
 //! as HTML from the server, forms that work without script; each page is refused (303 to
 //! sign-in, 403, or a page that says the service needs a ledger) before it reads anything.
 
+/// A cluster's page: acceptances and the 建设总结报告's text.
+pub mod clusters;
 /// The city's progress by district and deadline.
 pub mod dashboard;
 /// The frame, headers and one-message pages.
@@ -43,6 +45,8 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/problems/{id}", get(problems::page).post(problems::change))
         .route("/dashboard", get(dashboard::page))
         .route("/outfalls/{id}", get(outfalls::page))
+        .route("/clusters/{id}", get(clusters::page))
+        .route("/clusters/{id}/narrative", post(clusters::narrative))
         .route("/users", get(users::page).post(users::add))
         .route("/users/{name}", post(users::change))
 }
@@ -52,6 +56,7 @@ pub fn upload_routes() -> Router<Arc<AppState>> {
     Router::new()
         .route("/problems/{id}/evidence", post(problems::upload))
         .route("/outfalls/{id}/inspections", post(outfalls::record))
+        .route("/clusters/{id}/acceptance", post(clusters::accept))
 }
 
 /// The signed-in session of a page request with its ledger: otherwise the answer to give

@@ -88,6 +88,21 @@ pub const INSPECTION: Form = Form {
     required: &[CSRF_FIELD, "inspection_id", "date", "weather"],
 };
 
+/// A cluster's acceptance (验收) with its 验收意见.
+pub const ACCEPTANCE: Form = Form {
+    text: &[
+        (CSRF_FIELD, Text::Hex { min: 64, max: 64 }),
+        ("date", Text::Date),
+        ("score", Text::Decimal),
+        ("by", Text::Free),
+        ("items", Text::Free),
+        ("note", Text::Free),
+        ("override_reason", Text::Free),
+    ],
+    files: &["opinion"],
+    required: &[CSRF_FIELD, "date", "score", "by"],
+};
+
 /// A multipart form as read: its text parts (the last of a name counts), its non-empty
 /// files, and why one could not be taken (too large, cut short).
 #[derive(Default)]

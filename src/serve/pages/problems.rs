@@ -249,7 +249,7 @@ fn cluster_table(rows: &[ClusterRow]) -> Markup {
                 tbody {
                     @for r in rows {
                         tr {
-                            td { a href={ "/problems?cluster=" (r.id) } { (r.id) } }
+                            td { a href={ "/clusters/" (r.id) } { (r.id) } " " a.small href={ "/problems?cluster=" (r.id) } { (w::PROBLEMS) } }
                             td { (r.name) }
                             td { (r.district) }
                             td { (deadline_zh(&r.deadline)) }
