@@ -96,6 +96,9 @@ fn a_district_works_its_problems_and_an_inspector_records_offline_in_a_real_brow
     );
     assert_eq!(r["photo_loaded"], serde_json::json!([1]));
     assert_eq!(r["status_shown"], "整改中");
+    // …and on the map, as the ledger has it now (the tiles keep the last load's).
+    assert_eq!(r["map_status"], "整改中", "{r}");
+    assert_eq!(r["map_link"], format!("/problems/{problem}"));
     // The stale edit: not saved, who changed it, the current version shown.
     assert_eq!(r["stale_status"], 409);
     assert!(r["stale_text"].as_str().unwrap().contains(CITY.0), "{r}");

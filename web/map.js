@@ -14,6 +14,7 @@ const UI = {
     actions: "达标最少措施", reached: "已达标，无需措施", unreachable: "无法达到90分",
     downstream: "污水去向（接收污水厂）", none: "无", loading: "加载中…", of: "共",
     item: "项目", points: "得分", max: "满分", counted: "计数", action: "措施", in_view: "个要素在视野内",
+    in_ledger: "台账现状", work_on: "处理此问题",
   },
   en: {
     title: "Zero direct sewage discharge zones — one map", filters: "Filters", deadline: "Deadline",
@@ -26,7 +27,7 @@ const UI = {
     items: "Rubric items", actions: "Fewest actions to ready", reached: "Ready: no action needed",
     unreachable: "Cannot reach 90", downstream: "Where its sewage goes (receiving plants)", none: "none",
     loading: "loading…", of: "of", item: "Item", points: "Points", max: "Max", counted: "Counted",
-    action: "Action", in_view: "features in view",
+    action: "Action", in_view: "features in view", in_ledger: "In the ledger now", work_on: "Work on this problem",
   },
 };
 
@@ -413,6 +414,27 @@ function popupFor(layerId, f) {
   state.sel = `${layer}:${p[idField]}`;
   writeHash();
   showDetail(el("h3", { text: `${valueLabel("layer", layer)} ${p[idField] || ""}` }), propsTable(p, layer));
+  if (layer === "problems") ledgerNow(p.problem_id);
+}
+
+/** A problem by its id (a link from its page of the ledger): the map on it, its fields. */
+async function selectProblem(id) {
+  const f = await getJson(`/collections/problems/items/${encodeURIComponent(id)}`).catch(() => null);
+  if (!f) return;
+  const b = bboxOf(f.geometry);
+  if (b) map.jumpTo({ center: [(b[0][0] + b[1][0]) / 2, (b[0][1] + b[1][1]) / 2], zoom: Math.max(map.getZoom(), 15) });
+  popupFor("problems-circle", f);
+}
+
+/** A problem as the ledger has it now, for a signed-in user (the map's tiles show it as of
+ * the last load): its status and a link to its page. Nothing for anyone else. */
+async function ledgerNow(id) {
+  const r = await fetch(`/api/ledger/problems/${encodeURIComponent(id)}`, { headers: { Accept: "application/json" } }).catch(() => null);
+  if (!r || !r.ok || state.sel !== `problems:${id}`) return;
+  const e = await r.json();
+  document.getElementById("detail-body").append(el("p", { class: "ledger-now" },
+    el("strong", { text: `${t("in_ledger")}：` }), el("span", { class: "ledger-status", text: valueLabel("status", e.status) }), " ",
+    el("a", { href: `/problems/${encodeURIComponent(id)}`, text: t("work_on") })));
 }
 
 // ---------- start ----------
@@ -470,6 +492,7 @@ async function start() {
     const [layer, id] = state.sel.split(":");
     if (layer === "clusters" && id) selectCluster(id, !view);
     if (layer === "outfalls" && id) selectOutfall(id, null);
+    if (layer === "problems" && id) selectProblem(id);
   });
   map.on("idle", () => { window.zdzIdle = true; });
   map.on("moveend", () => { writeHash(); placeLabels(); });

@@ -55,6 +55,11 @@ try {
   r.photo_loaded = await pa.evaluate(() => [...document.querySelectorAll("ul.evidence img")].map((i) => i.naturalWidth));
   r.status_shown = await pa.locator(".facts .status").innerText();
   await pa.screenshot({ path: `${shots}/problem.png`, fullPage: true });
+  // The map, from the problem's page: the problem selected, as the ledger has it now.
+  await Promise.all([pa.waitForNavigation(), pa.click(".facts a[href^='/map']")]);
+  await pa.waitForFunction(() => document.querySelector("#detail .ledger-status"), null, { timeout: 60000 });
+  r.map_status = await pa.locator("#detail .ledger-status").innerText();
+  r.map_link = await pa.locator("#detail .ledger-now a").getAttribute("href");
 
   // --- A stale edit: the district's page is open while the city changes the problem.
   const c = await browser.newContext(desktop);

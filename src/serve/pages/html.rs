@@ -113,7 +113,7 @@ pub fn local_path(next: Option<&str>) -> String {
     }
 }
 
-/// The web map selecting a feature (it selects outfalls, with their trace, and clusters).
+/// The web map selecting a feature: an outfall with its trace, a cluster, a problem.
 pub fn map_link(layer: &str, id: &str) -> String {
     let id: String = form_urlencoded::byte_serialize(id.as_bytes()).collect();
     format!("/map#sel={layer}:{id}")

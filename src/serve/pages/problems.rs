@@ -393,11 +393,7 @@ fn problem_body(session: &Session, full: &Full, sketch: Option<Markup>, notice: 
                     dt { (w::NOTE) } dd { (e.note.as_deref().unwrap_or("")) }
                     dt { (w::VERSION) } dd { (e.version) }
                 }
-                @if e.layer == "outfalls" {
-                    p { a href=(super::html::map_link("outfalls", &e.feature_id)) { (w::OPEN_ON_MAP) } }
-                } @else if let Some(c) = &e.cluster_id {
-                    p { a href=(super::html::map_link("clusters", c)) { (w::OPEN_ON_MAP) } }
-                }
+                p { a href=(super::html::map_link("problems", &e.problem_id)) { (w::OPEN_ON_MAP) } }
             }
             @if let Some(s) = sketch { section.sketch { (s) } }
         }
