@@ -404,32 +404,6 @@ fn without_a_ledger_the_pages_say_the_service_needs_one() {
     }
 }
 
-/// A storm outfall of 南岸区 on which the demo raises no DRY_WEATHER_FLOW.
-fn quiet_storm_outfall(w: &Workplace) -> String {
-    let fc = w
-        .server
-        .json("/collections/outfalls/items?kind=storm&limit=1000");
-    fc["features"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| {
-            let p = &f["properties"];
-            p["cluster_id"]
-                .as_str()
-                .is_some_and(|c| c.starts_with("CQJK-"))
-                && !p["problem_codes"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .any(|c| c == "DRY_WEATHER_FLOW")
-        })
-        .expect("a storm outfall of 南岸区 without DRY_WEATHER_FLOW")["properties"]["outfall_id"]
-        .as_str()
-        .unwrap()
-        .to_string()
-}
-
 fn codes_of(fc: &Value, id: &str) -> Vec<String> {
     let f = fc["features"]
         .as_array()
@@ -449,7 +423,7 @@ fn codes_of(fc: &Value, id: &str) -> Vec<String> {
 fn an_inspection_entered_on_the_outfalls_page_raises_dry_weather_flow_at_the_next_analysis() {
     let dir = tempfile::tempdir().unwrap();
     let w = Workplace::start(dir.path(), &[]);
-    let id = quiet_storm_outfall(&w);
+    let id = w.quiet_storm_outfall();
     let mut v = Visitor::new(&w.server.url);
 
     // Not signed in, the page shows the outfall and where to sign in to record.

@@ -21,27 +21,7 @@ fn a_district_works_its_problems_and_an_inspector_records_offline_in_a_real_brow
     let w = Workplace::start(dir.path(), &[]);
     let problem = w.problem_of("南岸区");
     let other = w.problem_of("万州区");
-    let outfall = w
-        .server
-        .json("/collections/outfalls/items?kind=storm&limit=1000")["features"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| {
-            let p = &f["properties"];
-            p["cluster_id"]
-                .as_str()
-                .is_some_and(|c| c.starts_with("CQJK-"))
-                && !p["problem_codes"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .any(|c| c == "DRY_WEATHER_FLOW")
-        })
-        .unwrap()["properties"]["outfall_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let outfall = w.quiet_storm_outfall();
     let shots = dir.path().join("shots");
     std::fs::create_dir_all(&shots).unwrap();
     let out = Command::new("node")

@@ -98,6 +98,32 @@ impl Workplace {
         r.json().unwrap()
     }
 
+    /// A storm outfall of 南岸区 on which the demo raises no DRY_WEATHER_FLOW.
+    pub fn quiet_storm_outfall(&self) -> String {
+        let fc = self
+            .server
+            .json("/collections/outfalls/items?kind=storm&limit=1000");
+        fc["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| {
+                let p = &f["properties"];
+                p["cluster_id"]
+                    .as_str()
+                    .is_some_and(|c| c.starts_with("CQJK-"))
+                    && !p["problem_codes"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .any(|c| c == "DRY_WEATHER_FLOW")
+            })
+            .expect("a storm outfall of 南岸区 without DRY_WEATHER_FLOW")["properties"]["outfall_id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
     /// A district's problem of the demo, by the API.
     pub fn problem_of(&self, district: &str) -> String {
         self.api("/api/ledger/problems")

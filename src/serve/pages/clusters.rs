@@ -13,12 +13,11 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::html::{self as page, csrf, frame, respond};
-use super::session::{CSRF_FIELD, Session};
+use super::session::Session;
 use super::{blocking, parts, signed_form, signed_in, unavailable};
 use crate::contract::pages as w;
 use crate::contract::words::{Vocabulary, zh};
 use crate::ledger::acceptance::{self, Acceptance};
-use crate::ledger::change::EVIDENCE_MAX_BYTES;
 use crate::ledger::narratives::{self, Narrative};
 use crate::ledger::users::{Actor, Role};
 use crate::ledger::{Ledger, LedgerError, now};
@@ -68,18 +67,13 @@ fn may_see(actor: &Actor, district: &str) -> bool {
     }
 }
 
-#[derive(Debug, Deserialize)]
-pub struct SavedQuery {
-    pub saved: Option<String>,
-}
-
 /// `GET /clusters/{id}`
 pub async fn page(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
     uri: Uri,
     Path(id): Path<String>,
-    Query(q): Query<SavedQuery>,
+    Query(q): Query<super::SavedQuery>,
 ) -> Response {
     let (session, ledger) = match signed_in(&state, &headers, &uri).await {
         Ok(x) => x,
@@ -264,23 +258,12 @@ pub async fn accept(
     Path(id): Path<String>,
     multipart: Multipart,
 ) -> Response {
-    let mut form = match parts::read(
-        multipart,
-        &parts::ACCEPTANCE,
-        EVIDENCE_MAX_BYTES,
-        w::UPLOAD_HINT,
-    )
-    .await
-    {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
+    let (mut form, session, ledger) =
+        match parts::signed(&state, &headers, &uri, multipart, &parts::ACCEPTANCE).await {
+            Ok(x) => x,
+            Err(r) => return r,
+        };
     let opinion = form.files.pop().map(|(_, f)| f);
-    let token = form.get(CSRF_FIELD).unwrap_or_default();
-    let (session, ledger) = match signed_form(&state, &headers, &uri, &token).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
     let parsed = items(&form.get("items").unwrap_or_default()).and_then(|items| {
         let score = form.get("score").unwrap_or_default();
         Ok(acceptance::Request {

@@ -36,6 +36,12 @@ use crate::ledger::Ledger;
 use crate::serve::state::AppState;
 use session::Session;
 
+/// `?saved=1`: the page after its form was saved says so.
+#[derive(Debug, serde::Deserialize)]
+pub struct SavedQuery {
+    pub saved: Option<String>,
+}
+
 /// Every page but the evidence upload (which takes a larger body).
 pub fn routes() -> Router<Arc<AppState>> {
     Router::new()

@@ -15,11 +15,10 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::html::{self as page, csrf, frame, respond};
-use super::session::{self, CSRF_FIELD, Session};
-use super::{blocking, parts, signed_form, unavailable};
+use super::session::{self, Session};
+use super::{blocking, parts, unavailable};
 use crate::contract::pages as w;
 use crate::contract::words::{Vocabulary, zh};
-use crate::ledger::change::EVIDENCE_MAX_BYTES;
 use crate::ledger::inspections::{self, Recorded};
 use crate::ledger::users::{Actor, Role};
 use crate::ledger::{LedgerError, now};
@@ -202,25 +201,14 @@ pub async fn record(
     Path(id): Path<String>,
     multipart: Multipart,
 ) -> Response {
-    let mut form = match parts::read(
-        multipart,
-        &parts::INSPECTION,
-        EVIDENCE_MAX_BYTES,
-        w::UPLOAD_HINT,
-    )
-    .await
-    {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
+    let (mut form, session, ledger) =
+        match parts::signed(&state, &headers, &uri, multipart, &parts::INSPECTION).await {
+            Ok(x) => x,
+            Err(r) => return r,
+        };
     let photo = form.files.pop().map(|(_, f)| f);
     let refused = form.refused.clone();
     let get = |k: &str| form.get(k);
-    let token = get(CSRF_FIELD).unwrap_or_default();
-    let (session, ledger) = match signed_form(&state, &headers, &uri, &token).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
     if facts(&state, &id).is_none() {
         return page::message(
             StatusCode::NOT_FOUND,

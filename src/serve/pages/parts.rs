@@ -3,13 +3,18 @@
 //! body that is not the form is a 422 for everyone; the OpenAPI document states the same
 //! rules (`serve::openapi::pages`).
 
+use std::sync::Arc;
+
 use axum::extract::Multipart;
+use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 
 use super::malformed;
-use super::session::CSRF_FIELD;
-use crate::contract::pages::WEATHERS;
-use crate::ledger::change::EvidenceFile;
+use super::session::{CSRF_FIELD, Session};
+use crate::contract::pages::{self as w, WEATHERS};
+use crate::ledger::Ledger;
+use crate::ledger::change::{EVIDENCE_MAX_BYTES, EvidenceFile};
+use crate::serve::state::AppState;
 
 /// What a text part must be.
 #[derive(Debug, Clone, Copy)]
@@ -121,9 +126,25 @@ impl Read {
     }
 }
 
+/// Read `multipart` as `form` (files of at most `EVIDENCE_MAX_BYTES`), then the session
+/// its CSRF part opens: the form, the session and the ledger, or the answer to give
+/// instead (422 for a body that is not the form, before any session is looked at).
+pub async fn signed(
+    state: &Arc<AppState>,
+    headers: &HeaderMap,
+    uri: &Uri,
+    multipart: Multipart,
+    form: &Form,
+) -> Result<(Read, Session, Arc<Ledger>), Response> {
+    let read = read(multipart, form, EVIDENCE_MAX_BYTES, w::UPLOAD_HINT).await?;
+    let token = read.get(CSRF_FIELD).unwrap_or_default();
+    let (session, ledger) = super::signed_form(state, headers, uri, &token).await?;
+    Ok((read, session, ledger))
+}
+
 /// Read `multipart` as `form`: a part it does not have, a text part that breaks its rule
 /// or a required part missing is `malformed` (422).
-pub async fn read(
+async fn read(
     mut multipart: Multipart,
     form: &Form,
     max_bytes: usize,

@@ -14,11 +14,11 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::html::{self as page, csrf, frame, respond};
-use super::session::{CSRF_FIELD, Session};
+use super::session::Session;
 use super::{blocking, parts, signed_form, signed_in, unavailable};
 use crate::contract::pages as w;
 use crate::contract::{CampaignStatus, ProblemCode};
-use crate::ledger::change::{self, Change, EVIDENCE_MAX_BYTES};
+use crate::ledger::change::{self, Change};
 use crate::ledger::entry::{self, Entry, Evidence, Filter};
 use crate::ledger::progress::overdue;
 use crate::ledger::status::Status;
@@ -308,7 +308,7 @@ pub async fn page(
     headers: HeaderMap,
     uri: Uri,
     Path(id): Path<String>,
-    Query(q): Query<Saved>,
+    Query(q): Query<super::SavedQuery>,
 ) -> Response {
     let (session, ledger) = match signed_in(&state, &headers, &uri).await {
         Ok(x) => x,
@@ -320,11 +320,6 @@ pub async fn page(
         Notice::None
     };
     show(&state, &session, ledger, id, StatusCode::OK, notice).await
-}
-
-#[derive(Debug, Deserialize)]
-pub struct Saved {
-    pub saved: Option<String>,
 }
 
 /// The problem's page, or the page saying why not (404, 403).
@@ -638,22 +633,11 @@ pub async fn upload(
     Path(id): Path<String>,
     multipart: Multipart,
 ) -> Response {
-    let form = match parts::read(
-        multipart,
-        &parts::EVIDENCE,
-        EVIDENCE_MAX_BYTES,
-        w::UPLOAD_HINT,
-    )
-    .await
-    {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
-    let token = form.get(CSRF_FIELD).unwrap_or_default();
-    let (session, ledger) = match signed_form(&state, &headers, &uri, &token).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+    let (form, session, ledger) =
+        match parts::signed(&state, &headers, &uri, multipart, &parts::EVIDENCE).await {
+            Ok(x) => x,
+            Err(r) => return r,
+        };
     let refused = form
         .refused
         .or_else(|| form.files.is_empty().then(|| w::UPLOAD.to_string()));

@@ -29,6 +29,21 @@ fn city_only(session: &Session) -> Option<Response> {
     })
 }
 
+/// A form of the city's: its session (with a good CSRF token) and the ledger, or the
+/// answer instead.
+async fn city_form(
+    state: &Arc<AppState>,
+    headers: &HeaderMap,
+    uri: &Uri,
+    csrf: &str,
+) -> Result<(Session, Arc<Ledger>), Response> {
+    let (session, ledger) = signed_form(state, headers, uri, csrf).await?;
+    match city_only(&session) {
+        Some(r) => Err(r),
+        None => Ok((session, ledger)),
+    }
+}
+
 /// `GET /users`
 pub async fn page(State(state): State<Arc<AppState>>, headers: HeaderMap, uri: Uri) -> Response {
     let (session, ledger) = match signed_in(&state, &headers, &uri).await {
@@ -159,13 +174,10 @@ pub async fn add(
     uri: Uri,
     Form(f): Form<AddForm>,
 ) -> Response {
-    let (session, ledger) = match signed_form(&state, &headers, &uri, &f.csrf).await {
+    let (session, ledger) = match city_form(&state, &headers, &uri, &f.csrf).await {
         Ok(x) => x,
         Err(r) => return r,
     };
-    if let Some(r) = city_only(&session) {
-        return r;
-    }
     let l = ledger.clone();
     let done = blocking(move || {
         let role = Role::parse(&f.role).map_err(|e| LedgerError::Invalid(e.to_string()))?;
@@ -204,13 +216,10 @@ pub async fn change(
     Path(name): Path<String>,
     Form(f): Form<ChangeForm>,
 ) -> Response {
-    let (session, ledger) = match signed_form(&state, &headers, &uri, &f.csrf).await {
+    let (session, ledger) = match city_form(&state, &headers, &uri, &f.csrf).await {
         Ok(x) => x,
         Err(r) => return r,
     };
-    if let Some(r) = city_only(&session) {
-        return r;
-    }
     let l = ledger.clone();
     let done = blocking(move || {
         let store = l.store();
