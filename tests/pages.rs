@@ -675,3 +675,45 @@ fn a_districts_summary_text_written_on_the_clusters_page_goes_into_its_summary_r
     }
     assert!(!html.contains("待填写"));
 }
+
+#[test]
+fn a_rule_of_the_campaign_that_refuses_a_change_is_said_in_chinese_on_the_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = Workplace::start(dir.path(), &[]);
+    let id = w.problem_of("南岸区");
+    let mut v = Visitor::new(&w.server.url);
+    v.sign_in(NANAN);
+    let csrf = v.get(&format!("/problems/{id}")).csrf();
+    // Closing a problem the latest run still detects; dismissing it without a reason.
+    let closed = v.post(
+        &format!("/problems/{id}"),
+        &[("csrf", &csrf), ("version", "1"), ("status", "closed")],
+    );
+    assert_eq!(closed.status, 422);
+    assert!(
+        closed
+            .body
+            .contains(&format!("{id} 不能销号：最近一次分析仍检出该问题")),
+        "{}",
+        closed.body
+    );
+    let dismissed = v.post(
+        &format!("/problems/{id}"),
+        &[("csrf", &csrf), ("version", "1"), ("status", "dismissed")],
+    );
+    assert!(
+        dismissed.body.contains("须在说明中写明理由"),
+        "{}",
+        dismissed.body
+    );
+    assert!(!dismissed.body.contains("needs a reason"));
+    // The API keeps its English words.
+    let api = reqwest::blocking::Client::new()
+        .post(format!("{}/api/ledger/problems/{id}", w.server.url))
+        .bearer_auth(&w.city_token)
+        .json(&serde_json::json!({"version": 1, "status": "dismissed"}))
+        .send()
+        .unwrap();
+    assert_eq!(api.status(), 409);
+    assert!(api.text().unwrap().contains("needs a reason"));
+}

@@ -32,3 +32,5 @@ pub mod geometry_faults;
 pub mod kinds;
 /// The words of the service's pages.
 pub mod pages;
+/// Why the ledger refuses a change, in both languages.
+pub mod refusals;

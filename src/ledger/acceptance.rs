@@ -5,6 +5,7 @@
 //! as 遗留问题, and keeps the problems detected then, so that a later run's new finding puts
 //! the accepted cluster under 回头看 (`campaign`).
 
+use crate::contract::refusals::Refusal;
 use std::collections::{BTreeMap, HashMap};
 
 use anyhow::Result;
@@ -310,11 +311,11 @@ pub fn record(store: &dyn Store, actor: &Actor, req: &Request, now: &str) -> Res
                     .into());
                 }
                 (None, _) => {
-                    return Err(LedgerError::Blocked(format!(
-                        "{id} cannot be accepted: zdz's latest run (run {}) detects veto problems in it: {}. Fix them and run again, or a city user records the acceptance with an override and its reason",
-                        known.run_id,
-                        known.veto.join(", ")
-                    ))
+                    return Err(LedgerError::Blocked(Refusal::VetoDetected {
+                        cluster: id.clone(),
+                        run: known.run_id,
+                        veto: known.veto.clone(),
+                    })
                     .into());
                 }
             }

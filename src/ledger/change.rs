@@ -3,6 +3,7 @@
 //! it, whether the entry changed meanwhile, whether closing is allowed) and written with an
 //! append-only history row, in one transaction.
 
+use crate::contract::refusals::Refusal;
 use anyhow::Result;
 use sha2::{Digest, Sha256};
 
@@ -125,7 +126,9 @@ pub fn apply_in(
             && note.clone().flatten().is_none()
         {
             return Err(LedgerError::Refused {
-                message: format!("dismissing {problem_id} (不予认定) needs a reason: give a note"),
+                refusal: Refusal::DismissWithoutNote {
+                    problem: problem_id.to_string(),
+                },
                 current: Box::new(entry),
             }
             .into());
@@ -137,15 +140,11 @@ pub fn apply_in(
                 .is_some_and(|r| !r.trim().is_empty());
             if !forced || actor.role != Role::City {
                 return Err(LedgerError::Refused {
-                    message: format!(
-                        "{problem_id} cannot be closed (已销号): the latest run in which its rule ran still detected it ({}){}",
-                        entry.detail.as_deref().unwrap_or(&entry.code),
-                        if forced {
-                            "; only a city role may force it"
-                        } else {
-                            "; fix it and run the analysis again, or a city role gives --force-reason"
-                        }
-                    ),
+                    refusal: Refusal::StillDetected {
+                        problem: problem_id.to_string(),
+                        detail: entry.detail.clone().unwrap_or_else(|| entry.code.clone()),
+                        forced,
+                    },
                     current: Box::new(entry),
                 }
                 .into());

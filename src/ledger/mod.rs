@@ -45,6 +45,7 @@ use std::path::Path;
 
 use anyhow::Result;
 
+use crate::contract::refusals::Refusal;
 use crate::project::is_connection_string;
 use entry::{Entry, Filter};
 use store::{Store, with};
@@ -63,13 +64,13 @@ pub enum LedgerError {
     },
     /// The change breaks a rule (closing a problem still detected).
     Refused {
-        message: String,
+        refusal: Refusal,
         current: Box<Entry>,
     },
     Invalid(String),
     /// A rule of the campaign stands in the way (accepting a cluster while a veto problem
-    /// is detected).
-    Blocked(String),
+    /// is detected; a summary text written meanwhile).
+    Blocked(Refusal),
 }
 
 impl std::fmt::Display for LedgerError {
@@ -78,11 +79,11 @@ impl std::fmt::Display for LedgerError {
             LedgerError::NotFound(m)
             | LedgerError::Unauthorized(m)
             | LedgerError::Forbidden(m)
-            | LedgerError::Invalid(m)
-            | LedgerError::Blocked(m) => f.write_str(m),
-            LedgerError::Conflict { message, .. } | LedgerError::Refused { message, .. } => {
-                f.write_str(message)
+            | LedgerError::Invalid(m) => f.write_str(m),
+            LedgerError::Blocked(r) | LedgerError::Refused { refusal: r, .. } => {
+                f.write_str(&r.en())
             }
+            LedgerError::Conflict { message, .. } => f.write_str(message),
         }
     }
 }

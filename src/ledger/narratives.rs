@@ -3,6 +3,7 @@
 //! change is made at the version its writer saw: a stale one is refused with who wrote the
 //! version it would overwrite.
 
+use crate::contract::refusals::Refusal;
 use std::collections::HashMap;
 
 use anyhow::Result;
@@ -123,9 +124,12 @@ pub fn set(
         let version = current.as_ref().map_or(0, |n| n.version);
         if version != seen {
             let by = current.as_ref().map_or("", |n| n.by.as_str());
-            return Err(LedgerError::Blocked(format!(
-                "{cluster_id}'s text changed since version {seen}: version {version}, by {by}"
-            ))
+            return Err(LedgerError::Blocked(Refusal::TextChanged {
+                cluster: cluster_id.to_string(),
+                seen,
+                version,
+                by: by.to_string(),
+            })
             .into());
         }
         let values = [

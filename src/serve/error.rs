@@ -80,13 +80,15 @@ impl ApiError {
             Ok(L::Unauthorized(m)) => ApiError::unauthorized(m),
             Ok(L::Forbidden(m)) => ApiError::forbidden(m),
             Ok(L::Invalid(m)) => ApiError::bad_parameter(m),
-            Ok(L::Blocked(m)) => ApiError::conflict(m),
-            Ok(L::Conflict { message, current }) | Ok(L::Refused { message, current }) => {
-                ApiError {
-                    current: Some(current.json()),
-                    ..ApiError::conflict(message)
-                }
-            }
+            Ok(L::Blocked(r)) => ApiError::conflict(r.en()),
+            Ok(L::Conflict { message, current }) => ApiError {
+                current: Some(current.json()),
+                ..ApiError::conflict(message)
+            },
+            Ok(L::Refused { refusal, current }) => ApiError {
+                current: Some(current.json()),
+                ..ApiError::conflict(refusal.en())
+            },
             Err(other) => ApiError::unavailable(format!("the ledger is unavailable: {other:#}")),
         }
     }

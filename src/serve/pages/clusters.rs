@@ -240,7 +240,7 @@ fn items(text: &str) -> Result<BTreeMap<String, f64>, String> {
 /// What a refusal of the ledger says on the page, and with which status.
 fn refusal(e: &anyhow::Error) -> Option<(StatusCode, String)> {
     match e.downcast_ref::<LedgerError>()? {
-        LedgerError::Blocked(m) => Some((StatusCode::CONFLICT, m.clone())),
+        LedgerError::Blocked(r) => Some((StatusCode::CONFLICT, r.zh())),
         LedgerError::Invalid(m) => Some((StatusCode::UNPROCESSABLE_ENTITY, m.clone())),
         LedgerError::Forbidden(_) | LedgerError::Unauthorized(_) => {
             Some((StatusCode::FORBIDDEN, w::NOT_YOUR_CLUSTER.to_string()))

@@ -615,7 +615,13 @@ async fn after_change(
                     ledger,
                     id,
                     StatusCode::UNPROCESSABLE_ENTITY,
-                    Notice::Refused(other.to_string()),
+                    Notice::Refused(match &other {
+                        // A rule of the campaign, in the page's words.
+                        LedgerError::Refused { refusal, .. } | LedgerError::Blocked(refusal) => {
+                            refusal.zh()
+                        }
+                        _ => other.to_string(),
+                    }),
                 )
                 .await
             }
