@@ -304,6 +304,20 @@ fn sqlite_without_memory_statistics() {
     }
 }
 
+/// An error as the user reads it: a rule of the campaign that refused a change in the
+/// user's language, anything else as it was said.
+fn error_text(e: &anyhow::Error) -> String {
+    use zdz::ledger::LedgerError;
+    match e.downcast_ref::<LedgerError>() {
+        Some(LedgerError::Refused { refusal, .. } | LedgerError::Blocked(refusal))
+            if zdz::i18n::chinese() =>
+        {
+            refusal.zh()
+        }
+        _ => format!("{e:#}"),
+    }
+}
+
 fn main() -> ExitCode {
     // Piped into `head`, zdz stops quietly as other tools do, instead of panicking.
     // SAFETY: restores the default disposition of one signal before any thread starts.
@@ -418,7 +432,7 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("{} {e:#}", rust_i18n::t!("error.prefix"));
+            eprintln!("{} {}", rust_i18n::t!("error.prefix"), error_text(&e));
             ExitCode::FAILURE
         }
     }

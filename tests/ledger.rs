@@ -1157,4 +1157,35 @@ fn in_a_chinese_locale_the_ledger_commands_answer_in_whole_chinese_sentences() {
         !said.contains(" is ") && !said.contains("version"),
         "{said}"
     );
+    // A rule that refuses a change is a Chinese sentence too.
+    let out = Command::new(zdz_bin())
+        .args([
+            "ledger", "set", "--ledger", &ledger, &id, "--status", "closed", "--by", "张工",
+        ])
+        .env("LC_ALL", "zh_CN.UTF-8")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains(&format!("{id} 不能销号：最近一次分析仍检出该问题")),
+        "{said}"
+    );
+    assert!(!said.contains("cannot be closed"), "{said}");
+
+    // And `zdz check` says a geometry's faults in Chinese, on the layer's Chinese name.
+    let out = Command::new(zdz_bin())
+        .args(["check", ws.to_str().unwrap()])
+        .env("LC_ALL", "zh_CN.UTF-8")
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("已用 make-valid 修复") && said.contains("无几何；该要素未载入"),
+        "{said}"
+    );
+    assert!(
+        !said.contains("invalid polygon") && !said.contains("no geometry"),
+        "{said}"
+    );
 }
