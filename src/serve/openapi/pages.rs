@@ -52,7 +52,7 @@ fn form(
 ) -> Value {
     let mut properties = Map::new();
     // A text field is a part without a file name or a type of its own (one sent as
-    // JSON or another type is refused, 422).
+    // JSON or another type is refused, 422). A form takes no field it does not have.
     for f in fields {
         properties.insert((*f).into(), json!({ "type": "string" }));
     }
@@ -86,6 +86,11 @@ fn text_schema(rule: Text) -> Value {
     }
 }
 
+/// A file part: its bytes, as text of any kind, but not a JSON value (a part typed
+/// `application/json` is refused). Not `format: binary`, so that a checker can read a body
+/// as it was sent.
+const FILE_PART: &str = "the file's bytes: a photo or a PDF (not a part typed application/json)";
+
 /// A multipart form of `pages::parts`.
 fn multipart(summary: &str, parameters: Vec<Value>, form: &parts::Form) -> Value {
     let typed: Vec<(&str, Value)> = form
@@ -95,7 +100,7 @@ fn multipart(summary: &str, parameters: Vec<Value>, form: &parts::Form) -> Value
         .chain(
             form.files
                 .iter()
-                .map(|f| (*f, json!({ "type": "string", "format": "binary" }))),
+                .map(|f| (*f, json!({ "type": "string", "description": FILE_PART }))),
         )
         .collect();
     self::form(summary, parameters, MULTIPART, &[], form.required, &typed)

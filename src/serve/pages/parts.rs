@@ -109,7 +109,7 @@ pub const ACCEPTANCE: Form = Form {
 };
 
 /// A multipart form as read: its text parts (the last of a name counts), its non-empty
-/// files, and why one could not be taken (too large, cut short).
+/// files, and why one could not be taken (too large).
 #[derive(Default)]
 pub struct Read {
     pub text: std::collections::HashMap<String, String>,
@@ -142,8 +142,9 @@ pub async fn signed(
     Ok((read, session, ledger))
 }
 
-/// Read `multipart` as `form`: a part it does not have, a text part that breaks its rule
-/// or a required part missing is `malformed` (422).
+/// Read `multipart` as `form`: a body that cannot be read as parts, a part it does not
+/// have, a text part that breaks its rule, a file part typed as JSON or a required part
+/// missing is `malformed` (422).
 async fn read(
     mut multipart: Multipart,
     form: &Form,
@@ -156,14 +157,22 @@ async fn read(
         let field = match multipart.next_field().await {
             Ok(Some(f)) => f,
             Ok(None) => break,
-            Err(e) => {
-                read.refused = Some(e.to_string());
-                break;
-            }
+            // A body that cannot be read as parts (a name that is not UTF-8, a body cut
+            // short) is not the form.
+            Err(e) => return Err(malformed(format!("the form cannot be read: {e}"))),
         };
         let name = field.name().unwrap_or("").to_string();
         seen.push(name.clone());
         if form.files.contains(&name.as_str()) {
+            // A photo or a document, never a JSON value.
+            if field
+                .content_type()
+                .is_some_and(|t| t.starts_with("application/json"))
+            {
+                return Err(malformed(format!(
+                    "the form's part `{name}` is a file, not JSON"
+                )));
+            }
             let file_name = field.file_name().unwrap_or(&name).to_string();
             let media_type = field
                 .content_type()
@@ -182,21 +191,12 @@ async fn read(
                         bytes: b.to_vec(),
                     },
                 )),
-                Err(e) => read.refused = Some(e.to_string()),
+                Err(e) => return Err(malformed(format!("the form cannot be read: {e}"))),
             }
             continue;
         }
         let Some((_, rule)) = form.text.iter().find(|(n, _)| *n == name) else {
-            let names: Vec<&str> = form
-                .text
-                .iter()
-                .map(|(n, _)| *n)
-                .chain(form.files.iter().copied())
-                .collect();
-            return Err(malformed(format!(
-                "the form has no part `{name}`; its parts are {}",
-                names.join(", ")
-            )));
+            return Err(malformed(format!("the form has no part `{name}`")));
         };
         let value = field.text().await.unwrap_or_default();
         if !rule.accepts(value.trim()) {
