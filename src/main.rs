@@ -137,6 +137,9 @@ enum Command {
         /// (default: 总结/ beside the workspace).
         #[arg(long, requires = "summary")]
         narrative: Option<PathBuf>,
+        /// The documents' language: zh (Chinese, what a bureau submits) or en.
+        #[arg(long, default_value = "zh", value_parser = zdz::contract::Lang::parse)]
+        lang: zdz::contract::Lang,
     },
     /// The problem ledger: list, change, import, report, users.
     #[command(
@@ -396,6 +399,7 @@ fn main() -> ExitCode {
             as_of,
             summary,
             narrative,
+            lang,
         } => cmd::report::report(
             &workspace.unwrap_or_else(demo_workspace),
             cmd::report::Options {
@@ -408,6 +412,7 @@ fn main() -> ExitCode {
                 survey: survey.as_deref(),
                 as_of: as_of.unwrap_or_else(zdz::clock::today),
                 summary: summary.then_some(narrative.as_deref()),
+                lang,
             },
         ),
         Command::Ledger { command } => cmd::ledger::run(command),

@@ -197,3 +197,124 @@ fn no_pdf_page_or_workbook_cell_of_the_demo_carries_an_english_word() {
         english[..english.len().min(40)].join("\n")
     );
 }
+
+/// Every text the workspace itself holds (names, districts, waters, answers): what an
+/// English document may still carry in Chinese, since it is the data's own.
+fn workspace_text(ws: &Path) -> String {
+    fn strings(v: &serde_json::Value, into: &mut String) {
+        match v {
+            serde_json::Value::String(s) => {
+                into.push_str(s);
+                into.push('\n');
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|x| strings(x, into)),
+            serde_json::Value::Object(o) => o.values().for_each(|x| strings(x, into)),
+            _ => {}
+        }
+    }
+    let mut text = String::new();
+    for e in std::fs::read_dir(ws).unwrap() {
+        let p = e.unwrap().path();
+        let bytes = std::fs::read(&p).unwrap();
+        match serde_json::from_slice::<serde_json::Value>(&bytes) {
+            Ok(v) => strings(&v, &mut text),
+            Err(_) => text.push_str(&String::from_utf8_lossy(&bytes)),
+        }
+    }
+    text
+}
+
+/// The runs of Chinese characters in `line`.
+fn chinese_runs(line: &str) -> Vec<String> {
+    let han = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c) || "，。：；、（）“”".contains(c);
+    let mut runs = Vec::new();
+    let mut run = String::new();
+    for c in line.chars() {
+        if han(c) {
+            run.push(c);
+        } else if !run.is_empty() {
+            runs.push(std::mem::take(&mut run));
+        }
+    }
+    if !run.is_empty() {
+        runs.push(run);
+    }
+    runs.into_iter()
+        .map(|r| {
+            r.trim_matches(|c: char| "，。：；、（）“”".contains(c))
+                .to_string()
+        })
+        .filter(|r| !r.is_empty())
+        .collect()
+}
+
+#[test]
+fn with_lang_en_every_report_pdf_is_english_but_for_the_datas_own_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = copy_demo(&dir.path().join("ws"));
+    let w = ws.to_str().unwrap();
+    let ledger = dir.path().join("ledger.db");
+    zdz_ok(&[
+        "analyze",
+        w,
+        "--out",
+        dir.path().join("out").to_str().unwrap(),
+        "--ledger",
+        ledger.to_str().unwrap(),
+    ]);
+    let reports = dir.path().join("reports");
+    let common = ["--ledger", ledger.to_str().unwrap(), "--lang", "en"];
+    let mut args = vec!["report", w, "--out", reports.to_str().unwrap()];
+    args.extend(common);
+    args.extend(["--base-url", "http://10.1.2.3:8080"]);
+    zdz_ok(&args);
+    let summary = dir.path().join("summary");
+    let mut args = vec!["report", w, "--out", summary.to_str().unwrap()];
+    args.extend(common);
+    args.extend(["--summary", "--cluster", "CQJK-A"]);
+    zdz_ok(&args);
+
+    let data = workspace_text(&ws);
+    let mut pdfs = Vec::new();
+    files_with(&reports, "pdf", &mut pdfs);
+    files_with(&summary, "pdf", &mut pdfs);
+    assert!(pdfs.len() >= 20, "{pdfs:?}");
+    let mut chinese = Vec::new();
+    let mut english_lines = 0;
+    for pdf in &pdfs {
+        for (n, line) in pdf_text(pdf).lines().enumerate() {
+            english_lines += !english_words(line).is_empty() as usize;
+            for run in chinese_runs(line) {
+                if !data.contains(&run) {
+                    chinese.push(format!("{}:{}: {run} in {line:?}", pdf.display(), n + 1));
+                }
+            }
+        }
+    }
+    assert!(
+        english_lines > 500,
+        "only {english_lines} lines read as English"
+    );
+    assert!(
+        chinese.is_empty(),
+        "{} Chinese words not the data's own, the first:\n{}",
+        chinese.len(),
+        chinese[..chinese.len().min(40)].join("\n")
+    );
+    // The Chinese documents stay the default: the cover of the same report without --lang.
+    let zh = dir.path().join("zh");
+    zdz_ok(&[
+        "report",
+        w,
+        "--out",
+        zh.to_str().unwrap(),
+        "--cluster",
+        "CQJK-A",
+        "--format",
+        "pdf",
+    ]);
+    assert!(pdf_text(&zh.join("CQJK-A.pdf")).contains("排查整治报告"));
+    let en = pdf_text(&reports.join("CQJK-A.pdf"));
+    let en = en.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(en.contains("survey and remediation report"), "{en}");
+}

@@ -22,6 +22,8 @@ pub struct Options<'a> {
     /// Write the 建设总结报告 instead, with the districts' text from this folder (default:
     /// `总结/` beside the workspace).
     pub summary: Option<Option<&'a Path>>,
+    /// The documents' language.
+    pub lang: zdz::contract::Lang,
 }
 
 /// `pdf,html` → (pdf, html); a clear error on anything else.
@@ -78,6 +80,7 @@ pub fn report(workspace: &str, opts: Options) -> Result<()> {
                     dir.map(Path::to_path_buf)
                         .unwrap_or_else(|| loaded.project.base_dir.join("总结"))
                 }),
+                lang: opts.lang,
             },
         )
     })?;
@@ -94,6 +97,10 @@ pub fn report(workspace: &str, opts: Options) -> Result<()> {
         )
     );
     if let Some(why) = &written.signboards_skipped {
+        let why = match why {
+            report::NotInTheField::Missing => t!("report.no_base_url"),
+            report::NotInTheField::ThisComputerOnly(url) => t!("report.local_base_url", url = url),
+        };
         super::warn::print(&[zdz::analysis::warnings::Warning {
             code: "signboards_skipped",
             message: t!("report.signboards_skipped", why = why).into_owned(),

@@ -26,6 +26,8 @@ pub use readiness::ReadinessGroup;
 /// The words of the values zdz writes (statuses, kinds, reasons), in Chinese and English.
 pub mod words;
 pub use words::{Vocabulary, Word};
+/// The words of the documents `zdz report` writes, in Chinese or English.
+pub mod documents;
 /// What was wrong with a feature's geometry, in Chinese and English.
 pub mod geometry_faults;
 /// The kinds of pipe and outfall.
@@ -34,3 +36,4 @@ pub mod kinds;
 pub mod pages;
 /// Why the ledger refuses a change, in both languages.
 pub mod refusals;
+pub use documents::Lang;

@@ -55,6 +55,17 @@ impl Status {
         }
     }
 
+    /// The status in English words, for a document in English.
+    pub fn en(self) -> &'static str {
+        match self {
+            Status::Open => "open",
+            Status::InProgress => "in progress",
+            Status::AwaitingReview => "awaiting review",
+            Status::Closed => "closed",
+            Status::Dismissed => "dismissed",
+        }
+    }
+
     /// A status in English (`in_progress`, `in progress`) or Chinese (整改中).
     /// A status exactly as the API's enum spells it: `open` … or `待整改` ….
     pub fn parse_exact(s: &str) -> Result<Status, String> {

@@ -16,7 +16,7 @@ const SIZE: f64 = 900.0;
 /// Draw every cluster's overview into `dir`: (cluster id, file name, scale bar metres).
 pub fn write(dir: &Path, o: Outcome) -> Result<Vec<(String, String, f64)>> {
     std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create", dir.display()))?;
-    let maps = MapIndex::new(o);
+    let maps = MapIndex::new(o, crate::contract::Lang::Zh);
     o.loaded
         .layers
         .clusters

@@ -145,7 +145,8 @@ pub fn plan(cluster_id: &str, r: &ClusterReadiness) -> Value {
             "status": "unreachable",
             "actions_to_ready": null,
             "best_score": round2(*best_score),
-            "reason": reason,
+            "reason": reason.said(crate::contract::Lang::En),
+            "reason_zh": reason.said(crate::contract::Lang::Zh),
             "actions": [],
         }),
     }

@@ -37,7 +37,68 @@ pub enum Plan {
         score_after: f64,
     },
     /// No set of actions reaches the pass line: the best score with every action, and why.
-    Unreachable { best_score: f64, reason: String },
+    Unreachable {
+        best_score: f64,
+        reason: Unreachable,
+    },
+}
+
+/// Why no set of actions reaches the pass line: the best score with every action, and
+/// each item that stays short of full points with its cause.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unreachable {
+    pub best: f64,
+    pub pass_line: f64,
+    pub stuck: Vec<Stuck>,
+}
+
+/// An item no action brings to full points.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stuck {
+    pub item: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub at_most: f64,
+    pub max: f64,
+    pub cause: StuckCause,
+}
+
+/// What keeps an item short.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StuckCause {
+    /// The cluster holds no member of this population (`pipes` …).
+    NoMember(&'static str),
+    NoReceivingPlant,
+    NoAction,
+}
+
+impl Unreachable {
+    /// The reason as a sentence in `w`.
+    pub fn said(&self, w: crate::contract::Lang) -> String {
+        let stuck: Vec<String> = self
+            .stuck
+            .iter()
+            .map(|s| {
+                let cause = match s.cause {
+                    StuckCause::NoMember(of) => w.stuck_no_member(w.population(of)),
+                    StuckCause::NoReceivingPlant => w.stuck_no_plant(),
+                    StuckCause::NoAction => w.stuck_no_action(),
+                };
+                w.stuck_item(
+                    &s.item,
+                    w.pick(&s.name_zh, &s.name_en),
+                    format!("{:.2}", s.at_most),
+                    s.max,
+                    cause,
+                )
+            })
+            .collect();
+        w.unreachable(
+            format!("{:.2}", self.best),
+            self.pass_line,
+            stuck.join(w.pick("；", "; ")),
+        )
+    }
 }
 
 /// The most points `k` actions on one item add (`gains[k]`), the actions in the order
@@ -242,7 +303,7 @@ fn non_concave_table(curves: &[&Curve]) -> (Vec<f64>, Vec<Vec<usize>>) {
 }
 
 /// Why no set of actions reaches the pass line: the items that cannot reach full points.
-fn why_unreachable(state: &ClusterState, rubric: &Rubric, curves: &[Curve]) -> String {
+fn why_unreachable(state: &ClusterState, rubric: &Rubric, curves: &[Curve]) -> Unreachable {
     let mut all = state.clone();
     for c in curves {
         for a in &c.seq {
@@ -255,23 +316,25 @@ fn why_unreachable(state: &ClusterState, rubric: &Rubric, curves: &[Curve]) -> S
         let s = score::item(&all, item);
         if s.points < s.max - EPSILON {
             let cause = match &item.formula {
-                Formula::Presence { of } => format!("the cluster holds no {}", of.as_str()),
-                Formula::ReceivingPlants { .. } => {
-                    "no plant receives the cluster's sewage".to_string()
-                }
-                _ => "no action reaches full points".to_string(),
+                Formula::Presence { of } => StuckCause::NoMember(of.as_str()),
+                Formula::ReceivingPlants { .. } => StuckCause::NoReceivingPlant,
+                _ => StuckCause::NoAction,
             };
-            stuck.push(format!(
-                "{} {} at most {:.2} of {} ({cause})",
-                item.id, item.name_zh, s.points, s.max
-            ));
+            stuck.push(Stuck {
+                item: item.id.clone(),
+                name_zh: item.name_zh.clone(),
+                name_en: item.name_en.clone(),
+                at_most: s.points,
+                max: s.max,
+                cause,
+            });
         }
     }
-    format!(
-        "with every action the score reaches {best:.2}, below the pass line {}: {}",
-        rubric.pass_line,
-        stuck.join("; ")
-    )
+    Unreachable {
+        best,
+        pass_line: rubric.pass_line,
+        stuck,
+    }
 }
 
 /// The id of a member's feature: its layer and its place there (`state::member_id`).
@@ -769,7 +832,10 @@ mod tests {
         match plan(&s, &r) {
             Plan::Unreachable { best_score, reason } => {
                 assert!((best_score - 82.0).abs() < 1e-9, "{best_score}");
-                assert!(reason.contains("N4") && reason.contains("P1"), "{reason}");
+                let en = reason.said(crate::contract::Lang::En);
+                assert!(en.contains("N4") && en.contains("P1"), "{en}");
+                let zh = reason.said(crate::contract::Lang::Zh);
+                assert!(zh.contains("无接收污水的污水厂"), "{zh}");
             }
             other => panic!("{other:?}"),
         }

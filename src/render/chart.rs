@@ -6,7 +6,7 @@ use plotters::prelude::*;
 
 use super::svg::FONT;
 
-use crate::contract::{ReadinessGroup, Vocabulary, words};
+use crate::contract::{Lang, ReadinessGroup, Vocabulary};
 
 /// A readiness group's colour, as every chart and map draws it.
 fn group_color(g: ReadinessGroup) -> RGBColor {
@@ -15,8 +15,8 @@ fn group_color(g: ReadinessGroup) -> RGBColor {
 }
 
 /// A readiness group's label on a chart.
-fn group_label(g: ReadinessGroup) -> String {
-    g.label_zh().to_string()
+fn group_label(g: ReadinessGroup, w: Lang) -> String {
+    w.group(g).to_string()
 }
 
 fn err(e: impl std::fmt::Display) -> anyhow::Error {
@@ -24,7 +24,12 @@ fn err(e: impl std::fmt::Display) -> anyhow::Error {
 }
 
 /// Stacked bars: per deadline, the clusters by readiness group. `rows`: (deadline, group).
-pub fn deadlines_by_readiness(rows: &[(String, ReadinessGroup)], w: u32, h: u32) -> Result<String> {
+pub fn deadlines_by_readiness(
+    rows: &[(String, ReadinessGroup)],
+    w: u32,
+    h: u32,
+    lang: Lang,
+) -> Result<String> {
     let mut deadlines: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
     deadlines.sort();
     deadlines.dedup();
@@ -40,7 +45,7 @@ pub fn deadlines_by_readiness(rows: &[(String, ReadinessGroup)], w: u32, h: u32)
         let root = SVGBackend::with_string(&mut out, (w, h)).into_drawing_area();
         root.fill(&WHITE).map_err(err)?;
         let mut chart = ChartBuilder::on(&root)
-            .caption("组团完成时限与验收状态", (FONT, 16))
+            .caption(lang.chart_deadlines(), (FONT, 16))
             .margin(10)
             .x_label_area_size(30)
             .y_label_area_size(40)
@@ -56,7 +61,7 @@ pub fn deadlines_by_readiness(rows: &[(String, ReadinessGroup)], w: u32, h: u32)
             .x_label_formatter(&|v| match v {
                 SegmentValue::CenterOf(i) => deadlines
                     .get(*i)
-                    .map(|d| words::zh(Vocabulary::Deadline, d).to_string())
+                    .map(|d| lang.word(Vocabulary::Deadline, d).to_string())
                     .unwrap_or_default(),
                 _ => String::new(),
             })
@@ -84,7 +89,7 @@ pub fn deadlines_by_readiness(rows: &[(String, ReadinessGroup)], w: u32, h: u32)
                     )
                 }))
                 .map_err(err)?
-                .label(group_label(group))
+                .label(group_label(group, lang))
                 .legend(move |(x, y)| {
                     Rectangle::new([(x, y - 5), (x + 10, y + 5)], color.filled())
                 });
@@ -103,7 +108,13 @@ pub fn deadlines_by_readiness(rows: &[(String, ReadinessGroup)], w: u32, h: u32)
 
 /// A histogram of scores in bands of 5 points, stacked and coloured by readiness group (a
 /// vetoed cluster of 98 points is drawn as vetoed, never as passing), the pass line marked.
-pub fn scores(scores: &[(f64, ReadinessGroup)], pass_line: f64, w: u32, h: u32) -> Result<String> {
+pub fn scores(
+    scores: &[(f64, ReadinessGroup)],
+    pass_line: f64,
+    w: u32,
+    h: u32,
+    lang: Lang,
+) -> Result<String> {
     let band = |s: f64| ((s / 5.0).floor().max(0.0) as usize).min(19);
     let mut bins = [[0usize; ReadinessGroup::ALL.len()]; 20];
     for (s, g) in scores {
@@ -121,7 +132,7 @@ pub fn scores(scores: &[(f64, ReadinessGroup)], pass_line: f64, w: u32, h: u32) 
         let root = SVGBackend::with_string(&mut out, (w, h)).into_drawing_area();
         root.fill(&WHITE).map_err(err)?;
         let mut chart = ChartBuilder::on(&root)
-            .caption("得分分布（暂行）", (FONT, 16))
+            .caption(lang.chart_scores(), (FONT, 16))
             .margin(10)
             .x_label_area_size(30)
             .y_label_area_size(40)
@@ -131,8 +142,8 @@ pub fn scores(scores: &[(f64, ReadinessGroup)], pass_line: f64, w: u32, h: u32) 
             .configure_mesh()
             .disable_x_mesh()
             .label_style((FONT, 12))
-            .x_desc("得分")
-            .y_desc("组团数")
+            .x_desc(lang.chart_score_axis())
+            .y_desc(lang.chart_clusters_axis())
             .draw()
             .map_err(err)?;
         for (k, group) in ReadinessGroup::ALL.into_iter().enumerate() {
@@ -147,7 +158,7 @@ pub fn scores(scores: &[(f64, ReadinessGroup)], pass_line: f64, w: u32, h: u32) 
                     Rectangle::new([(x, below), (x + 5.0, below + b[k])], color.filled())
                 }))
                 .map_err(err)?
-                .label(group_label(group))
+                .label(group_label(group, lang))
                 .legend(move |(x, y)| {
                     Rectangle::new([(x, y - 5), (x + 10, y + 5)], color.filled())
                 });
@@ -243,11 +254,11 @@ mod tests {
 
     #[test]
     fn a_vetoed_cluster_of_98_points_is_drawn_in_the_veto_colour_not_as_passing() {
-        let svg = scores(&[(98.0, ReadinessGroup::Veto)], 90.0, 400, 300).unwrap();
+        let svg = scores(&[(98.0, ReadinessGroup::Veto)], 90.0, 400, 300, Lang::Zh).unwrap();
         let fills = fills(&svg);
         assert!(fills.contains(&hex(ReadinessGroup::Veto)), "{fills:?}");
         assert!(!fills.contains(&hex(ReadinessGroup::Ready)), "{fills:?}");
-        let svg = scores(&[(95.0, ReadinessGroup::Ready)], 90.0, 400, 300).unwrap();
+        let svg = scores(&[(95.0, ReadinessGroup::Ready)], 90.0, 400, 300, Lang::Zh).unwrap();
         assert!(super::tests::fills(&svg).contains(&hex(ReadinessGroup::Ready)));
     }
 }

@@ -10,12 +10,13 @@ use geo::{BoundingRect, Coord, Geometry, InteriorPoint, LineString, Polygon, Rec
 
 use super::labels::{Bounds, Labels, text_bounds};
 use super::svg::{Svg, Swatch, diamond, rgb, scale_length, triangle};
+use crate::contract::Lang;
 use crate::index::{LineIndex, PointIndex};
 use crate::outcome::Outcome;
 use crate::styles::model::{LayerStyle, Renderer, Rgba};
 
 /// Category colours and labels of a styled layer, by value.
-fn palette(styles: &[LayerStyle], layer: &str) -> HashMap<String, (Rgba, String)> {
+fn palette(styles: &[LayerStyle], layer: &str, w: Lang) -> HashMap<String, (Rgba, String)> {
     match styles
         .iter()
         .find(|s| s.layer == layer)
@@ -23,13 +24,13 @@ fn palette(styles: &[LayerStyle], layer: &str) -> HashMap<String, (Rgba, String)
     {
         Some(Renderer::Categorized { categories, .. }) => categories
             .iter()
-            .map(|c| (c.value.clone(), (c.color, c.zh.clone())))
+            .map(|c| (c.value.clone(), (c.color, w.pick(&c.zh, &c.en).to_string())))
             .collect(),
         _ => HashMap::new(),
     }
 }
 
-fn outline_palette(styles: &[LayerStyle]) -> HashMap<String, (Rgba, String)> {
+fn outline_palette(styles: &[LayerStyle], w: Lang) -> HashMap<String, (Rgba, String)> {
     styles
         .iter()
         .find(|s| s.layer == "clusters")
@@ -37,7 +38,7 @@ fn outline_palette(styles: &[LayerStyle]) -> HashMap<String, (Rgba, String)> {
         .map(|o| {
             o.categories
                 .iter()
-                .map(|c| (c.value.clone(), (c.color, c.zh.clone())))
+                .map(|c| (c.value.clone(), (c.color, w.pick(&c.zh, &c.en).to_string())))
                 .collect()
         })
         .unwrap_or_default()
@@ -60,6 +61,8 @@ pub struct MapIndex<'a> {
     problem_code: HashMap<String, (Rgba, String)>,
     /// The working CRS as people read it (`CGCS2000 / 3-degree Gauss-Kruger CM 108E`).
     pub crs_name: String,
+    /// The language of the maps' words, and of the documents they are drawn for.
+    pub lang: Lang,
 }
 
 /// Working-CRS metres to SVG pixels.
@@ -127,7 +130,7 @@ impl View {
 }
 
 impl<'a> MapIndex<'a> {
-    pub fn new(o: Outcome<'a>) -> MapIndex<'a> {
+    pub fn new(o: Outcome<'a>, lang: Lang) -> MapIndex<'a> {
         let l = &o.loaded.layers;
         let styles = crate::styles::model::styles(&o.loaded.project.deadlines);
         let pipe_geoms: Vec<Geometry> = l
@@ -166,12 +169,13 @@ impl<'a> MapIndex<'a> {
             band: crate::analysis::corridor::band(&l.rivers, o.loaded.project.params.corridor_m)
                 .ok()
                 .flatten(),
-            deadline: palette(&styles, "clusters"),
-            readiness: outline_palette(&styles),
-            pipe_kind: palette(&styles, "pipes"),
-            outfall_status: palette(&styles, "outfalls"),
-            problem_code: palette(&styles, "problems"),
+            deadline: palette(&styles, "clusters", lang),
+            readiness: outline_palette(&styles, lang),
+            pipe_kind: palette(&styles, "pipes", lang),
+            outfall_status: palette(&styles, "outfalls", lang),
+            problem_code: palette(&styles, "problems", lang),
             crs_name,
+            lang,
             o,
         }
     }
@@ -219,10 +223,8 @@ impl<'a> MapIndex<'a> {
                 (
                     Swatch::Fill,
                     [158, 202, 225, 255],
-                    format!(
-                        "长江干流 {} 米范围",
-                        self.o.loaded.project.params.corridor_m
-                    ),
+                    self.lang
+                        .legend_band(self.o.loaded.project.params.corridor_m),
                 ),
             );
         }
@@ -327,7 +329,7 @@ impl<'a> MapIndex<'a> {
             reach: 6.5,
             legend_rank: 4,
             swatch: Swatch::Triangle,
-            legend_prefix: "排口：",
+            legend_prefix: self.lang.legend_outfall(),
         };
         // The problem outfalls are named.
         let label = |labels: &mut Labels, i: usize, x: f64, y: f64| {
@@ -356,7 +358,7 @@ impl<'a> MapIndex<'a> {
             reach: 4.5,
             legend_rank: 5,
             swatch: Swatch::Diamond,
-            legend_prefix: "问题：",
+            legend_prefix: self.lang.legend_problem(),
         };
         let unlabelled = |_: &mut Labels, _: usize, _: f64, _: f64| {};
         self.markers(
@@ -376,7 +378,7 @@ impl<'a> MapIndex<'a> {
                 labels.want(p.name.as_deref().unwrap_or(&p.id), x, y, 5.0, 11.0, false);
                 legend.insert(
                     (6, "plant".into()),
-                    (Swatch::Square, [44, 162, 95, 255], "污水厂".into()),
+                    (Swatch::Square, [44, 162, 95, 255], self.lang.legend_plant()),
                 );
             }
         }
@@ -437,7 +439,7 @@ impl<'a> MapIndex<'a> {
         let metres = scale_length(svg.w / view.scale);
         labels.keep_clear(svg.scale_bar(18.0, svg.h - 18.0, metres * view.scale, metres));
         labels.keep_clear(svg.north_arrow(svg.w - 28.0, 20.0));
-        let crs = format!("坐标系 {}", self.crs_name);
+        let crs = self.lang.crs_line(&self.crs_name);
         let (x, y) = (svg.w - 10.0, svg.h - 8.0);
         svg.label(x, y, 10.0, &crs, "normal", "end");
         labels.keep_clear(text_bounds(x, y, 10.0, &crs, "end"));
@@ -468,7 +470,7 @@ impl<'a> MapIndex<'a> {
         let (cx, cy) = view.px(c.rep);
         labels.want(c.name.as_deref().unwrap_or(&c.id), cx, cy, 0.0, 15.0, true);
         let legend = self.draw(&mut svg, view, frame, &[], &mut labels);
-        labels.keep_clear(svg.legend(10.0, 10.0, "图例", &legend));
+        labels.keep_clear(svg.legend(10.0, 10.0, &self.lang.legend(), &legend));
         self.finish(svg, view, labels)
     }
 
@@ -566,7 +568,7 @@ impl<'a> MapIndex<'a> {
             );
         }
         let entries: Vec<_> = legend.into_values().collect();
-        labels.keep_clear(svg.legend(10.0, 10.0, "完成时限", &entries));
+        labels.keep_clear(svg.legend(10.0, 10.0, &self.lang.legend_deadline(), &entries));
         if clusters.len() <= MAX_OVERVIEW_LABELS {
             for (i, r) in clusters.iter().zip(reach) {
                 let c = &l.clusters[*i];
@@ -593,11 +595,11 @@ pub struct Drawn {
 
 impl Drawn {
     /// The caption's note of the labels left out, or nothing.
-    pub fn dropped_note(&self) -> String {
+    pub fn dropped_note(&self, w: Lang) -> String {
         if self.dropped.is_empty() {
             String::new()
         } else {
-            format!("；图中未标注（位置不足）：{}", self.dropped.join("、"))
+            w.dropped_labels(w.list(&self.dropped))
         }
     }
 }
@@ -613,7 +615,7 @@ struct Marker<'a> {
     swatch: Swatch,
     /// Before each class in the legend, so an outfall's status and a problem's code of
     /// the same words (雨污混接) are told apart.
-    legend_prefix: &'static str,
+    legend_prefix: String,
 }
 
 fn inside(r: &Rect, c: Coord) -> bool {

@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::doc::{Block, Document, Paper};
-use crate::contract::{CampaignStatus, ReadinessGroup};
+use crate::contract::{CampaignStatus, Lang, ReadinessGroup, Vocabulary};
 use crate::outcome::Outcome;
 use crate::readiness::json::round2;
 use crate::render::chart;
@@ -15,49 +15,46 @@ use crate::render::map::MapIndex;
 pub fn document(o: Outcome, maps: &MapIndex) -> anyhow::Result<Document> {
     let l = &o.loaded.layers;
     let a = o.analysis;
+    let w = maps.lang;
     let title = o
         .loaded
         .project
         .info
         .name
         .clone()
-        .unwrap_or_else(|| "工业园区污水零直排区".into());
+        .unwrap_or_else(|| w.campaign_name());
     let mut b = Vec::new();
     let scored: Vec<&crate::readiness::ClusterReadiness> =
         o.readiness.clusters.iter().flatten().collect();
     b.push(Block::Cover {
-        title: format!("{title} 建设进展总览"),
+        title: w.city_title(&title),
         lines: vec![
-            format!(
-                "组团 {} 个，纳入 {} 个：{}",
+            w.city_clusters_line(
                 l.clusters.len(),
                 scored.len(),
                 o.readiness
                     .group_counts()
                     .iter()
                     .filter(|(g, _)| g.in_scope())
-                    .map(|(g, n)| format!("{} {n} 个", g.label_zh()))
+                    .map(|(g, n)| w.group_count(w.group(*g), n))
                     .collect::<Vec<_>>()
-                    .join("，")
+                    .join(&w.group_separator()),
             ),
-            format!("问题 {} 项", a.problems.len()),
-            format!(
-                "{} 编制 · zdz {}",
+            w.problems_line(a.problems.len()),
+            w.made_on(
                 crate::clock::now().format("%Y-%m-%d"),
-                env!("CARGO_PKG_VERSION")
+                env!("CARGO_PKG_VERSION"),
             ),
         ],
     });
     if o.readiness.rubric.provisional {
-        b.push(Block::Note(
-            "得分依据暂行评分细则；正式评分细则到位后以正式细则为准。".into(),
-        ));
+        b.push(Block::Note(w.city_provisional_note()));
     }
     b.push(Block::PageBreak);
-    campaign_section(o, &mut b);
+    campaign_section(o, w, &mut b);
     b.push(Block::PageBreak);
 
-    b.push(Block::Heading(1, "完成时限与验收状态".into()));
+    b.push(Block::Heading(1, w.heading_deadlines()));
     let rows: Vec<(String, ReadinessGroup)> = a
         .clusters
         .iter()
@@ -65,22 +62,19 @@ pub fn document(o: Outcome, maps: &MapIndex) -> anyhow::Result<Document> {
         .map(|(i, r)| (r.deadline.clone(), o.readiness.group(i)))
         .collect();
     b.push(Block::Figure {
-        svg: chart::deadlines_by_readiness(&rows, 760, 380)?,
+        svg: chart::deadlines_by_readiness(&rows, 760, 380, w)?,
         width: 0.95,
-        caption: "各完成时限下组团数，按验收状态分".into(),
+        caption: w.deadlines_caption(),
     });
     let scores: Vec<(f64, ReadinessGroup)> = scored.iter().map(|r| (r.score, r.group())).collect();
     b.push(Block::Figure {
-        svg: chart::scores(&scores, o.readiness.rubric.pass_line, 760, 320)?,
+        svg: chart::scores(&scores, o.readiness.rubric.pass_line, 760, 320, w)?,
         width: 0.95,
-        caption: format!(
-            "得分分布(暂行)，按验收状态着色，竖线为达标线 {}",
-            o.readiness.rubric.pass_line
-        ),
+        caption: w.scores_caption(o.readiness.rubric.pass_line),
     });
     b.push(Block::PageBreak);
 
-    b.push(Block::Heading(1, "问题分布".into()));
+    b.push(Block::Heading(1, w.heading_problem_spread()));
     let mut by_code: BTreeMap<String, usize> = BTreeMap::new();
     let mut by_district: BTreeMap<String, usize> = BTreeMap::new();
     let index = crate::analysis::context::by_id(l.clusters.iter().map(|c| c.id.as_str()));
@@ -90,14 +84,14 @@ pub fn document(o: Outcome, maps: &MapIndex) -> anyhow::Result<Document> {
         .filter(|p| !o.readiness.excluded.contains(&p.problem_id))
     {
         *by_code
-            .entry(format!("{} {}", p.code.label_zh(), p.code.as_str()))
+            .entry(format!("{} {}", w.problem(p.code), p.code.as_str()))
             .or_default() += 1;
         let district = p
             .cluster_id
             .as_deref()
             .and_then(|c| index.get(c))
             .and_then(|c| a.clusters[*c].district.clone())
-            .unwrap_or_else(|| "组团外".into());
+            .unwrap_or_else(|| w.outside_clusters());
         *by_district.entry(district).or_default() += 1;
     }
     let sorted = |m: BTreeMap<String, usize>| {
@@ -108,37 +102,43 @@ pub fn document(o: Outcome, maps: &MapIndex) -> anyhow::Result<Document> {
     let codes = sorted(by_code);
     let districts = sorted(by_district);
     b.push(Block::Figure {
-        svg: chart::bars("问题按类型", &codes, 760, (60 + 26 * codes.len()) as u32)?,
+        svg: chart::bars(
+            &w.chart_by_code(),
+            &codes,
+            760,
+            (60 + 26 * codes.len()) as u32,
+        )?,
         width: 0.95,
-        caption: "各类问题数量".into(),
+        caption: w.by_code_caption(),
     });
     let top: Vec<(String, usize)> = districts.iter().take(25).cloned().collect();
     b.push(Block::Figure {
-        svg: chart::bars("问题按区县", &top, 760, (60 + 26 * top.len()) as u32)?,
+        svg: chart::bars(
+            &w.chart_by_district(),
+            &top,
+            760,
+            (60 + 26 * top.len()) as u32,
+        )?,
         width: 0.95,
         caption: if districts.len() > 25 {
-            "问题最多的 25 个区县".into()
+            w.top_districts_caption(25)
         } else {
-            "各区县问题数量".into()
+            w.districts_caption()
         },
     });
     b.push(Block::PageBreak);
 
-    b.push(Block::Heading(1, "组团分布".into()));
+    b.push(Block::Heading(1, w.heading_cluster_map()));
     let all: BTreeSet<usize> = (0..l.clusters.len()).collect();
     let drawn = maps.overview(900.0, 900.0, &all);
     b.push(Block::Figure {
         width: 1.0,
-        caption: format!(
-            "全部组团，按完成时限着色；坐标系 {}{}",
-            maps.crs_name,
-            drawn.dropped_note()
-        ),
+        caption: w.overview_caption(&maps.crs_name, drawn.dropped_note(w)),
         svg: drawn.svg,
     });
     b.push(Block::PageBreak);
 
-    b.push(Block::Heading(1, "组团一览".into()));
+    b.push(Block::Heading(1, w.heading_cluster_table()));
     let mut order: Vec<usize> = (0..l.clusters.len()).collect();
     let score = |i: usize| o.readiness.clusters[i].as_ref().map(|r| r.score);
     order.sort_by(|x, y| {
@@ -160,20 +160,9 @@ pub fn document(o: Outcome, maps: &MapIndex) -> anyhow::Result<Document> {
                 .count()
         })
     };
-    let mut headers: Vec<String> = [
-        "组团编号",
-        "组团名称",
-        "区县",
-        "完成时限",
-        "得分",
-        "状态",
-        "距达标措施",
-        "问题数",
-    ]
-    .map(String::from)
-    .to_vec();
+    let mut headers = Lang::columns(w.cluster_table_columns());
     if o.ledger.is_some() {
-        headers.push("逾期问题".into());
+        headers.push(w.overdue_problems_column());
     }
     let table_rows = order
         .iter()
@@ -184,12 +173,12 @@ pub fn document(o: Outcome, maps: &MapIndex) -> anyhow::Result<Document> {
                 c.id.clone(),
                 c.name.clone().unwrap_or_default(),
                 r.district.clone().unwrap_or_default(),
-                deadline_zh(&r.deadline),
+                w.word(Vocabulary::Deadline, &r.deadline).to_string(),
                 s.map_or("—".into(), |s| format!("{}", round2(s.score))),
-                o.readiness.group(*i).label_zh().into(),
+                w.group(o.readiness.group(*i)).into(),
                 match s.map(|s| s.actions_to_ready()) {
                     Some(Some(n)) => n.to_string(),
-                    Some(None) => "无法达标".into(),
+                    Some(None) => w.unreachable_short(),
                     None => "—".into(),
                 },
                 o.readiness.problem_count(*i).to_string(),
@@ -206,24 +195,22 @@ pub fn document(o: Outcome, maps: &MapIndex) -> anyhow::Result<Document> {
     });
 
     Ok(Document {
-        title: format!("{title} 建设进展总览"),
+        title: w.city_title(&title),
         ident: "zdz-overview".into(),
-        header: format!("{title} · 建设进展总览 · zdz"),
+        header: w.city_header(&title),
         paper: Paper::A4,
         blocks: b,
+        lang: w,
     })
 }
 
 /// The city's first page: where the clusters stand as of the report's date, by deadline
 /// (accepted, under recheck, overdue, in progress), the overdue clusters first with their
 /// district, score and actions to ready, and the demonstration list with its candidates.
-fn campaign_section(o: Outcome, b: &mut Vec<Block>) {
+fn campaign_section(o: Outcome, w: Lang, b: &mut Vec<Block>) {
     let (l, a, campaign) = (&o.loaded.layers, o.analysis, o.campaign);
     let district = |i: usize| a.clusters[i].district.clone().unwrap_or_default();
-    b.push(Block::Heading(
-        1,
-        format!("建设进度（截至 {}）", campaign.as_of),
-    ));
+    b.push(Block::Heading(1, w.heading_campaign(campaign.as_of)));
     let shown = [
         CampaignStatus::Accepted,
         CampaignStatus::Recheck,
@@ -250,13 +237,16 @@ fn campaign_section(o: Outcome, b: &mut Vec<Block>) {
                     .to_string()
             };
             let total = a.clusters.iter().filter(|r| r.deadline == *d).count();
-            let mut row = vec![deadline_zh(d), total.to_string()];
+            let mut row = vec![
+                w.word(Vocabulary::Deadline, d).to_string(),
+                total.to_string(),
+            ];
             row.extend(shown.map(of));
             row
         })
         .collect();
-    let mut headers = vec!["完成时限".to_string(), "组团".to_string()];
-    headers.extend(shown.map(|s| s.label_zh().to_string()));
+    let mut headers = Lang::columns(w.campaign_columns());
+    headers.extend(shown.map(|s| w.campaign(s).to_string()));
     b.push(Block::Table { headers, rows });
 
     let mut overdue: Vec<usize> = (0..l.clusters.len())
@@ -266,12 +256,9 @@ fn campaign_section(o: Outcome, b: &mut Vec<Block>) {
         (a.clusters[*x].deadline.as_str(), l.clusters[*x].id.as_str())
             .cmp(&(a.clusters[*y].deadline.as_str(), l.clusters[*y].id.as_str()))
     });
-    b.push(Block::Heading(
-        2,
-        format!("逾期组团（{} 个）", overdue.len()),
-    ));
+    b.push(Block::Heading(2, w.heading_overdue_clusters(overdue.len())));
     if overdue.is_empty() {
-        b.push(Block::Para("无逾期组团。".into()));
+        b.push(Block::Para(w.no_overdue_cluster()));
     } else {
         let rows = overdue
             .iter()
@@ -281,27 +268,19 @@ fn campaign_section(o: Outcome, b: &mut Vec<Block>) {
                     l.clusters[*i].id.clone(),
                     l.clusters[*i].name.clone().unwrap_or_default(),
                     district(*i),
-                    deadline_zh(&a.clusters[*i].deadline),
+                    w.word(Vocabulary::Deadline, &a.clusters[*i].deadline)
+                        .to_string(),
                     s.map_or("—".into(), |s| round2(s.score).to_string()),
                     match s.map(|s| s.actions_to_ready()) {
                         Some(Some(n)) => n.to_string(),
-                        Some(None) => "无法达标".into(),
+                        Some(None) => w.unreachable_short(),
                         None => "—".into(),
                     },
                 ]
             })
             .collect();
         b.push(Block::Table {
-            headers: [
-                "组团编号",
-                "组团名称",
-                "区县",
-                "完成时限",
-                "得分",
-                "达标还需措施",
-            ]
-            .map(String::from)
-            .to_vec(),
+            headers: Lang::columns(w.overdue_columns()),
             rows,
         });
     }
@@ -309,9 +288,9 @@ fn campaign_section(o: Outcome, b: &mut Vec<Block>) {
     let listed: Vec<usize> = (0..l.clusters.len())
         .filter(|i| l.clusters[*i].demo || l.clusters[*i].demo_candidate)
         .collect();
-    b.push(Block::Heading(2, "示范清单".into()));
+    b.push(Block::Heading(2, w.heading_demo_list()));
     if listed.is_empty() {
-        b.push(Block::Para("工作空间未标注示范或示范备选组团。".into()));
+        b.push(Block::Para(w.no_demo()));
         return;
     }
     let target = &o.loaded.project.demo.target_date;
@@ -323,34 +302,20 @@ fn campaign_section(o: Outcome, b: &mut Vec<Block>) {
                 c.id.clone(),
                 c.name.clone().unwrap_or_default(),
                 district(*i),
-                if c.demo { "示范" } else { "示范备选" }.to_string(),
-                deadline_zh(&a.clusters[*i].deadline),
+                if c.demo { w.demo() } else { w.demo_candidate() },
+                w.word(Vocabulary::Deadline, &a.clusters[*i].deadline)
+                    .to_string(),
                 if c.demo {
                     String::new()
                 } else {
                     target.clone()
                 },
-                campaign.clusters[*i].label_zh().to_string(),
+                w.campaign(campaign.clusters[*i]).to_string(),
             ]
         })
         .collect();
     b.push(Block::Table {
-        headers: [
-            "组团编号",
-            "组团名称",
-            "区县",
-            "类别",
-            "完成时限",
-            "示范整治节点",
-            "进度",
-        ]
-        .map(String::from)
-        .to_vec(),
+        headers: Lang::columns(w.demo_columns()),
         rows,
     });
-}
-
-/// A deadline as the city reads it: its date, or 不纳入.
-fn deadline_zh(d: &str) -> String {
-    crate::contract::words::zh(crate::contract::Vocabulary::Deadline, d).to_string()
 }

@@ -5,31 +5,31 @@
 use geo::{Euclidean, Length};
 
 use super::doc::{Block, Document, Paper};
-use super::{fmt_m, yes_no};
-use crate::contract::{ProblemCode, Vocabulary, words};
+use crate::contract::{Lang, ProblemCode, Vocabulary};
+use crate::ledger::status::Status;
 use crate::outcome::Outcome;
 use crate::readiness::json::round2;
 use crate::readiness::plan::Plan;
 use crate::render::map::MapIndex;
 
-fn level_zh(l: Option<crate::model::ParkLevel>) -> &'static str {
-    l.map_or("未注明", |l| {
-        words::zh(Vocabulary::ParkLevel, l.as_str())
+/// A park's level, worded.
+pub(super) fn level(w: Lang, l: Option<crate::model::ParkLevel>) -> String {
+    l.map_or(w.not_stated(), |l| {
+        w.word(Vocabulary::ParkLevel, l.as_str()).to_string()
     })
 }
 
 /// Where the cluster stands, for the cover and the score.
-fn state(scored: Option<&crate::readiness::ClusterReadiness>) -> String {
+fn state(w: Lang, scored: Option<&crate::readiness::ClusterReadiness>) -> String {
     match scored {
-        None => "不纳入".to_string(),
-        Some(s) if !s.veto.is_empty() => format!("一票否决（{} 项否决问题）", s.veto.len()),
-        Some(s) if s.ready => "已达标".to_string(),
-        Some(_) => "未达标".to_string(),
+        None => w.state_out_of_scope(),
+        Some(s) if !s.veto.is_empty() => w.state_vetoed(s.veto.len()),
+        Some(s) if s.ready => w.state_ready(),
+        Some(_) => w.state_not_ready(),
     }
 }
 
 /// What every section of a cluster's report reads.
-#[derive(Clone, Copy)]
 struct Ctx<'a> {
     o: Outcome<'a>,
     maps: &'a MapIndex<'a>,
@@ -41,11 +41,13 @@ struct Ctx<'a> {
     park: Option<&'a crate::model::Park>,
     name: &'a str,
     scored: Option<&'a crate::readiness::ClusterReadiness>,
-    provisional: &'static str,
+    provisional: String,
+    w: Lang,
 }
 
 /// A cluster's report (排查整治报告): one function per section, in the order they print.
 pub fn document(o: Outcome, maps: &MapIndex, i: usize) -> Document {
+    let w = maps.lang;
     let l = &o.loaded.layers;
     let a = o.analysis;
     let (c, r) = (&l.clusters[i], &a.clusters[i]);
@@ -62,10 +64,11 @@ pub fn document(o: Outcome, maps: &MapIndex, i: usize) -> Document {
         name: &name,
         scored: o.readiness.clusters[i].as_ref(),
         provisional: if o.readiness.rubric.provisional {
-            "(暂行)"
+            w.provisional_mark()
         } else {
-            ""
+            String::new()
         },
+        w,
     };
     let mut b = Vec::new();
     for section in [
@@ -74,11 +77,12 @@ pub fn document(o: Outcome, maps: &MapIndex, i: usize) -> Document {
         section(&ctx, &mut b);
     }
     Document {
-        title: format!("{name} 排查整治报告"),
+        title: w.cluster_title(&name),
         ident: format!("zdz-cluster-{}", c.id),
-        header: format!("{name} ({}) · 污水零直排区排查整治报告 · zdz", c.id),
+        header: w.cluster_header(&name, &c.id),
         paper: Paper::A4,
         blocks: b,
+        lang: w,
     }
 }
 
@@ -92,69 +96,67 @@ fn cover(ctx: &Ctx, b: &mut Vec<Block>) {
         park,
         name,
         scored,
-        provisional,
+        w,
         ..
     } = *ctx;
-    let state = state(scored);
+    let provisional = &ctx.provisional;
+    let state = state(w, scored);
     b.push(Block::Cover {
-        title: format!("{name} 污水零直排区建设排查整治报告"),
+        title: w.cluster_cover_title(name),
         lines: vec![
-            format!("组团编号 {}", c.id),
+            w.cluster_id_line(&c.id),
             format!(
                 "{} · {} · {}",
                 park.and_then(|p| p.name.clone())
-                    .unwrap_or_else(|| "园区未注明".into()),
+                    .unwrap_or_else(|| w.park_not_stated()),
                 r.district.clone().unwrap_or_default(),
-                level_zh(r.park_level)
+                level(w, r.park_level)
             ),
-            format!(
-                "完成时限 {}（{}）",
-                r.deadline,
-                words::reasons_zh(Vocabulary::DeadlineReason, &r.deadline_reason)
+            w.deadline_line(
+                w.word(Vocabulary::Deadline, &r.deadline),
+                w.reasons(Vocabulary::DeadlineReason, &r.deadline_reason),
             ),
-            format!(
-                "建设进度（截至 {}）：{}",
-                o.campaign.as_of,
-                o.campaign.clusters[i].label_zh()
-            ),
+            w.campaign_line(o.campaign.as_of, w.campaign(o.campaign.clusters[i])),
             match (r.corridor.in_corridor, r.corridor.distance_m) {
-                (true, Some(d)) => format!("长江沿线: 是, 距长江干流 {}", fmt_m(d)),
-                (true, None) => "长江沿线: 是".into(),
-                (false, Some(d)) => format!("长江沿线: 否, 距长江干流 {}", fmt_m(d)),
-                (false, None) => "长江沿线: 否".into(),
+                (true, Some(d)) => w.corridor_yes_at(w.metres(d)),
+                (true, None) => w.corridor_yes(),
+                (false, Some(d)) => w.corridor_no_at(w.metres(d)),
+                (false, None) => w.corridor_no(),
             },
             match scored {
-                Some(s) => format!("得分{provisional} {} / 100 · {state}", round2(s.score)),
+                Some(s) => w.score_line(provisional, round2(s.score), &state),
                 None => state.clone(),
             },
-            format!(
-                "{} 编制 · zdz {}",
+            w.made_on(
                 crate::clock::now().format("%Y-%m-%d"),
-                env!("CARGO_PKG_VERSION")
+                env!("CARGO_PKG_VERSION"),
             ),
         ],
     });
-    b.push(Block::Note(
-        "本报告由 zdz 根据工作空间数据自动生成；示例数据为虚构。评分依据暂行评分细则，正式评分细则到位后以正式细则为准。".into(),
-    ));
+    b.push(Block::Note(w.cluster_cover_note()));
     b.push(Block::PageBreak);
 }
 
 /// The cluster on its map.
 fn map(ctx: &Ctx, b: &mut Vec<Block>) {
     let Ctx {
-        o, maps, i, name, ..
+        o,
+        maps,
+        i,
+        name,
+        w,
+        ..
     } = *ctx;
-    b.push(Block::Heading(1, "组团位置与管网".into()));
+    b.push(Block::Heading(1, w.heading_location()));
     let drawn = maps.cluster(i, 900.0, 900.0);
     b.push(Block::Figure {
         width: 1.0,
-        caption: format!(
-            "{name}：管网、排口、问题与长江干流 {} 范围；比例尺 {}；坐标系 {}{}",
-            fmt_m(o.loaded.project.params.corridor_m),
-            fmt_m(drawn.scale_m),
-            maps.crs_name,
-            drawn.dropped_note()
+        caption: w.cluster_map_caption(
+            name,
+            w.metres(o.loaded.project.params.corridor_m),
+            w.metres(drawn.scale_m),
+            &maps.crs_name,
+            drawn.dropped_note(w),
         ),
         svg: drawn.svg,
     });
@@ -163,8 +165,8 @@ fn map(ctx: &Ctx, b: &mut Vec<Block>) {
 
 /// 源: the enterprises (排水户), their connection and answers.
 fn sources(ctx: &Ctx, b: &mut Vec<Block>) {
-    let Ctx { i, l, a, .. } = *ctx;
-    b.push(Block::Heading(1, "源：企业（排水户）".into()));
+    let Ctx { i, l, a, w, .. } = *ctx;
+    b.push(Block::Heading(1, w.heading_sources()));
     let enterprise_rows: Vec<Vec<String>> = l
         .enterprises
         .iter()
@@ -172,40 +174,27 @@ fn sources(ctx: &Ctx, b: &mut Vec<Block>) {
         .filter(|(_, er)| er.cluster == Some(i))
         .map(|(e, er)| {
             let answer = |f: &str| match e.answers.get(f) {
-                Some(x) => yes_no(x.holds()).to_string(),
-                None => "待填报".into(),
+                Some(x) => w.yes_no(x.holds()).to_string(),
+                None => w.to_answer(),
             };
             vec![
                 e.id.clone(),
                 e.name.clone().unwrap_or_default(),
                 e.connected
-                    .map_or("未申报".into(), |c| yes_no(c).to_string()),
+                    .map_or(w.not_declared(), |c| w.yes_no(c).to_string()),
                 match er.drain {
-                    Some((p, d)) => format!("是: {} ({})", l.pipes[p].id, fmt_m(d)),
-                    None => "否".into(),
+                    Some((p, d)) => w.drains_to(&l.pipes[p].id, w.metres(d)),
+                    None => w.yes_no(false).into(),
                 },
-                e.permit_no.clone().unwrap_or_else(|| "无".into()),
+                e.permit_no.clone().unwrap_or_else(|| w.none()),
                 answer("separated"),
                 answer("first_flush"),
             ]
         })
         .collect();
-    b.push(Block::Para(format!(
-        "组团内企业 {} 家。",
-        enterprise_rows.len()
-    )));
+    b.push(Block::Para(w.enterprises_in_cluster(enterprise_rows.len())));
     b.push(Block::Table {
-        headers: [
-            "企业编号",
-            "企业名称",
-            "纳管(申报)",
-            "管网覆盖(接入管段)",
-            "排污许可",
-            "雨污分流",
-            "初期雨水",
-        ]
-        .map(String::from)
-        .to_vec(),
+        headers: Lang::columns(w.enterprise_columns()),
         rows: enterprise_rows,
     });
 }
@@ -219,9 +208,10 @@ fn network(ctx: &Ctx, b: &mut Vec<Block>) {
         l,
         a,
         c,
+        w,
         ..
     } = *ctx;
-    b.push(Block::Heading(1, "网：管网".into()));
+    b.push(Block::Heading(1, w.heading_network()));
     let mut by_kind = std::collections::BTreeMap::new();
     for (p, pc) in l.pipes.iter().zip(&a.pipe_clusters) {
         if *pc == Some(i) {
@@ -232,16 +222,14 @@ fn network(ctx: &Ctx, b: &mut Vec<Block>) {
         }
     }
     b.push(Block::Table {
-        headers: ["管网类型", "管段数", "总长度", "3–4级缺陷"]
-            .map(String::from)
-            .to_vec(),
+        headers: Lang::columns(w.pipe_columns()),
         rows: by_kind
             .iter()
             .map(|(k, (n, len, d))| {
                 vec![
-                    words::zh(Vocabulary::PipeKind, k.as_str()).into(),
+                    w.word(Vocabulary::PipeKind, k.as_str()).into(),
                     n.to_string(),
-                    fmt_m(*len),
+                    w.metres(*len),
                     d.to_string(),
                 ]
             })
@@ -259,32 +247,35 @@ fn network(ctx: &Ctx, b: &mut Vec<Block>) {
     };
     let defects = problems_of(ProblemCode::PipeDefect);
     if !defects.is_empty() {
-        b.push(Block::Heading(2, "管道缺陷（3–4 级）".into()));
+        b.push(Block::Heading(2, w.heading_defects()));
         b.push(Block::Table {
-            headers: ["问题编号", "管段", "说明"].map(String::from).to_vec(),
+            headers: Lang::columns(w.defect_columns()),
             rows: defects
                 .iter()
-                .map(|p| vec![p.problem_id.clone(), p.feature_id.clone(), p.detail.clone()])
+                .map(|p| {
+                    vec![
+                        p.problem_id.clone(),
+                        p.feature_id.clone(),
+                        detail(w, p).into(),
+                    ]
+                })
                 .collect(),
         });
     }
     let crosses = problems_of(ProblemCode::StormCrossConnection);
     if !crosses.is_empty() {
-        b.push(Block::Heading(2, "雨污混接".into()));
+        b.push(Block::Heading(2, w.heading_cross_connections()));
         for p in crosses {
-            b.push(Block::Para(format!(
-                "{} 排口 {}：{}",
-                p.problem_id, p.feature_id, p.detail
+            b.push(Block::Para(w.cross_connection(
+                &p.problem_id,
+                &p.feature_id,
+                detail(w, p),
             )));
             if let Some(oi) = l.outfalls.iter().position(|x| x.id == p.feature_id) {
                 let drawn = maps.trace(oi, 700.0, 450.0);
                 b.push(Block::Figure {
                     width: 0.75,
-                    caption: format!(
-                        "排口 {} 上游溯源（紫红色为上游管段）{}",
-                        p.feature_id,
-                        drawn.dropped_note()
-                    ),
+                    caption: w.trace_caption(&p.feature_id, drawn.dropped_note(w)),
                     svg: drawn.svg,
                 });
             }
@@ -294,24 +285,13 @@ fn network(ctx: &Ctx, b: &mut Vec<Block>) {
 
 /// 厂: the plants that receive the cluster's sewage.
 fn plants(ctx: &Ctx, b: &mut Vec<Block>) {
-    let Ctx { l, r, .. } = *ctx;
-    b.push(Block::Heading(1, "厂：接收污水的污水处理厂".into()));
+    let Ctx { l, r, w, .. } = *ctx;
+    b.push(Block::Heading(1, w.heading_plants()));
     if r.downstream.plants.is_empty() {
-        b.push(Block::Para(
-            "未找到接收本组团污水的污水厂(污水去向不明)。".into(),
-        ));
+        b.push(Block::Para(w.no_plant()));
     } else {
         b.push(Block::Table {
-            headers: [
-                "污水厂编号",
-                "名称",
-                "设计规模(t/d)",
-                "实际处理量(t/d)",
-                "负荷率",
-                "超负荷",
-            ]
-            .map(String::from)
-            .to_vec(),
+            headers: Lang::columns(w.plant_columns()),
             rows: r
                 .downstream
                 .plants
@@ -330,7 +310,7 @@ fn plants(ctx: &Ctx, b: &mut Vec<Block>) {
                         pl.capacity_tpd.map_or("—".into(), |v| format!("{v:.0}")),
                         pl.inflow_tpd.map_or("—".into(), |v| format!("{v:.0}")),
                         load,
-                        yes_no(over).into(),
+                        w.yes_no(over).into(),
                     ]
                 })
                 .collect(),
@@ -340,8 +320,8 @@ fn plants(ctx: &Ctx, b: &mut Vec<Block>) {
 
 /// 口: the outfalls and their traces.
 fn outfalls(ctx: &Ctx, b: &mut Vec<Block>) {
-    let Ctx { i, l, a, .. } = *ctx;
-    b.push(Block::Heading(1, "口：排口".into()));
+    let Ctx { i, l, a, w, .. } = *ctx;
+    b.push(Block::Heading(1, w.heading_outfalls()));
     let outfall_rows: Vec<Vec<String>> = l
         .outfalls
         .iter()
@@ -353,22 +333,23 @@ fn outfalls(ctx: &Ctx, b: &mut Vec<Block>) {
             vec![
                 of.id.clone(),
                 of.kind
-                    .map_or("—", |k| words::zh(Vocabulary::OutfallKind, k.as_str()))
+                    .map_or("—", |k| w.word(Vocabulary::OutfallKind, k.as_str()))
                     .to_string(),
-                words::zh(Vocabulary::OutfallStatus, or.status.as_str()).to_string(),
+                w.word(Vocabulary::OutfallStatus, or.status.as_str())
+                    .to_string(),
                 format!(
                     "{} / {}",
                     or.upstream_pipes.len(),
                     or.upstream_enterprises.len()
                 ),
-                dry.map_or("未排查".into(), |d| {
+                dry.map_or(w.not_inspected(), |d| {
                     format!(
                         "{} {}",
                         d.date_text(),
                         if d.flowing == Some(true) {
-                            "有水"
+                            w.flowing()
                         } else {
-                            "无水"
+                            w.dry()
                         }
                     )
                 }),
@@ -380,26 +361,17 @@ fn outfalls(ctx: &Ctx, b: &mut Vec<Block>) {
                         s.nh3n_mgl.map_or("—".into(), |v| v.to_string())
                     )
                 }),
-                or.codes
-                    .iter()
-                    .map(|c| c.label_zh())
-                    .collect::<Vec<_>>()
-                    .join("、"),
+                w.list(
+                    &or.codes
+                        .iter()
+                        .map(|c| w.problem(*c).to_string())
+                        .collect::<Vec<_>>(),
+                ),
             ]
         })
         .collect();
     b.push(Block::Table {
-        headers: [
-            "排口编号",
-            "类型",
-            "状态",
-            "上游管段/企业",
-            "最近晴天排查",
-            "最近采样(mg/L)",
-            "问题",
-        ]
-        .map(String::from)
-        .to_vec(),
+        headers: Lang::columns(w.outfall_columns()),
         rows: outfall_rows,
     });
 }
@@ -407,32 +379,27 @@ fn outfalls(ctx: &Ctx, b: &mut Vec<Block>) {
 /// The score item by item, the veto and the fewest actions to ready.
 fn score(ctx: &Ctx, b: &mut Vec<Block>) {
     let Ctx {
-        o,
-        c,
-        scored,
-        provisional,
-        ..
+        o, c, scored, w, ..
     } = *ctx;
-    b.push(Block::Heading(1, format!("验收评分{provisional}")));
+    let provisional = &ctx.provisional;
+    let rubric = &o.readiness.rubric;
+    b.push(Block::Heading(1, w.heading_score(provisional)));
     match scored {
-        None => b.push(Block::Para(
-            "本组团无企业，不纳入本次建设范围，不评分。".into(),
-        )),
+        None => b.push(Block::Para(w.not_scored())),
         Some(s) => {
-            b.push(Block::Para(format!(
-                "得分{provisional} {} / 100，达标线 {}；{}。",
+            b.push(Block::Para(w.score_para(
+                provisional,
                 round2(s.score),
-                o.readiness.rubric.pass_line,
-                state(scored)
+                rubric.pass_line,
+                state(w, scored),
             )));
-            if o.readiness.rubric.provisional {
-                b.push(Block::Note("暂行：正式评分细则尚未取得，以下为 zdz 依领域资料拟定的暂行细则；取得正式细则后，在 zdz.toml 中以 `rubric = \"….toml\"` 替换。".into()));
+            if rubric.provisional {
+                b.push(Block::Note(w.provisional_note()));
             }
-            let detail = crate::readiness::json::cluster(&c.id, s, &o.readiness.rubric);
+            let detail = crate::readiness::json::cluster(&c.id, s, rubric);
+            let counted_key = w.pick("counted_text_zh", "counted_text");
             b.push(Block::Table {
-                headers: ["项目", "维度", "名称", "得分", "满分", "计分依据"]
-                    .map(String::from)
-                    .to_vec(),
+                headers: Lang::columns(w.score_columns()),
                 rows: o
                     .readiness
                     .rubric
@@ -443,12 +410,17 @@ fn score(ctx: &Ctx, b: &mut Vec<Block>) {
                         let counted = detail["items"]
                             .as_array()
                             .and_then(|v| v.iter().find(|x| x["id"] == item.id.as_str()))
-                            .and_then(|x| x["counted_text_zh"].as_str().map(String::from))
+                            .and_then(|x| x[counted_key].as_str().map(String::from))
                             .unwrap_or_default();
+                        let dimension = rubric
+                            .dimensions
+                            .iter()
+                            .find(|d| d.id == item.dimension)
+                            .map_or(item.dimension.as_str(), |d| w.pick(&d.id, &d.name_en));
                         vec![
                             item.id.clone(),
-                            item.dimension.clone(),
-                            item.name_zh.clone(),
+                            dimension.to_string(),
+                            w.pick(&item.name_zh, &item.name_en).to_string(),
                             format!("{}", round2(sc.points)),
                             format!("{}", sc.max),
                             counted,
@@ -457,27 +429,24 @@ fn score(ctx: &Ctx, b: &mut Vec<Block>) {
                     .collect(),
             });
             if !s.veto.is_empty() {
-                b.push(Block::Para(format!(
-                    "否决项：{}",
-                    s.veto
-                        .iter()
-                        .map(|p| format!(
-                            "{} {} ({})",
-                            p.code.label_zh(),
-                            p.feature_id,
-                            p.problem_id
-                        ))
-                        .collect::<Vec<_>>()
-                        .join("；")
-                )));
+                b.push(Block::Para(
+                    w.vetoes(
+                        s.veto
+                            .iter()
+                            .map(|p| {
+                                format!("{} {} ({})", w.problem(p.code), p.feature_id, p.problem_id)
+                            })
+                            .collect::<Vec<_>>()
+                            .join(w.pick("；", "; ")),
+                    ),
+                ));
             }
-            b.push(Block::Heading(2, "达标最少措施".into()));
+            b.push(Block::Heading(2, w.heading_fewest_actions()));
             match &s.plan {
-                Plan::Ready => b.push(Block::Para("已达标，无需措施。".into())),
-                Plan::Unreachable { reason, best_score } => b.push(Block::Para(format!(
-                    "即使采取全部措施亦无法达到 90 分(最高 {})：{reason}",
-                    round2(*best_score)
-                ))),
+                Plan::Ready => b.push(Block::Para(w.plan_ready())),
+                Plan::Unreachable { reason, best_score } => b.push(Block::Para(
+                    w.plan_unreachable(rubric.pass_line, round2(*best_score), reason.said(w)),
+                )),
                 Plan::Actions {
                     actions,
                     score_after,
@@ -487,21 +456,19 @@ fn score(ctx: &Ctx, b: &mut Vec<Block>) {
                         .map(|p| {
                             let v = crate::readiness::json::action(&c.id, &s.problems, p);
                             let item = match v["item"].as_str().unwrap_or("") {
-                                "veto" => "一票否决",
-                                id => id,
+                                "veto" => w.veto_item(),
+                                id => id.to_string(),
                             };
-                            format!(
-                                "{}（{item} +{}）",
-                                v["label_zh"].as_str().unwrap_or(""),
-                                round2(p.points)
+                            w.action(
+                                v[w.pick("label_zh", "label_en")].as_str().unwrap_or(""),
+                                item,
+                                round2(p.points),
                             )
                         })
                         .collect();
-                    b.push(Block::Para(format!(
-                        "共 {} 项措施，完成后得分 {}：",
-                        items.len(),
-                        round2(*score_after)
-                    )));
+                    b.push(Block::Para(
+                        w.plan_actions(items.len(), round2(*score_after)),
+                    ));
                     b.push(Block::Checklist(items));
                 }
             }
@@ -511,29 +478,33 @@ fn score(ctx: &Ctx, b: &mut Vec<Block>) {
 
 /// The problem list, with the ledger's status when there is one.
 fn problems(ctx: &Ctx, b: &mut Vec<Block>) {
-    let Ctx { o, a, c, .. } = *ctx;
-    b.push(Block::Heading(1, "问题清单".into()));
+    let Ctx { o, a, c, w, .. } = *ctx;
+    b.push(Block::Heading(1, w.heading_problems()));
     let mut rows = Vec::new();
     let ledger = o.ledger;
     for p in a.problems.iter().filter(|p| p.cluster_ids.contains(&c.id)) {
         let mut row = vec![
             p.problem_id.clone(),
-            p.code.label_zh().to_string(),
-            format!("{} {}", p.layer.label_zh(), p.feature_id),
-            p.detail.clone(),
+            w.problem(p.code).to_string(),
+            format!("{} {}", w.layer(p.layer), p.feature_id),
+            detail(w, p).to_string(),
         ];
         if let Some(l) = ledger {
             let e = l.entries.get(&p.problem_id);
             row.extend([
-                e.map_or("待整改".into(), |e| e.status.zh().to_string()),
+                w.pick(
+                    e.map_or(Status::Open, |e| e.status).zh(),
+                    e.map_or(Status::Open, |e| e.status).en(),
+                )
+                .to_string(),
                 e.and_then(|e| e.unit.clone()).unwrap_or_default(),
                 e.and_then(|e| e.measure.clone()).unwrap_or_default(),
                 e.and_then(|e| e.due.clone()).unwrap_or_default(),
                 e.map_or("0".into(), |e| e.recurrences.to_string()),
                 match l.change_of(&p.problem_id) {
-                    Some("new") => "新发现".into(),
-                    Some("recurred") => "反复".into(),
-                    Some("detected_again") => "再次检出".into(),
+                    Some("new") => w.change_new(),
+                    Some("recurred") => w.change_recurred(),
+                    Some("detected_again") => w.change_detected_again(),
                     _ => String::new(),
                 },
             ]);
@@ -553,44 +524,36 @@ fn problems(ctx: &Ctx, b: &mut Vec<Block>) {
         for e in gone {
             rows.push(vec![
                 e.problem_id.clone(),
-                ProblemCode::from_name(&e.code)
-                    .map_or(e.code.clone(), |c| c.label_zh().to_string()),
+                w.problem_named(&e.code).to_string(),
                 format!(
                     "{} {}",
                     crate::contract::LayerKind::from_name(&e.layer)
-                        .map_or(e.layer.as_str(), |k| k.label_zh()),
+                        .map_or(e.layer.as_str(), |k| w.layer(k)),
                     e.feature_id
                 ),
                 e.detail.clone().unwrap_or_default(),
-                e.status.zh().to_string(),
+                w.pick(e.status.zh(), e.status.en()).to_string(),
                 e.unit.clone().unwrap_or_default(),
                 e.measure.clone().unwrap_or_default(),
                 e.due.clone().unwrap_or_default(),
                 e.recurrences.to_string(),
                 if l.change_of(&e.problem_id) == Some("not_detected") {
-                    "不再检出".into()
+                    w.change_no_longer_detected()
                 } else {
-                    "未检出".into()
+                    w.change_not_detected()
                 },
             ]);
         }
     }
-    let mut headers: Vec<String> = ["问题编号", "问题类型", "对象", "说明"]
-        .map(String::from)
-        .to_vec();
+    let mut headers = Lang::columns(w.problem_columns());
     if ledger.is_some() {
-        headers.extend(
-            [
-                "整改状态",
-                "责任单位",
-                "整改措施",
-                "完成时限",
-                "反复",
-                "本次变化",
-            ]
-            .map(String::from),
-        );
+        headers.extend(Lang::columns(w.ledger_columns()));
     }
-    b.push(Block::Para(format!("问题 {} 项。", rows.len())));
+    b.push(Block::Para(w.problem_count(rows.len())));
     b.push(Block::Table { headers, rows });
+}
+
+/// A problem's detail sentence in the document's language.
+fn detail(w: Lang, p: &crate::analysis::problem::Problem) -> &str {
+    w.pick(&p.detail, &p.detail_en)
 }

@@ -52,4 +52,6 @@ pub struct Document {
     pub header: String,
     pub paper: Paper,
     pub blocks: Vec<Block>,
+    /// The language it is written in (its figure numbering, hyphenation, `lang`).
+    pub lang: crate::contract::Lang,
 }

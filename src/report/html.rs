@@ -93,7 +93,7 @@ pub fn html(doc: &Document) -> String {
         }
     }
     format!(
-        "<!doctype html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>{title}</title>\
+        "<!doctype html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>{title}</title>\
 <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\
 <style>\
 body{{font-family:\"Noto Serif CJK SC\",\"Noto Sans CJK SC\",\"Source Han Serif SC\",serif;max-width:190mm;margin:1cm auto;color:#222;font-size:10.5pt}}\
@@ -109,5 +109,6 @@ figure{{margin:8px 0;text-align:center}} .fig{{display:inline-block}} figcaption
 </style></head><body><p class=\"header\">{header}</p>{b}</body></html>\n",
         title = esc(&doc.title),
         header = esc(&doc.header),
+        lang = doc.lang.pick("zh-CN", "en"),
     )
 }

@@ -32,17 +32,6 @@ use crate::outcome::Outcome;
 use crate::render::map::MapIndex;
 use doc::Document;
 
-/// Metres as read: `850 m`, `1.2 km`.
-pub fn fmt_m(m: f64) -> String {
-    if m >= 1000.0 {
-        format!("{:.1} km", m / 1000.0)
-    } else {
-        format!("{m:.0} m")
-    }
-}
-
-pub use crate::contract::words::yes_no;
-
 /// What `zdz report` writes.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -55,6 +44,8 @@ pub struct Options {
     /// Write each cluster's 建设总结报告 (PDF, HTML as asked, and DOCX) instead of the
     /// other reports, with the districts' text read from this folder.
     pub summary: Option<PathBuf>,
+    /// The documents' language (Chinese unless asked).
+    pub lang: crate::contract::Lang,
 }
 
 /// What `write` wrote, the narratives it looked for in vain, and why it wrote no
@@ -62,14 +53,23 @@ pub struct Options {
 pub struct Written {
     pub files: Vec<PathBuf>,
     pub missing_narratives: Vec<PathBuf>,
-    pub signboards_skipped: Option<String>,
+    pub signboards_skipped: Option<NotInTheField>,
+}
+
+/// Why an address would not open for the people in the field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotInTheField {
+    /// None was given.
+    Missing,
+    /// This one is a loopback or unspecified address.
+    ThisComputerOnly(String),
 }
 
 /// `url` when the people in the field can reach it: not missing, and not a loopback or
 /// unspecified address (a QR code printed with one points nowhere).
-pub fn field_url(url: Option<&str>) -> Result<&str, String> {
+pub fn field_url(url: Option<&str>) -> Result<&str, NotInTheField> {
     let Some(url) = url.map(str::trim).filter(|u| !u.is_empty()) else {
-        return Err("no address given".into());
+        return Err(NotInTheField::Missing);
     };
     let host = url
         .split("://")
@@ -91,7 +91,7 @@ pub fn field_url(url: Option<&str>) -> Result<&str, String> {
         || name == "::"
         || name.is_empty();
     if local {
-        Err(format!("{url} is an address on this computer only"))
+        Err(NotInTheField::ThisComputerOnly(url.to_string()))
     } else {
         Ok(url)
     }
@@ -145,7 +145,7 @@ pub fn write(o: Outcome, dir: &Path, opts: &Options) -> Result<Written> {
     if let Some(narratives) = &opts.summary {
         return write_summaries(o, dir, &chosen, narratives, opts);
     }
-    let maps = MapIndex::new(o);
+    let maps = MapIndex::new(o, opts.lang);
     let mut files: Vec<PathBuf> = chosen
         .par_iter()
         .map(|i| {
@@ -171,7 +171,7 @@ pub fn write(o: Outcome, dir: &Path, opts: &Options) -> Result<Written> {
     if opts.pdf {
         match field_url(opts.base_url.as_deref()) {
             Ok(base) => {
-                let d = signboards::document(o, &chosen, base)?;
+                let d = signboards::document(o, &chosen, base, opts.lang)?;
                 let p = dir.join("signboards.pdf");
                 crate::atomic::write_atomically(&p, &typst::pdf(&d)?)?;
                 files.push(p);
@@ -210,7 +210,7 @@ fn write_summaries(
                 .missing_narratives
                 .push(summary::narrative_path(narratives, id));
         }
-        let d = summary::document(o, *i, narrative.as_ref())?;
+        let d = summary::document(o, *i, narrative.as_ref(), opts.lang)?;
         let stem = format!("{}-建设总结报告", crate::publish::overview::sanitize(id));
         written.files.extend(write_doc(dir, &stem, &d, opts)?);
         let p = dir.join(format!("{stem}.docx"));

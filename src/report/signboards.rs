@@ -7,6 +7,7 @@ use qrcode::QrCode;
 use qrcode::render::svg;
 
 use super::doc::{Block, Document, Paper};
+use crate::contract::{Lang, Vocabulary};
 use crate::model::OutfallKind;
 use crate::outcome::Outcome;
 
@@ -49,14 +50,14 @@ pub fn qr_svg(text: &str) -> anyhow::Result<String> {
         .build())
 }
 
-fn kind_zh(k: Option<OutfallKind>) -> &'static str {
-    k.map_or("类型未注明", |k| {
-        crate::contract::words::zh(crate::contract::Vocabulary::OutfallKind, k.as_str())
+fn kind(w: Lang, k: Option<OutfallKind>) -> String {
+    k.map_or(w.kind_not_stated(), |k| {
+        w.word(Vocabulary::OutfallKind, k.as_str()).to_string()
     })
 }
 
 /// The signboards of the outfalls of `clusters`, in outfall order.
-pub fn document(o: Outcome, clusters: &[usize], base: &str) -> anyhow::Result<Document> {
+pub fn document(o: Outcome, clusters: &[usize], base: &str, w: Lang) -> anyhow::Result<Document> {
     let l = &o.loaded.layers;
     let mut b = Vec::new();
     for (of, r) in l.outfalls.iter().zip(&o.analysis.outfalls) {
@@ -68,22 +69,20 @@ pub fn document(o: Outcome, clusters: &[usize], base: &str) -> anyhow::Result<Do
             b.push(Block::PageBreak);
         }
         let url = outfall_url(base, &of.id);
-        b.push(Block::Heading(1, "排口标识牌".into()));
+        b.push(Block::Heading(1, w.signboard_heading()));
         b.push(Block::KeyValues(vec![
             (
-                "排口名称".into(),
+                w.outfall_name(),
                 of.name.clone().unwrap_or_else(|| of.id.clone()),
             ),
-            ("排口编码".into(), of.id.clone()),
-            ("排口类型".into(), kind_zh(of.kind).into()),
+            (w.outfall_code(), of.id.clone()),
+            (w.outfall_kind(), kind(w, of.kind)),
             (
-                "受纳水体".into(),
-                of.receiving_water
-                    .clone()
-                    .unwrap_or_else(|| "未注明".into()),
+                w.receiving_water(),
+                of.receiving_water.clone().unwrap_or_else(|| w.not_stated()),
             ),
             (
-                "所在组团".into(),
+                w.in_cluster(),
                 format!(
                     "{} ({})",
                     cluster.name.clone().unwrap_or_default(),
@@ -91,25 +90,25 @@ pub fn document(o: Outcome, clusters: &[usize], base: &str) -> anyhow::Result<Do
                 ),
             ),
             (
-                "责任主体".into(),
+                w.responsible_body(),
                 cluster
                     .answers
                     .get("responsible_body")
                     .map(|a| match a {
                         crate::model::Answer::Text(t) => t.clone(),
-                        crate::model::Answer::YesNo(_) => "待填报".into(),
+                        crate::model::Answer::YesNo(_) => w.to_answer(),
                     })
-                    .unwrap_or_else(|| "待填报".into()),
+                    .unwrap_or_else(|| w.to_answer()),
             ),
         ]));
         b.push(Block::Qr {
             svg: qr_svg(&url)?,
             size_mm: 55.0,
-            text: format!("扫码查看排口溯源：{url}"),
+            text: w.scan_to_open(&url),
         });
     }
     if b.is_empty() {
-        b.push(Block::Para("所选组团没有排口。".into()));
+        b.push(Block::Para(w.no_outfall()));
     }
     // The outfalls no plate is made for because they belong to no cluster in the campaign.
     let left_out: Vec<Vec<String>> = l
@@ -118,30 +117,31 @@ pub fn document(o: Outcome, clusters: &[usize], base: &str) -> anyhow::Result<Do
         .zip(&o.analysis.outfalls)
         .filter_map(|(of, r)| {
             let why = match r.cluster {
-                None => "不属于任何组团",
-                Some(c) if !o.analysis.clusters[c].in_scope() => "所在组团不纳入（无企业）",
+                None => w.in_no_cluster(),
+                Some(c) if !o.analysis.clusters[c].in_scope() => w.cluster_out_of_scope(),
                 Some(_) => return None,
             };
             Some(vec![
                 of.id.clone(),
                 of.name.clone().unwrap_or_default(),
-                why.into(),
+                why,
             ])
         })
         .collect();
     if !left_out.is_empty() {
         b.push(Block::PageBreak);
-        b.push(Block::Heading(1, "未制作标识牌的排口".into()));
+        b.push(Block::Heading(1, w.heading_left_out()));
         b.push(Block::Table {
-            headers: ["排口编码", "排口名称", "原因"].map(String::from).to_vec(),
+            headers: Lang::columns(w.left_out_columns()),
             rows: left_out,
         });
     }
     Ok(Document {
-        title: "排口标识牌".into(),
+        title: w.signboards_title(),
         ident: "zdz-signboards".into(),
-        header: "排口标识牌 · 一口一码 · zdz".into(),
+        header: w.signboards_header(),
         paper: Paper::A5,
         blocks: b,
+        lang: w,
     })
 }

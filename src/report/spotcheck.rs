@@ -17,16 +17,16 @@ pub fn document(
     base: &str,
 ) -> anyhow::Result<Document> {
     let l = &o.loaded.layers;
-    let maps = MapIndex::new(o);
-    let mut b = vec![Block::Heading(1, format!("现场核实抽查记录表 {check_id}"))];
+    // The sheet goes with a Chinese workbook to the team on site: Chinese.
+    let w = crate::contract::Lang::Zh;
+    let maps = MapIndex::new(o, w);
+    let mut b = vec![Block::Heading(1, w.spotcheck_title(check_id))];
     b.push(Block::KeyValues(vec![
-        ("抽查编号".into(), check_id.into()),
-        ("随机种子".into(), seed.to_string()),
-        ("抽查对象".into(), format!("{} 项", items.len())),
+        (w.check_id(), check_id.into()),
+        (w.seed(), seed.to_string()),
+        (w.drawn(), w.items(items.len())),
     ]));
-    b.push(Block::Note(
-        "同一随机种子抽取相同样本；核查结果填入同名 XLSX 的“核查结果”列（合格/不合格），用 zdz ledger import 导入；已销号问题核查不合格的将重新打开。".into(),
-    ));
+    b.push(Block::Note(w.spotcheck_note()));
     let mut clusters: Vec<&str> = items.iter().map(|i| i.cluster_id.as_str()).collect();
     clusters.dedup();
     for cid in clusters {
@@ -34,11 +34,11 @@ pub fn document(
             continue;
         };
         b.push(Block::PageBreak);
-        b.push(Block::Heading(1, format!("组团 {cid}")));
+        b.push(Block::Heading(1, w.spotcheck_cluster(cid)));
         let drawn = maps.cluster(ci, 700.0, 500.0);
         b.push(Block::Figure {
             width: 0.9,
-            caption: format!("{cid} 的排口、管网与问题{}", drawn.dropped_note()),
+            caption: w.spotcheck_map_caption(cid, drawn.dropped_note(w)),
             svg: drawn.svg,
         });
         for (n, item) in items.iter().filter(|i| i.cluster_id == cid).enumerate() {
@@ -51,13 +51,13 @@ pub fn document(
                 format!("{}. {} {}", n + 1, item.kind.label_zh(), item.feature_id),
             ));
             b.push(Block::KeyValues(vec![
-                ("名称或问题".into(), item.label.clone()),
+                (w.name_or_problem(), item.label.clone()),
                 (
-                    "问题编号".into(),
+                    w.problem_id(),
                     item.problem_id.clone().unwrap_or_else(|| "—".into()),
                 ),
-                ("核查结果".into(), "□ 合格    □ 不合格".into()),
-                ("核查人 / 日期".into(), String::new()),
+                (w.result(), w.pass_fail()),
+                (w.checked_by(), String::new()),
             ]));
             b.push(Block::Qr {
                 svg: qr_svg(&url)?,
@@ -67,10 +67,11 @@ pub fn document(
         }
     }
     Ok(Document {
-        title: format!("现场核实抽查记录表 {check_id}"),
+        title: w.spotcheck_title(check_id),
         ident: format!("zdz-spotcheck-{check_id}"),
-        header: format!("现场核实抽查 {check_id} · zdz"),
+        header: w.spotcheck_header(check_id),
         paper: Paper::A4,
         blocks: b,
+        lang: w,
     })
 }

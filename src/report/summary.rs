@@ -9,8 +9,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::doc::{Block, Document, Paper};
-use super::yes_no;
-use crate::contract::{ProblemCode, Vocabulary, words};
+use crate::contract::{Lang, ProblemCode, Vocabulary};
 use crate::ledger::entry::Entry;
 use crate::ledger::status::Status;
 use crate::outcome::Outcome;
@@ -25,9 +24,6 @@ pub struct Narrative {
     /// 建设亮点.
     pub highlights: Vec<String>,
 }
-
-/// Mark for a section the district has yet to write.
-const TO_WRITE: &str = "待填写";
 
 /// The narrative of `cluster_id` from `dir/<cluster_id>.md`: the paragraphs under a heading
 /// naming 典型做法, and those under one naming 建设亮点 (a file without such headings is all
@@ -100,38 +96,43 @@ fn entries<'a>(o: Outcome<'a>, cluster_id: &str) -> Option<Vec<&'a Entry>> {
 }
 
 /// The 建设总结报告 of cluster `i`.
-pub fn document(o: Outcome, i: usize, narrative: Option<&Narrative>) -> anyhow::Result<Document> {
+pub fn document(
+    o: Outcome,
+    i: usize,
+    narrative: Option<&Narrative>,
+    w: Lang,
+) -> anyhow::Result<Document> {
     let c = &o.loaded.layers.clusters[i];
     let name = c.name.clone().unwrap_or_else(|| c.id.clone());
     let mut b = vec![Block::Cover {
-        title: format!("{name} 污水零直排区建设总结报告"),
+        title: w.summary_cover_title(&name),
         lines: vec![
-            format!("组团编号 {}", c.id),
-            format!(
-                "{} 编制 · zdz {}",
+            w.cluster_id_line(&c.id),
+            w.made_on(
                 crate::clock::now().format("%Y-%m-%d"),
-                env!("CARGO_PKG_VERSION")
+                env!("CARGO_PKG_VERSION"),
             ),
         ],
     }];
     b.push(Block::PageBreak);
-    basics(o, i, &mut b);
-    survey(o, i, &mut b);
-    effects(o, i, &mut b)?;
-    practices(narrative, &mut b);
-    acceptance(o, i, &mut b);
+    basics(o, i, w, &mut b);
+    survey(o, i, w, &mut b);
+    effects(o, i, w, &mut b)?;
+    practices(narrative, w, &mut b);
+    acceptance(o, i, w, &mut b);
     Ok(Document {
-        title: format!("{name} 建设总结报告"),
+        title: w.summary_title(&name),
         ident: format!("zdz-summary-{}", c.id),
-        header: format!("{name} ({}) · 污水零直排区建设总结报告 · zdz", c.id),
+        header: w.summary_header(&name, &c.id),
         paper: Paper::A4,
         blocks: b,
+        lang: w,
     })
 }
 
 /// 一、基本情况: the park, its level and district, the deadline and its reason, and what the
 /// cluster holds.
-fn basics(o: Outcome, i: usize, b: &mut Vec<Block>) {
+fn basics(o: Outcome, i: usize, w: Lang, b: &mut Vec<Block>) {
     let (l, a) = (&o.loaded.layers, o.analysis);
     let r = &a.clusters[i];
     let park = r.park.map(|p| &l.parks[p]);
@@ -148,52 +149,44 @@ fn basics(o: Outcome, i: usize, b: &mut Vec<Block>) {
                 .unwrap_or_else(|| l.plants[*p].id.clone())
         })
         .collect();
-    b.push(Block::Heading(1, "一、基本情况".into()));
+    b.push(Block::Heading(1, w.heading_basics()));
     b.push(Block::KeyValues(vec![
         (
-            "所属园区".into(),
+            w.park(),
             park.and_then(|p| p.name.clone())
-                .unwrap_or_else(|| "未注明".into()),
+                .unwrap_or_else(|| w.not_stated()),
+        ),
+        (w.park_level(), super::cluster::level(w, r.park_level)),
+        (
+            w.district(),
+            r.district.clone().unwrap_or_else(|| w.not_stated()),
         ),
         (
-            "园区级别".into(),
-            r.park_level
-                .map_or("未注明", |l| {
-                    words::zh(Vocabulary::ParkLevel, l.as_str())
-                })
-                .into(),
-        ),
-        (
-            "所在区县".into(),
-            r.district.clone().unwrap_or_else(|| "未注明".into()),
-        ),
-        (
-            "完成时限".into(),
-            format!(
-                "{}（{}）",
-                r.deadline,
-                words::reasons_zh(Vocabulary::DeadlineReason, &r.deadline_reason)
+            w.deadline(),
+            w.deadline_with_reason(
+                w.word(Vocabulary::Deadline, &r.deadline),
+                w.reasons(Vocabulary::DeadlineReason, &r.deadline_reason),
             ),
         ),
+        (w.enterprises(), w.enterprise_count(r.enterprise_count)),
+        (w.pipes(), w.pipe_count(pipes)),
+        (w.outfalls(), w.outfall_count(outfalls)),
         (
-            "企业（排水户）".into(),
-            format!("{} 家", r.enterprise_count),
-        ),
-        ("管段".into(), format!("{pipes} 段")),
-        ("排口".into(), format!("{outfalls} 个")),
-        (
-            "接收污水处理厂".into(),
+            w.receiving_plants(),
             if plants.is_empty() {
-                "无".into()
+                w.none()
             } else {
-                plants.join("、")
+                w.list(&plants)
             },
         ),
     ]));
 }
 
 /// Problems counted by code and by link of the chain.
-fn counted<'c>(codes: impl Iterator<Item = &'c str>) -> (Vec<Vec<String>>, Vec<Vec<String>>) {
+fn counted<'c>(
+    codes: impl Iterator<Item = &'c str>,
+    w: Lang,
+) -> (Vec<Vec<String>>, Vec<Vec<String>>) {
     let mut by_code: BTreeMap<&str, usize> = BTreeMap::new();
     let mut by_chain: BTreeMap<&str, usize> = BTreeMap::new();
     for code in codes {
@@ -201,9 +194,7 @@ fn counted<'c>(codes: impl Iterator<Item = &'c str>) -> (Vec<Vec<String>>, Vec<V
         let chain = ProblemCode::from_name(code).map_or("其他", |c| c.chain());
         *by_chain.entry(chain).or_default() += 1;
     }
-    let label = |code: &str| {
-        ProblemCode::from_name(code).map_or(code.to_string(), |c| c.label_zh().to_string())
-    };
+    let label = |code: &str| w.problem_named(code).to_string();
     (
         by_code
             .into_iter()
@@ -211,21 +202,25 @@ fn counted<'c>(codes: impl Iterator<Item = &'c str>) -> (Vec<Vec<String>>, Vec<V
             .collect(),
         ["源", "网", "厂", "口", "其他"]
             .into_iter()
-            .filter_map(|k| by_chain.get(k).map(|n| vec![k.to_string(), n.to_string()]))
+            .filter_map(|k| {
+                by_chain
+                    .get(k)
+                    .map(|n| vec![w.chain(k).to_string(), n.to_string()])
+            })
             .collect(),
     )
 }
 
 /// 二、排查情况: what the first ledger run found (without a ledger, this run).
-fn survey(o: Outcome, i: usize, b: &mut Vec<Block>) {
+fn survey(o: Outcome, i: usize, w: Lang, b: &mut Vec<Block>) {
     let c = &o.loaded.layers.clusters[i];
-    b.push(Block::Heading(1, "二、排查情况".into()));
+    b.push(Block::Heading(1, w.heading_survey()));
     let found: Vec<String> = match entries(o, &c.id) {
         Some(es) if !es.is_empty() => {
             let first = es.iter().map(|e| e.first_run).min().unwrap_or(0);
-            b.push(Block::Para(format!(
-                "首次排查（问题台账第 {first} 次运行）发现问题 {} 项。",
-                es.iter().filter(|e| e.first_run == first).count()
+            b.push(Block::Para(w.first_survey(
+                first,
+                es.iter().filter(|e| e.first_run == first).count(),
             )));
             es.iter()
                 .filter(|e| e.first_run == first)
@@ -240,38 +235,31 @@ fn survey(o: Outcome, i: usize, b: &mut Vec<Block>) {
                 .filter(|p| p.cluster_ids.contains(&c.id))
                 .map(|p| p.code.as_str().to_string())
                 .collect();
-            b.push(Block::Note(
-                "未接入问题台账：以下为本次分析的排查结果。".into(),
-            ));
-            b.push(Block::Para(format!(
-                "本次排查发现问题 {} 项。",
-                codes.len()
-            )));
+            b.push(Block::Note(w.no_ledger_survey()));
+            b.push(Block::Para(w.this_survey(codes.len())));
             codes
         }
     };
-    let (by_code, by_chain) = counted(found.iter().map(String::as_str));
+    let (by_code, by_chain) = counted(found.iter().map(String::as_str), w);
     b.push(Block::Table {
-        headers: vec!["问题类型".into(), "数量".into()],
+        headers: Lang::columns(w.kind_count_columns()),
         rows: by_code,
     });
     b.push(Block::Table {
-        headers: vec!["源、网、厂、口".into(), "数量".into()],
+        headers: Lang::columns(w.chain_count_columns()),
         rows: by_chain,
     });
 }
 
 /// 三、整治成效: the first ledger run against the latest.
-fn effects(o: Outcome, i: usize, b: &mut Vec<Block>) -> anyhow::Result<()> {
+fn effects(o: Outcome, i: usize, w: Lang, b: &mut Vec<Block>) -> anyhow::Result<()> {
     let c = &o.loaded.layers.clusters[i];
-    b.push(Block::Heading(1, "三、整治成效（突出成效）".into()));
+    b.push(Block::Heading(1, w.heading_effects()));
     let score_now = o.readiness.clusters[i].as_ref().map(|s| round2(s.score));
     let Some(es) = entries(o, &c.id).filter(|es| !es.is_empty()) else {
-        b.push(Block::Note(
-            "未接入问题台账：整治成效由台账中首次与最近一次运行对比得出。".into(),
-        ));
+        b.push(Block::Note(w.no_ledger_effects()));
         if let Some(s) = score_now {
-            b.push(Block::Para(format!("当前得分（暂行）{s}。")));
+            b.push(Block::Para(w.score_now(s)));
         }
         return Ok(());
     };
@@ -287,46 +275,39 @@ fn effects(o: Outcome, i: usize, b: &mut Vec<Block>) -> anyhow::Result<()> {
     let score_before = o.ledger.and_then(|v| v.first_scores.get(&c.id)).copied();
     let fmt = |s: Option<f64>| s.map_or("—".to_string(), |s| s.to_string());
     b.push(Block::KeyValues(vec![
+        (w.first_found(), w.problem_count_short(first_found.len())),
         (
-            "首次排查发现问题".into(),
-            format!("{} 项", first_found.len()),
+            w.closed(),
+            w.problem_count_short(count(&|e| e.status == Status::Closed)),
         ),
         (
-            "已销号".into(),
-            format!("{} 项", count(&|e| e.status == Status::Closed)),
+            w.dismissed(),
+            w.problem_count_short(count(&|e| e.status == Status::Dismissed)),
         ),
         (
-            "不予认定".into(),
-            format!("{} 项", count(&|e| e.status == Status::Dismissed)),
+            w.still_open(),
+            w.problem_count_short(count(&|e| {
+                !matches!(e.status, Status::Closed | Status::Dismissed)
+            })),
         ),
         (
-            "尚未销号".into(),
-            format!(
-                "{} 项",
-                count(&|e| !matches!(e.status, Status::Closed | Status::Dismissed))
-            ),
+            w.recurrences(),
+            w.times(es.iter().map(|e| e.recurrences).sum::<i64>()),
         ),
         (
-            "反复（销号后再次检出）".into(),
-            format!("{} 次", es.iter().map(|e| e.recurrences).sum::<i64>()),
+            w.outfalls_now_traced(),
+            w.outfall_count(fixed(&[ProblemCode::OutfallUnmatched])),
         ),
         (
-            "来源不明排口现已溯源".into(),
-            format!("{} 个", fixed(&[ProblemCode::OutfallUnmatched])),
+            w.enterprises_now_connected(),
+            w.enterprise_count(fixed(&[
+                ProblemCode::EnterpriseUncovered,
+                ProblemCode::EnterpriseNotConnected,
+            ])),
         ),
         (
-            "企业现已纳管或覆盖".into(),
-            format!(
-                "{} 家",
-                fixed(&[
-                    ProblemCode::EnterpriseUncovered,
-                    ProblemCode::EnterpriseNotConnected
-                ])
-            ),
-        ),
-        (
-            "得分（暂行）".into(),
-            format!("整治前 {} → 当前 {}", fmt(score_before), fmt(score_now)),
+            w.score_provisional(),
+            w.before_after(fmt(score_before), fmt(score_now)),
         ),
     ]));
     let now_codes: Vec<&str> = es
@@ -334,11 +315,11 @@ fn effects(o: Outcome, i: usize, b: &mut Vec<Block>) -> anyhow::Result<()> {
         .filter(|e| e.detected && !matches!(e.status, Status::Closed | Status::Dismissed))
         .map(|e| e.code.as_str())
         .collect();
-    let (_, before) = counted(first_found.iter().map(|e| e.code.as_str()));
-    let (_, now) = counted(now_codes.into_iter());
+    let (_, before) = counted(first_found.iter().map(|e| e.code.as_str()), w);
+    let (_, now) = counted(now_codes.into_iter(), w);
     let n = |rows: &[Vec<String>], k: &str| {
         rows.iter()
-            .find(|r| r[0] == k)
+            .find(|r| r[0] == w.chain(k))
             .and_then(|r| r[1].parse().ok())
             .unwrap_or(0)
     };
@@ -346,60 +327,60 @@ fn effects(o: Outcome, i: usize, b: &mut Vec<Block>) -> anyhow::Result<()> {
         .iter()
         .flat_map(|k| {
             [
-                (format!("{k} 首次排查"), n(&before, k)),
-                (format!("{k} 当前"), n(&now, k)),
+                (w.chain_first(w.chain(k)), n(&before, k)),
+                (w.chain_now(w.chain(k)), n(&now, k)),
             ]
         })
         .collect();
     b.push(Block::Figure {
-        svg: chart::bars("整治前后问题数", &rows, 720, 320)?,
+        svg: chart::bars(&w.chart_before_after(), &rows, 720, 320)?,
         width: 0.9,
-        caption: "源、网、厂、口问题数：首次排查与当前".into(),
+        caption: w.before_after_caption(),
     });
     Ok(())
 }
 
 /// 四、典型做法与建设亮点: the district's own words, or 待填写.
-fn practices(narrative: Option<&Narrative>, b: &mut Vec<Block>) {
-    b.push(Block::Heading(1, "四、典型做法与建设亮点".into()));
+fn practices(narrative: Option<&Narrative>, w: Lang, b: &mut Vec<Block>) {
+    b.push(Block::Heading(1, w.heading_practices()));
     for (title, paragraphs) in [
-        ("典型做法", narrative.map(|n| &n.practices)),
-        ("建设亮点", narrative.map(|n| &n.highlights)),
+        (w.practices(), narrative.map(|n| &n.practices)),
+        (w.highlights(), narrative.map(|n| &n.highlights)),
     ] {
-        b.push(Block::Heading(2, title.into()));
+        b.push(Block::Heading(2, title));
         match paragraphs.filter(|p| !p.is_empty()) {
             Some(ps) => b.extend(ps.iter().cloned().map(Block::Para)),
-            None => b.push(Block::Para(TO_WRITE.into())),
+            None => b.push(Block::Para(w.to_write())),
         }
     }
 }
 
 /// 五、验收情况: the official score beside zdz's item by item, vetoes, 遗留问题 and the
 /// 长效机制 answers.
-fn acceptance(o: Outcome, i: usize, b: &mut Vec<Block>) {
+fn acceptance(o: Outcome, i: usize, w: Lang, b: &mut Vec<Block>) {
     let c = &o.loaded.layers.clusters[i];
-    b.push(Block::Heading(1, "五、验收情况".into()));
+    b.push(Block::Heading(1, w.heading_acceptance()));
     let scored = o.readiness.clusters[i].as_ref();
     let accepted = o.ledger.and_then(|v| v.acceptances.get(&c.id));
     match accepted {
         Some(a) => b.push(Block::KeyValues(vec![
-            ("验收日期".into(), a.accepted_on.clone()),
-            ("官方得分".into(), a.score.to_string()),
+            (w.accepted_on(), a.accepted_on.clone()),
+            (w.official_score(), a.score.to_string()),
             (
-                "zdz 得分（暂行）".into(),
+                w.zdz_score(),
                 a.zdz_score.map_or("—".into(), |s| s.to_string()),
             ),
-            ("评分人".into(), a.by.clone()),
+            (w.scored_by(), a.by.clone()),
             (
-                "结论".into(),
+                w.conclusion(),
                 if a.passes(o.readiness.rubric.pass_line) {
-                    "达到验收标准，已销号".into()
+                    w.passed()
                 } else {
-                    "未达到验收标准".into()
+                    w.not_passed()
                 },
             ),
         ])),
-        None => b.push(Block::Para("尚未验收。".into())),
+        None => b.push(Block::Para(w.not_accepted())),
     }
     let rows = o
         .readiness
@@ -409,7 +390,7 @@ fn acceptance(o: Outcome, i: usize, b: &mut Vec<Block>) {
         .map(|item| {
             vec![
                 item.id.clone(),
-                item.name_zh.clone(),
+                w.pick(&item.name_zh, &item.name_en).to_string(),
                 item.points.to_string(),
                 accepted
                     .and_then(|a| a.items.get(&item.id))
@@ -421,26 +402,24 @@ fn acceptance(o: Outcome, i: usize, b: &mut Vec<Block>) {
         })
         .collect();
     b.push(Block::Table {
-        headers: ["项目", "内容", "满分", "官方得分", "zdz 得分"]
-            .map(String::from)
-            .to_vec(),
+        headers: Lang::columns(w.acceptance_columns()),
         rows,
     });
     let veto: Vec<String> = scored
         .map(|s| {
             s.veto
                 .iter()
-                .map(|p| format!("{} {}（{}）", p.problem_id, p.code.label_zh(), p.feature_id))
+                .map(|p| format!("{} {} ({})", p.problem_id, w.problem(p.code), p.feature_id))
                 .collect()
         })
         .unwrap_or_default();
-    b.push(Block::Heading(2, "一票否决项".into()));
+    b.push(Block::Heading(2, w.heading_veto()));
     b.push(Block::Para(if veto.is_empty() {
-        "无。".into()
+        w.none_yet()
     } else {
-        veto.join("；")
+        veto.join(w.pick("；", "; "))
     }));
-    b.push(Block::Heading(2, "遗留问题".into()));
+    b.push(Block::Heading(2, w.heading_remaining()));
     let remaining: Vec<Vec<String>> = entries(o, &c.id)
         .unwrap_or_default()
         .into_iter()
@@ -449,33 +428,29 @@ fn acceptance(o: Outcome, i: usize, b: &mut Vec<Block>) {
             let code = ProblemCode::from_name(&e.code);
             vec![
                 e.problem_id.clone(),
-                code.map_or(e.code.clone(), |c| c.label_zh().to_string()),
-                code.map_or("", |c| {
-                    words::zh(Vocabulary::Severity, c.severity().as_str())
-                })
-                .to_string(),
-                e.status.zh().to_string(),
+                w.problem_named(&e.code).to_string(),
+                code.map_or("", |c| w.word(Vocabulary::Severity, c.severity().as_str()))
+                    .to_string(),
+                w.pick(e.status.zh(), e.status.en()).to_string(),
                 e.due.clone().unwrap_or_default(),
             ]
         })
         .collect();
     if remaining.is_empty() {
-        b.push(Block::Para("无。".into()));
+        b.push(Block::Para(w.none_yet()));
     } else {
         b.push(Block::Table {
-            headers: ["问题编号", "问题类型", "严重程度", "整改状态", "完成时限"]
-                .map(String::from)
-                .to_vec(),
+            headers: Lang::columns(w.remaining_columns()),
             rows: remaining,
         });
     }
-    b.push(Block::Heading(2, "长效机制".into()));
+    b.push(Block::Heading(2, w.heading_long_term()));
     let answer = |f: &str| match c.answers.get(f) {
-        Some(a) => yes_no(a.holds()).to_string(),
-        None => "待填报".into(),
+        Some(a) => w.yes_no(a.holds()).to_string(),
+        None => w.to_answer(),
     };
     b.push(Block::KeyValues(vec![
-        ("运维合同".into(), answer("om_contract")),
-        ("巡查制度".into(), answer("patrol")),
+        (w.om_contract(), answer("om_contract")),
+        (w.patrol(), answer("patrol")),
     ]));
 }

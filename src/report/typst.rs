@@ -195,12 +195,15 @@ fn markup(doc: &Document) -> (String, Vec<(String, Vec<u8>)>) {
     let mut m = format!(
         "#set document(title: {title}, author: \"zdz\")\n\
          #set page(paper: \"{paper}\", margin: (x: 1.8cm, y: 2cm), header: align(right, text(size: 8pt, fill: gray, {header})), numbering: \"1 / 1\")\n\
-         #set text(font: (\"Noto Serif CJK SC\", \"Noto Sans CJK SC\"), size: 10pt, lang: \"zh\", region: \"cn\")\n\
+         #set text(font: (\"Noto Serif CJK SC\", \"Noto Sans CJK SC\"), size: 10pt, {lang})\n\
          #show heading: set text(font: \"Noto Sans CJK SC\")\n\
          #set table(stroke: 0.4pt + luma(160), inset: 4pt)\n\
          #show table: set text(size: 8.5pt)\n",
         title = lit(&doc.title),
-        header = lit(&doc.header)
+        header = lit(&doc.header),
+        lang = doc
+            .lang
+            .pick("lang: \"zh\", region: \"cn\"", "lang: \"en\"")
     );
     // A figure keeps the headings and paragraphs just before it on its page.
     let mut kept_from: Option<usize> = None;
