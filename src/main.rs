@@ -317,6 +317,7 @@ fn error_text(e: &anyhow::Error) -> String {
         {
             refusal.zh()
         }
+        Some(LedgerError::Invalid(invalid)) if zdz::i18n::chinese() => invalid.zh(),
         _ => format!("{e:#}"),
     }
 }

@@ -335,14 +335,45 @@ pub struct LoadFinding {
     pub layer: LayerKind,
     pub feature_id: String,
     pub kind: FindingKind,
+    /// What was found, in English (the words of `fault`).
     pub message: String,
     /// Whether zdz repaired the feature and used it (true) or skipped it (false).
     pub repaired: bool,
     #[serde(skip)]
     pub geom: Option<Geometry>,
-    /// A geometry finding's faults, for the problem's detail in words.
+    /// What was found, to be said in either language.
     #[serde(skip)]
-    pub faults: Vec<crate::contract::geometry_faults::GeometryFault>,
+    pub fault: crate::contract::LoadFault,
+}
+
+impl LoadFinding {
+    /// A finding of `fault` on feature `id` of `layer`.
+    pub fn new(
+        layer: LayerKind,
+        feature_id: &str,
+        kind: FindingKind,
+        fault: crate::contract::LoadFault,
+        repaired: bool,
+    ) -> LoadFinding {
+        LoadFinding {
+            layer,
+            feature_id: feature_id.to_string(),
+            kind,
+            message: fault.en(),
+            repaired,
+            geom: None,
+            fault,
+        }
+    }
+
+    /// What was found, in Chinese or in English.
+    pub fn said(&self, chinese: bool) -> String {
+        if chinese {
+            self.fault.zh()
+        } else {
+            self.message.clone()
+        }
+    }
 }
 
 /// What sort of load finding it is; only geometry findings become `INVALID_GEOMETRY` problems.

@@ -1188,4 +1188,35 @@ fn in_a_chinese_locale_the_ledger_commands_answer_in_whole_chinese_sentences() {
         !said.contains("invalid polygon") && !said.contains("no geometry"),
         "{said}"
     );
+
+    // A value the ledger does not take is a Chinese sentence, on the command line …
+    let out = Command::new(zdz_bin())
+        .args([
+            "ledger", "set", "--ledger", &ledger, &id, "--due", "明天", "--by", "张工",
+        ])
+        .env("LC_ALL", "zh_CN.UTF-8")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("完成时限“明天”不是日期"), "{said}");
+    assert!(!said.contains("is not a date"), "{said}");
+
+    // … and so is a value the load cannot read, in zdz check and zdz analyze.
+    let plants = ws.join("plants.geojson");
+    let text = std::fs::read_to_string(&plants).unwrap();
+    let at = text.find("\"设计规模\":").unwrap() + "\"设计规模\":".len();
+    let end = at + text[at..].find([',', '}']).unwrap();
+    std::fs::write(&plants, format!("{}\"约800\"{}", &text[..at], &text[end..])).unwrap();
+    let out = Command::new(zdz_bin())
+        .args(["check", ws.to_str().unwrap()])
+        .env("LC_ALL", "zh_CN.UTF-8")
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("字段 capacity_tpd：“约800”不是数字"),
+        "{said}"
+    );
+    assert!(!said.contains("is not a number"), "{said}");
 }

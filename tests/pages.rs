@@ -593,7 +593,8 @@ fn the_city_records_an_acceptance_with_its_opinion_on_the_clusters_page() {
         .text("by", "验收组");
     let r = city.post_multipart("/clusters/CQJK-A/acceptance", bad);
     assert_eq!(r.status, 422, "{}", r.body);
-    assert!(r.body.contains("120"));
+    // Said in Chinese, as a whole sentence.
+    assert!(r.body.contains("得分 120 不在 0 到 100 之间"), "{}", r.body);
     let mut district = Visitor::new(&w.server.url);
     district.sign_in(NANAN);
     assert_eq!(district.get("/clusters/CQJK-B").status, 200);

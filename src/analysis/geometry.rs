@@ -15,13 +15,14 @@ pub fn invalid(layers: &Layers) -> Vec<Problem> {
                 ProblemCode::InvalidGeometry,
                 f.layer,
                 &f.feature_id,
-                if f.faults.is_empty() {
-                    crate::contract::Detail::Text(f.message.clone())
-                } else {
-                    crate::contract::Detail::Geometry {
-                        faults: f.faults.clone(),
-                        skipped: !f.repaired,
+                match &f.fault {
+                    crate::contract::LoadFault::Geometry { faults, skipped } => {
+                        crate::contract::Detail::Geometry {
+                            faults: faults.clone(),
+                            skipped: *skipped,
+                        }
                     }
+                    _ => crate::contract::Detail::Text(f.message.clone()),
                 },
             );
             p.geom = f.geom.clone();

@@ -132,13 +132,7 @@ pub fn check(workspace: &str) -> Result<()> {
     super::warn::print(&zdz::analysis::warnings::warnings(&loaded));
     let chinese = zdz::i18n::chinese();
     for f in &loaded.layers.findings {
-        // A geometry's faults have Chinese sentences; a value finding is said as the
-        // loader said it.
-        let message = if chinese && !f.faults.is_empty() {
-            zdz::contract::geometry_faults::GeometryFault::all_zh(&f.faults, !f.repaired)
-        } else {
-            f.message.clone()
-        };
+        let message = f.said(chinese);
         let layer = if chinese {
             f.layer.label_zh()
         } else {

@@ -171,7 +171,7 @@ fn notes(o: Outcome) {
                 "note",
                 layer = finding.layer.name(),
                 id = finding.feature_id,
-                message = finding.message
+                message = finding.said(zdz::i18n::chinese())
             )
         );
     }

@@ -37,3 +37,9 @@ pub mod pages;
 /// Why the ledger refuses a change, in both languages.
 pub mod refusals;
 pub use documents::Lang;
+/// What the load found wrong with a feature's values, in both languages.
+pub mod load_faults;
+pub use load_faults::{LoadFault, Unreadable};
+/// Why the ledger does not take a value, in both languages.
+pub mod invalid_input;
+pub use invalid_input::InvalidInput;

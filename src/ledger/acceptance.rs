@@ -5,6 +5,7 @@
 //! as 遗留问题, and keeps the problems detected then, so that a later run's new finding puts
 //! the accepted cluster under 回头看 (`campaign`).
 
+use crate::contract::InvalidInput;
 use crate::contract::refusals::Refusal;
 use std::collections::{BTreeMap, HashMap};
 
@@ -268,23 +269,15 @@ fn entries_of(tx: &mut dyn Tx, cluster_id: &str, which: Which) -> Result<Vec<Str
 /// cluster unless a city user overrides it with a reason.
 pub fn record(store: &dyn Store, actor: &Actor, req: &Request, now: &str) -> Result<Acceptance> {
     if chrono::NaiveDate::parse_from_str(&req.accepted_on, "%Y-%m-%d").is_err() {
-        return Err(LedgerError::Invalid(format!(
-            "the acceptance date `{}` is not a date (YYYY-MM-DD)",
-            req.accepted_on
-        ))
-        .into());
+        return Err(
+            LedgerError::Invalid(InvalidInput::AcceptanceDate(req.accepted_on.clone())).into(),
+        );
     }
     if !(0.0..=100.0).contains(&req.score) {
-        return Err(LedgerError::Invalid(format!(
-            "the score {} is not between 0 and 100",
-            req.score
-        ))
-        .into());
+        return Err(LedgerError::Invalid(InvalidInput::Score(req.score)).into());
     }
     if let Some((item, _)) = req.items.iter().find(|(_, v)| !(0.0..=100.0).contains(*v)) {
-        return Err(
-            LedgerError::Invalid(format!("item {item}: points must be between 0 and 100")).into(),
-        );
+        return Err(LedgerError::Invalid(InvalidInput::ItemPoints(item.clone())).into());
     }
     with(store, |tx| {
         let id = &req.cluster_id;

@@ -3,6 +3,7 @@
 //! it, whether the entry changed meanwhile, whether closing is allowed) and written with an
 //! append-only history row, in one transaction.
 
+use crate::contract::InvalidInput;
 use crate::contract::refusals::Refusal;
 use anyhow::Result;
 use sha2::{Digest, Sha256};
@@ -40,7 +41,7 @@ pub struct Change {
 }
 
 /// A due date as the ledger stores it (`2025-12-31`), from any date form zdz reads.
-pub fn normalise_due(s: &str) -> Result<Option<String>, String> {
+pub fn normalise_due(s: &str) -> Result<Option<String>, crate::contract::Unreadable> {
     if s.trim().is_empty() {
         return Ok(None);
     }
@@ -117,7 +118,7 @@ pub fn apply_in(
     }
     let due = match &change.due {
         None => None,
-        Some(d) => Some(normalise_due(d).map_err(|e| LedgerError::Invalid(format!("due: {e}")))?),
+        Some(d) => Some(normalise_due(d).map_err(|e| LedgerError::Invalid(InvalidInput::Due(e)))?),
     };
     let note = blank_is_none(&change.note);
     if let Some(to) = change.status {
@@ -153,11 +154,11 @@ pub fn apply_in(
     }
     for f in &change.evidence {
         if f.bytes.len() > EVIDENCE_MAX_BYTES {
-            return Err(LedgerError::Invalid(format!(
-                "evidence {} is {} bytes; at most {EVIDENCE_MAX_BYTES} are taken",
-                f.file_name,
-                f.bytes.len()
-            ))
+            return Err(LedgerError::Invalid(InvalidInput::EvidenceTooLarge {
+                file: f.file_name.clone(),
+                bytes: f.bytes.len(),
+                max: EVIDENCE_MAX_BYTES,
+            })
             .into());
         }
     }
@@ -342,7 +343,7 @@ pub fn store_evidence(tx: &mut dyn Tx, f: &EvidenceFile) -> Result<String> {
 /// An evidence file's content and media type, by its SHA-256 (the only way to ask).
 pub fn evidence_content(store: &dyn Store, sha256: &str) -> Result<Option<(String, Vec<u8>)>> {
     if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(LedgerError::Invalid(format!("`{sha256}` is not a SHA-256 in hex")).into());
+        return Err(LedgerError::Invalid(InvalidInput::NotSha256(sha256.to_string())).into());
     }
     with(store, |tx| {
         let rows = tx.query(

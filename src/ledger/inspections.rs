@@ -6,6 +6,7 @@
 //! when it has one (the surveyed table is the record of the field team), else the
 //! ledger's latest of that date.
 
+use crate::contract::InvalidInput;
 use std::collections::{BTreeMap, HashSet};
 
 use anyhow::Result;
@@ -78,20 +79,20 @@ const INSPECTIONS: Columns = Columns {
 
 /// Check an inspection as entered: a date of the years 1900–2200 not after `today`, a
 /// weather the loader reads, concentrations that are numbers ≥ 0.
-pub fn check(r: &Recorded, today: NaiveDate) -> Result<(), String> {
+pub fn check(r: &Recorded, today: NaiveDate) -> Result<(), InvalidInput> {
     let day = NaiveDate::parse_from_str(&r.inspected_on, "%Y-%m-%d")
-        .map_err(|_| format!("date = `{}` is not a date YYYY-MM-DD", r.inspected_on))?;
+        .map_err(|_| InvalidInput::InspectionDate(r.inspected_on.clone()))?;
     if day > today || chrono::Datelike::year(&day) < 1900 {
-        return Err(format!("date = {day} is not a day that has been"));
+        return Err(InvalidInput::InspectionInFuture(day.to_string()));
     }
-    crate::load::values::parse_weather(&r.weather)?;
+    crate::load::values::parse_weather(&r.weather).map_err(InvalidInput::Weather)?;
     for (name, v) in [("COD", r.cod_mgl), ("NH3-N", r.nh3n_mgl)] {
         if v.is_some_and(|v| !v.is_finite() || v < 0.0) {
-            return Err(format!("{name} must be a number of mg/L, 0 or more"));
+            return Err(InvalidInput::Concentration(name));
         }
     }
     if r.inspection_id.is_empty() || r.inspection_id.len() > 64 {
-        return Err("an inspection needs an id of at most 64 characters".into());
+        return Err(InvalidInput::InspectionId);
     }
     Ok(())
 }

@@ -67,7 +67,7 @@ pub enum LedgerError {
         refusal: Refusal,
         current: Box<Entry>,
     },
-    Invalid(String),
+    Invalid(crate::contract::InvalidInput),
     /// A rule of the campaign stands in the way (accepting a cluster while a veto problem
     /// is detected; a summary text written meanwhile).
     Blocked(Refusal),
@@ -76,10 +76,10 @@ pub enum LedgerError {
 impl std::fmt::Display for LedgerError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            LedgerError::NotFound(m)
-            | LedgerError::Unauthorized(m)
-            | LedgerError::Forbidden(m)
-            | LedgerError::Invalid(m) => f.write_str(m),
+            LedgerError::NotFound(m) | LedgerError::Unauthorized(m) | LedgerError::Forbidden(m) => {
+                f.write_str(m)
+            }
+            LedgerError::Invalid(i) => f.write_str(&i.en()),
             LedgerError::Blocked(r) | LedgerError::Refused { refusal: r, .. } => {
                 f.write_str(&r.en())
             }

@@ -4,6 +4,7 @@
 //! public id that says which hash to check. A user may also have a password, for signing
 //! in from a browser, kept the same way; a disabled user's token and password open nothing.
 
+use crate::contract::InvalidInput;
 use anyhow::{Result, bail};
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
@@ -202,10 +203,9 @@ pub fn list(store: &dyn Store) -> Result<Vec<User>> {
 /// sessions end.
 pub fn set_password(store: &dyn Store, name: &str, password: &str) -> Result<()> {
     if password.chars().count() < PASSWORD_MIN_CHARS {
-        return Err(LedgerError::Invalid(format!(
-            "a password needs at least {PASSWORD_MIN_CHARS} characters"
-        ))
-        .into());
+        return Err(
+            LedgerError::Invalid(InvalidInput::PasswordTooShort(PASSWORD_MIN_CHARS)).into(),
+        );
     }
     let hash = hash_secret(password)?;
     update(store, name, Column::PasswordHash, hash.into())
@@ -220,10 +220,7 @@ pub fn set_disabled(store: &dyn Store, name: &str, disabled: bool) -> Result<()>
 pub fn set_district(store: &dyn Store, name: &str, district: Option<&str>) -> Result<()> {
     let district = district.map(str::trim).filter(|d| !d.is_empty());
     if district.is_none() && by_name(store, name)?.is_some_and(|a| a.role == Role::District) {
-        return Err(LedgerError::Invalid(
-            "a district user needs a district (the district whose problems it may change)".into(),
-        )
-        .into());
+        return Err(LedgerError::Invalid(InvalidInput::DistrictNeeded).into());
     }
     update(store, name, Column::District, district.into())
 }

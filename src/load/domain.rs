@@ -8,7 +8,8 @@ use super::geometry::{self, Cleaned};
 use super::read::RawFeature;
 use super::values;
 use crate::contract::geometry_faults::GeometryFault;
-use crate::contract::{AnswerKind, LayerKind, MANUAL_FIELDS};
+use crate::contract::load_faults::IdFrom;
+use crate::contract::{AnswerKind, LayerKind, LoadFault, MANUAL_FIELDS, Unreadable};
 use crate::model::{
     Answer, Answers, Cluster, District, Enterprise, FindingKind, FlowBasis, Inspection,
     LoadFinding, Manhole, Outfall, Park, Pipe, PipeLevels, Plant, River,
@@ -38,27 +39,9 @@ impl<'a> Builder<'a> {
         std::mem::take(&mut self.ids)
     }
 
-    fn finding(&mut self, id: &str, kind: FindingKind, message: String, repaired: bool) {
-        self.finding_at(id, kind, message, repaired, None);
-    }
-
-    fn finding_at(
-        &mut self,
-        id: &str,
-        kind: FindingKind,
-        message: String,
-        repaired: bool,
-        geom: Option<Geometry>,
-    ) {
-        self.findings.push(LoadFinding {
-            layer: self.kind,
-            feature_id: id.to_string(),
-            kind,
-            message,
-            repaired,
-            geom,
-            faults: Vec::new(),
-        });
+    fn finding(&mut self, id: &str, kind: FindingKind, fault: LoadFault, repaired: bool) {
+        self.findings
+            .push(LoadFinding::new(self.kind, id, kind, fault, repaired));
     }
 
     /// The feature's id; one derived from its position (stable under reordering) when missing.
@@ -67,21 +50,25 @@ impl<'a> Builder<'a> {
         let id = match raw.values.remove(field) {
             Some(v) => v,
             None => {
-                let (id, how) = match &raw.geom {
+                let (id, from) = match &raw.geom {
                     Ok(g) => match g.interior_point() {
-                        Some(p) => (format!("@{:.1},{:.1}", p.x(), p.y()), "its position"),
-                        None => (format!("fid:{}", raw.fid.unwrap_or(0)), "its row"),
+                        Some(p) => (format!("@{:.1},{:.1}", p.x(), p.y()), IdFrom::Position),
+                        None => (format!("fid:{}", raw.fid.unwrap_or(0)), IdFrom::Row),
                     },
                     // A row of a survey's pipe table is known by the points it joins.
                     Err(_) => match (raw.values.get("from_node"), raw.values.get("to_node")) {
-                        (Some(from), Some(to)) => (format!("{from}-{to}"), "the points it joins"),
-                        _ => (format!("fid:{}", raw.fid.unwrap_or(0)), "its row"),
+                        (Some(from), Some(to)) => (format!("{from}-{to}"), IdFrom::Ends),
+                        _ => (format!("fid:{}", raw.fid.unwrap_or(0)), IdFrom::Row),
                     },
                 };
                 self.finding(
                     &id,
                     FindingKind::MissingId,
-                    format!("no `{field}`: identified by {how} as {id}"),
+                    LoadFault::NoId {
+                        field: field.into(),
+                        from,
+                        id: id.clone(),
+                    },
                     true,
                 );
                 id
@@ -128,11 +115,13 @@ impl<'a> Builder<'a> {
         repaired: bool,
         geom: Option<Geometry>,
     ) {
-        let message = GeometryFault::all_en(&faults, !repaired);
-        self.finding_at(id, FindingKind::Geometry, message, repaired, geom);
-        if let Some(f) = self.findings.last_mut() {
-            f.faults = faults;
-        }
+        let fault = LoadFault::Geometry {
+            faults,
+            skipped: !repaired,
+        };
+        let mut finding = LoadFinding::new(self.kind, id, FindingKind::Geometry, fault, repaired);
+        finding.geom = geom;
+        self.findings.push(finding);
     }
 
     /// A text field, taken from the feature.
@@ -146,13 +135,17 @@ impl<'a> Builder<'a> {
         id: &str,
         raw: &RawFeature,
         field: &str,
-        parse: impl Fn(&str) -> Result<T, String>,
+        parse: impl Fn(&str) -> Result<T, Unreadable>,
     ) -> Option<T> {
         let v = raw.values.get(field)?;
         match parse(v) {
             Ok(t) => Some(t),
             Err(e) => {
-                self.finding(id, FindingKind::Value, format!("`{field}`: {e}"), false);
+                let fault = LoadFault::Value {
+                    field: field.into(),
+                    why: e,
+                };
+                self.finding(id, FindingKind::Value, fault, false);
                 None
             }
         }
@@ -197,7 +190,7 @@ impl<'a> Builder<'a> {
             self.finding(
                 &row,
                 FindingKind::Value,
-                "no `outfall_id`: the inspection names no outfall; row skipped".into(),
+                LoadFault::InspectionWithoutOutfall,
                 false,
             );
             return None;
@@ -207,7 +200,9 @@ impl<'a> Builder<'a> {
                 self.finding(
                     &row,
                     FindingKind::Value,
-                    format!("inspection of {outfall_id} has no `date`; row skipped"),
+                    LoadFault::InspectionWithoutDate {
+                        outfall: outfall_id.clone(),
+                    },
                     false,
                 );
                 return None;
@@ -218,7 +213,10 @@ impl<'a> Builder<'a> {
                     self.finding(
                         &row,
                         FindingKind::Value,
-                        format!("inspection of {outfall_id}: `date`: {e}; row skipped"),
+                        LoadFault::InspectionBadDate {
+                            outfall: outfall_id.clone(),
+                            why: e,
+                        },
                         false,
                     );
                     return None;
@@ -260,7 +258,7 @@ impl<'a> Builder<'a> {
             self.finding(
                 &id,
                 FindingKind::Value,
-                "no `name`; district skipped".into(),
+                LoadFault::DistrictWithoutName,
                 false,
             );
             return None;
@@ -323,12 +321,7 @@ impl<'a> Builder<'a> {
         let id = self.id(raw);
         let Some(kind) = self.parse(&id, raw, "kind", values::parse_pipe_kind) else {
             if !raw.values.contains_key("kind") {
-                self.finding(
-                    &id,
-                    FindingKind::Value,
-                    "no `kind`; pipe skipped".into(),
-                    false,
-                );
+                self.finding(&id, FindingKind::Value, LoadFault::PipeWithoutKind, false);
             }
             return Vec::new();
         };
@@ -338,7 +331,7 @@ impl<'a> Builder<'a> {
                 self.finding(
                     &id,
                     FindingKind::Value,
-                    "a row of a pipe table needs both `from_node` (起点点号) and `to_node` (终点点号); row skipped".into(),
+                    LoadFault::PipeRowWithoutEnds,
                     false,
                 );
                 return Vec::new();
@@ -565,15 +558,11 @@ pub fn second_uses(runs: &[Vec<(String, usize)>]) -> Vec<Vec<bool>> {
 /// The finding for the second use of `id` in a layer of `kind`.
 pub fn duplicate(kind: LayerKind, id: &str) -> LoadFinding {
     let field = kind.id_field().unwrap_or("id");
-    LoadFinding {
-        layer: kind,
-        feature_id: id.to_string(),
-        kind: FindingKind::DuplicateId,
-        message: format!("`{field}` {id} is used by more than one feature"),
-        repaired: true,
-        geom: None,
-        faults: Vec::new(),
-    }
+    let fault = LoadFault::DuplicateId {
+        field: field.into(),
+        id: id.into(),
+    };
+    LoadFinding::new(kind, id, FindingKind::DuplicateId, fault, true)
 }
 
 #[cfg(test)]

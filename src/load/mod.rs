@@ -163,15 +163,13 @@ pub fn load(arg: &str) -> Result<Loaded> {
     }
     progress.finish_and_clear();
     for (layer, message) in gdal_warnings {
-        layers.findings.push(LoadFinding {
+        layers.findings.push(LoadFinding::new(
             layer,
-            feature_id: "(layer)".into(),
-            kind: FindingKind::Gdal,
-            message: format!("GDAL: {message}"),
-            repaired: true,
-            geom: None,
-            faults: Vec::new(),
-        });
+            "(layer)",
+            FindingKind::Gdal,
+            crate::contract::LoadFault::Gdal(message),
+            true,
+        ));
     }
     layers.missing = LayerKind::ALL
         .into_iter()
@@ -362,18 +360,15 @@ fn inspections_of_known_outfalls(layers: &mut Layers) {
     layers.inspections.retain(|i| {
         let known = ids.contains(i.outfall_id.as_str());
         if !known {
-            unknown.push(LoadFinding {
-                layer: LayerKind::Inspections,
-                feature_id: i.row.clone(),
-                kind: FindingKind::Value,
-                message: format!(
-                    "inspection of `{}` names no outfall of the outfalls layer; row skipped",
-                    i.outfall_id
-                ),
-                repaired: false,
-                geom: None,
-                faults: Vec::new(),
-            });
+            unknown.push(LoadFinding::new(
+                LayerKind::Inspections,
+                &i.row,
+                FindingKind::Value,
+                crate::contract::LoadFault::InspectionOfUnknownOutfall {
+                    outfall: i.outfall_id.clone(),
+                },
+                false,
+            ));
         }
         known
     });

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use geo::LineString;
 
-use crate::contract::LayerKind;
+use crate::contract::{LayerKind, LoadFault};
 use crate::model::{FindingKind, Layers, LoadFinding};
 
 /// Draw every pipe read without geometry between the manholes its nodes name; drop (and
@@ -33,47 +33,36 @@ pub fn draw(layers: &mut Layers) {
             if a == b {
                 findings.push(finding(
                     &p.id,
-                    format!(
-                        "`from_node` {} and `to_node` {} lie at the same place; row skipped",
-                        ends[0], ends[1]
-                    ),
+                    LoadFault::PipeEndsTogether {
+                        from: ends[0].into(),
+                        to: ends[1].into(),
+                    },
                 ));
                 return false;
             }
             p.geom = LineString::new(vec![a, b]);
             return true;
         }
-        let missing: Vec<String> = ends
+        let missing: Vec<(String, String)> = ends
             .iter()
             .zip(&found)
             .zip(["from_node", "to_node"])
             .filter(|((_, f), _)| f.is_none())
-            .map(|((n, _), field)| format!("`{field}` {n}"))
+            .map(|((n, _), field)| (field.to_string(), n.to_string()))
             .collect();
         let why = if no_manholes {
-            "the workspace has no manholes layer (管点) to draw it between".to_string()
+            LoadFault::NoManholes
         } else {
-            format!(
-                "{} names no point of the manholes layer",
-                missing.join(" and ")
-            )
+            LoadFault::PipeEndsUnknown { missing }
         };
-        findings.push(finding(&p.id, format!("{why}; row skipped")));
+        findings.push(finding(&p.id, why));
         false
     });
     layers.findings.extend(findings);
 }
 
-fn finding(id: &str, message: String) -> LoadFinding {
-    LoadFinding {
-        layer: LayerKind::Pipes,
-        feature_id: id.to_string(),
-        kind: FindingKind::Value,
-        message,
-        repaired: false,
-        geom: None,
-        faults: Vec::new(),
-    }
+fn finding(id: &str, fault: LoadFault) -> LoadFinding {
+    LoadFinding::new(LayerKind::Pipes, id, FindingKind::Value, fault, false)
 }
 
 #[cfg(test)]

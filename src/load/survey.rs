@@ -12,7 +12,7 @@ use anyhow::{Context, Result, bail};
 use calamine::{Data, Reader, Xlsx, open_workbook};
 
 use super::values;
-use crate::contract::{ANSWER_SHEETS, AnswerKind, LayerKind, MANUAL_FIELDS};
+use crate::contract::{ANSWER_SHEETS, AnswerKind, LayerKind, LoadFault, MANUAL_FIELDS};
 use crate::model::{Answer, Answers, FindingKind, Layers, LoadFinding};
 
 /// A cell as text; numbers as they print (an id typed as a number keeps no `.0`).
@@ -81,20 +81,16 @@ pub fn apply(layers: &mut Layers, path: &Path) -> Result<Applied> {
             let Some(id) = row.get(id_col).and_then(cell_text) else {
                 continue;
             };
-            let finding = |message: String| LoadFinding {
-                layer,
-                feature_id: id.clone(),
-                kind: FindingKind::Value,
-                message: format!("{place}, sheet {sheet}, row {row_no}: {message}"),
-                repaired: false,
-                geom: None,
-                faults: Vec::new(),
-            };
+            let finding =
+                |fault: LoadFault| LoadFinding::new(layer, &id, FindingKind::Value, fault, false);
             let Some(&i) = ids.get(&id) else {
-                layers.findings.push(finding(format!(
-                    "no {} `{id}` in the workspace; row skipped",
-                    layer.name()
-                )));
+                layers.findings.push(finding(LoadFault::SurveyRowUnknown {
+                    place: place.to_string(),
+                    sheet: sheet.to_string(),
+                    row: row_no,
+                    layer,
+                    id: id.clone(),
+                }));
                 applied.skipped_rows += 1;
                 continue;
             };
@@ -108,14 +104,18 @@ pub fn apply(layers: &mut Layers, path: &Path) -> Result<Applied> {
                     AnswerKind::Text => answers.push((f.name, Answer::Text(v))),
                     AnswerKind::YesNo => match values::parse_bool(&v) {
                         Ok(b) => answers.push((f.name, Answer::YesNo(b))),
-                        Err(e) => bad.push(format!("{}: {e}", f.label_zh)),
+                        Err(why) => bad.push(LoadFault::SurveyAnswer {
+                            place: place.to_string(),
+                            sheet: sheet.to_string(),
+                            row: row_no,
+                            column: f.label_zh.to_string(),
+                            why,
+                        }),
                     },
                 }
             }
-            for message in bad {
-                layers
-                    .findings
-                    .push(finding(format!("{message}; that answer is skipped")));
+            for fault in bad {
+                layers.findings.push(finding(fault));
             }
             let target: &mut Answers = match layer {
                 LayerKind::Clusters => &mut layers.clusters[i].answers,

@@ -4,6 +4,7 @@
 
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 
+use crate::contract::Unreadable;
 use crate::model::{OutfallKind, ParkLevel, PipeKind, Weather};
 
 fn norm(s: &str) -> std::borrow::Cow<'_, str> {
@@ -18,17 +19,15 @@ fn norm(s: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// true/false, 1/0, 是/否, Y/N, yes/no, T/F.
-pub fn parse_bool(s: &str) -> Result<bool, String> {
+pub fn parse_bool(s: &str) -> Result<bool, Unreadable> {
     match &*norm(s) {
         "true" | "1" | "是" | "y" | "yes" | "t" | "已纳管" | "纳管" => Ok(true),
         "false" | "0" | "否" | "n" | "no" | "f" | "未纳管" => Ok(false),
-        other => Err(format!(
-            "`{other}` is not a boolean (true/false, 1/0, 是/否, Y/N)"
-        )),
+        other => Err(Unreadable::Boolean(other.into())),
     }
 }
 
-pub fn parse_pipe_kind(s: &str) -> Result<PipeKind, String> {
+pub fn parse_pipe_kind(s: &str) -> Result<PipeKind, Unreadable> {
     match &*norm(s) {
         "sewage" | "sewer" | "污水" | "污水管" | "污水井" | "污水检查井" | "wastewater"
         | "sanitary" | "ws" => Ok(PipeKind::Sewage),
@@ -38,37 +37,31 @@ pub fn parse_pipe_kind(s: &str) -> Result<PipeKind, String> {
         "combined" | "合流" | "合流管" | "合流井" | "合流检查井" | "hl" | "hs" => {
             Ok(PipeKind::Combined)
         }
-        other => Err(format!(
-            "`{other}` is not a pipe kind (sewage/storm/combined, 污水/雨水/合流, WS/YS/HS)"
-        )),
+        other => Err(Unreadable::PipeKind(other.into())),
     }
 }
 
-pub fn parse_outfall_kind(s: &str) -> Result<OutfallKind, String> {
+pub fn parse_outfall_kind(s: &str) -> Result<OutfallKind, Unreadable> {
     match &*norm(s) {
         "storm" | "雨水" | "雨水排口" | "stormwater" => Ok(OutfallKind::Storm),
         "sewage" | "污水" | "污水排口" | "wastewater" => Ok(OutfallKind::Sewage),
         "combined" | "合流" | "合流排口" | "cso" => Ok(OutfallKind::Combined),
         "plant" | "污水厂" | "污水处理厂" | "污水厂排口" => Ok(OutfallKind::Plant),
-        other => Err(format!(
-            "`{other}` is not an outfall kind (storm/sewage/combined/plant, 雨水/污水/合流/污水厂)"
-        )),
+        other => Err(Unreadable::OutfallKind(other.into())),
     }
 }
 
-pub fn parse_park_level(s: &str) -> Result<ParkLevel, String> {
+pub fn parse_park_level(s: &str) -> Result<ParkLevel, Unreadable> {
     match &*norm(s) {
         "national" | "国家级" | "国家" => Ok(ParkLevel::National),
         "provincial" | "省级" | "市级" | "省" => Ok(ParkLevel::Provincial),
-        other => Err(format!(
-            "`{other}` is not a park level (national/provincial, 国家级/省级)"
-        )),
+        other => Err(Unreadable::ParkLevel(other.into())),
     }
 }
 
 /// 晴/阴/多云 (and sunny, cloudy, overcast, dry) are dry; anything with 雨 (or rain,
 /// shower, wet) is rain.
-pub fn parse_weather(s: &str) -> Result<Weather, String> {
+pub fn parse_weather(s: &str) -> Result<Weather, Unreadable> {
     let w = norm(s);
     if w.contains('雨')
         || ["rain", "shower", "wet", "storm"]
@@ -83,10 +76,7 @@ pub fn parse_weather(s: &str) -> Result<Weather, String> {
     {
         return Ok(Weather::Dry);
     }
-    Err(format!(
-        "`{}` is not a weather (dry/rain, 晴/阴/多云/雨)",
-        s.trim()
-    ))
+    Err(Unreadable::Weather(s.trim().into()))
 }
 
 /// The day Excel counts its serial dates from (serial 1 = 1900-01-01, with Lotus's phantom
@@ -100,10 +90,9 @@ fn excel_epoch() -> NaiveDateTime {
 /// A date as bureaus write it: `2025-03-01`, `2025/3/1`, `2025.3.1`, `20250301`,
 /// `2025年3月1日`, each optionally followed by a time (`10:30`, `T10:30:00`, a zone
 /// ignored), or an Excel serial date (`45717`, `45717.5`).
-pub fn parse_date(s: &str) -> Result<NaiveDateTime, String> {
+pub fn parse_date(s: &str) -> Result<NaiveDateTime, Unreadable> {
     let t = s.trim();
-    let bad =
-        || format!("`{t}` is not a date (2025-03-01, 2025/3/1, 2025年3月1日 or an Excel date)");
+    let bad = || Unreadable::Date(t.into());
     // An Excel serial: a plain number in the years 1955–2118.
     if let Ok(serial) = t.parse::<f64>()
         && !t.contains(['-', '/'])
@@ -164,7 +153,7 @@ const UNITS: &[&str] = &[
 ];
 
 /// A number, allowing `1,200`, `1 200`, `1200吨/日`; anything else is an error.
-pub fn parse_number(s: &str) -> Result<f64, String> {
+pub fn parse_number(s: &str) -> Result<f64, Unreadable> {
     // Most values are plain numbers: read without copying them first.
     if let Ok(v) = s.trim().parse::<f64>()
         && v.is_finite()
@@ -190,14 +179,17 @@ pub fn parse_number(s: &str) -> Result<f64, String> {
     let (num, unit) = cleaned.split_at(split);
     let value: f64 = num
         .parse()
-        .map_err(|_| format!("`{}` is not a number", s.trim()))?;
+        .map_err(|_| Unreadable::Number(s.trim().into()))?;
     if !value.is_finite() {
-        return Err(format!("`{}` is not a finite number", s.trim()));
+        return Err(Unreadable::NotFinite(s.trim().into()));
     }
     if unit.is_empty() || UNITS.iter().any(|u| unit.eq_ignore_ascii_case(u)) {
         Ok(value)
     } else {
-        Err(format!("`{}` has an unknown unit `{unit}`", s.trim()))
+        Err(Unreadable::Unit {
+            value: s.trim().into(),
+            unit: unit.into(),
+        })
     }
 }
 

@@ -79,7 +79,7 @@ impl ApiError {
             Ok(L::NotFound(m)) => ApiError::not_found(m),
             Ok(L::Unauthorized(m)) => ApiError::unauthorized(m),
             Ok(L::Forbidden(m)) => ApiError::forbidden(m),
-            Ok(L::Invalid(m)) => ApiError::bad_parameter(m),
+            Ok(L::Invalid(m)) => ApiError::bad_parameter(m.en()),
             Ok(L::Blocked(r)) => ApiError::conflict(r.en()),
             Ok(L::Conflict { message, current }) => ApiError {
                 current: Some(current.json()),

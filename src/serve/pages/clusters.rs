@@ -241,7 +241,7 @@ fn items(text: &str) -> Result<BTreeMap<String, f64>, String> {
 fn refusal(e: &anyhow::Error) -> Option<(StatusCode, String)> {
     match e.downcast_ref::<LedgerError>()? {
         LedgerError::Blocked(r) => Some((StatusCode::CONFLICT, r.zh())),
-        LedgerError::Invalid(m) => Some((StatusCode::UNPROCESSABLE_ENTITY, m.clone())),
+        LedgerError::Invalid(m) => Some((StatusCode::UNPROCESSABLE_ENTITY, m.zh())),
         LedgerError::Forbidden(_) | LedgerError::Unauthorized(_) => {
             Some((StatusCode::FORBIDDEN, w::NOT_YOUR_CLUSTER.to_string()))
         }

@@ -279,7 +279,7 @@ pub async fn record(
         Ok(_) => page::see_other(&format!("/outfalls/{id}?recorded=1")),
         Err(e) => match e.downcast_ref::<LedgerError>() {
             Some(LedgerError::Invalid(m)) => {
-                let notice = html! { p.error role="alert" { (w::REFUSED) (m) } };
+                let notice = html! { p.error role="alert" { (w::REFUSED) (m.zh()) } };
                 show(
                     &state,
                     Some(&session),

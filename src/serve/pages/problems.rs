@@ -620,6 +620,7 @@ async fn after_change(
                         LedgerError::Refused { refusal, .. } | LedgerError::Blocked(refusal) => {
                             refusal.zh()
                         }
+                        LedgerError::Invalid(invalid) => invalid.zh(),
                         _ => other.to_string(),
                     }),
                 )

@@ -2,6 +2,7 @@
 //! a password, and a script token shown once), disable or enable one, reset a password,
 //! set a district. Every change ends the user's sessions, so that it applies at once.
 
+use crate::contract::InvalidInput;
 use std::sync::Arc;
 
 use axum::extract::{Form, Path, State};
@@ -180,9 +181,12 @@ pub async fn add(
     };
     let l = ledger.clone();
     let done = blocking(move || {
-        let role = Role::parse(&f.role).map_err(|e| LedgerError::Invalid(e.to_string()))?;
+        let role = Role::parse(&f.role)
+            .map_err(|e| LedgerError::Invalid(InvalidInput::Other(e.to_string())))?;
         if f.password.chars().count() < users::PASSWORD_MIN_CHARS {
-            return Err(LedgerError::Invalid(w::NEW_PASSWORD.to_string()).into());
+            return Err(
+                LedgerError::Invalid(InvalidInput::Other(w::NEW_PASSWORD.to_string())).into(),
+            );
         }
         let district = f
             .district
@@ -190,7 +194,7 @@ pub async fn add(
             .map(str::trim)
             .filter(|d| !d.is_empty());
         let token = users::add(l.store(), &f.name, role, district, &now())
-            .map_err(|e| LedgerError::Invalid(e.to_string()))?;
+            .map_err(|e| LedgerError::Invalid(InvalidInput::Other(e.to_string())))?;
         users::set_password(l.store(), f.name.trim(), &f.password)?;
         Ok(Some(token))
     })
@@ -228,7 +232,11 @@ pub async fn change(
             "enable" => users::set_disabled(store, &name, false)?,
             "password" => users::set_password(store, &name, f.password.as_deref().unwrap_or(""))?,
             "district" => users::set_district(store, &name, f.district.as_deref())?,
-            other => return Err(LedgerError::Invalid(format!("action = {other}")).into()),
+            other => {
+                return Err(
+                    LedgerError::Invalid(InvalidInput::Other(format!("action = {other}"))).into(),
+                );
+            }
         }
         Ok(None)
     })
