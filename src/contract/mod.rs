@@ -43,3 +43,5 @@ pub use load_faults::{LoadFault, Unreadable};
 /// Why the ledger does not take a value, in both languages.
 pub mod invalid_input;
 pub use invalid_input::InvalidInput;
+/// The words of the workbooks.
+pub mod workbooks;

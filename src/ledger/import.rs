@@ -17,14 +17,7 @@ use super::users::Actor;
 use crate::load::survey::cell_text;
 
 /// The problem sheet's name and the headers the import reads.
-pub const SHEET: &str = "问题清单";
-pub const ID: &str = "问题编号";
-pub const MEASURE: &str = "整改措施";
-pub const UNIT: &str = "责任单位";
-pub const DUE: &str = "完成时限";
-pub const STATUS: &str = "整改状态";
-pub const VERSION: &str = "台账版本";
-pub const NOTE: &str = "备注";
+pub use crate::contract::workbooks::{DUE, ID, MEASURE, NOTE, SHEET, STATUS, UNIT, VERSION};
 
 /// A row that was not applied, and why.
 #[derive(Debug, Clone, Serialize)]

@@ -22,17 +22,10 @@ fn opt(s: &Option<String>) -> Cell {
     s.as_ref().map_or(Cell::Empty, |v| Cell::Text(v.clone()))
 }
 
-const TALLY: [&str; 9] = [
-    "问题数",
-    "待整改",
-    "整改中",
-    "待验收",
-    "已销号",
-    "不予认定",
-    "逾期",
-    "反复次数",
-    "销号率(%)",
-];
+use crate::contract::workbooks::{
+    BY_CLUSTER_COLUMNS, BY_CLUSTER_SHEET, BY_DISTRICT_COLUMNS, BY_DISTRICT_SHEET, ENTRY_COLUMNS,
+    OVERDUE_SHEET, RECURRENT_SHEET, TALLY_COLUMNS as TALLY, TOTAL,
+};
 
 fn tally(t: &Tally) -> Vec<Cell> {
     vec![
@@ -59,21 +52,7 @@ fn headers(first: &[&str]) -> Vec<String> {
 fn entry_sheet(name: &'static str, entries: &[Entry]) -> Sheet<'static> {
     Sheet {
         name,
-        headers: [
-            "问题编号",
-            "问题代码",
-            "所在组团",
-            "区县",
-            "整改状态",
-            "是否仍检出",
-            "反复次数",
-            "完成时限",
-            "责任单位",
-            "整改措施",
-            "最近发现",
-        ]
-        .map(String::from)
-        .to_vec(),
+        headers: ENTRY_COLUMNS.map(String::from).to_vec(),
         rows: entries
             .iter()
             .map(|e| {
@@ -83,7 +62,7 @@ fn entry_sheet(name: &'static str, entries: &[Entry]) -> Sheet<'static> {
                     opt(&e.cluster_id),
                     opt(&e.district),
                     text(e.status.zh()),
-                    text(if e.detected { "是" } else { "否" }),
+                    text(crate::contract::words::yes_no(e.detected)),
                     Cell::Number(e.recurrences as f64),
                     opt(&e.due),
                     opt(&e.unit),
@@ -98,8 +77,8 @@ fn entry_sheet(name: &'static str, entries: &[Entry]) -> Sheet<'static> {
 /// The workbook's sheets.
 pub fn sheets(p: &Progress) -> Vec<Sheet<'_>> {
     let districts = Sheet {
-        name: "按区县",
-        headers: headers(&["区县", "组团数"]),
+        name: BY_DISTRICT_SHEET,
+        headers: headers(&BY_DISTRICT_COLUMNS),
         rows: p
             .districts
             .iter()
@@ -109,15 +88,15 @@ pub fn sheets(p: &Progress) -> Vec<Sheet<'_>> {
                 row
             })
             .chain(std::iter::once({
-                let mut row = vec![text("合计"), n(p.clusters.len())];
+                let mut row = vec![text(TOTAL), n(p.clusters.len())];
                 row.extend(tally(&p.total));
                 row
             }))
             .collect(),
     };
     let clusters = Sheet {
-        name: "按组团",
-        headers: headers(&["组团编号", "组团名称", "区县", "完成时限", "距时限天数"]),
+        name: BY_CLUSTER_SHEET,
+        headers: headers(&BY_CLUSTER_COLUMNS),
         rows: p
             .clusters
             .iter()
@@ -143,8 +122,8 @@ pub fn sheets(p: &Progress) -> Vec<Sheet<'_>> {
     vec![
         districts,
         clusters,
-        entry_sheet("逾期问题", &p.overdue),
-        entry_sheet("反复问题", &p.recurrent),
+        entry_sheet(OVERDUE_SHEET, &p.overdue),
+        entry_sheet(RECURRENT_SHEET, &p.recurrent),
     ]
 }
 

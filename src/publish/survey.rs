@@ -16,6 +16,7 @@ use geo::{Euclidean, Length};
 use rayon::prelude::*;
 use rust_xlsxwriter::{DocProperties, Format, FormatBorder, Workbook, Worksheet};
 
+use crate::contract::workbooks::*;
 use crate::contract::{
     ANSWER_SHEETS, AnswerKind, LayerKind, MANUAL_FIELDS, ProblemCode, Severity, Vocabulary, words,
 };
@@ -43,7 +44,7 @@ fn opt_number(n: Option<f64>) -> Cell {
 }
 
 fn yes_no(b: bool) -> Cell {
-    text(if b { "是" } else { "否" })
+    text(words::yes_no(b))
 }
 
 /// One sheet: its name, headers and rows.
@@ -182,28 +183,7 @@ fn cluster_sheet(o: Outcome<'_>, scope: Scope) -> Sheet<'_> {
     Sheet {
         name: ANSWER_SHEETS[0].1,
         headers: [
-            headers(&[
-                "组团编号",
-                "组团名称",
-                "园区编号",
-                "园区名称",
-                "园区级别",
-                "所在区县",
-                "是否示范组团",
-                "企业数量",
-                "是否长江沿线",
-                "与长江干流距离(m)",
-                "沿线判定依据",
-                "完成时限",
-                "时限依据",
-                "建设进度",
-                "问题数量",
-                "得分(暂行)",
-                "是否达标",
-                "否决项",
-                "距达标措施数",
-                "待填报项数",
-            ]),
+            headers(&CLUSTER_COLUMNS),
             readiness
                 .rubric
                 .items
@@ -249,7 +229,7 @@ fn cluster_sheet(o: Outcome<'_>, scope: Scope) -> Sheet<'_> {
                     scored.map_or(Cell::Empty, |s| yes_no(!s.veto.is_empty())),
                     match scored.map(|s| s.actions_to_ready()) {
                         Some(Some(n)) => Cell::Number(n as f64),
-                        Some(None) => text("无法达标"),
+                        Some(None) => text(UNREACHABLE),
                         None => Cell::Empty,
                     },
                     scored.map_or(Cell::Empty, |s| Cell::Number(s.unanswered.len() as f64)),
@@ -274,19 +254,7 @@ fn source_sheet(o: Outcome<'_>, scope: Scope) -> Sheet<'_> {
     Sheet {
         name: ANSWER_SHEETS[1].1,
         headers: [
-            headers(&[
-                "企业编号",
-                "企业名称",
-                "统一社会信用代码",
-                "行业类别",
-                "废水产生量(t/d)",
-                "是否纳管(申报)",
-                "排污许可证编号",
-                "所在组团",
-                "污水管网覆盖",
-                "接入管段",
-                "距污水管距离(m)",
-            ]),
+            headers(&ENTERPRISE_COLUMNS),
             answer_headers(LayerKind::Enterprises).collect(),
         ]
         .concat(),
@@ -405,26 +373,15 @@ fn network_sheet(o: Outcome<'_>, scope: Scope) -> Sheet<'_> {
     }
     let kind_zh = |k: PipeKind| words::zh(Vocabulary::PipeKind, k.as_str());
     Sheet {
-        name: "网 管网",
-        headers: headers(&[
-            "组团编号",
-            "管网类型",
-            "管段数",
-            "总长度(m)",
-            "3–4级缺陷管段数",
-            "按管底高程定向管段数",
-            "与提交方向相反管段数",
-            "混接点",
-            "管底倒挂",
-            "大管接小管",
-        ]),
+        name: NETWORK_SHEET,
+        headers: headers(&NETWORK_COLUMNS),
         rows: network
             .into_iter()
             .map(|(key, t)| {
                 let found = at_nodes.get(&key).copied().unwrap_or_default();
                 let (cluster, kind) = key;
                 let mut row = vec![
-                    text(cluster.unwrap_or_else(|| "组团外".into())),
+                    text(cluster.unwrap_or_else(|| OUTSIDE_CLUSTERS.into())),
                     text(kind_zh(kind)),
                     Cell::Number(t.pipes as f64),
                     Cell::Number(t.length.round()),
@@ -455,20 +412,8 @@ fn pipe_sheet(o: Outcome<'_>, cluster: usize) -> Sheet<'_> {
     }
     let kind_zh = |k: PipeKind| words::zh(Vocabulary::PipeKind, k.as_str());
     Sheet {
-        name: "管网 管段",
-        headers: headers(&[
-            "管段编号",
-            "管网类型",
-            "管径(mm)",
-            "上游点号",
-            "下游点号",
-            "流向依据",
-            "与提交方向相反",
-            "缺陷等级",
-            "问题代码",
-            "问题类型",
-            "说明",
-        ]),
+        name: PIPE_SHEET,
+        headers: headers(&PIPE_COLUMNS),
         rows: rows_of(
             l.pipes.len(),
             |i| analysis.pipe_clusters[i] == Some(cluster),
@@ -505,15 +450,8 @@ fn plant_sheet(o: Outcome<'_>, scope: Scope) -> Sheet<'_> {
         Scope::Cluster(c) => o.analysis.plant_clusters[p].contains(&c),
     };
     Sheet {
-        name: "厂 污水厂",
-        headers: headers(&[
-            "污水厂编号",
-            "名称",
-            "设计规模(t/d)",
-            "实际处理量(t/d)",
-            "负荷率(%)",
-            "是否超负荷",
-        ]),
+        name: PLANT_SHEET,
+        headers: headers(&PLANT_COLUMNS),
         rows: l
             .plants
             .iter()
@@ -543,22 +481,8 @@ fn outfall_sheet(o: Outcome<'_>, scope: Scope) -> Sheet<'_> {
     let l = &o.loaded.layers;
     let cluster_id = cluster_id_cell(l);
     Sheet {
-        name: "口 排口",
-        headers: headers(&[
-            "排口编号",
-            "排口名称",
-            "排口类型",
-            "受纳水体",
-            "所在组团",
-            "是否接入管网",
-            "接入管段",
-            "匹配距离(m)",
-            "上游管段数",
-            "上游企业数",
-            "溯源状态",
-            "问题代码",
-            "污水厂编号",
-        ]),
+        name: OUTFALL_SHEET,
+        headers: headers(&OUTFALL_COLUMNS),
         rows: rows_of(
             l.outfalls.len(),
             |i| scope.holds(analysis.outfalls[i].cluster),
@@ -597,7 +521,6 @@ fn outfall_sheet(o: Outcome<'_>, scope: Scope) -> Sheet<'_> {
 /// columns a bureau fills in and imports back) and the ledger's entries of this workspace
 /// the run no longer finds.
 fn problem_sheet(o: Outcome<'_>, scope: Scope) -> Sheet<'_> {
-    use crate::ledger::import::{DUE, ID, MEASURE, NOTE, SHEET, STATUS, UNIT, VERSION};
     let ledger = o.ledger;
     let entry = move |id: &str| ledger.and_then(|l| l.entries.get(id));
     let ledger_cells = move |id: &str| -> Vec<Cell> {
@@ -606,20 +529,13 @@ fn problem_sheet(o: Outcome<'_>, scope: Scope) -> Sheet<'_> {
             opt_text(e.and_then(|e| e.measure.as_ref())),
             opt_text(e.and_then(|e| e.unit.as_ref())),
             opt_text(e.and_then(|e| e.due.as_ref())),
-            text(e.map_or("待整改", |e| e.status.zh())),
+            text(e.map_or(NOT_STARTED, |e| e.status.zh())),
             opt_text(e.and_then(|e| e.note.as_ref())),
             e.map_or(Cell::Empty, |e| yes_no(e.detected)),
             e.map_or(Cell::Empty, |e| Cell::Number(e.recurrences as f64)),
             ledger
                 .and_then(|l| l.change_of(id))
-                .map_or(Cell::Empty, |c| {
-                    text(match c {
-                        "new" => "新发现",
-                        "recurred" => "反复",
-                        "not_detected" => "不再检出",
-                        _ => "再次检出",
-                    })
-                }),
+                .map_or(Cell::Empty, |c| text(change(c))),
             e.map_or(Cell::Empty, |e| Cell::Number(e.version as f64)),
         ]
     };
@@ -701,27 +617,7 @@ fn problem_sheet(o: Outcome<'_>, scope: Scope) -> Sheet<'_> {
     };
     Sheet {
         name: SHEET,
-        headers: headers(&[
-            ID,
-            "问题代码",
-            "问题类型",
-            "严重程度",
-            "对象图层",
-            "对象编号",
-            "所在组团",
-            "组团验收时限",
-            "说明",
-            "距离(m)",
-            MEASURE,
-            UNIT,
-            DUE,
-            STATUS,
-            NOTE,
-            "是否仍检出",
-            "反复次数",
-            "本次变化",
-            VERSION,
-        ]),
+        headers: headers(&PROBLEM_COLUMNS),
         rows,
     }
 }
@@ -808,7 +704,7 @@ pub fn write(path: &Path, sheets: Vec<Sheet>) -> Result<()> {
     book.set_zip_compression_level(2);
     book.set_properties(
         &DocProperties::new()
-            .set_title("工业园区\u{201c}污水零直排区\u{201d}建设\u{201c}源、网、厂\u{201d}调查表")
+            .set_title(SURVEY_TITLE)
             .set_comment("Prefilled by zdz from the workspace and its analysis. The survey form's fields are provisional until the official form is in hand."),
     );
     for sheet in &sheets {
@@ -847,12 +743,14 @@ pub fn write(path: &Path, sheets: Vec<Sheet>) -> Result<()> {
 /// What whoever fills in a column writes there, for a column that takes an answer: the
 /// note on its header, and the values a drop-down offers (none: free text).
 fn input_column(sheet: &str, header: &str) -> Option<(String, Vec<&'static str>)> {
-    use crate::ledger::import::{DUE, MEASURE, NOTE, SHEET, STATUS, UNIT};
     use crate::ledger::status::Status;
     if let Some(f) = MANUAL_FIELDS.iter().find(|f| f.label_zh == header) {
         return Some(match f.kind {
-            AnswerKind::YesNo => (format!("填写“是”或“否”：{}", f.label_zh), vec!["是", "否"]),
-            AnswerKind::Text => (format!("填写{}（文字）", f.label_zh), vec![]),
+            AnswerKind::YesNo => (
+                yes_no_hint(f.label_zh),
+                vec![words::yes_no(true), words::yes_no(false)],
+            ),
+            AnswerKind::Text => (text_hint(f.label_zh), vec![]),
         });
     }
     if sheet != SHEET {
@@ -860,13 +758,13 @@ fn input_column(sheet: &str, header: &str) -> Option<(String, Vec<&'static str>)
     }
     Some(match header {
         h if h == STATUS => (
-            "选择整改状态；销号须在最近一次分析不再检出之后".into(),
+            STATUS_HINT.into(),
             Status::ALL.iter().map(|s| s.zh()).collect(),
         ),
-        h if h == DUE => ("填写完成时限，格式 2025-10-31".into(), vec![]),
-        h if h == MEASURE => ("填写整改措施".into(), vec![]),
-        h if h == UNIT => ("填写责任单位".into(), vec![]),
-        h if h == NOTE => ("填写备注（可选）".into(), vec![]),
+        h if h == DUE => (DUE_HINT.into(), vec![]),
+        h if h == MEASURE => (MEASURE_HINT.into(), vec![]),
+        h if h == UNIT => (UNIT_HINT.into(), vec![]),
+        h if h == NOTE => (NOTE_HINT.into(), vec![]),
         _ => return None,
     })
 }
