@@ -126,7 +126,10 @@ pub async fn downstream(
         .ok_or_else(|| ApiError::not_found(format!("no cluster `{id}`")))?;
     let features = role_features(
         &s,
-        &[("pipes", &d.pipes, "pipe"), ("plants", &d.plants, "plant")],
+        &[
+            ("pipes", Members::Places(&d.pipes), "pipe"),
+            ("plants", Members::Ids(&d.plants), "plant"),
+        ],
     );
     let body = json!({
         "type": "FeatureCollection",
@@ -138,20 +141,32 @@ pub async fn downstream(
     Ok(geojson_response(body.to_string(), CRS84))
 }
 
-/// The features of each (collection, ids, role), in CRS84, each marked with its `role`.
-fn role_features(s: &super::snapshot::Snapshot, parts: &[(&str, &[String], &str)]) -> Vec<Value> {
+/// Features of a collection: by id, or by their places in it.
+enum Members<'a> {
+    Ids(&'a [String]),
+    Places(&'a [u32]),
+}
+
+/// The features of each (collection, members, role), in CRS84, each marked with its `role`.
+fn role_features(s: &super::snapshot::Snapshot, parts: &[(&str, Members, &str)]) -> Vec<Value> {
     let mut features = Vec::new();
-    for (collection, ids, role) in parts {
+    for (collection, members, role) in parts {
         let c = s
             .collection(collection)
             .expect("every snapshot has this collection");
-        for fid in *ids {
-            if let Some(i) = c.index_of(fid) {
-                let mut f: Value = serde_json::from_str(&c.feature(i, OutCrs::Crs84))
-                    .expect("features are valid JSON");
-                f["properties"]["role"] = json!(role);
-                features.push(f);
-            }
+        let places: Vec<usize> = match members {
+            Members::Ids(ids) => ids.iter().filter_map(|id| c.index_of(id)).collect(),
+            Members::Places(at) => at
+                .iter()
+                .map(|i| *i as usize)
+                .filter(|i| *i < c.len())
+                .collect(),
+        };
+        for i in places {
+            let mut f: Value = serde_json::from_str(&c.feature(i, OutCrs::Crs84))
+                .expect("features are valid JSON");
+            f["properties"]["role"] = json!(role);
+            features.push(f);
         }
     }
     features
@@ -195,9 +210,17 @@ pub async fn trace(
     let features = role_features(
         &s,
         &[
-            ("outfalls", std::slice::from_ref(&id), "outfall"),
-            ("pipes", &trace.pipes, "pipe"),
-            ("enterprises", &trace.enterprises, "enterprise"),
+            (
+                "outfalls",
+                Members::Ids(std::slice::from_ref(&id)),
+                "outfall",
+            ),
+            ("pipes", Members::Places(&trace.pipes), "pipe"),
+            (
+                "enterprises",
+                Members::Places(&trace.enterprises),
+                "enterprise",
+            ),
         ],
     );
     let body = json!({

@@ -12,16 +12,24 @@ use crate::outcome::Outcome;
 use crate::publish::{layers, summary};
 use crate::tiles::source::TileIndex;
 
-/// Where an outfall's water comes from: pipe and enterprise ids.
+/// Where an outfall's water comes from: its upstream pipes and enterprises, as their places
+/// in the pipes' and enterprises' collections (which keep the layers' order): four bytes
+/// each instead of a copy of the id (at national scale, 202,360 traces).
 pub struct Trace {
-    pub pipes: Vec<String>,
-    pub enterprises: Vec<String>,
+    pub pipes: Box<[u32]>,
+    pub enterprises: Box<[u32]>,
 }
 
-/// Where a cluster's sewage goes: pipe and plant ids.
+/// Where a cluster's sewage goes: its pipes' places in the pipes' collection, and the
+/// plants' ids.
 pub struct Downstream {
-    pub pipes: Vec<String>,
+    pub pipes: Box<[u32]>,
     pub plants: Vec<String>,
+}
+
+/// Indexes into a layer, as the collections keep them.
+fn places(indexes: &[usize]) -> Box<[u32]> {
+    indexes.iter().map(|i| *i as u32).collect()
 }
 
 pub struct Snapshot {
@@ -222,16 +230,8 @@ impl Snapshot {
             .zip(&analysis.outfalls)
             .map(|(o, r)| {
                 let trace = Trace {
-                    pipes: r
-                        .upstream_pipes
-                        .iter()
-                        .map(|p| l.pipes[*p].id.clone())
-                        .collect(),
-                    enterprises: r
-                        .upstream_enterprises
-                        .iter()
-                        .map(|e| l.enterprises[*e].id.clone())
-                        .collect(),
+                    pipes: places(&r.upstream_pipes),
+                    enterprises: places(&r.upstream_enterprises),
                 };
                 (o.id.clone(), trace)
             })
@@ -242,12 +242,7 @@ impl Snapshot {
             .zip(&analysis.clusters)
             .map(|(c, r)| {
                 let trace = Downstream {
-                    pipes: r
-                        .downstream
-                        .pipes
-                        .iter()
-                        .map(|p| l.pipes[*p].id.clone())
-                        .collect(),
+                    pipes: places(&r.downstream.pipes),
                     plants: r
                         .downstream
                         .plants

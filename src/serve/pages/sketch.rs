@@ -116,7 +116,8 @@ pub fn problem(snapshot: &Snapshot, layer: &str, feature_id: &str) -> Option<Mar
         ("outfalls", Some(t), Some(pipes)) => t
             .pipes
             .iter()
-            .filter_map(|id| pipes.item(pipes.index_of(id)?).working.as_ref())
+            .filter(|p| (**p as usize) < pipes.len())
+            .filter_map(|p| pipes.item(*p as usize).working.as_ref())
             .collect(),
         _ => Vec::new(),
     };
