@@ -3,6 +3,10 @@
 //! and the rare array or object beside them. A feature's properties are made into a JSON
 //! object when a request asks for them. At national scale this holds 2,000,000 pipes'
 //! properties in a sixth of the room a JSON map per feature took.
+//!
+//! A cell takes eight bytes: each column keeps one kind of value (a text's index, a
+//! number, a flag), and absent or null are two NaN patterns no finite number has. A column
+//! whose values are of more than one kind keeps an index into a list of whole cells.
 
 use std::collections::HashMap;
 
@@ -24,12 +28,130 @@ enum Cell {
     Json(u32),
 }
 
+/// What a column's eight-byte slots hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// No value yet: only absent or null.
+    Unset,
+    Bool,
+    I64,
+    F64,
+    Text,
+    /// An index into `Slots::mixed`.
+    Mixed,
+}
+
+/// The slots of absent and null: NaNs no finite number is, and as integers values no
+/// column of zdz's holds (a column that holds one is kept as `Mixed`).
+const ABSENT: u64 = 0xFFF8_0000_0000_0A0A;
+const NULL: u64 = 0xFFF8_0000_0000_0A0B;
+
+/// Cells packed eight bytes each, row-major, with each column's kind.
+#[derive(Debug, Default)]
+struct Slots {
+    k: usize,
+    kinds: Vec<Kind>,
+    slots: Vec<u64>,
+    mixed: Vec<Cell>,
+}
+
+impl Slots {
+    fn new(k: usize) -> Slots {
+        Slots {
+            k,
+            kinds: vec![Kind::Unset; k],
+            ..Default::default()
+        }
+    }
+
+    /// The kind a cell asks for, and its slot in a column of that kind.
+    fn encode(cell: Cell) -> Option<(Kind, u64)> {
+        match cell {
+            Cell::Absent => None,
+            Cell::Null => None,
+            Cell::Bool(b) => Some((Kind::Bool, b as u64)),
+            Cell::I64(i) if i as u64 != ABSENT && i as u64 != NULL => Some((Kind::I64, i as u64)),
+            Cell::F64(f) if !f.is_nan() => Some((Kind::F64, f.to_bits())),
+            Cell::Text(t) => Some((Kind::Text, t as u64)),
+            _ => Some((Kind::Mixed, 0)),
+        }
+    }
+
+    fn decode(&self, kind: Kind, slot: u64) -> Cell {
+        match (kind, slot) {
+            (Kind::Mixed, at) => self.mixed[at as usize],
+            (_, ABSENT) => Cell::Absent,
+            (_, NULL) => Cell::Null,
+            (Kind::Bool, b) => Cell::Bool(b != 0),
+            (Kind::I64, i) => Cell::I64(i as i64),
+            (Kind::F64, f) => Cell::F64(f64::from_bits(f)),
+            (Kind::Text, t) => Cell::Text(t as u32),
+            (Kind::Unset, _) => Cell::Absent,
+        }
+    }
+
+    /// The next cell of the row being written: column `slots.len() % k`.
+    fn push(&mut self, cell: Cell) {
+        let c = self.slots.len() % self.k;
+        let slot = match (self.kinds[c], Slots::encode(cell)) {
+            (Kind::Mixed, _) => self.keep(cell),
+            (_, None) => {
+                if matches!(cell, Cell::Null) {
+                    NULL
+                } else {
+                    ABSENT
+                }
+            }
+            (Kind::Unset, Some((Kind::Mixed, _))) => {
+                self.make_mixed(c);
+                self.keep(cell)
+            }
+            (Kind::Unset, Some((kind, slot))) => {
+                self.kinds[c] = kind;
+                slot
+            }
+            (kind, Some((asked, slot))) if kind == asked => slot,
+            (_, Some(_)) => {
+                self.make_mixed(c);
+                self.keep(cell)
+            }
+        };
+        self.slots.push(slot);
+    }
+
+    fn keep(&mut self, cell: Cell) -> u64 {
+        self.mixed.push(cell);
+        self.mixed.len() as u64 - 1
+    }
+
+    /// Column `c` holds more than one kind: keep its cells whole from now on.
+    fn make_mixed(&mut self, c: usize) {
+        let kind = self.kinds[c];
+        let mut at = c;
+        while at < self.slots.len() {
+            let cell = self.decode(kind, self.slots[at]);
+            self.slots[at] = self.keep(cell);
+            at += self.k;
+        }
+        self.kinds[c] = Kind::Mixed;
+    }
+
+    fn cell(&self, i: usize, c: usize) -> Cell {
+        self.decode(self.kinds[c], self.slots[i * self.k + c])
+    }
+
+    fn finish(&mut self) {
+        self.slots.shrink_to_fit();
+        self.mixed.shrink_to_fit();
+    }
+}
+
 /// Every feature's properties, in columns.
 #[derive(Debug, Default)]
 pub struct Columns {
     names: Vec<String>,
-    /// Row-major: feature `i`'s cells are `cells[i * names.len()..][..names.len()]`.
-    cells: Vec<Cell>,
+    /// Row-major: feature `i`'s cells are slots `i * names.len()..(i + 1) * names.len()`.
+    cells: Slots,
     texts: Vec<Box<str>>,
     json: Vec<Value>,
     rows: usize,
@@ -78,18 +200,20 @@ impl Columns {
         }
         let names: Vec<String> = seen.into_iter().map(String::from).collect();
         let k = names.len();
-        let mut cells = vec![Cell::Absent; maps.len() * k];
+        let mut cells = Slots::new(k);
+        let mut row = vec![Cell::Absent; k];
         let mut texts = TextTable::default();
         let mut json = Vec::new();
         let rows = maps.len();
-        for (i, map) in maps.into_iter().enumerate() {
+        for map in maps {
+            row.fill(Cell::Absent);
             // Both in key order: walk the names along the map's keys.
             let mut c = 0;
             for (key, v) in map {
                 while names[c] != key {
                     c += 1;
                 }
-                cells[i * k + c] = match v {
+                row[c] = match v {
                     Value::Null => Cell::Null,
                     Value::Bool(b) => Cell::Bool(b),
                     Value::Number(n) => match (n.as_i64(), n.as_u64()) {
@@ -104,7 +228,9 @@ impl Columns {
                     }
                 };
             }
+            row.iter().for_each(|cell| cells.push(*cell));
         }
+        cells.finish();
         let texts = texts.finish();
         json.shrink_to_fit();
         Columns {
@@ -137,7 +263,7 @@ impl Columns {
         let mut order: Vec<usize> = (0..names.len()).collect();
         order.sort_by_key(|c| names[*c]);
         let k = names.len();
-        let mut cells = Vec::new();
+        let mut cells = Slots::new(k);
         let mut texts = TextTable::default();
         let mut kinds: Vec<std::collections::BTreeSet<&'static str>> = vec![Default::default(); k];
         let mut n = 0;
@@ -164,7 +290,7 @@ impl Columns {
             }
             n += 1;
         }
-        cells.shrink_to_fit();
+        cells.finish();
         let texts = texts.finish();
         let sorted: Vec<String> = order.iter().map(|c| names[*c].to_string()).collect();
         let schema = sorted
@@ -191,9 +317,8 @@ impl Columns {
         )
     }
 
-    fn row(&self, i: usize) -> &[Cell] {
-        let k = self.names.len();
-        &self.cells[i * k..(i + 1) * k]
+    fn row(&self, i: usize) -> impl Iterator<Item = Cell> + '_ {
+        (0..self.names.len()).map(move |c| self.cells.cell(i, c))
     }
 
     fn value(&self, cell: Cell) -> Option<Value> {
@@ -214,7 +339,7 @@ impl Columns {
         self.names
             .iter()
             .zip(self.row(i))
-            .filter_map(|(k, c)| Some((k.clone(), self.value(*c)?)))
+            .filter_map(|(k, c)| Some((k.clone(), self.value(c)?)))
             .collect()
     }
 
@@ -234,7 +359,7 @@ impl Columns {
             // Writing into a Vec cannot fail.
             let _ = serde_json::to_writer(&mut *out, k.as_str());
             out.push(b':');
-            let _ = match *c {
+            let _ = match c {
                 Cell::Absent | Cell::Null => serde_json::to_writer(&mut *out, &()),
                 Cell::Bool(b) => serde_json::to_writer(&mut *out, &b),
                 Cell::I64(v) => serde_json::to_writer(&mut *out, &v),
@@ -256,7 +381,7 @@ impl Columns {
         use crate::tiles::tags::Prop;
         out.clear();
         for (k, c) in self.names.iter().zip(self.row(i)) {
-            let v = match *c {
+            let v = match c {
                 Cell::Absent => continue,
                 Cell::Null => Prop::Null,
                 Cell::Bool(b) => Prop::Bool(b),
@@ -273,13 +398,13 @@ impl Columns {
     /// One property of feature `i` (`None`: it does not carry it).
     pub fn get(&self, i: usize, name: &str) -> Option<Value> {
         let c = self.names.binary_search_by(|n| n.as_str().cmp(name)).ok()?;
-        self.value(self.row(i)[c])
+        self.value(self.cells.cell(i, c))
     }
 
     /// One text property of feature `i`, without copying it.
     pub fn text(&self, i: usize, name: &str) -> Option<&str> {
         let c = self.names.binary_search_by(|n| n.as_str().cmp(name)).ok()?;
-        match self.row(i)[c] {
+        match self.cells.cell(i, c) {
             Cell::Text(t) => Some(&self.texts[t as usize]),
             _ => None,
         }
@@ -349,5 +474,27 @@ mod tests {
         assert!(schema.contains(&("defect_grade".to_string(), "integer")));
         // "storm" is kept once.
         assert_eq!(c.texts.iter().filter(|t| &***t == "storm").count(), 1);
+    }
+
+    #[test]
+    fn a_column_of_several_kinds_or_of_a_sentinels_integer_comes_back_whole() {
+        let absent_as_int = ABSENT as i64;
+        let features = [
+            json!({ "a": 1, "b": "x", "c": absent_as_int, "d": null }),
+            json!({ "a": 2.5, "b": "y", "c": 7 }),
+            json!({ "a": "three", "b": null, "c": -1, "d": false }),
+            json!({ "b": "x" }),
+        ];
+        let c = Columns::build(features.iter().map(|f| f.as_object().unwrap().clone()));
+        for (i, f) in features.iter().enumerate() {
+            assert_eq!(Value::Object(c.object(i)), *f, "feature {i}");
+        }
+        // Only the columns of more than one kind (a) or holding a sentinel (c) keep cells
+        // whole; b and d keep eight-byte slots.
+        assert_eq!(
+            c.cells.kinds,
+            [Kind::Mixed, Kind::Text, Kind::Mixed, Kind::Bool]
+        );
+        assert_eq!(c.cells.slots.len(), 16);
     }
 }
