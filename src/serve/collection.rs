@@ -381,4 +381,8 @@ impl crate::tiles::source::Features for Collection {
     ) {
         self.properties.props_into(i, out)
     }
+
+    fn shared_texts(&self) -> Option<crate::tiles::tags::SharedTexts> {
+        Some(self.properties.texts())
+    }
 }

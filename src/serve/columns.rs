@@ -152,7 +152,7 @@ pub struct Columns {
     names: Vec<String>,
     /// Row-major: feature `i`'s cells are slots `i * names.len()..(i + 1) * names.len()`.
     cells: Slots,
-    texts: Vec<Box<str>>,
+    texts: crate::tiles::tags::SharedTexts,
     json: Vec<Value>,
     rows: usize,
 }
@@ -176,9 +176,8 @@ impl TextTable {
         t
     }
 
-    fn finish(mut self) -> Vec<Box<str>> {
-        self.texts.shrink_to_fit();
-        self.texts
+    fn finish(self) -> crate::tiles::tags::SharedTexts {
+        self.texts.into()
     }
 }
 
@@ -388,7 +387,7 @@ impl Columns {
                 Cell::I64(i) => Prop::I64(i),
                 Cell::U64(u) => Prop::U64(u),
                 Cell::F64(f) => Prop::F64(f),
-                Cell::Text(t) => Prop::Text(&self.texts[t as usize]),
+                Cell::Text(t) => Prop::Shared(t, &self.texts[t as usize]),
                 Cell::Json(j) => Prop::Json(&self.json[j as usize]),
             };
             out.push((k.as_str(), v));
@@ -399,6 +398,11 @@ impl Columns {
     pub fn get(&self, i: usize, name: &str) -> Option<Value> {
         let c = self.names.binary_search_by(|n| n.as_str().cmp(name)).ok()?;
         self.value(self.cells.cell(i, c))
+    }
+
+    /// The texts the cells index, shared with the collection's tags.
+    pub fn texts(&self) -> crate::tiles::tags::SharedTexts {
+        self.texts.clone()
     }
 
     /// One text property of feature `i`, without copying it.

@@ -264,7 +264,7 @@ impl<'a> LayerWriter<'a> {
                 (layer.keys.len() - 1) as u32
             }));
             tags.push(self.values.get_or_insert(value, || {
-                let v = all.value(value).to_proto();
+                let v = all.value(value);
                 *size += value_len(&v);
                 layer.values.push(v);
                 (layer.values.len() - 1) as u32

@@ -33,6 +33,10 @@ pub trait Features: Sync {
     fn lonlat(&self, i: usize) -> Option<&Geometry>;
     /// The feature's properties, borrowed, in key order, into `out` (emptied first).
     fn properties_into<'a>(&'a self, i: usize, out: &mut Vec<(&'a str, Prop<'a>)>);
+    /// The table `Prop::Shared` texts index, when the properties have one.
+    fn shared_texts(&self) -> Option<super::tags::SharedTexts> {
+        None
+    }
 }
 
 /// A property among a feature's borrowed properties.
@@ -73,7 +77,7 @@ fn project(g: &Geometry) -> Geometry {
 
 fn json_type(v: Prop) -> Option<&'static str> {
     match v {
-        Prop::Text(_) | Prop::Json(Value::Array(_)) => Some("String"),
+        Prop::Text(_) | Prop::Shared(..) | Prop::Json(Value::Array(_)) => Some("String"),
         Prop::Bool(_) => Some("Boolean"),
         Prop::I64(_) | Prop::U64(_) | Prop::F64(_) => Some("Number"),
         _ => None,
@@ -87,7 +91,7 @@ impl TileIndex {
         let mut envelopes = Vec::with_capacity(n);
         let mut fields = BTreeMap::new();
         let mut bounds: Option<[f64; 4]> = None;
-        let mut tags = Tags::with_capacity(n);
+        let mut tags = Tags::with_capacity(n, f.shared_texts());
         let mut props = Vec::new();
         for i in 0..n {
             f.properties_into(i, &mut props);

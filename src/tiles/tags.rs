@@ -100,6 +100,9 @@ pub enum Prop<'a> {
     U64(u64),
     F64(f64),
     Text(&'a str),
+    /// A text of the collection's shared table (`Features::shared_texts`), by its index
+    /// there: a tag refers to it without keeping a copy.
+    Shared(u32, &'a str),
     /// An array or an object.
     Json(&'a Value),
 }
@@ -121,7 +124,7 @@ impl<'a> Prop<'a> {
 
     pub fn as_str(self) -> Option<&'a str> {
         match self {
-            Prop::Text(s) => Some(s),
+            Prop::Text(s) | Prop::Shared(_, s) => Some(s),
             _ => None,
         }
     }
@@ -181,21 +184,37 @@ impl TagValue {
 
     /// The `Layer.values` entry MVT stores it as.
     pub fn to_proto(&self) -> proto::Value {
+        self.borrowed().to_proto()
+    }
+}
+
+impl TagRef<'_> {
+    pub fn to_proto(self) -> proto::Value {
         let mut v = proto::Value::default();
         match self {
-            TagValue::Text(s) => v.string_value = Some(s.to_string()),
-            TagValue::SInt(i) => v.sint_value = Some(*i),
-            TagValue::Double(d) => v.double_value = Some(*d),
-            TagValue::Bool(b) => v.bool_value = Some(*b),
+            TagRef::Text(s) => v.string_value = Some(s.to_string()),
+            TagRef::SInt(i) => v.sint_value = Some(i),
+            TagRef::Double(d) => v.double_value = Some(d),
+            TagRef::Bool(b) => v.bool_value = Some(b),
         }
         v
     }
 }
 
-/// Every feature's tags as indexes into one key table and one value table.
+/// A collection's texts, shared between its columns and its tags.
+pub type SharedTexts = std::sync::Arc<[Box<str>]>;
+
+/// Every feature's tags as indexes into one key table and one value table. The value
+/// table is the collection's shared texts (`shared`, indexes `0..shared.len()`), then the
+/// other values (`values`, from `shared.len()` on): at national scale the pipes' ids and
+/// point names, some four million texts, are not copied into the tags.
 #[derive(Debug, Default)]
 pub struct Tags {
     keys: IndexSet<String, foldhash::fast::FixedState>,
+    shared: Option<SharedTexts>,
+    /// While tags are pushed: the shared texts by their hash, made when a text that is not
+    /// shared (an array joined) comes, so that it is the shared value when it is one.
+    shared_at: Option<std::collections::HashMap<u64, u32>>,
     values: IndexSet<TagValue, foldhash::fast::FixedState>,
     /// Feature i's tags are `pairs[starts[i]..starts[i + 1]]`.
     starts: Vec<u32>,
@@ -206,17 +225,19 @@ impl Tags {
     /// The tags of `count` features, feature i's properties being `properties(i)`, in the
     /// order the properties iterate.
     pub fn build<'a>(count: usize, properties: impl Fn(usize) -> &'a Map<String, Value>) -> Tags {
-        let mut tags = Tags::with_capacity(count);
+        let mut tags = Tags::with_capacity(count, None);
         for i in 0..count {
             tags.push(properties(i));
         }
         tags.finish()
     }
 
-    /// Tags for `count` features, to be given one by one with `push`.
-    pub fn with_capacity(count: usize) -> Tags {
+    /// Tags for `count` features, to be given one by one with `push`; `Prop::Shared`
+    /// texts are indexes into `shared`.
+    pub fn with_capacity(count: usize, shared: Option<SharedTexts>) -> Tags {
         let mut tags = Tags {
             starts: Vec::with_capacity(count + 1),
+            shared,
             ..Tags::default()
         };
         tags.starts.push(0);
@@ -234,10 +255,18 @@ impl Tags {
 
     /// The next feature's tags, from its borrowed properties.
     pub fn push_props(&mut self, properties: &[(&str, Prop)]) {
+        let shared = self.shared.as_ref().map_or(0, |s| s.len());
         for (k, v) in properties {
             let joined;
             let value = match *v {
                 Prop::Null => continue,
+                Prop::Shared(t, s) => {
+                    if (t as usize) < shared {
+                        self.pair(k, t);
+                        continue;
+                    }
+                    TagRef::Text(s)
+                }
                 Prop::Bool(b) => TagRef::Bool(b),
                 Prop::I64(i) => TagRef::SInt(i),
                 Prop::U64(u) => match i64::try_from(u) {
@@ -254,21 +283,52 @@ impl Tags {
                     None => continue,
                 },
             };
-            let key = match self.keys.get_index_of(*k) {
-                Some(key) => key,
-                None => self.keys.insert_full(k.to_string()).0,
-            };
+            if let TagRef::Text(s) = value
+                && let Some(t) = self.shared_index(s)
+            {
+                self.pair(k, t);
+                continue;
+            }
             let value = match self.values.get_index_of(&value) {
                 Some(v) => v,
                 None => self.values.insert_full(value.owned()).0,
             };
-            self.pairs.push((key as u32, value as u32));
+            self.pair(k, (shared + value) as u32);
         }
         self.starts.push(self.pairs.len() as u32);
     }
 
+    /// The index of `s` among the shared texts, if it is one.
+    fn shared_index(&mut self, s: &str) -> Option<u32> {
+        use std::hash::BuildHasher;
+        let shared = self.shared.as_ref()?;
+        let hash = |s: &str| foldhash::fast::FixedState::with_seed(0).hash_one(s);
+        let at = self.shared_at.get_or_insert_with(|| {
+            let mut at = std::collections::HashMap::with_capacity(shared.len());
+            for (t, text) in shared.iter().enumerate() {
+                at.entry(hash(text)).or_insert(t as u32);
+            }
+            at
+        });
+        // Two texts of one hash (one chance in 10^12 at national scale) would leave the
+        // second a value of its own: a tile then holds the text twice, which reads the same.
+        at.get(&hash(s))
+            .copied()
+            .filter(|t| &*shared[*t as usize] == s)
+    }
+
+    /// A tag of key `k` and value index `value`.
+    fn pair(&mut self, k: &str, value: u32) {
+        let key = match self.keys.get_index_of(k) {
+            Some(key) => key,
+            None => self.keys.insert_full(k.to_string()).0,
+        };
+        self.pairs.push((key as u32, value));
+    }
+
     pub fn finish(mut self) -> Tags {
         self.pairs.shrink_to_fit();
+        self.shared_at = None;
         self
     }
 
@@ -285,13 +345,20 @@ impl Tags {
         &self.pairs[self.starts[i] as usize..self.starts[i + 1] as usize]
     }
 
-    pub fn value(&self, index: u32) -> &TagValue {
-        &self.values[index as usize]
+    /// Value `index` as MVT writes it.
+    pub fn value(&self, index: u32) -> proto::Value {
+        let shared = self.shared.as_deref().unwrap_or_default();
+        match shared.get(index as usize) {
+            Some(s) => TagRef::Text(s).to_proto(),
+            None => self.values[index as usize - shared.len()]
+                .borrowed()
+                .to_proto(),
+        }
     }
 
-    /// How many distinct values the collection has.
+    /// How many value indexes the collection has.
     pub fn value_count(&self) -> usize {
-        self.values.len()
+        self.shared.as_ref().map_or(0, |s| s.len()) + self.values.len()
     }
 }
 
@@ -313,28 +380,59 @@ mod tests {
             map(json!({"id": "b", "n": 3, "long": (0..11).collect::<Vec<_>>(), "obj": {"x": 1}})),
         ];
         let tags = Tags::build(props.len(), |i| &props[i]);
-        let of = |i: usize| -> Vec<(&str, TagValue)> {
+        let of = |i: usize| -> Vec<(&str, proto::Value)> {
             tags.of(i)
                 .iter()
-                .map(|(k, v)| (tags.key(*k), tags.value(*v).clone()))
+                .map(|(k, v)| (tags.key(*k), tags.value(*v)))
                 .collect()
+        };
+        let want = |pairs: Vec<(&'static str, TagValue)>| -> Vec<(&str, proto::Value)> {
+            pairs.into_iter().map(|(k, v)| (k, v.to_proto())).collect()
         };
         assert_eq!(
             of(0),
-            vec![
+            want(vec![
                 ("codes", TagValue::Text("X,1".into())),
                 ("d", TagValue::Double(2.5)),
                 ("id", TagValue::Text("a".into())),
                 ("n", TagValue::SInt(3)),
                 ("ok", TagValue::Bool(true)),
-            ]
+            ])
         );
         // Nulls, objects and long arrays stay out; the shared value 3 is stored once.
         assert_eq!(
             of(1),
-            vec![("id", TagValue::Text("b".into())), ("n", TagValue::SInt(3))]
+            want(vec![
+                ("id", TagValue::Text("b".into())),
+                ("n", TagValue::SInt(3))
+            ])
         );
         assert_eq!(tags.value_count(), 6);
         assert_eq!(tags.of(0)[3].1, tags.of(1)[1].1);
+    }
+
+    #[test]
+    fn shared_texts_are_tagged_by_their_index_without_a_copy() {
+        let shared: SharedTexts = vec!["storm".into(), "P1".into()].into();
+        let mut tags = Tags::with_capacity(2, Some(shared.clone()));
+        tags.push_props(&[
+            ("id", Prop::Shared(1, "P1")),
+            ("kind", Prop::Shared(0, "storm")),
+        ]);
+        tags.push_props(&[("id", Prop::Text("P2")), ("n", Prop::I64(4))]);
+        let tags = tags.finish();
+        // The shared texts are values 0 and 1; the others follow.
+        assert_eq!(tags.of(0), &[(0, 1), (1, 0)]);
+        assert_eq!(tags.of(1), &[(0, 2), (2, 3)]);
+        assert_eq!(tags.value_count(), 4);
+        assert_eq!(tags.values.len(), 2);
+        assert_eq!(tags.value(1), TagValue::Text("P1".into()).to_proto());
+        assert_eq!(tags.value(2), TagValue::Text("P2".into()).to_proto());
+        assert_eq!(tags.value(3), TagValue::SInt(4).to_proto());
+        // A text that is not given as shared but is one (an array joined) is the shared value.
+        let mut tags = Tags::with_capacity(1, Some(shared));
+        let codes = json!(["storm"]);
+        tags.push_props(&[("codes", Prop::Json(&codes)), ("x", Prop::Text("P1"))]);
+        assert_eq!(tags.finish().of(0), &[(0, 0), (1, 1)]);
     }
 }
