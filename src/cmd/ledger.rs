@@ -360,7 +360,11 @@ pub fn run(command: LedgerCommand) -> Result<()> {
                         "ledger.skipped_row",
                         row = s.row,
                         id = s.problem_id,
-                        reason = s.reason
+                        reason = if zdz::i18n::chinese() {
+                            s.why.zh()
+                        } else {
+                            s.reason.clone()
+                        }
                     )
                 );
             }

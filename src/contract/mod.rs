@@ -43,5 +43,7 @@ pub use load_faults::{LoadFault, Unreadable};
 /// Why the ledger does not take a value, in both languages.
 pub mod invalid_input;
 pub use invalid_input::InvalidInput;
+/// Why the ledger's import skips a row, in both languages.
+pub mod import_skips;
 /// The words of the workbooks.
 pub mod workbooks;

@@ -14,6 +14,7 @@ use super::change::{self, Change, normalise_due};
 use super::status::Status;
 use super::store::{Store, with};
 use super::users::Actor;
+use crate::contract::import_skips::SkipReason;
 use crate::load::survey::cell_text;
 
 /// The problem sheet's name and the headers the import reads.
@@ -24,7 +25,11 @@ pub use crate::contract::workbooks::{DUE, ID, MEASURE, NOTE, SHEET, STATUS, UNIT
 pub struct Skipped {
     pub row: usize,
     pub problem_id: String,
+    /// Why, in English.
     pub reason: String,
+    /// Why, to be said in either language.
+    #[serde(skip)]
+    pub why: SkipReason,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -65,36 +70,35 @@ pub fn import(store: &dyn Store, path: &Path, actor: &Actor, now: &str) -> Resul
         let Some(id) = cell(Some(id_col)) else {
             continue;
         };
-        let mut skip = |reason: String| {
+        let mut skip = |why: SkipReason| {
             report.skipped.push(Skipped {
                 row: row_no,
                 problem_id: id.clone(),
-                reason,
+                reason: why.en(),
+                why,
             })
         };
         let current = with(store, |tx| super::entry::get(tx, &id))?;
         let Some(current) = current else {
-            skip(format!("no problem `{id}` in the ledger"));
+            skip(SkipReason::UnknownProblem(id.clone()));
             continue;
         };
         let Some(v) = cell(version).and_then(|v| v.parse::<i64>().ok()) else {
-            skip(format!(
-                "no {VERSION}: the row does not say which version of the entry it was written from (write the workbook with --ledger)"
-            ));
+            skip(SkipReason::NoVersion);
             continue;
         };
         if v != current.version {
-            skip(format!(
-                "the entry changed in the ledger after the workbook was written (workbook version {v}, ledger version {})",
-                current.version
-            ));
+            skip(SkipReason::Stale {
+                workbook: v,
+                ledger: current.version,
+            });
             continue;
         }
-        let new_status = match cell(status).map(|s| Status::parse(&s)) {
+        let new_status = match cell(status).map(|s| (Status::parse(&s), s)) {
             None => None,
-            Some(Ok(s)) => Some(s),
-            Some(Err(e)) => {
-                skip(format!("{STATUS}: {e}"));
+            Some((Ok(s), _)) => Some(s),
+            Some((Err(why), value)) => {
+                skip(SkipReason::Status { value, why });
                 continue;
             }
         };
@@ -102,7 +106,7 @@ pub fn import(store: &dyn Store, path: &Path, actor: &Actor, now: &str) -> Resul
             None => None,
             Some(Ok(d)) => d,
             Some(Err(e)) => {
-                skip(format!("{DUE}: {e}"));
+                skip(SkipReason::Due(e));
                 continue;
             }
         };
@@ -119,9 +123,7 @@ pub fn import(store: &dyn Store, path: &Path, actor: &Actor, now: &str) -> Resul
         let note = match cell(note) {
             Some(n) => format!("{n} ({source})"),
             None if new_status == Some(Status::Dismissed) => {
-                skip(format!(
-                    "不予认定 needs a reason: fill in the {NOTE} column"
-                ));
+                skip(SkipReason::DismissalWithoutReason);
                 continue;
             }
             None => source,
@@ -138,7 +140,10 @@ pub fn import(store: &dyn Store, path: &Path, actor: &Actor, now: &str) -> Resul
         match change::apply(store, &id, &change, actor, now) {
             Ok(_) => report.applied += 1,
             Err(e) => match e.downcast_ref::<super::LedgerError>() {
-                Some(le) => skip(le.to_string()),
+                Some(le) => skip(SkipReason::Refused {
+                    en: le.to_string(),
+                    zh: le.zh(),
+                }),
                 None => return Err(e),
             },
         }

@@ -73,6 +73,18 @@ pub enum LedgerError {
     Blocked(Refusal),
 }
 
+impl LedgerError {
+    /// The error in Chinese where it has Chinese words (a rule of the campaign, a value
+    /// not taken), else as it is said in English.
+    pub fn zh(&self) -> String {
+        match self {
+            LedgerError::Blocked(r) | LedgerError::Refused { refusal: r, .. } => r.zh(),
+            LedgerError::Invalid(i) => i.zh(),
+            other => other.to_string(),
+        }
+    }
+}
+
 impl std::fmt::Display for LedgerError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {

@@ -4,6 +4,7 @@
 //! the results the field team brings back (`zdz ledger import` of the filled sheet), where
 //! a failed check of a closed problem reopens it.
 
+use crate::contract::import_skips::SkipReason;
 use std::collections::BTreeMap;
 
 use anyhow::Result;
@@ -281,17 +282,20 @@ pub fn import(
         let (Some(check), Some(feature)) = (cell(HEADERS[0]), cell(HEADERS[4])) else {
             continue;
         };
-        let skip = |report: &mut Report, reason: String| {
+        let skip = |report: &mut Report, why: SkipReason| {
             report.skipped.push(Skipped {
                 row: row_no,
                 problem_id: cell(HEADERS[5]).unwrap_or_else(|| feature.clone()),
-                reason,
+                reason: why.en(),
+                why,
             })
         };
         let Some(kind) = cell(HEADERS[3]).as_deref().and_then(Kind::from_label) else {
             skip(
                 &mut report,
-                format!("{} is not 排口, 企业 or 已销号问题", HEADERS[3]),
+                SkipReason::CheckKind {
+                    column: HEADERS[3].into(),
+                },
             );
             continue;
         };
@@ -305,7 +309,12 @@ pub fn import(
             Some(other) => {
                 skip(
                     &mut report,
-                    format!("{} `{other}` is neither {PASS} nor {FAIL}", HEADERS[7]),
+                    SkipReason::CheckResult {
+                        column: HEADERS[7].into(),
+                        value: other.into(),
+                        pass: PASS.into(),
+                        fail: FAIL.into(),
+                    },
                 );
                 continue;
             }
@@ -332,10 +341,12 @@ pub fn import(
         })?;
         if known == 0 {
             for r in &results {
+                let why = SkipReason::UnknownCheck(check.clone());
                 report.skipped.push(Skipped {
                     row: r.row,
                     problem_id: r.feature_id.clone(),
-                    reason: format!("no spot check {check} in this ledger"),
+                    reason: why.en(),
+                    why,
                 });
             }
             continue;
@@ -368,10 +379,17 @@ pub fn import(
                 ..Default::default()
             };
             if let Err(e) = super::change::apply(store, problem, &change, actor, now) {
+                let why = SkipReason::CannotReopen {
+                    en: e.to_string(),
+                    zh: e
+                        .downcast_ref::<super::LedgerError>()
+                        .map_or_else(|| e.to_string(), |le| le.zh()),
+                };
                 report.skipped.push(Skipped {
                     row: r.row,
                     problem_id: problem.to_string(),
-                    reason: format!("cannot reopen: {e}"),
+                    reason: why.en(),
+                    why,
                 });
             }
         }
