@@ -7,6 +7,7 @@
 mod common;
 
 use common::pages::{CITY, NANAN, VIEWER, Visitor, Workplace};
+use common::zdz_ok;
 use serde_json::Value;
 
 /// A real 1×1 PNG.
@@ -717,4 +718,62 @@ fn a_rule_of_the_campaign_that_refuses_a_change_is_said_in_chinese_on_the_page()
         .unwrap();
     assert_eq!(api.status(), 409);
     assert!(api.text().unwrap().contains("needs a reason"));
+}
+
+#[test]
+fn a_list_of_more_than_500_problems_comes_a_page_at_a_time_with_its_filters_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    zdz_ok(&["demo", "--out", ws.to_str().unwrap(), "--scale", "8"]);
+    let w = Workplace::start_on(dir.path(), ws, &[]);
+    let mut city = Visitor::new(&w.server.url);
+    city.sign_in(CITY);
+    let total = w
+        .api("/api/ledger/problems")
+        .as_array()
+        .map(Vec::len)
+        .expect("the ledger's entries");
+    assert!(total > 500, "{total} problems");
+    let first = city.get("/problems?overdue=&page=1");
+    assert_eq!(first.status, 200);
+    assert!(
+        first.body.contains(&format!("共 {total} 项")),
+        "{}",
+        first.body
+    );
+    assert!(first.body.contains("本页为第 1–500 项"), "{}", first.body);
+    // The next page keeps the (blank) filter and holds the rest.
+    assert!(
+        first
+            .body
+            .contains("href=\"/problems?overdue=&amp;page=2\"")
+    );
+    let second = city.get("/problems?overdue=&page=2");
+    assert!(
+        second.body.contains(&format!("本页为第 501–{total} 项")),
+        "{}",
+        second.body
+    );
+    assert!(second.body.contains("rel=\"prev\"") && !second.body.contains("rel=\"next\""));
+    // Each problem is on exactly one page.
+    let ids = |body: &str| -> Vec<String> {
+        body.match_indices("href=\"/problems/P")
+            .map(|(at, _)| body[at + 16..at + 29].to_string())
+            .collect()
+    };
+    let (a, b) = (ids(&first.body), ids(&second.body));
+    assert_eq!(a.len(), 500);
+    assert_eq!(a.len() + b.len(), total);
+    assert!(a.iter().all(|id| !b.contains(id)));
+    // A page past the end is the last; a page that is not a number is the first.
+    assert!(
+        city.get("/problems?page=99")
+            .body
+            .contains(&format!("本页为第 501–{total} 项"))
+    );
+    assert!(
+        city.get("/problems?page=x")
+            .body
+            .contains("本页为第 1–500 项")
+    );
 }

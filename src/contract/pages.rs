@@ -48,6 +48,12 @@ pub const OPEN_ON_MAP: &str = "在一张图中查看";
 pub const COUNT: &str = "共";
 pub const CLUSTERS_UNIT: &str = "个";
 pub const ITEMS_UNIT: &str = "项";
+pub const PAGES: &str = "分页";
+pub const PREV_PAGE: &str = "上一页";
+pub const NEXT_PAGE: &str = "下一页";
+pub const ROWS_SHOWN_FROM: &str = "本页为第";
+pub const PAGE_OF: &str = "第";
+pub const PAGE_UNIT: &str = "页";
 
 pub const HISTORY: &str = "处理记录";
 pub const WHEN: &str = "时间";

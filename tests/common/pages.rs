@@ -67,6 +67,11 @@ pub struct Workplace {
 impl Workplace {
     pub fn start(dir: &Path, extra: &[&str]) -> Workplace {
         let ws = super::copy_demo(&dir.join("ws"));
+        Workplace::start_on(dir, ws, extra)
+    }
+
+    /// The service on workspace `ws`, with the three users.
+    pub fn start_on(dir: &Path, ws: PathBuf, extra: &[&str]) -> Workplace {
         let ledger = dir.join("ledger.db");
         let city_token = add_user(&ledger, CITY, "city", None);
         add_user(&ledger, NANAN, "district", Some("南岸区"));

@@ -137,6 +137,7 @@ pub fn paths(paths: &mut Map<String, Value>) {
             ["cluster", "district", "code", "status", "due_before", "overdue", "deadline", "campaign_status"]
                 .iter()
                 .map(|q| text(q, "narrows the list (blank: any)"))
+                .chain([text("page", "which page of 500 problems (1 first; anything else: the first)")])
                 .collect(),
         ),
     );

@@ -11,6 +11,8 @@ pub mod dashboard;
 pub mod html;
 /// An outfall's page and the 记录排查 form.
 pub mod outfalls;
+/// Long lists a page at a time.
+pub mod paging;
 /// What the parts of a multipart form must be, checked before the session.
 pub mod parts;
 /// The problem list and a problem's page.

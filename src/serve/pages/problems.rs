@@ -14,6 +14,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::html::{self as page, csrf, frame, respond};
+use super::paging::Page;
 use super::session::Session;
 use super::{blocking, parts, signed_form, signed_in, unavailable};
 use crate::contract::pages as w;
@@ -38,6 +39,8 @@ pub struct ListQuery {
     pub overdue: Option<String>,
     pub deadline: Option<String>,
     pub campaign_status: Option<String>,
+    /// Which page of the problems (1 first).
+    pub page: Option<String>,
 }
 
 fn given(v: &Option<String>) -> Option<&str> {
@@ -156,11 +159,13 @@ pub async fn list(
             .then_with(|| a.due.cmp(&b.due))
             .then_with(|| a.problem_id.cmp(&b.problem_id))
     });
+    let page = Page::of(shown.len(), given(&q.page));
     let body = html! {
         (filter_form(&q, actor))
         h2 { (w::MY_CLUSTERS) }
         (cluster_table(&cluster_rows))
         h2 { (w::MY_PROBLEMS) " " span.count { (w::COUNT) " " (shown.len()) " " (w::ITEMS_UNIT) } }
+        (page.nav("/problems", uri.query()))
         @if shown.is_empty() {
             p.message { (w::NONE_FOUND) }
         } @else {
@@ -171,7 +176,7 @@ pub async fn list(
                         th { (w::STATUS) } th { (w::DUE) } th { (w::UNIT) }
                     } }
                     tbody {
-                        @for e in &shown {
+                        @for e in &shown[page.rows()] {
                             tr.overdue[overdue(e, today)] {
                                 td { a href={ "/problems/" (e.problem_id) } { (e.problem_id) } }
                                 td { (code_zh(&e.code)) }
