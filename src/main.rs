@@ -307,17 +307,14 @@ fn sqlite_without_memory_statistics() {
     }
 }
 
-/// An error as the user reads it: a rule of the campaign that refused a change in the
-/// user's language, anything else as it was said.
+/// An error as the user reads it: a rule of the campaign that refused a change, or a value
+/// the ledger does not take, in the user's language; anything else as it was said.
 fn error_text(e: &anyhow::Error) -> String {
     use zdz::ledger::LedgerError;
     match e.downcast_ref::<LedgerError>() {
-        Some(LedgerError::Refused { refusal, .. } | LedgerError::Blocked(refusal))
-            if zdz::i18n::chinese() =>
-        {
-            refusal.zh()
-        }
-        Some(LedgerError::Invalid(invalid)) if zdz::i18n::chinese() => invalid.zh(),
+        Some(
+            le @ (LedgerError::Refused { .. } | LedgerError::Blocked(_) | LedgerError::Invalid(_)),
+        ) if zdz::i18n::chinese() => le.zh(),
         _ => format!("{e:#}"),
     }
 }

@@ -335,15 +335,20 @@ pub struct LoadFinding {
     pub layer: LayerKind,
     pub feature_id: String,
     pub kind: FindingKind,
-    /// What was found, in English (the words of `fault`).
-    pub message: String,
+    /// What was found, to be said in either language; written in English as `message`.
+    #[serde(rename = "message", serialize_with = "in_english")]
+    pub fault: crate::contract::LoadFault,
     /// Whether zdz repaired the feature and used it (true) or skipped it (false).
     pub repaired: bool,
     #[serde(skip)]
     pub geom: Option<Geometry>,
-    /// What was found, to be said in either language.
-    #[serde(skip)]
-    pub fault: crate::contract::LoadFault,
+}
+
+fn in_english<S: serde::Serializer>(
+    fault: &crate::contract::LoadFault,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&fault.en())
 }
 
 impl LoadFinding {
@@ -359,11 +364,15 @@ impl LoadFinding {
             layer,
             feature_id: feature_id.to_string(),
             kind,
-            message: fault.en(),
+            fault,
             repaired,
             geom: None,
-            fault,
         }
+    }
+
+    /// What was found, in English.
+    pub fn message(&self) -> String {
+        self.fault.en()
     }
 
     /// What was found, in Chinese or in English.
@@ -371,7 +380,7 @@ impl LoadFinding {
         if chinese {
             self.fault.zh()
         } else {
-            self.message.clone()
+            self.fault.en()
         }
     }
 }

@@ -1127,6 +1127,14 @@ fn the_same_seed_draws_the_same_spot_check_sample_and_a_failed_item_reopens_its_
 
 #[test]
 fn in_a_chinese_locale_the_ledger_commands_answer_in_whole_chinese_sentences() {
+    // zdz in a Chinese locale.
+    let in_chinese = |args: &[&str]| {
+        Command::new(zdz_bin())
+            .args(args)
+            .env("LC_ALL", "zh_CN.UTF-8")
+            .output()
+            .unwrap()
+    };
     let dir = tempfile::tempdir().unwrap();
     let ws = demo_copy(dir.path());
     let ledger = dir.path().join("ledger.db").to_string_lossy().into_owned();
@@ -1135,21 +1143,17 @@ fn in_a_chinese_locale_the_ledger_commands_answer_in_whole_chinese_sentences() {
         .as_str()
         .unwrap()
         .to_string();
-    let out = Command::new(zdz_bin())
-        .args([
-            "ledger",
-            "set",
-            "--ledger",
-            &ledger,
-            &id,
-            "--status",
-            "in_progress",
-            "--by",
-            "张工",
-        ])
-        .env("LC_ALL", "zh_CN.UTF-8")
-        .output()
-        .unwrap();
+    let out = in_chinese(&[
+        "ledger",
+        "set",
+        "--ledger",
+        &ledger,
+        &id,
+        "--status",
+        "in_progress",
+        "--by",
+        "张工",
+    ]);
     assert!(out.status.success());
     let said = String::from_utf8_lossy(&out.stderr);
     assert!(said.contains("现为整改中"), "{said}");
@@ -1158,13 +1162,9 @@ fn in_a_chinese_locale_the_ledger_commands_answer_in_whole_chinese_sentences() {
         "{said}"
     );
     // A rule that refuses a change is a Chinese sentence too.
-    let out = Command::new(zdz_bin())
-        .args([
-            "ledger", "set", "--ledger", &ledger, &id, "--status", "closed", "--by", "张工",
-        ])
-        .env("LC_ALL", "zh_CN.UTF-8")
-        .output()
-        .unwrap();
+    let out = in_chinese(&[
+        "ledger", "set", "--ledger", &ledger, &id, "--status", "closed", "--by", "张工",
+    ]);
     assert!(!out.status.success());
     let said = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -1174,11 +1174,7 @@ fn in_a_chinese_locale_the_ledger_commands_answer_in_whole_chinese_sentences() {
     assert!(!said.contains("cannot be closed"), "{said}");
 
     // And `zdz check` says a geometry's faults in Chinese, on the layer's Chinese name.
-    let out = Command::new(zdz_bin())
-        .args(["check", ws.to_str().unwrap()])
-        .env("LC_ALL", "zh_CN.UTF-8")
-        .output()
-        .unwrap();
+    let out = in_chinese(&["check", ws.to_str().unwrap()]);
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(
         said.contains("已用 make-valid 修复") && said.contains("无几何；该要素未载入"),
@@ -1190,13 +1186,9 @@ fn in_a_chinese_locale_the_ledger_commands_answer_in_whole_chinese_sentences() {
     );
 
     // A value the ledger does not take is a Chinese sentence, on the command line …
-    let out = Command::new(zdz_bin())
-        .args([
-            "ledger", "set", "--ledger", &ledger, &id, "--due", "明天", "--by", "张工",
-        ])
-        .env("LC_ALL", "zh_CN.UTF-8")
-        .output()
-        .unwrap();
+    let out = in_chinese(&[
+        "ledger", "set", "--ledger", &ledger, &id, "--due", "明天", "--by", "张工",
+    ]);
     assert!(!out.status.success());
     let said = String::from_utf8_lossy(&out.stderr);
     assert!(said.contains("完成时限“明天”不是日期"), "{said}");
@@ -1208,11 +1200,7 @@ fn in_a_chinese_locale_the_ledger_commands_answer_in_whole_chinese_sentences() {
     let at = text.find("\"设计规模\":").unwrap() + "\"设计规模\":".len();
     let end = at + text[at..].find([',', '}']).unwrap();
     std::fs::write(&plants, format!("{}\"约800\"{}", &text[..at], &text[end..])).unwrap();
-    let out = Command::new(zdz_bin())
-        .args(["check", ws.to_str().unwrap()])
-        .env("LC_ALL", "zh_CN.UTF-8")
-        .output()
-        .unwrap();
+    let out = in_chinese(&["check", ws.to_str().unwrap()]);
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(
         said.contains("字段 capacity_tpd：“约800”不是数字"),

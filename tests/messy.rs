@@ -412,7 +412,7 @@ fn empty_unclosed_too_short_and_wrong_type_geometries_are_reported_never_a_crash
             .iter()
             .any(|f| f.kind == FindingKind::Gdal
                 && f.layer.name() == "clusters"
-                && f.message.contains("Non closed ring"))
+                && f.message().contains("Non closed ring"))
     );
     assert!(
         loaded.layers.clusters.iter().any(|c| c.id == "BOWTIE"),
@@ -459,9 +459,9 @@ fn numbers_as_text_are_parsed_or_reported_with_the_feature_never_zero() {
         .find(|f| f.feature_id == "W2")
         .unwrap();
     assert!(
-        f.message.contains("capacity_tpd") && f.message.contains("about 800"),
+        f.message().contains("capacity_tpd") && f.message().contains("about 800"),
         "{}",
-        f.message
+        f.message()
     );
     assert!(!a.problems.iter().any(|p| p.feature_id == "W2"));
 }
@@ -628,7 +628,7 @@ fn real_gcj02_districts_without_prj_need_a_crs_and_set_overrides_their_own_level
             .layers
             .findings
             .iter()
-            .any(|f| f.message.contains("level"))
+            .any(|f| f.message().contains("level"))
     );
     let report = loaded
         .reports

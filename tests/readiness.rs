@@ -192,7 +192,7 @@ fn inspections_of_an_unknown_outfall_or_with_an_unreadable_date_are_findings_nam
         findings
             .iter()
             .find(|f| f.layer.name() == "inspections" && f.feature_id == row)
-            .map(|f| f.message.clone())
+            .map(|f| f.message())
     };
     // The header is row 1: NOPE is on row 14, the 13th month on row 15.
     assert!(about("row 14").unwrap().contains("NOPE"));

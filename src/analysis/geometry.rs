@@ -22,7 +22,7 @@ pub fn invalid(layers: &Layers) -> Vec<Problem> {
                             skipped: *skipped,
                         }
                     }
-                    _ => crate::contract::Detail::Text(f.message.clone()),
+                    _ => crate::contract::Detail::Text(f.message()),
                 },
             );
             p.geom = f.geom.clone();

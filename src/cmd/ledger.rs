@@ -363,7 +363,7 @@ pub fn run(command: LedgerCommand) -> Result<()> {
                         reason = if zdz::i18n::chinese() {
                             s.why.zh()
                         } else {
-                            s.reason.clone()
+                            s.why.en()
                         }
                     )
                 );

@@ -25,11 +25,13 @@ pub use crate::contract::workbooks::{DUE, ID, MEASURE, NOTE, SHEET, STATUS, UNIT
 pub struct Skipped {
     pub row: usize,
     pub problem_id: String,
-    /// Why, in English.
-    pub reason: String,
-    /// Why, to be said in either language.
-    #[serde(skip)]
+    /// Why, to be said in either language; written in English as `reason`.
+    #[serde(rename = "reason", serialize_with = "in_english")]
     pub why: SkipReason,
+}
+
+fn in_english<S: serde::Serializer>(why: &SkipReason, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&why.en())
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -74,7 +76,6 @@ pub fn import(store: &dyn Store, path: &Path, actor: &Actor, now: &str) -> Resul
             report.skipped.push(Skipped {
                 row: row_no,
                 problem_id: id.clone(),
-                reason: why.en(),
                 why,
             })
         };

@@ -286,7 +286,6 @@ pub fn import(
             report.skipped.push(Skipped {
                 row: row_no,
                 problem_id: cell(HEADERS[5]).unwrap_or_else(|| feature.clone()),
-                reason: why.en(),
                 why,
             })
         };
@@ -345,7 +344,6 @@ pub fn import(
                 report.skipped.push(Skipped {
                     row: r.row,
                     problem_id: r.feature_id.clone(),
-                    reason: why.en(),
                     why,
                 });
             }
@@ -388,7 +386,6 @@ pub fn import(
                 report.skipped.push(Skipped {
                     row: r.row,
                     problem_id: problem.to_string(),
-                    reason: why.en(),
                     why,
                 });
             }

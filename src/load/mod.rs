@@ -504,7 +504,7 @@ mod tests {
             built
                 .findings
                 .iter()
-                .map(|f| format!("{:?} {} {}", f.kind, f.feature_id, f.message))
+                .map(|f| format!("{:?} {} {}", f.kind, f.feature_id, f.message()))
                 .collect(),
         )
     }

@@ -99,9 +99,9 @@ mod tests {
         assert_eq!(layers.findings.len(), 1);
         assert_eq!(layers.findings[0].feature_id, "G2");
         assert!(
-            layers.findings[0].message.contains("`to_node` W9"),
+            layers.findings[0].message().contains("`to_node` W9"),
             "{}",
-            layers.findings[0].message
+            layers.findings[0].message()
         );
     }
 }

@@ -181,14 +181,10 @@ impl TagValue {
             _ => return None,
         })
     }
-
-    /// The `Layer.values` entry MVT stores it as.
-    pub fn to_proto(&self) -> proto::Value {
-        self.borrowed().to_proto()
-    }
 }
 
 impl TagRef<'_> {
+    /// The `Layer.values` entry MVT stores it as.
     pub fn to_proto(self) -> proto::Value {
         let mut v = proto::Value::default();
         match self {
@@ -387,7 +383,10 @@ mod tests {
                 .collect()
         };
         let want = |pairs: Vec<(&'static str, TagValue)>| -> Vec<(&str, proto::Value)> {
-            pairs.into_iter().map(|(k, v)| (k, v.to_proto())).collect()
+            pairs
+                .into_iter()
+                .map(|(k, v)| (k, v.borrowed().to_proto()))
+                .collect()
         };
         assert_eq!(
             of(0),
@@ -426,9 +425,9 @@ mod tests {
         assert_eq!(tags.of(1), &[(0, 2), (2, 3)]);
         assert_eq!(tags.value_count(), 4);
         assert_eq!(tags.values.len(), 2);
-        assert_eq!(tags.value(1), TagValue::Text("P1".into()).to_proto());
-        assert_eq!(tags.value(2), TagValue::Text("P2".into()).to_proto());
-        assert_eq!(tags.value(3), TagValue::SInt(4).to_proto());
+        assert_eq!(tags.value(1), TagRef::Text("P1").to_proto());
+        assert_eq!(tags.value(2), TagRef::Text("P2").to_proto());
+        assert_eq!(tags.value(3), TagRef::SInt(4).to_proto());
         // A text that is not given as shared but is one (an array joined) is the shared value.
         let mut tags = Tags::with_capacity(1, Some(shared));
         let codes = json!(["storm"]);

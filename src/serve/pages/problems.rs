@@ -620,14 +620,8 @@ async fn after_change(
                     ledger,
                     id,
                     StatusCode::UNPROCESSABLE_ENTITY,
-                    Notice::Refused(match &other {
-                        // A rule of the campaign, in the page's words.
-                        LedgerError::Refused { refusal, .. } | LedgerError::Blocked(refusal) => {
-                            refusal.zh()
-                        }
-                        LedgerError::Invalid(invalid) => invalid.zh(),
-                        _ => other.to_string(),
-                    }),
+                    // A rule of the campaign or a value not taken, in the page's words.
+                    Notice::Refused(other.zh()),
                 )
                 .await
             }
