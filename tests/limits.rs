@@ -34,6 +34,13 @@ fn addr(url: &str) -> String {
     url.trim_start_matches("http://").to_string()
 }
 
+/// Whether `needle` is in the first 4 KiB of `hay` (a page's counts come before its features).
+fn in_head(hay: &[u8], needle: &[u8]) -> bool {
+    hay[..hay.len().min(4096)]
+        .windows(needle.len())
+        .any(|w| w == needle)
+}
+
 fn rss_kib(pid: u32) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .unwrap_or_default()
@@ -147,9 +154,13 @@ fn sixty_four_clients_asking_for_10000_pipes_keep_memory_bounded_and_flat() {
                     for _ in 0..2 {
                         let r = c.get(&url).send().unwrap();
                         assert_eq!(r.status().as_u16(), 200);
+                        // The page's count, and its end: the whole page came (parsing
+                        // 4 MB of JSON in a debug build would cost more than serving it).
                         let body = r.bytes().unwrap();
-                        let v: Value = serde_json::from_slice(&body).unwrap();
-                        assert_eq!(v["numberReturned"], 10000);
+                        assert!(
+                            in_head(&body, br#""numberReturned":10000,"#) && body.ends_with(b"}]}"),
+                            "a page without its 10,000 pipes"
+                        );
                     }
                 })
             })

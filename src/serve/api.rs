@@ -107,8 +107,7 @@ pub async fn readiness(
 ) -> ApiResult<Json<Value>> {
     let s = state.current();
     s.readiness
-        .get(&id)
-        .cloned()
+        .answer(&id)
         .map(Json)
         .ok_or_else(|| ApiError::not_found(format!("no cluster `{id}`")))
 }

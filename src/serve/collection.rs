@@ -161,16 +161,15 @@ impl Collection {
             names,
             rows,
         } = layer;
+        let phase = |step: &str| format!("serve: {} {step}", named.id);
         let (items, (properties, schema)) = rayon::join(
-            || items(ids, geoms, working_crs),
-            || Columns::from_rows(&names, rows),
+            || crate::timing::phase(phase("items"), || items(ids, geoms, working_crs)),
+            || crate::timing::phase(phase("columns"), || Columns::from_rows(&names, rows)),
         );
-        Ok(Collection::assemble(
-            named,
-            items?,
-            properties,
-            schema.into_iter().collect(),
-        ))
+        let items = items?;
+        Ok(crate::timing::phase(phase("index"), || {
+            Collection::assemble(named, items, properties, schema.into_iter().collect())
+        }))
     }
 
     fn assemble(
@@ -384,5 +383,12 @@ impl crate::tiles::source::Features for Collection {
 
     fn shared_texts(&self) -> Option<crate::tiles::tags::SharedTexts> {
         Some(self.properties.texts())
+    }
+
+    fn meeting(&self, [w, s, e, n]: [f64; 4]) -> Vec<usize> {
+        self.tree
+            .locate_in_envelope_intersecting(&AABB::from_corners([w, s], [e, n]))
+            .map(|e| e.data)
+            .collect()
     }
 }

@@ -28,6 +28,8 @@ pub mod openapi;
 pub mod pages;
 /// Query parameters as typed structs, rejected in one place.
 pub mod params;
+/// Each cluster's readiness, written when asked.
+pub mod readiness;
 /// One analysed state of the workspace.
 pub mod snapshot;
 /// The current snapshot, reloads and the file watcher.

@@ -44,7 +44,7 @@ pub struct Snapshot {
     /// Each cluster's downstream trace.
     pub downstream: HashMap<String, Downstream>,
     /// Each cluster's readiness as `/api/clusters/{id}/readiness` answers it.
-    pub readiness: HashMap<String, Value>,
+    pub readiness: super::readiness::Readiness,
     /// The files the workspace was read from (not connection strings).
     pub sources: Vec<String>,
     /// The deadline schedule, for styling clusters.
@@ -145,7 +145,11 @@ impl Snapshot {
             write_ms: 0,
         };
         let o = assessed.outcome(&loaded, public_ledger);
-        Snapshot::from_outcome(o, &timings, version)
+        let snapshot = Snapshot::from_outcome(o, &timings, version);
+        // The layers and the analysis, millions of small allocations at national scale,
+        // take seconds to free: the snapshot serves meanwhile.
+        std::thread::spawn(move || drop((loaded, assessed)));
+        snapshot
     }
 
     pub fn from_outcome(o: Outcome, timings: &summary::Timings, version: u64) -> Result<Snapshot> {
@@ -168,7 +172,9 @@ impl Snapshot {
                     &loaded.working_crs,
                 ),
             }?;
-            let tiles = TileIndex::build(id, &c, crate::tiles::rule(id));
+            let tiles = crate::timing::phase(format!("serve: {id} tile source"), || {
+                TileIndex::build(id, &c, crate::tiles::rule(id))
+            });
             tracing::debug!(
                 collection = id,
                 ms = started.elapsed().as_millis(),
@@ -185,7 +191,10 @@ impl Snapshot {
                 for i in BY_SIZE {
                     rest.push((i, build(&COLLECTIONS[i])));
                 }
-                (rest, Snapshot::traces(o))
+                (
+                    rest,
+                    crate::timing::phase("serve: traces and readiness", || Snapshot::traces(o)),
+                )
             },
         );
         let mut built: Vec<(usize, Result<(Collection, TileIndex)>)> = rest;
@@ -220,7 +229,7 @@ impl Snapshot {
     ) -> (
         HashMap<String, Trace>,
         HashMap<String, Downstream>,
-        HashMap<String, Value>,
+        super::readiness::Readiness,
     ) {
         let (loaded, analysis) = (o.loaded, o.analysis);
         let l = &loaded.layers;
@@ -253,21 +262,7 @@ impl Snapshot {
                 (c.id.clone(), trace)
             })
             .collect();
-        let readiness = l
-            .clusters
-            .iter()
-            .zip(&o.readiness.clusters)
-            .zip(&analysis.clusters)
-            .map(|((c, r), result)| {
-                let mut v = match r {
-                    Some(r) => crate::readiness::json::cluster(&c.id, r, &o.readiness.rubric),
-                    None => serde_json::json!({ "cluster_id": c.id, "in_scope": false, "score": null, "ready": null }),
-                };
-                v["deadline"] = serde_json::json!(result.deadline);
-                v["rubric"] = crate::readiness::json::rubric(&o.readiness.rubric);
-                (c.id.clone(), v)
-            })
-            .collect();
+        let readiness = super::readiness::Readiness::of(o);
         (traces, downstream, readiness)
     }
 

@@ -55,7 +55,7 @@ pub async fn tile(
     if fresh(&headers, &tag) {
         return Ok(cached(StatusCode::NOT_MODIFIED.into_response(), &tag));
     }
-    let hits = index.candidates(t);
+    let hits = index.candidates(c, t);
     // Larger tiles go to the blocking pool, so one cannot stall the requests behind it, one
     // per core at a time (`AppState::tile_cutters`).
     let bytes = if hits.len() <= INLINE_FEATURES {
