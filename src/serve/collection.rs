@@ -87,44 +87,6 @@ pub fn as_text(v: &Value) -> Option<String> {
     }
 }
 
-fn json_type(v: &Value) -> Option<&'static str> {
-    match v {
-        Value::String(_) => Some("string"),
-        Value::Bool(_) => Some("boolean"),
-        Value::Number(n) if n.is_i64() || n.is_u64() => Some("integer"),
-        Value::Number(_) => Some("number"),
-        Value::Array(_) => Some("array"),
-        Value::Object(_) => Some("object"),
-        Value::Null => None,
-    }
-}
-
-/// The JSON Schema type of each property across all features: the one type seen (nulls
-/// aside), `number` for integers mixed with decimals, `string` for anything else.
-fn infer_schema(features: &[OutFeature]) -> BTreeMap<String, &'static str> {
-    let mut seen: BTreeMap<String, std::collections::BTreeSet<&'static str>> = BTreeMap::new();
-    for f in features {
-        for (k, v) in &f.properties {
-            match seen.get_mut(k.as_str()) {
-                Some(types) => types.extend(json_type(v)),
-                None => {
-                    seen.insert(k.clone(), json_type(v).into_iter().collect());
-                }
-            }
-        }
-    }
-    seen.into_iter()
-        .map(|(k, types)| {
-            let t = match types.into_iter().collect::<Vec<_>>().as_slice() {
-                [one] => *one,
-                ["integer", "number"] => "number",
-                _ => "string",
-            };
-            (k, t)
-        })
-        .collect()
-}
-
 /// What a collection is called and says of itself.
 pub struct Named<'a> {
     pub id: &'a str,
@@ -134,7 +96,6 @@ pub struct Named<'a> {
 
 impl Collection {
     pub fn new(named: Named, features: Vec<OutFeature>, working_crs: &str) -> Result<Collection> {
-        let schema = infer_schema(&features);
         let mut ids = Vec::with_capacity(features.len());
         let mut geoms = Vec::with_capacity(features.len());
         let mut maps = Vec::with_capacity(features.len());
@@ -143,9 +104,14 @@ impl Collection {
             geoms.push(f.geom);
             maps.push(f.properties);
         }
-        let (items, properties) =
+        let (items, (properties, schema)) =
             rayon::join(|| items(ids, geoms, working_crs), || Columns::build(maps));
-        Ok(Collection::assemble(named, items?, properties, schema))
+        Ok(Collection::assemble(
+            named,
+            items?,
+            properties,
+            schema.into_iter().collect(),
+        ))
     }
 
     /// A large layer from its ids and typed rows (`publish::layers::typed`): the same

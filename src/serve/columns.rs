@@ -28,6 +28,43 @@ enum Cell {
     Json(u32),
 }
 
+impl Cell {
+    /// The JSON Schema type of a scalar value (an array's or object's is its value's).
+    fn kind(self) -> Option<&'static str> {
+        match self {
+            Cell::Bool(_) => Some("boolean"),
+            Cell::I64(_) | Cell::U64(_) => Some("integer"),
+            Cell::F64(_) => Some("number"),
+            Cell::Text(_) => Some("string"),
+            Cell::Absent | Cell::Null | Cell::Json(_) => None,
+        }
+    }
+}
+
+/// The JSON Schema types, in the order of their names.
+const KINDS: [&str; 6] = ["array", "boolean", "integer", "number", "object", "string"];
+
+fn kind_bit(kind: &str) -> u8 {
+    1 << KINDS
+        .iter()
+        .position(|k| *k == kind)
+        .unwrap_or(KINDS.len() - 1)
+}
+
+/// A property's JSON Schema type from the kinds of its non-null values (`kind_bit`s): the
+/// one kind seen, `number` for integers mixed with decimals, `string` for anything else.
+fn schema_type(mask: u8) -> &'static str {
+    let seen: Vec<&'static str> = (0..KINDS.len())
+        .filter(|b| mask & (1 << b) != 0)
+        .map(|b| KINDS[b])
+        .collect();
+    match seen.as_slice() {
+        [one] => one,
+        ["integer", "number"] => "number",
+        _ => "string",
+    }
+}
+
 /// What a column's eight-byte slots hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -183,7 +220,11 @@ impl TextTable {
 
 impl Columns {
     /// The properties of every feature, in order; each map is taken apart as it is read.
-    pub fn build(maps: impl IntoIterator<Item = Map<String, Value>>) -> Columns {
+    /// Every feature's properties from its JSON object, and each property's JSON Schema
+    /// type across the features (`schema_type`).
+    pub fn build(
+        maps: impl IntoIterator<Item = Map<String, Value>>,
+    ) -> (Columns, Vec<(String, &'static str)>) {
         let maps: Vec<Map<String, Value>> = maps.into_iter().collect();
         // serde_json's maps keep keys sorted: so do the columns, and an object is made
         // back in one pass. Features of a layer mostly carry the same keys: a map whose
@@ -201,6 +242,7 @@ impl Columns {
         let k = names.len();
         let mut cells = Slots::new(k);
         let mut row = vec![Cell::Absent; k];
+        let mut kinds = vec![0u8; k];
         let mut texts = TextTable::default();
         let mut json = Vec::new();
         let rows = maps.len();
@@ -222,23 +264,33 @@ impl Columns {
                     },
                     Value::String(s) => Cell::Text(texts.index_of(s)),
                     other => {
+                        kinds[c] |= kind_bit(if other.is_array() { "array" } else { "object" });
                         json.push(other);
                         Cell::Json(json.len() as u32 - 1)
                     }
                 };
+                if let Some(kind) = row[c].kind() {
+                    kinds[c] |= kind_bit(kind);
+                }
             }
             row.iter().for_each(|cell| cells.push(*cell));
         }
         cells.finish();
         let texts = texts.finish();
         json.shrink_to_fit();
-        Columns {
+        let schema = names
+            .iter()
+            .zip(kinds)
+            .map(|(name, mask)| (name.clone(), schema_type(mask)))
+            .collect();
+        let columns = Columns {
             names,
             cells,
             texts,
             json,
             rows,
-        }
+        };
+        (columns, schema)
     }
 
     pub fn len(&self) -> usize {
@@ -264,7 +316,7 @@ impl Columns {
         let k = names.len();
         let mut cells = Slots::new(k);
         let mut texts = TextTable::default();
-        let mut kinds: Vec<std::collections::BTreeSet<&'static str>> = vec![Default::default(); k];
+        let mut kinds = vec![0u8; k];
         let mut n = 0;
         for row in rows {
             let mut row: Vec<Option<V>> = row.into_iter().map(Some).collect();
@@ -276,14 +328,8 @@ impl Columns {
                     Some(V::Text(s)) => Cell::Text(texts.index_of(s)),
                     _ => Cell::Null,
                 };
-                if let Some(kind) = match cell {
-                    Cell::Bool(_) => Some("boolean"),
-                    Cell::I64(_) => Some("integer"),
-                    Cell::F64(_) => Some("number"),
-                    Cell::Text(_) => Some("string"),
-                    _ => None,
-                } {
-                    kinds[to].insert(kind);
+                if let Some(kind) = cell.kind() {
+                    kinds[to] |= kind_bit(kind);
                 }
                 cells.push(cell);
             }
@@ -295,14 +341,7 @@ impl Columns {
         let schema = sorted
             .iter()
             .zip(kinds)
-            .map(|(name, kinds)| {
-                let t = match kinds.into_iter().collect::<Vec<_>>().as_slice() {
-                    [one] => *one,
-                    ["integer", "number"] => "number",
-                    _ => "string",
-                };
-                (name.clone(), t)
-            })
+            .map(|(name, mask)| (name.clone(), schema_type(mask)))
             .collect();
         (
             Columns {
@@ -427,7 +466,7 @@ mod tests {
             json!({ "id": "P2", "kind": "storm", "big": u64::MAX }),
             json!({}),
         ];
-        let c = Columns::build(features.iter().map(|f| f.as_object().unwrap().clone()));
+        let (c, _) = Columns::build(features.iter().map(|f| f.as_object().unwrap().clone()));
         assert_eq!(c.len(), 3);
         for (i, f) in features.iter().enumerate() {
             assert_eq!(Value::Object(c.object(i)), *f);
@@ -489,7 +528,7 @@ mod tests {
             json!({ "a": "three", "b": null, "c": -1, "d": false }),
             json!({ "b": "x" }),
         ];
-        let c = Columns::build(features.iter().map(|f| f.as_object().unwrap().clone()));
+        let (c, _) = Columns::build(features.iter().map(|f| f.as_object().unwrap().clone()));
         for (i, f) in features.iter().enumerate() {
             assert_eq!(Value::Object(c.object(i)), *f, "feature {i}");
         }

@@ -166,11 +166,14 @@ impl Snapshot {
             };
             let c = match layers::typed(id, o) {
                 Some(layer) => Collection::from_table(named, layer, &loaded.working_crs),
-                None => Collection::new(
-                    named,
-                    layers::by_name(id, o).unwrap_or_default(),
-                    &loaded.working_crs,
-                ),
+                None => {
+                    let features = crate::timing::phase(format!("serve: {id} features"), || {
+                        layers::by_name(id, o).unwrap_or_default()
+                    });
+                    crate::timing::phase(format!("serve: {id} collection"), || {
+                        Collection::new(named, features, &loaded.working_crs)
+                    })
+                }
             }?;
             let tiles = crate::timing::phase(format!("serve: {id} tile source"), || {
                 TileIndex::build(id, &c, crate::tiles::rule(id))
