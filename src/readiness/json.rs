@@ -213,7 +213,7 @@ pub fn rubric(rubric: &Rubric) -> Value {
 }
 
 /// One cluster's entry in `readiness.json` (out-of-scope ones say so).
-fn document_cluster(
+pub fn document_cluster(
     id: &str,
     deadline: &str,
     r: Option<&ClusterReadiness>,

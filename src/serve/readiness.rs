@@ -52,13 +52,8 @@ impl Readiness {
     /// veto, what is unanswered, the fewest actions to ready, its deadline and the rubric.
     pub fn answer(&self, id: &str) -> Option<Value> {
         let (id, e) = self.clusters.get_key_value(id)?;
-        let mut v = match &e.scored {
-            Some(r) => json::cluster(id, r, &self.rubric),
-            None => {
-                serde_json::json!({ "cluster_id": id, "in_scope": false, "score": null, "ready": null })
-            }
-        };
-        v["deadline"] = serde_json::json!(e.deadline);
+        // `readiness.json`'s entry, and the rubric it was scored on.
+        let mut v = json::document_cluster(id, &e.deadline, e.scored.as_ref(), &self.rubric);
         v["rubric"] = self.rubric_json.clone();
         Some(v)
     }
