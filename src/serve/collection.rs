@@ -106,12 +106,7 @@ impl Collection {
         }
         let (items, (properties, schema)) =
             rayon::join(|| items(ids, geoms, working_crs), || Columns::build(maps));
-        Ok(Collection::assemble(
-            named,
-            items?,
-            properties,
-            schema.into_iter().collect(),
-        ))
+        Ok(Collection::assemble(named, items?, properties, schema))
     }
 
     /// A large layer from its ids and typed rows (`publish::layers::typed`): the same
@@ -134,7 +129,7 @@ impl Collection {
         );
         let items = items?;
         Ok(crate::timing::phase(phase("index"), || {
-            Collection::assemble(named, items, properties, schema.into_iter().collect())
+            Collection::assemble(named, items, properties, schema)
         }))
     }
 
@@ -142,7 +137,7 @@ impl Collection {
         named: Named,
         items: Vec<Item>,
         properties: Columns,
-        schema: BTreeMap<String, &'static str>,
+        schema: Vec<(String, &'static str)>,
     ) -> Collection {
         let envelopes: Vec<Envelope> = items
             .iter()
@@ -170,7 +165,7 @@ impl Collection {
             id: named.id.into(),
             title: named.title.into(),
             description: named.description.into(),
-            schema,
+            schema: schema.into_iter().collect(),
             properties,
             items,
             by_id,

@@ -28,39 +28,36 @@ enum Cell {
     Json(u32),
 }
 
+/// The JSON Schema types, in the order of their names: the kinds a column's values were
+/// seen to have are a bit each (`ARRAY` is bit 0).
+const KINDS: [&str; 6] = ["array", "boolean", "integer", "number", "object", "string"];
+const ARRAY: u8 = 1 << 0;
+const BOOLEAN: u8 = 1 << 1;
+const INTEGER: u8 = 1 << 2;
+const NUMBER: u8 = 1 << 3;
+const OBJECT: u8 = 1 << 4;
+const STRING: u8 = 1 << 5;
+
 impl Cell {
-    /// The JSON Schema type of a scalar value (an array's or object's is its value's).
-    fn kind(self) -> Option<&'static str> {
+    /// The bit of a scalar value's JSON Schema type (none for a null or an absent value; an
+    /// array's or object's is its value's).
+    fn kind(self) -> u8 {
         match self {
-            Cell::Bool(_) => Some("boolean"),
-            Cell::I64(_) | Cell::U64(_) => Some("integer"),
-            Cell::F64(_) => Some("number"),
-            Cell::Text(_) => Some("string"),
-            Cell::Absent | Cell::Null | Cell::Json(_) => None,
+            Cell::Bool(_) => BOOLEAN,
+            Cell::I64(_) | Cell::U64(_) => INTEGER,
+            Cell::F64(_) => NUMBER,
+            Cell::Text(_) => STRING,
+            Cell::Absent | Cell::Null | Cell::Json(_) => 0,
         }
     }
 }
 
-/// The JSON Schema types, in the order of their names.
-const KINDS: [&str; 6] = ["array", "boolean", "integer", "number", "object", "string"];
-
-fn kind_bit(kind: &str) -> u8 {
-    1 << KINDS
-        .iter()
-        .position(|k| *k == kind)
-        .unwrap_or(KINDS.len() - 1)
-}
-
-/// A property's JSON Schema type from the kinds of its non-null values (`kind_bit`s): the
-/// one kind seen, `number` for integers mixed with decimals, `string` for anything else.
-fn schema_type(mask: u8) -> &'static str {
-    let seen: Vec<&'static str> = (0..KINDS.len())
-        .filter(|b| mask & (1 << b) != 0)
-        .map(|b| KINDS[b])
-        .collect();
-    match seen.as_slice() {
-        [one] => one,
-        ["integer", "number"] => "number",
+/// A property's JSON Schema type from the kinds of its non-null values: the one kind seen,
+/// `number` for integers mixed with decimals, `string` for anything else.
+fn schema_type(kinds: u8) -> &'static str {
+    match kinds {
+        k if k == INTEGER | NUMBER => "number",
+        k if k.count_ones() == 1 => KINDS[k.trailing_zeros() as usize],
         _ => "string",
     }
 }
@@ -219,9 +216,8 @@ impl TextTable {
 }
 
 impl Columns {
-    /// The properties of every feature, in order; each map is taken apart as it is read.
-    /// Every feature's properties from its JSON object, and each property's JSON Schema
-    /// type across the features (`schema_type`).
+    /// The properties of every feature, in order (each map is taken apart as it is read),
+    /// and each property's JSON Schema type across the features (`schema_type`).
     pub fn build(
         maps: impl IntoIterator<Item = Map<String, Value>>,
     ) -> (Columns, Vec<(String, &'static str)>) {
@@ -264,14 +260,12 @@ impl Columns {
                     },
                     Value::String(s) => Cell::Text(texts.index_of(s)),
                     other => {
-                        kinds[c] |= kind_bit(if other.is_array() { "array" } else { "object" });
+                        kinds[c] |= if other.is_array() { ARRAY } else { OBJECT };
                         json.push(other);
                         Cell::Json(json.len() as u32 - 1)
                     }
                 };
-                if let Some(kind) = row[c].kind() {
-                    kinds[c] |= kind_bit(kind);
-                }
+                kinds[c] |= row[c].kind();
             }
             row.iter().for_each(|cell| cells.push(*cell));
         }
@@ -281,7 +275,7 @@ impl Columns {
         let schema = names
             .iter()
             .zip(kinds)
-            .map(|(name, mask)| (name.clone(), schema_type(mask)))
+            .map(|(name, kinds)| (name.clone(), schema_type(kinds)))
             .collect();
         let columns = Columns {
             names,
@@ -328,9 +322,7 @@ impl Columns {
                     Some(V::Text(s)) => Cell::Text(texts.index_of(s)),
                     _ => Cell::Null,
                 };
-                if let Some(kind) = cell.kind() {
-                    kinds[to] |= kind_bit(kind);
-                }
+                kinds[to] |= cell.kind();
                 cells.push(cell);
             }
             n += 1;
@@ -341,7 +333,7 @@ impl Columns {
         let schema = sorted
             .iter()
             .zip(kinds)
-            .map(|(name, mask)| (name.clone(), schema_type(mask)))
+            .map(|(name, kinds)| (name.clone(), schema_type(kinds)))
             .collect();
         (
             Columns {
@@ -458,6 +450,30 @@ impl Columns {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// Each property's type is the one kind of its non-null values, `number` for integers
+    /// mixed with decimals and `string` for any other mix or for nulls only.
+    #[test]
+    fn a_propertys_schema_type_is_its_one_kind_number_for_integers_and_decimals_else_string() {
+        let features = [
+            json!({ "a": 1, "b": 1, "c": "x", "d": [1], "e": {"k": 1}, "f": null, "g": true, "h": 2.5 }),
+            json!({ "a": 2, "b": 1.5, "c": 3, "d": null, "g": false }),
+            json!({ "a": u64::MAX }),
+        ];
+        let (_, schema) = Columns::build(features.iter().map(|f| f.as_object().unwrap().clone()));
+        let want = [
+            ("a", "integer"),
+            ("b", "number"),
+            ("c", "string"),
+            ("d", "array"),
+            ("e", "object"),
+            ("f", "string"),
+            ("g", "boolean"),
+            ("h", "number"),
+        ];
+        let got: Vec<(&str, &str)> = schema.iter().map(|(k, t)| (k.as_str(), *t)).collect();
+        assert_eq!(got, want);
+    }
 
     #[test]
     fn properties_come_back_as_they_went_in_with_absent_keys_absent() {

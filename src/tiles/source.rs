@@ -37,19 +37,8 @@ pub trait Features: Sync {
         None
     }
     /// The features whose lon/lat envelope meets `[west, south, east, north]`, in any order
-    /// (the collections answer from their R-tree; this walks them all).
-    fn meeting(&self, bbox: [f64; 4]) -> Vec<usize> {
-        let [w, s, e, n] = bbox;
-        (0..self.count())
-            .filter(|i| {
-                self.lonlat(*i)
-                    .and_then(|g| g.bounding_rect())
-                    .is_some_and(|r| {
-                        r.min().x <= e && r.max().x >= w && r.min().y <= n && r.max().y >= s
-                    })
-            })
-            .collect()
-    }
+    /// (a collection answers from its R-tree).
+    fn meeting(&self, bbox: [f64; 4]) -> Vec<usize>;
 }
 
 /// A property among a feature's borrowed properties.
@@ -381,6 +370,15 @@ mod tests {
         fn properties_into<'a>(&'a self, i: usize, out: &mut Vec<(&'a str, Prop<'a>)>) {
             out.clear();
             out.extend(self.0[i].1.iter().map(|(k, v)| (k.as_str(), Prop::of(v))));
+        }
+        /// Every feature walked.
+        fn meeting(&self, [w, s, e, n]: [f64; 4]) -> Vec<usize> {
+            (0..self.count())
+                .filter(|i| {
+                    let r = self.0[*i].0.bounding_rect().unwrap();
+                    r.min().x <= e && r.max().x >= w && r.min().y <= n && r.max().y >= s
+                })
+                .collect()
         }
     }
 
